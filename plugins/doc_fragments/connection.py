@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    # The connection options of every module; plugins/module_utils/connection.py declares the same table.
+    DOCUMENTATION = r'''
+options:
+  url:
+    description:
+      - Root URL of the Nodeum server, for example V(https://nodeum.example.com).
+      - The API path C(/api/v2) is appended unless the URL already ends with it.
+      - If not set, the value of the E(NODEUM_URL) environment variable is used.
+      - An C(http://) URL works but sends the credentials in clear text, and the module warns about it.
+    type: str
+    required: true
+  username:
+    description:
+      - User name for HTTP Basic authentication. Basic authentication has full access.
+      - Give O(password) with it.
+      - Exactly one kind of credential is allowed, O(username) and O(password), O(api_key), or O(token).
+      - If not set, the value of the E(NODEUM_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(username).
+      - If not set, the value of the E(NODEUM_PASSWORD) environment variable is used.
+    type: str
+  api_key:
+    description:
+      - An API key of a Nodeum user. It is sent as it is in the C(Authorization) header, as the official
+        client sends it; set O(api_key_prefix=Bearer) to send C(Bearer <key>) instead.
+      - A key carries scopes such as C(task_callbacks/index); each operation needs its scope, see the
+        module's notes.
+      - If not set, the value of the E(NODEUM_API_KEY) environment variable is used.
+    type: str
+  api_key_prefix:
+    description:
+      - A word sent before O(api_key) in the C(Authorization) header, for example V(Bearer).
+      - If not set, the value of the E(NODEUM_API_KEY_PREFIX) environment variable is used.
+    type: str
+  token:
+    description:
+      - "A JSON Web Token, sent as C(Authorization: Bearer <token>). The collection does not log in to
+        obtain one; give a ready token."
+      - If not set, the value of the E(NODEUM_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate. Set to V(false) only for a lab server; prefer
+        O(ca_path) for a certificate signed by a private CA. The module warns when it is V(false).
+      - If not set, the value of the E(NODEUM_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM file of CA certificates used to verify the server's certificate, on the host
+        that runs the module.
+      - If not set, the value of the E(NODEUM_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP answer.
+      - If not set, the value of the E(NODEUM_TIMEOUT) environment variable is used.
+    type: float
+    default: 30
+notes:
+  - Requests that are safe to repeat (GET, PUT, DELETE) are retried up to 3 times on a lost connection
+    and on the statuses 429, 502, 503 and 504, waiting 0.5, 1 and 2 seconds, or as long as the server's
+    C(Retry-After) header asks, up to 30 seconds. Past 30 seconds the task fails and says so. Each retry
+    shows as a warning.
+  - A create (POST) is never sent again blindly; after a lost answer the module reads the task's callbacks
+    to learn whether the create took effect before it tries again.
+  - A request that gets no answer within O(timeout) is not retried; the task fails and names the URL.
+requirements:
+  - requests
+'''
+
+    ATTRIBUTES = r'''
+attributes:
+  action_group:
+    description: Use C(group/nodeum.data_archiving.nodeum) in C(module_defaults) to set the connection options
+      of every module of the collection once.
+    support: full
+    membership:
+      - nodeum.data_archiving.nodeum
+'''

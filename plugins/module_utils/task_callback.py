@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The task callback resource: what a task_callback task must do, and doing it.
+
+The decision is a pure function (plan_change) of the desired state and the callbacks found on the
+server, tested without HTTP. ensure_task_callback() reads the server, asks for the decision and
+applies it through the transport client. Nothing here touches AnsibleModule: the module and the
+action plugin run the same code.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from collections import namedtuple
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
+    id_sample, resolve_task_id, task_not_found, validate_task_reference,
+)
+
+CALLBACK_TYPES = ('filter',)
+
+OPTIONS = dict(
+    task=dict(type='str', required=True),
+    callback_id=dict(type='int'),
+    type=dict(type='str', default='filter', choices=list(CALLBACK_TYPES)),
+    script=dict(type='str'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+)
+
+CONSTRAINTS = dict(required_if=[('state', 'present', ['script'])])
+
+# action: 'none', 'create', 'update' or 'delete'; before: the callbacks it changes or removes;
+# after: the callback as it will be (None when it is removed or was never there).
+Plan = namedtuple('Plan', 'action before after')
+
+
+def desired_state(params):
+    """The validated desired state, or NodeumError before any request is sent."""
+    validate_task_reference(params.get('task'))
+    callback_type = params.get('type') or 'filter'
+    if callback_type not in CALLBACK_TYPES:
+        raise NodeumError('type must be one of %s, got %r.' % (', '.join(CALLBACK_TYPES), callback_type))
+    callback_id = params.get('callback_id')
+    if callback_id is not None and callback_id < 1:
+        raise NodeumError('callback_id must be a positive number from the server, got %s.' % callback_id)
+    state = params.get('state') or 'present'
+    script = params.get('script')
+    if state == 'present':
+        _validate_script(script)
+    return dict(task=str(params['task']), callback_id=callback_id, type=callback_type, script=script, state=state)
+
+
+def _validate_script(script):
+    if script is None:
+        raise NodeumError('script is required with state present; give the filter\'s source, for example with lookup(\'file\', ...).')
+    if not isinstance(script, str):
+        raise NodeumError('script must be text, got %s.' % type(script).__name__)
+    if not script.strip():
+        raise NodeumError('script is empty or only white space, which the Nodeum API refuses; give the filter\'s source.')
+
+
+def plan_change(desired, matches, task_id):
+    """Decide what must happen, from the desired state and the callbacks that match its identity."""
+    if desired['state'] == 'absent':
+        return Plan('delete', list(matches), None) if matches else Plan('none', [], None)
+    if not matches and desired['callback_id'] is not None:
+        raise NodeumError('Nodeum task %s has no callback %s; the module never creates a callback with a chosen id: check '
+                          'callback_id, or leave it out to manage the task\'s %s callback.' % (task_id, desired['callback_id'], desired['type']))
+    if len(matches) > 1:
+        raise NodeumError('Nodeum task %s has %d %s callbacks (ids %s); pass callback_id to choose the one to manage, or remove the '
+                          'extra ones with state absent and callback_id.'
+                          % (task_id, len(matches), desired['type'], id_sample([match['id'] for match in matches])))
+    wanted = dict(type=desired['type'], script=desired['script'])
+    if not matches:
+        return Plan('create', [], dict(id=None, **wanted))
+    current = matches[0]
+    after = dict(current, **wanted)
+    return Plan('none' if after == current else 'update', [current], after)
+
+
+def plan_diff(plan, task_id):
+    """Ansible diffs, one per callback touched, each headed 'task 3 / filter callback 12'."""
+    if plan.action == 'none':
+        script = plan.after['script'] if plan.after else ''
+        return [dict(before=script, after=script)]
+    if plan.action == 'delete':
+        return [_diff(task_id, callback, callback['script'], '') for callback in plan.before]
+    before = plan.before[0]['script'] if plan.before else ''
+    return [_diff(task_id, plan.after, before, plan.after['script'])]
+
+
+def _diff(task_id, callback, before, after):
+    header = callback_label(task_id, callback)
+    return dict(before=before, after=after, before_header=header, after_header=header)
+
+
+def callback_label(task_id, callback):
+    return 'task %s / %s callback %s' % (task_id, callback['type'], callback['id'] if callback['id'] is not None else '(new)')
+
+
+def ensure_task_callback(client, params, check_mode=False):
+    """Bring one task callback to its desired state; return changed, task_callback and diff."""
+    desired = desired_state(params)
+    task_id = resolve_task_id(client, desired['task'])
+    matches = find_matches(client, task_id, desired)
+    plan = plan_change(desired, matches, task_id)
+    diff = plan_diff(plan, task_id)
+    if check_mode or plan.action == 'none':
+        return _result(plan.action != 'none', plan.after, task_id, diff)
+    apply = {'create': _create, 'update': _update, 'delete': _delete}[plan.action]
+    changed, callback = apply(client, task_id, desired, plan)
+    return _result(changed, callback, task_id, diff)
+
+
+def find_matches(client, task_id, desired):
+    """The task's callbacks that share the desired identity: its callback_id, else its type."""
+    if desired['callback_id'] is not None:
+        server_filter = {'id': '=%d' % desired['callback_id']}
+    else:
+        server_filter = {'type': '=' + desired['type']}
+    try:
+        found, _count = client.paginate(callbacks_path(task_id), 'task_callbacks', params=server_filter)
+    except NodeumNotFound:
+        raise task_not_found(task_id) from None
+    # The server filtered already; checking again costs nothing and guards against one that ignores filters.
+    if desired['callback_id'] is not None:
+        return [item for item in found if item.get('id') == desired['callback_id']]
+    return sorted((item for item in found if item.get('type') == desired['type']), key=lambda item: item['id'])
+
+
+def callbacks_path(task_id, callback_id=None):
+    if callback_id is None:
+        return api_path('tasks', task_id, 'task_callbacks')
+    return api_path('tasks', task_id, 'task_callbacks', callback_id)
+
+
+def _create(client, task_id, desired, plan):
+    body = dict(type=plan.after['type'], script=plan.after['script'])
+
+    def landed():
+        return _created_meanwhile(client, task_id, desired)
+
+    created = client.post(callbacks_path(task_id), body, landed=landed)
+    return _settle_concurrent_creates(client, task_id, desired, created)
+
+
+def _created_meanwhile(client, task_id, desired):
+    """After a lost POST answer: the callback the lost request created, if it did (else None)."""
+    for match in find_matches(client, task_id, desired):
+        if match.get('script') == desired['script']:
+            return match
+    return None
+
+
+def _settle_concurrent_creates(client, task_id, desired, created):
+    """Resolve a race this run took part in: several runs saw no callback and each created one.
+
+    Every run re-reads after its create. The lowest id wins (it was created first, so every later
+    creator sees it); a run whose callback is not the lowest removes its own and adopts the winner.
+    """
+    matches = find_matches(client, task_id, desired)
+    winner = matches[0] if matches else created
+    if winner['id'] == created['id']:
+        return True, created
+    try:
+        client.delete(callbacks_path(task_id, created['id']))
+    except NodeumNotFound:
+        pass
+    client.warnings.append('Another run created a %s callback on task %s at the same time (id %s); this run removed its own '
+                           'duplicate (id %s).' % (desired['type'], task_id, winner['id'], created['id']))
+    if winner.get('script') == desired['script']:
+        return False, winner
+    return True, client.put(callbacks_path(task_id, winner['id']), dict(type=desired['type'], script=desired['script']))
+
+
+def _update(client, task_id, desired, plan):
+    current = plan.before[0]
+    body = dict(type=desired['type'], script=desired['script'])
+    try:
+        updated = client.put(callbacks_path(task_id, current['id']), body)
+    except NodeumNotFound:
+        raise NodeumError('Nodeum callback %s of task %s was removed while this run was updating it; run the task again.'
+                          % (current['id'], task_id)) from None
+    updated = updated if isinstance(updated, dict) else dict(current, **body)
+    # changed follows what the server answered, not what was sent.
+    return (updated.get('script'), updated.get('type')) != (current['script'], current['type']), updated
+
+
+def _delete(client, task_id, desired, plan):
+    for callback in plan.before:
+        try:
+            client.delete(callbacks_path(task_id, callback['id']))
+        except NodeumNotFound:
+            pass  # gone already: removed by another run, or by our own retried request whose first answer was lost
+    return True, None
+
+
+def _result(changed, callback, task_id, diff):
+    return dict(changed=changed, task_callback=callback_record(callback, task_id), diff=diff)
+
+
+def callback_record(callback, task_id):
+    """The returned shape of a callback: {id, task_id, type, script}, or None."""
+    if callback is None:
+        return None
+    return dict(id=callback.get('id'), task_id=task_id, type=callback.get('type'), script=callback.get('script'))

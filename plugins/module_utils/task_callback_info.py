@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading task callbacks: the logic of task_callback_info, free of AnsibleModule."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import callback_record, callbacks_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id, task_not_found, validate_task_reference
+
+SORTABLE_ATTRIBUTES = ('id', 'type', 'script')
+FILTER_OPTIONS = ('id', 'type', 'script')
+_SORT_ENTRY = re.compile(r'^(%s)(:(asc|desc))?$' % '|'.join(SORTABLE_ATTRIBUTES))
+
+OPTIONS = dict(
+    task=dict(type='str', required=True),
+    callback_id=dict(type='int'),
+    id=dict(type='str'),
+    type=dict(type='str'),
+    script=dict(type='str'),
+    sort_by=dict(type='list', elements='str'),
+    limit=dict(type='int'),
+    offset=dict(type='int'),
+)
+
+CONSTRAINTS = dict(mutually_exclusive=[('callback_id', 'id')])
+
+
+def list_query(params):
+    """The validated query (filters, sort, paging), or NodeumError before any request is sent."""
+    validate_task_reference(params.get('task'))
+    filters = dict((name, params[name]) for name in FILTER_OPTIONS if params.get(name) is not None)
+    if params.get('callback_id') is not None:
+        filters['id'] = '=%d' % params['callback_id']
+    sort_by = params.get('sort_by') or []
+    for entry in sort_by:
+        if not _SORT_ENTRY.match(entry or ''):
+            raise NodeumError('sort_by entry %r is not one of %s, optionally followed by :asc or :desc.' % (entry, ', '.join(SORTABLE_ATTRIBUTES)))
+    if sort_by:
+        filters['sort_by'] = '|'.join(sort_by)
+    limit = params.get('limit')
+    offset = params.get('offset') or 0
+    if limit is not None and limit < 1:
+        raise NodeumError('limit must be 1 or more, got %s; leave it out to read every callback.' % limit)
+    if offset < 0:
+        raise NodeumError('offset must be 0 or more, got %s.' % offset)
+    return dict(params=filters, limit=limit, offset=offset)
+
+
+def read_task_callbacks(client, params, check_mode=False):  # pylint: disable=unused-argument
+    """List a task's callbacks, every page of them unless limit says otherwise."""
+    query = list_query(params)
+    task_id = resolve_task_id(client, params['task'])
+    try:
+        found, count = client.paginate(callbacks_path(task_id), 'task_callbacks', params=query['params'],
+                                       limit=query['limit'], offset=query['offset'])
+    except NodeumNotFound:
+        raise task_not_found(task_id) from None
+    if params.get('callback_id') is not None and not found:
+        raise NodeumError('Nodeum task %s has no callback %s; list the task\'s callbacks without callback_id to find the right id.'
+                          % (task_id, params['callback_id']))
+    return dict(changed=False, task_callbacks=[callback_record(item, task_id) for item in found], count=count)

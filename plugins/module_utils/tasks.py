@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Finding the Nodeum task a callback belongs to, by id or by name."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, api_path
+
+# How many ids a failure lists before it says "and N more".
+ID_SAMPLE_SIZE = 10
+
+
+def validate_task_reference(task):
+    """Reject a task reference that cannot name anything, before any request is sent."""
+    if task is None or not str(task).strip():
+        raise NodeumError('task is empty; give the numeric id or the exact name of a Nodeum task.')
+
+
+def is_task_id(task):
+    """Digits only is an id; anything else is a name (the same rule the API applies in paths)."""
+    return str(task).isdigit() and str(task).isascii()
+
+
+def resolve_task_id(client, task):
+    """Return the numeric id of the task, looking a name up through GET /tasks?name=.
+
+    A name must match exactly one task: names are not unique on a Nodeum server, and guessing
+    would write to the wrong task. An id is used as it is; a list request on it fails with 404
+    when it does not exist, which costs no extra request.
+    """
+    validate_task_reference(task)
+    if is_task_id(task):
+        return int(task)
+    # '=' makes the name a literal value even when it starts with an operator such as '>' or '!='.
+    found, _count = client.paginate(api_path('tasks'), 'tasks', params={'name': '=' + task})
+    ids = sorted(item['id'] for item in found if item.get('name') == task)
+    if not ids:
+        raise NodeumError('No Nodeum task is named %r; check the name (it is case-sensitive) or give the task\'s numeric id.' % task)
+    if len(ids) > 1:
+        raise NodeumError('%d Nodeum tasks are named %r (ids %s); give the numeric id of the one you mean.' % (len(ids), task, id_sample(ids)))
+    return ids[0]
+
+
+def id_sample(ids):
+    """'1, 2, 3' or '1, 2, ... and 40 more': enough to act on, short enough to read."""
+    shown = ', '.join(str(item) for item in ids[:ID_SAMPLE_SIZE])
+    rest = len(ids) - ID_SAMPLE_SIZE
+    return shown + (' and %d more' % rest if rest > 0 else '')
+
+
+def task_not_found(task_id):
+    return NodeumError('Nodeum task %s does not exist; check the task id (or give its name).' % task_id)

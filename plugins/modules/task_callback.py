@@ -1,0 +1,196 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: task_callback
+short_description: Manage the callbacks (filter scripts) of a Nodeum task
+version_added: 0.1.0
+description:
+  - Creates, updates or removes a callback of a Nodeum task through the Nodeum REST API v2.
+  - A callback of type V(filter) is a script, JavaScript in practice, that the task runs before each file
+    it moves. The script may change the file request and returns false to skip the file.
+  - The module is idempotent. It compares the script byte for byte and sends a write only when
+    something differs, so a second identical run reports no change and sends only reads.
+  - "B(Which callback is managed.) When O(callback_id) is given, it is that callback of the task. Otherwise the
+    identity is O(type) within the task: the module reads the task's callbacks of that type (every page of them)."
+  - "With no callback of that type, O(state=present) creates one and O(state=absent) does nothing."
+  - "With one, O(state=present) updates its script if it differs and O(state=absent) removes it."
+  - "With several, O(state=present) fails and lists their ids: pass O(callback_id), or remove the extra ones
+    with O(state=absent) and O(callback_id). O(state=absent) without O(callback_id) removes all of them."
+  - "When O(callback_id) names no callback of the task, O(state=absent) does nothing and O(state=present) fails:
+    the module never creates a callback with an id the server did not give."
+author:
+  - Nodeum collection contributors
+extends_documentation_fragment:
+  - nodeum.data_archiving.connection
+  - nodeum.data_archiving.connection.ATTRIBUTES
+attributes:
+  check_mode:
+    description: In check mode the module sends only GET requests and reports exactly the change a real run would make.
+    support: full
+  diff_mode:
+    description: Shows a unified diff of the script, headed with the task and the callback, for example C(task 3 / filter callback 12).
+    support: full
+options:
+  task:
+    description:
+      - The task that owns the callback, by numeric id or by name.
+      - A value of digits only is an id. Anything else is a name, looked up with C(GET /tasks?name=); it must
+        match exactly one task (names are case-sensitive and not unique on a Nodeum server), otherwise the
+        module fails and lists the ids it found.
+    type: str
+    required: true
+  callback_id:
+    description:
+      - The id of one existing callback of O(task) to manage, as the server gave it.
+      - Needed only when the task holds several callbacks of the same type.
+    type: int
+  type:
+    description:
+      - The type of the callback. V(filter) is the only type the API knows today.
+    type: str
+    choices: [filter]
+    default: filter
+  script:
+    description:
+      - The script of the callback, required with O(state=present). It must not be empty or only white space.
+      - It is compared and sent byte for byte, without trimming or normalising line endings.
+      - Keep scripts in files beside the playbook and read them with C(lookup('ansible.builtin.file', ...)).
+    type: str
+  state:
+    description:
+      - V(present) makes sure the callback exists with O(script).
+      - V(absent) makes sure it does not exist.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - "API key scopes: every run needs C(task_callbacks/index), and C(tasks/index) when O(task) is a name.
+    A create needs C(task_callbacks/create), an update C(task_callbacks/update) and a removal C(task_callbacks/destroy).
+    Check mode needs only the read scopes."
+  - When several runs create the same callback at the same moment (for example C(hosts=all) without C(run_once)),
+    each run reads the task again after its create; the callback with the lowest id stays, the others are removed
+    by the runs that made them, and those runs report no change and a warning.
+seealso:
+  - module: nodeum.data_archiving.task_callback_info
+'''
+
+EXAMPLES = r'''
+# Connection settings come from the NODEUM_* environment variables here; they can also be given
+# as options or once for all modules with module_defaults (group/nodeum.data_archiving.nodeum).
+
+- name: Skip temporary files in the migration task (the task is found by its name)
+  nodeum.data_archiving.task_callback:
+    task: Migrate cold data
+    type: filter
+    script: |
+      function filter(request) {
+        return !request.path.endsWith(".tmp");
+      }
+    state: present
+
+- name: Same, with the script kept in a file beside the playbook
+  nodeum.data_archiving.task_callback:
+    task: Migrate cold data
+    script: "{{ lookup('ansible.builtin.file', 'filters/skip_tmp.js') }}"
+  when: false  # shown for the shape; the file is yours to write
+
+- name: Update the one filter callback of task 2 (given by id) if its script differs
+  nodeum.data_archiving.task_callback:
+    task: 2
+    script: |
+      function filter(request) {
+        return request.size < 20 * 1024 * 1024 * 1024;
+      }
+
+- name: Task 1 holds two filter callbacks, so name the one to manage
+  nodeum.data_archiving.task_callback:
+    task: 1
+    callback_id: 10
+    script: |
+      function filter(request) {
+        return !/\.(tmp|swp)$/.test(request.path);
+      }
+
+- name: Remove one callback by id (nothing happens if it is already gone)
+  nodeum.data_archiving.task_callback:
+    task: 1
+    callback_id: 11
+    state: absent
+
+- name: Remove every filter callback of the migration task
+  nodeum.data_archiving.task_callback:
+    task: Migrate cold data
+    state: absent
+
+- name: Connection options given on the task itself
+  nodeum.data_archiving.task_callback:
+    url: "{{ lookup('ansible.builtin.env', 'NODEUM_URL') }}"
+    api_key: "{{ lookup('ansible.builtin.env', 'NODEUM_API_KEY') or omit }}"
+    username: "{{ lookup('ansible.builtin.env', 'NODEUM_USERNAME') or omit }}"
+    password: "{{ lookup('ansible.builtin.env', 'NODEUM_PASSWORD') or omit }}"
+    task: Restore requests
+    script: "function filter(request) { return true; }"
+  register: result
+
+- name: Show what the server holds now
+  ansible.builtin.debug:
+    var: result.task_callback
+'''
+
+RETURN = r'''
+task_callback:
+  description:
+    - The callback as the server answered after the write, or as it is when nothing changed.
+    - In check mode, the callback as it would be; a callback that would be created has O(callback_id) C(null).
+    - V(null) after a removal, or when O(state=absent) found nothing.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The callback's id, C(null) for a create in check mode.
+      type: int
+      sample: 12
+    task_id:
+      description: The id of the task that owns the callback.
+      type: int
+      sample: 3
+    type:
+      description: The callback's type.
+      type: str
+      sample: filter
+    script:
+      description: The callback's script, byte for byte.
+      type: str
+      sample: "function filter(request) { return true; }"
+diff:
+  description:
+    - With C(--diff), one entry per callback touched, each a unified diff of the script headed with the
+      task and the callback, for example C(task 3 / filter callback 12). A create diffs against empty, a
+      removal against empty.
+  returned: when diff mode is on
+  type: list
+  elements: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, runner, task_callback
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection.module_argument_spec(task_callback.OPTIONS),
+        supports_check_mode=True,
+        **connection.module_constraints(task_callback.CONSTRAINTS)
+    )
+    runner.run_ansible_module(module, task_callback.ensure_task_callback)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,166 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: task_callback_info
+short_description: List the callbacks (filter scripts) of a Nodeum task
+version_added: 0.1.0
+description:
+  - Reads the callbacks of one Nodeum task through the Nodeum REST API v2, with the API's filters,
+    sorting and paging.
+  - Without O(limit) and O(offset) it follows every page until it holds all matching callbacks, however
+    small the server's page size is; the result is never cut at the first page.
+  - It never changes anything and reports no change.
+author:
+  - Nodeum collection contributors
+extends_documentation_fragment:
+  - nodeum.data_archiving.connection
+  - nodeum.data_archiving.connection.ATTRIBUTES
+attributes:
+  check_mode:
+    description: The module only reads, so it runs the same in check mode.
+    support: full
+  diff_mode:
+    description: The module changes nothing, so there is no diff.
+    support: none
+options:
+  task:
+    description:
+      - The task whose callbacks to list, by numeric id or by name.
+      - A value of digits only is an id. Anything else is a name, looked up with C(GET /tasks?name=); it must
+        match exactly one task, otherwise the module fails and lists the ids it found.
+    type: str
+    required: true
+  callback_id:
+    description:
+      - Return only this callback. The module fails when the task has no callback with this id.
+    type: int
+  id:
+    description:
+      - Filter on the callback id. Like every filter, the value may start with an operator
+        C(=) (the default), C(!=), C(>), C(>=), C(<), C(<=), C(><) (in a list separated by C(|)),
+        C(!><) (not in the list), C(~) (pattern, C(%) any characters and C(_) one character) or C(!~).
+      - For example V(>=100) or V(><10|11|12).
+    type: str
+  type:
+    description:
+      - Filter on the callback type, with the operators described for O(id), for example V(filter).
+    type: str
+  script:
+    description:
+      - Filter on the script, with the operators described for O(id), for example V(~%.tmp%) for the
+        scripts that mention C(.tmp). Patterns are case-sensitive.
+      - To match a value that itself starts with an operator character, prefix it with C(=).
+    type: str
+  sort_by:
+    description:
+      - Attributes to sort by, each optionally followed by V(:asc) (the default) or V(:desc), for example
+        V([type, id:desc]). Without it the server's order is by ascending id.
+    type: list
+    elements: str
+  limit:
+    description:
+      - Return at most this many callbacks. Without it, every matching callback is returned.
+    type: int
+  offset:
+    description:
+      - Skip this many matching callbacks first.
+    type: int
+notes:
+  - "API key scopes: C(task_callbacks/index), and C(tasks/index) when O(task) is a name. A read-only key is enough."
+seealso:
+  - module: nodeum.data_archiving.task_callback
+'''
+
+EXAMPLES = r'''
+# Connection settings come from the NODEUM_* environment variables here; they can also be given
+# as options or once for all modules with module_defaults (group/nodeum.data_archiving.nodeum).
+
+- name: List every callback of task 1
+  nodeum.data_archiving.task_callback_info:
+    task: 1
+  register: task_1
+
+- name: Show their ids and how many there are
+  ansible.builtin.debug:
+    msg: "{{ task_1.count }} callbacks: {{ task_1.task_callbacks | map(attribute='id') | list }}"
+
+- name: Find the task by its name and keep the filters that mention .tmp
+  nodeum.data_archiving.task_callback_info:
+    task: Nightly backup
+    type: filter
+    script: "~%.tmp%"
+  register: tmp_filters
+
+- name: Read one callback by id
+  nodeum.data_archiving.task_callback_info:
+    task: 1
+    callback_id: 10
+  register: one
+
+- name: Newest callbacks first, two at a time
+  nodeum.data_archiving.task_callback_info:
+    task: 1
+    sort_by: ["id:desc"]
+    limit: 2
+    offset: 0
+  register: newest
+
+- name: Every callback but one, with a list filter
+  nodeum.data_archiving.task_callback_info:
+    task: 1
+    id: "!><10"
+'''
+
+RETURN = r'''
+task_callbacks:
+  description: The matching callbacks, in the server's order.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The callback's id.
+      type: int
+      sample: 10
+    task_id:
+      description: The id of the task that owns the callback.
+      type: int
+      sample: 1
+    type:
+      description: The callback's type.
+      type: str
+      sample: filter
+    script:
+      description: The callback's script, byte for byte.
+      type: str
+      sample: "function filter(request) { return true; }"
+count:
+  description:
+    - The number of callbacks that match the filters on the server, before O(limit) and O(offset) apply.
+  returned: success
+  type: int
+  sample: 2
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, runner, task_callback_info
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection.module_argument_spec(task_callback_info.OPTIONS),
+        supports_check_mode=True,
+        **connection.module_constraints(task_callback_info.CONSTRAINTS)
+    )
+    runner.run_ansible_module(module, task_callback_info.read_task_callbacks)
+
+
+if __name__ == '__main__':
+    main()
