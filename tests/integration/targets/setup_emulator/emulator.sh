@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# Sourced by the runme.sh of integration targets whose aliases say needs/target/setup_emulator.
+#
+# start_emulator [emulator options...] starts the Nodeum API emulator of this collection on a free
+# loopback port, exports NODEUM_URL and EMULATOR_URL, and makes sure it is stopped by its own pid
+# when the target's shell exits, whatever happens. The emulator also exits by itself after
+# EMULATOR_LIFETIME seconds, so a killed test run cannot leave it behind.
+
+COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/nodeum/data_archiving"
+SETUP_EMULATOR_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+EMULATOR_LIFETIME="${EMULATOR_LIFETIME:-900}"
+EMULATOR_PIDS=()
+
+start_emulator() {
+    local output
+    output="$(mktemp)"
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${COLLECTION_ROOT}/tests/emulator" --host 127.0.0.1 --port 0 \
+        --lifetime "${EMULATOR_LIFETIME}" "$@" > "${output}" 2>&1 &
+    EMULATOR_PIDS+=("$!")
+    trap stop_emulators EXIT
+    local tries=0
+    until grep -q 'listening on ' "${output}"; do
+        tries=$((tries + 1))
+        if [ "${tries}" -gt 100 ] || ! kill -0 "${EMULATOR_PIDS[-1]}" 2>/dev/null; then
+            echo "The emulator did not start:" >&2
+            cat "${output}" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    EMULATOR_URL="$(sed -n 's/^Nodeum API emulator listening on //p' "${output}" | head -n 1)"
+    export EMULATOR_URL
+    export NODEUM_URL="${EMULATOR_URL}"
+    rm -f "${output}"
+}
+
+stop_emulators() {
+    local pid
+    for pid in "${EMULATOR_PIDS[@]}"; do
+        kill "${pid}" 2>/dev/null || true
+        wait "${pid}" 2>/dev/null || true
+    done
+    EMULATOR_PIDS=()
+}
+
+# Demo credentials of the emulator (see tests/emulator/README.md).
+use_demo_admin() {
+    export NODEUM_USERNAME=admin NODEUM_PASSWORD=nodeum-demo-password
+    unset NODEUM_API_KEY NODEUM_TOKEN
+}
+
+# An inventory of the controller alone, with the Python that runs ansible-playbook.
+export ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini"
