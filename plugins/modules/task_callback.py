@@ -90,7 +90,7 @@ EXAMPLES = r'''
     type: filter
     script: |
       function filter(request) {
-        return !request.path.endsWith(".tmp");
+        return !request.file.name.endsWith(".tmp");
       }
     state: present
 
@@ -105,7 +105,7 @@ EXAMPLES = r'''
     task: 2
     script: |
       function filter(request) {
-        return request.size < 20 * 1024 * 1024 * 1024;
+        return request.file.size < 20 * 1024 * 1024 * 1024;
       }
 
 - name: Task 1 holds two filter callbacks, so name the one to manage
@@ -114,7 +114,7 @@ EXAMPLES = r'''
     callback_id: 10
     script: |
       function filter(request) {
-        return !/\.(tmp|swp)$/.test(request.path);
+        return !/\.(tmp|swp)$/.test(request.file.name);
       }
 
 - name: Remove one callback by id (nothing happens if it is already gone)
