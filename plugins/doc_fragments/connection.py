@@ -69,6 +69,9 @@ options:
     type: float
     default: 30
 notes:
+  - The credentials are taken as a group. When the task sets any of O(username), O(password), O(api_key),
+    O(api_key_prefix) or O(token) (directly or through C(module_defaults)), the credential environment variables
+    are ignored, so a play's own credential always wins over one that AWX injects.
   - Requests that are safe to repeat (GET, PUT, DELETE) are retried up to 3 times on a lost connection
     and on the statuses 429, 502, 503 and 504, waiting 0.5, 1 and 2 seconds, or as long as the server's
     C(Retry-After) header asks, up to 30 seconds. Past 30 seconds the task fails and says so. Each retry

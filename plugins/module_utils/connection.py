@@ -6,10 +6,17 @@
 One table gives every option its type, environment variable, default and secrecy. The argument
 spec of each module, the action plugins' fallbacks and the client all come from it; the doc
 fragment plugins/doc_fragments/connection.py documents the same table for ansible-doc.
+
+The credentials are taken as a group: when a task sets any of them (directly or through
+module_defaults), the credential variables of the environment are ignored. A per-option
+fallback would mix an AWX-injected NODEUM_USERNAME with a play's api_key and fail on
+"more than one kind of credential"; the group rule gives the play the last word instead.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+import os
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient, NodeumError, normalize_base_url
 
@@ -26,14 +33,15 @@ CONNECTION_OPTIONS = (
     ('timeout', 'float', 'NODEUM_TIMEOUT', 30.0, False),
 )
 
+CREDENTIAL_OPTIONS = ('username', 'password', 'api_key', 'api_key_prefix', 'token')
 SECRET_OPTIONS = tuple(name for name, _type, _env, _default, no_log in CONNECTION_OPTIONS if no_log)
 ENVIRONMENT_VARIABLES = dict((name, env) for name, _type, env, _default, _no_log in CONNECTION_OPTIONS)
 
-# Exactly one kind of credential: a user (with its password), an API key, or a token.
+# Exactly one kind of credential in the task's options: a user (with its password), an API key,
+# or a token. resolve_credentials() applies the same rule to the environment's credentials.
 CONNECTION_CONSTRAINTS = dict(
     mutually_exclusive=[('username', 'api_key', 'token'), ('password', 'api_key', 'token')],
     required_together=[('username', 'password')],
-    required_one_of=[('username', 'api_key', 'token')],
     required_by={'api_key_prefix': 'api_key'},
 )
 
@@ -48,7 +56,9 @@ def connection_argument_spec():
     """The argument spec entries of the connection options, with their environment fallbacks."""
     spec = {}
     for name, option_type, env, default, no_log in CONNECTION_OPTIONS:
-        entry = dict(type=option_type, fallback=env_fallback_spec(env))
+        entry = dict(type=option_type)
+        if name not in CREDENTIAL_OPTIONS:
+            entry['fallback'] = env_fallback_spec(env)
         if default is not None:
             entry['default'] = default
         if no_log:
@@ -75,38 +85,76 @@ def module_constraints(resource_constraints):
     return merged
 
 
-def connection_warnings(params):
+def resolve_credentials(params, environ=None):
+    """The credentials to use: the task's if it sets any, else the NODEUM_* environment's.
+
+    Returns a dict of the credential options; raises NodeumError unless it holds exactly one
+    kind of credential, complete.
+    """
+    explicit = dict((name, params[name]) for name in CREDENTIAL_OPTIONS if params.get(name) is not None)
+    if explicit:
+        return _one_kind(explicit, 'the task\'s options')
+    environ = os.environ if environ is None else environ
+    from_environment = dict((name, environ[ENVIRONMENT_VARIABLES[name]]) for name in CREDENTIAL_OPTIONS
+                            if environ.get(ENVIRONMENT_VARIABLES[name]))
+    if not from_environment:
+        raise NodeumError('No credential is set; give username and password, api_key or token, or set NODEUM_USERNAME and '
+                          'NODEUM_PASSWORD, NODEUM_API_KEY or NODEUM_TOKEN.')
+    return _one_kind(from_environment, 'the NODEUM_* environment variables')
+
+
+def _one_kind(credentials, origin):
+    kinds = [kind for kind in ('username', 'api_key', 'token') if credentials.get(kind)]
+    if len(kinds) > 1:
+        raise NodeumError('%s give more than one kind of credential (%s); keep exactly one: username and password, api_key, or token.'
+                          % (_capital(origin), ', '.join(kinds)))
+    if credentials.get('password') and not credentials.get('username'):
+        raise NodeumError('%s give a password without a username; give both, or use api_key or token.' % _capital(origin))
+    if kinds == ['username'] and not credentials.get('password'):
+        raise NodeumError('%s give a username without a password; give both.' % _capital(origin))
+    if credentials.get('api_key_prefix') and kinds != ['api_key']:
+        raise NodeumError('%s give api_key_prefix without api_key; give the key too, or drop the prefix.' % _capital(origin))
+    if not kinds:
+        raise NodeumError('%s give no credential; give username and password, api_key or token.' % _capital(origin))
+    return credentials
+
+
+def _capital(text):
+    return text[0].upper() + text[1:]
+
+
+def connection_warnings(params, credentials):
     """Advice about settings that work but are risky; returned, never raised."""
     warnings = []
     url = normalize_base_url(params.get('url'))
-    if url.startswith('http://') and _credential_kind(params):
+    if url.startswith('http://') and credentials:
         warnings.append('The credentials are sent over plain http:// to %s; use https:// outside a test lab.' % url)
     if params.get('validate_certs') is False and url.startswith('https://'):
         warnings.append('validate_certs is false: the identity of %s is not checked; set ca_path instead where you can.' % url)
     return warnings
 
 
-def client_from_params(params):
-    """Build the transport client from validated module parameters."""
+def client_from_params(params, credentials):
+    """Build the transport client from validated module parameters and resolved credentials."""
     if params.get('timeout') is not None and params['timeout'] <= 0:
         raise NodeumError('timeout must be a number of seconds above 0, got %s.' % params['timeout'])
-    _check_credential_text(params)
-    kind = _credential_kind(params)
+    _check_credential_text(credentials)
+    kind = _credential_kind(credentials)
     # Encoded here: requests would encode a non-Latin-1 user name with latin-1 and crash.
-    auth = (params['username'].encode('utf-8'), params['password'].encode('utf-8')) if kind == 'basic' else None
+    auth = (credentials['username'].encode('utf-8'), credentials['password'].encode('utf-8')) if kind == 'basic' else None
     authorization = None
     if kind == 'api_key':
-        prefix = params.get('api_key_prefix')
-        authorization = '%s %s' % (prefix, params['api_key']) if prefix else params['api_key']
+        prefix = credentials.get('api_key_prefix')
+        authorization = '%s %s' % (prefix, credentials['api_key']) if prefix else credentials['api_key']
     elif kind == 'token':
-        authorization = 'Bearer %s' % params['token']
+        authorization = 'Bearer %s' % credentials['token']
     return NodeumClient(params.get('url'), auth=auth, authorization=authorization, validate_certs=params.get('validate_certs', True),
                         ca_path=params.get('ca_path'), timeout=params.get('timeout') or 30.0)
 
 
 def _check_credential_text(params):
     # A line break in a header value would make requests fail with a message that quotes it.
-    for name in ('username',) + SECRET_OPTIONS + ('api_key_prefix',):
+    for name in CREDENTIAL_OPTIONS:
         value = params.get(name)
         if value is not None and any(ord(char) < 32 or ord(char) == 127 for char in value):
             raise NodeumError('%s holds a line break or another control character; check how the value is set.' % name)

@@ -11,16 +11,23 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection import client_from_params, connection_warnings
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection import (
+    client_from_params, connection_warnings, resolve_credentials,
+)
 
 
-def run(logic, params, check_mode=False, diff_mode=False):
-    """Return (result, warnings). A NodeumError becomes a failed result whose msg is its sentence."""
+def run(logic, params, check_mode=False, diff_mode=False, environ=None):
+    """Return (result, warnings). A NodeumError becomes a failed result whose msg is its sentence.
+
+    environ is where the credentials come from when the task sets none: the module's own
+    environment by default; the action plugin passes the task's.
+    """
     warnings = []
     client = None
     try:
-        warnings.extend(connection_warnings(params))
-        client = client_from_params(params)
+        credentials = resolve_credentials(params, environ)
+        warnings.extend(connection_warnings(params, credentials))
+        client = client_from_params(params, credentials)
         result = logic(client, params, check_mode)
     except NodeumError as error:
         result = dict(failed=True, changed=False, msg=error.message)
