@@ -84,8 +84,8 @@ def server_url(server, scheme):
     return f"{scheme}://{host}:{port}"
 
 
-def wait_for_stop(lifetime):
-    """Return when a signal arrives or the lifetime ends."""
+def install_stop_signals():
+    """Return an event that SIGTERM and SIGINT set; installed before the ready line, so no signal can kill the process unhandled."""
     stop = threading.Event()
 
     def request_stop(_signum, _frame):
@@ -93,6 +93,11 @@ def wait_for_stop(lifetime):
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    return stop
+
+
+def wait_for_stop(stop, lifetime):
+    """Return when stop is set or the lifetime ends."""
     deadline = time.monotonic() + lifetime if lifetime else None
     # Short waits keep the main thread responsive to signals.
     while not stop.is_set():
@@ -123,11 +128,12 @@ def main(argv=None):
             server.server_close()
             return 2
         scheme = "https"
+    stop = install_stop_signals()
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     serving.start()
     print(READY_LINE.format(url=server_url(server, scheme)), flush=True)
     try:
-        wait_for_stop(arguments.lifetime)
+        wait_for_stop(stop, arguments.lifetime)
     finally:
         server.shutdown()
         server.server_close()

@@ -1,0 +1,91 @@
+"""Fixtures that start the Nodeum API emulator as a subprocess and stop it by its pid, whatever happens.
+
+- `emulator_server` (module scope): one emulator with the demo data per test module (and per
+  xdist worker), on a free port, with a bounded lifetime.
+- `emulator`: the same server, reset to the demo data with no faults and an empty request log.
+- `start_emulator_process`: a factory for tests that need their own server (other options);
+  every process it started is stopped at teardown.
+"""
+
+import copy
+import os
+import sys
+
+import pytest
+import requests
+
+EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator")
+if EMULATOR_DIR not in sys.path:
+    sys.path.insert(0, EMULATOR_DIR)
+
+# pylint: disable=wrong-import-position  # these imports need the sys.path entry above
+import demo_data  # noqa: E402
+from emulator_control import EmulatorControl, start_emulator, stop_emulator  # noqa: E402
+
+ADMIN = ("admin", "nodeum-demo-password")
+FULL_KEY = "demo-full-access-key"
+READ_ONLY_KEY = "demo-read-only-key"
+TOKEN = demo_data.DEMO_FIXTURES["tokens"][0]
+LIFETIME = 300
+
+
+class RunningEmulator:
+    """A started emulator: its URLs, its process and its control client."""
+
+    def __init__(self, url, process):
+        self.url = url
+        self.api_url = url + "/api/v2"
+        self.process = process
+        self.control = EmulatorControl(url)
+
+    def session(self, auth=ADMIN, authorization=None):
+        """A requests session that authenticates with Basic auth, or with a raw Authorization header."""
+        session = requests.Session()
+        if authorization is not None:
+            session.headers["Authorization"] = authorization
+        else:
+            session.auth = auth
+        return session
+
+    def reset(self):
+        demo = copy.deepcopy(demo_data.DEMO_FIXTURES)
+        self.control.replace_state(demo["tasks"], demo["task_callbacks"])
+        self.control.clear_faults()
+        self.control.reset_requests()
+
+
+@pytest.fixture(scope="module")
+def emulator_server():
+    url, process = start_emulator(lifetime=LIFETIME)
+    try:
+        yield RunningEmulator(url, process)
+    finally:
+        stop_emulator(process)
+
+
+@pytest.fixture
+def emulator(emulator_server):  # pylint: disable=redefined-outer-name  # pytest injects fixtures by name
+    emulator_server.reset()
+    return emulator_server
+
+
+@pytest.fixture
+def api(emulator):  # pylint: disable=redefined-outer-name  # pytest injects fixtures by name
+    """A session authenticated as the demo admin, on a reset emulator."""
+    with emulator.session() as session:
+        yield session
+
+
+@pytest.fixture
+def start_emulator_process():
+    started = []
+
+    def start(**options):
+        options.setdefault("lifetime", LIFETIME)
+        url, process = start_emulator(**options)
+        started.append(process)
+        return RunningEmulator(url, process)
+
+    yield start
+    for process in started:
+        stop_emulator(process)
