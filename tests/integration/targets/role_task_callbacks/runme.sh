@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The task_callbacks role against the emulator.
+set -euo pipefail
+
+source ../setup_emulator/emulator.sh
+start_emulator
+
+work="$(mktemp -d)"
+trap 'rm -rf "${work}"; stop_emulators' EXIT
+
+writes_since_reset() {
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import json, sys, urllib.request
+log = json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests"))["requests"]
+print(len(log))' "${EMULATOR_URL}"
+}
+
+reset_log() {
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/requests", method="DELETE"))' "${EMULATOR_URL}"
+}
+
+# 1. Connection from the NODEUM_* environment only (as an AWX credential gives it).
+use_demo_admin
+echo "== first run: every item changes (2 creates, 1 update, 2 removals)"
+ansible-playbook converge.yml -e expected_changed=5 -e expected_writes=5 "$@"
+echo "== second run: no change, no write"
+ansible-playbook converge.yml -e expected_changed=0 -e expected_writes=0 "$@"
+echo "== second run in check mode: no change, no write"
+ansible-playbook converge.yml --check -e expected_changed=0 -e expected_writes=0 "$@"
+
+# 2. Connection from role variables only (API key), in check mode; secrets must not show even at -vvv.
+unset NODEUM_URL NODEUM_USERNAME NODEUM_PASSWORD NODEUM_API_KEY NODEUM_TOKEN
+echo "== check mode with role variables: three changes reported, no write"
+ansible-playbook check_mode.yml -e "nodeum_url=${EMULATOR_URL}" -vvv "$@" > "${work}/check_mode.log" 2>&1 || {
+    cat "${work}/check_mode.log"; exit 1; }
+tail -n 3 "${work}/check_mode.log"
+if grep -q 'demo-full-access-key' "${work}/check_mode.log"; then
+    echo "role_task_callbacks: the API key shows in the output of check_mode.yml" >&2
+    exit 1
+fi
+
+# 3. Invalid input stops the play before any request is sent, with a message that names the problem.
+use_demo_admin
+export NODEUM_URL="${EMULATOR_URL}"
+expect_rejected() {
+    local items="$1" expected="$2"
+    reset_log
+    if ansible-playbook invalid.yml -e "{\"bad_items\": ${items}}" "$@" > "${work}/invalid.log" 2>&1; then
+        cat "${work}/invalid.log"
+        echo "role_task_callbacks: ${items} was accepted" >&2
+        return 1
+    fi
+    if ! grep -q -- "${expected}" "${work}/invalid.log"; then
+        cat "${work}/invalid.log"
+        echo "role_task_callbacks: the failure for ${items} does not say: ${expected}" >&2
+        return 1
+    fi
+    if [[ "$(writes_since_reset)" != 0 ]]; then
+        echo "role_task_callbacks: requests were sent for ${items}" >&2
+        return 1
+    fi
+    echo "rejected as expected: ${items}"
+}
+expect_rejected '[{"task": "1", "scirpt": "x"}]' 'scirpt'
+expect_rejected '[{"task": "1", "script": "x", "state": "gone"}]' 'state'
+expect_rejected '[{"type": "filter", "script": "x"}]' 'task'
+expect_rejected '{"task": "1"}' 'nodeum_task_callbacks'
+expect_rejected '[{"task": "5", "script": "x"}, {"task": "4", "script": "x", "script_file": "skip_tmp.js"}]' 'item 2 (task 4, type filter, state present)'
+expect_rejected '[{"task": "4"}]' 'item 1 (task 4'
+expect_rejected '[{"task": "4", "script": "x", "state": "absent"}]' 'neither with state absent'
+expect_rejected '[{"task": "4", "script_file": "no_such_file.js"}]' 'script_file no_such_file.js was not found'
