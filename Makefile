@@ -1,0 +1,61 @@
+# Build and test entry points of the nodeum.data_archiving collection.
+#
+#   make demo         run playbooks/demo.yml against the bundled API emulator
+#   make test         run every check (tools/checks.py); last line: "N passed, M failed"
+#   make sanity | units | integration | lint | docs-lint | build   one gate each
+#   make changelog    release the changelog fragments into CHANGELOG.rst
+#   make clean        remove build/ and tests/output (keeps .venv)
+#
+# Checks are listed in tools/checks.py (CHECKS); adding one is one line there.
+# Logs of each check: build/logs/<check>.log. PYTHON picks the interpreter for .venv.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+CHECKS := $(PY) tools/checks.py
+
+.DEFAULT_GOAL := help
+.PHONY: help venv stage test demo sanity units integration lint docs-lint build changelog clean
+
+help:
+	@sed -n '3,10s/^# \{0,1\}//p' Makefile
+
+$(STAMP): requirements.txt requirements-dev.txt tools/venv.sh
+	@PYTHON=$(PYTHON) tools/venv.sh $(VENV) $(STAMP)
+
+venv: $(STAMP)
+
+stage: venv
+	@$(PY) tools/staged.py
+
+test: venv
+	@$(CHECKS)
+
+demo: venv
+	@tools/demo.sh
+
+sanity: venv
+	@$(CHECKS) sanity
+
+units: venv
+	@$(CHECKS) units
+
+integration: venv
+	@$(CHECKS) integration
+
+lint: venv
+	@$(CHECKS) ansible-lint
+
+docs-lint: venv
+	@$(CHECKS) docs-lint
+
+build: venv
+	@$(CHECKS) build-and-ansible-doc
+
+changelog: venv
+	$(VENV)/bin/antsibull-changelog lint
+	$(VENV)/bin/antsibull-changelog release
+
+clean:
+	rm -rf build tests/output tests/integration/inventory
