@@ -126,6 +126,10 @@ class NodeumClient:
     def close(self):
         self._session.close()
 
+    def wait(self, seconds):
+        """Pause the run (with the sleep function the client was given, so that tests need not wait)."""
+        self._sleep(seconds)
+
     # -- the operations the resource logic uses ------------------------------------------------
 
     def get(self, path, params=None):

@@ -21,6 +21,9 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import
 
 CALLBACK_TYPES = ('filter',)
 
+# Waits before several callbacks of one type count as real duplicates rather than a race in progress.
+SETTLE_WAITS = (0.5, 1.0, 2.0)
+
 OPTIONS = dict(
     task=dict(type='str', required=True),
     callback_id=dict(type='int'),
@@ -105,6 +108,8 @@ def ensure_task_callback(client, params, check_mode=False):
     desired = desired_state(params)
     task_id = resolve_task_id(client, desired['task'])
     matches = find_matches(client, task_id, desired)
+    if len(matches) > 1 and desired['callback_id'] is None and desired['state'] == 'present':
+        matches = _await_settled(client, task_id, desired, matches)
     plan = plan_change(desired, matches, task_id)
     diff = plan_diff(plan, task_id)
     if check_mode or plan.action == 'none':
@@ -128,6 +133,18 @@ def find_matches(client, task_id, desired):
     if desired['callback_id'] is not None:
         return [item for item in found if item.get('id') == desired['callback_id']]
     return sorted((item for item in found if item.get('type') == desired['type']), key=lambda item: item['id'])
+
+
+def _await_settled(client, task_id, desired, matches):
+    """Several callbacks of the type: concurrent runs may be between their create and the removal of
+    their duplicate (see _settle_concurrent_creates). Read again after short waits before calling
+    them real duplicates."""
+    for seconds in SETTLE_WAITS:
+        client.wait(seconds)
+        matches = find_matches(client, task_id, desired)
+        if len(matches) < 2:
+            break
+    return matches
 
 
 def callbacks_path(task_id, callback_id=None):
