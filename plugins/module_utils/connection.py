@@ -18,6 +18,8 @@ __metaclass__ = type
 
 import os
 
+from urllib.parse import urlsplit
+
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient, NodeumError, normalize_base_url
 
 # (option, type, environment variable, default, no_log)
@@ -132,6 +134,19 @@ def connection_warnings(params, credentials):
     if params.get('validate_certs') is False and url.startswith('https://'):
         warnings.append('validate_certs is false: the identity of %s is not checked; set ca_path instead where you can.' % url)
     return warnings
+
+
+def url_secrets(url):
+    """The password of a URL written user:password@host, as a set of values to mask wherever the options are shown.
+
+    Such a URL is refused (normalize_base_url), but Ansible still shows the url option in the task's
+    result (invocation), so its password must be masked there like the password option.
+    """
+    try:
+        password = urlsplit(url).password if isinstance(url, str) else None
+    except ValueError:
+        return set()
+    return {password} if password else set()
 
 
 def client_from_params(params, credentials):

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection import (
-    client_from_params, connection_warnings, resolve_credentials,
+    client_from_params, connection_warnings, resolve_credentials, url_secrets,
 )
 
 
@@ -45,6 +45,8 @@ def run_ansible_module(module, logic):
     from ansible.module_utils.basic import missing_required_lib
     from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import HAS_REQUESTS
 
+    # A password written into the url is refused, and masked wherever Ansible shows the options.
+    module.no_log_values.update(url_secrets(module.params.get('url')))
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
     result, warnings = run(logic, module.params, check_mode=module.check_mode, diff_mode=module._diff)
