@@ -41,7 +41,8 @@ class EmulatorParts:
         self.faults = fault_table.FaultTable()
         self.request_log = fault_table.RequestLog()
         self.api = nodeum_api.NodeumApi(self.store, credentials.Credentials(fixtures), page_cap)
-        self.control = ControlApi(self.store, self.faults, self.request_log)
+        initial_state = {"tasks": fixtures.get("tasks", []), "task_callbacks": fixtures.get("task_callbacks", [])}
+        self.control = ControlApi(self.store, self.faults, self.request_log, initial_state)
 
 
 def parse_arguments(argv):

@@ -1,5 +1,7 @@
 """The /_emulator/ endpoints that tests use to steer the emulator (no credentials, not logged)."""
 
+import copy
+
 import fault_table
 import fixture_loader
 from nodeum_api import Answer, ApiError, error_of, parse_json_object
@@ -10,15 +12,18 @@ CONTROL_PREFIX = "/_emulator"
 class ControlApi:
     """Request log, faults, state and health."""
 
-    def __init__(self, store, faults, request_log):
+    def __init__(self, store, faults, request_log, initial_state):
         self.store = store
         self.faults = faults
         self.request_log = request_log
+        # Kept for POST /_emulator/reset: tests that share one server start each from the same data.
+        self.initial_state = copy.deepcopy(initial_state)
         self.routes = {
             "/health": {"GET": self.health},
             "/requests": {"GET": self.list_requests, "DELETE": self.reset_requests},
             "/faults": {"GET": self.list_faults, "POST": self.add_fault, "DELETE": self.clear_faults},
             "/state": {"GET": self.get_state, "PUT": self.put_state},
+            "/reset": {"POST": self.reset},
         }
 
     def answer(self, method, control_path, body):
@@ -72,3 +77,10 @@ class ControlApi:
             raise error_of(400, "state", "invalid", str(error)) from error
         self.store.replace_state(state)
         return Answer(200, self.store.export_state())
+
+    def reset(self, _body):
+        """Back to the startup tasks and callbacks (ids keep growing), no faults, an empty log."""
+        self.store.replace_state(self.initial_state)
+        self.faults.clear()
+        self.request_log.reset()
+        return Answer(204)

@@ -126,6 +126,10 @@ class EmulatorControl:
     def clear_faults(self):
         self._call("DELETE", "/faults")
 
+    def reset(self):
+        """Back to the startup fixtures (ids keep growing), no faults, an empty request log."""
+        self._call("POST", "/reset")
+
     def state(self):
         return self._call("GET", "/state")
 

@@ -3,11 +3,11 @@
 - `emulator_server` (module scope): one emulator with the demo data per test module (and per
   xdist worker), on a free port, with a bounded lifetime.
 - `emulator`: the same server, reset to the demo data with no faults and an empty request log.
-- `start_emulator_process`: a factory for tests that need their own server (other options);
-  every process it started is stopped at teardown.
+- `start_emulator_process` (function scope) and `start_emulator_module_process` (module scope):
+  factories for tests that need their own server (other options); every process they started
+  is stopped at teardown.
 """
 
-import copy
 import os
 import sys
 
@@ -48,10 +48,7 @@ class RunningEmulator:
         return session
 
     def reset(self):
-        demo = copy.deepcopy(demo_data.DEMO_FIXTURES)
-        self.control.replace_state(demo["tasks"], demo["task_callbacks"])
-        self.control.clear_faults()
-        self.control.reset_requests()
+        self.control.reset()
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +73,8 @@ def api(emulator):  # pylint: disable=redefined-outer-name  # pytest injects fix
         yield session
 
 
-@pytest.fixture
-def start_emulator_process():
+def _emulator_starter():
+    """A function that starts emulators with any options, and the list of processes it started."""
     started = []
 
     def start(**options):
@@ -86,6 +83,24 @@ def start_emulator_process():
         started.append(process)
         return RunningEmulator(url, process)
 
-    yield start
-    for process in started:
-        stop_emulator(process)
+    return start, started
+
+
+@pytest.fixture
+def start_emulator_process():
+    start, started = _emulator_starter()
+    try:
+        yield start
+    finally:
+        for process in started:
+            stop_emulator(process)
+
+
+@pytest.fixture(scope="module")
+def start_emulator_module_process():
+    start, started = _emulator_starter()
+    try:
+        yield start
+    finally:
+        for process in started:
+            stop_emulator(process)

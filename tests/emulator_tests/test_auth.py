@@ -90,30 +90,36 @@ def test_read_only_key_may_read(emulator):
     assert session.get(f"{emulator.api_url}/tasks/2").json()["name"] == "Nightly backup"
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "scope"),
-    [
-        ("GET", "/tasks/1/task_callbacks", "task_callbacks/index"),
-        ("GET", "/tasks/1/task_callbacks/10", "task_callbacks/show"),
-        ("POST", "/tasks/1/task_callbacks", "task_callbacks/create"),
-        ("PUT", "/tasks/1/task_callbacks/10", "task_callbacks/update"),
-        ("DELETE", "/tasks/1/task_callbacks/10", "task_callbacks/destroy"),
-        ("GET", "/tasks", "tasks/index"),
-        ("GET", "/tasks/1", "tasks/show"),
-    ],
-)
-def test_each_operation_needs_its_own_scope(start_emulator_process, tmp_path, method, path, scope):
-    all_scopes = ["task_callbacks/index", "task_callbacks/show", "task_callbacks/create", "task_callbacks/update", "task_callbacks/destroy",
-                  "tasks/index", "tasks/show"]
-    fixtures = tmp_path / "fixtures.json"
-    fixtures.write_text(json.dumps({
-        "api_keys": [{"key": "all-but-one", "scopes": [item for item in all_scopes if item != scope]}, {"key": "only-one", "scopes": [scope]}],
-        "tasks": [{"id": 1, "name": "t"}],
-        "task_callbacks": [{"id": 10, "task_id": 1, "type": "filter", "script": "s"}],
-    }))
-    server = start_emulator_process(fixtures=fixtures, lifetime=60)
-    denied = server.session(authorization="all-but-one").request(method, server.api_url + path, json=CALLBACK)
+SCOPED_OPERATIONS = [
+    ("GET", "/tasks/1/task_callbacks", "task_callbacks/index"),
+    ("GET", "/tasks/1/task_callbacks/10", "task_callbacks/show"),
+    ("POST", "/tasks/1/task_callbacks", "task_callbacks/create"),
+    ("PUT", "/tasks/1/task_callbacks/10", "task_callbacks/update"),
+    ("DELETE", "/tasks/1/task_callbacks/10", "task_callbacks/destroy"),
+    ("GET", "/tasks", "tasks/index"),
+    ("GET", "/tasks/1", "tasks/show"),
+]
+ALL_SCOPES = [scope for _, _, scope in SCOPED_OPERATIONS]
+
+
+@pytest.fixture(scope="module")
+def scoped_server(tmp_path_factory, start_emulator_module_process):
+    """An emulator with, for every scope, a key holding only it and a key holding all others."""
+    api_keys = []
+    for scope in ALL_SCOPES:
+        api_keys.append({"key": f"only:{scope}", "scopes": [scope]})
+        api_keys.append({"key": f"all-but:{scope}", "scopes": [item for item in ALL_SCOPES if item != scope]})
+    fixtures = tmp_path_factory.mktemp("scopes") / "fixtures.json"
+    fixtures.write_text(json.dumps({"api_keys": api_keys, "tasks": [{"id": 1, "name": "t"}],
+                                    "task_callbacks": [{"id": 10, "task_id": 1, "type": "filter", "script": "s"}]}))
+    return start_emulator_module_process(fixtures=fixtures)
+
+
+@pytest.mark.parametrize(("method", "path", "scope"), SCOPED_OPERATIONS)
+def test_each_operation_needs_its_own_scope(scoped_server, method, path, scope):
+    scoped_server.reset()
+    denied = scoped_server.session(authorization=f"all-but:{scope}").request(method, scoped_server.api_url + path, json=CALLBACK)
     assert denied.status_code == 403
     assert denied.json()["messages"] == [f"API key lacks the scope {scope}"]
-    allowed = server.session(authorization="only-one").request(method, server.api_url + path, json=CALLBACK)
+    allowed = scoped_server.session(authorization=f"only:{scope}").request(method, scoped_server.api_url + path, json=CALLBACK)
     assert allowed.status_code in (200, 201, 204)

@@ -167,6 +167,17 @@ def test_bad_state_is_400_and_changes_nothing(emulator, state):
     assert len(emulator.control.state()["task_callbacks"]) == 4
 
 
+def test_reset_restores_the_startup_data_and_clears_faults_and_log(emulator, api):
+    created = api.post(f"{emulator.api_url}/tasks/1/task_callbacks", json=NEW_CALLBACK).json()
+    api.delete(f"{emulator.api_url}/tasks/1/task_callbacks/10")
+    emulator.control.add_fault(status=503)
+    emulator.control.reset()
+    assert emulator.control.requests() == []
+    assert requests.get(f"{emulator.url}/_emulator/faults", timeout=10).json() == {"faults": []}
+    assert emulator.control.state()["task_callbacks"] == demo_data.DEMO_FIXTURES["task_callbacks"]
+    assert api.post(f"{emulator.api_url}/tasks/1/task_callbacks", json=NEW_CALLBACK).json()["id"] > created["id"]
+
+
 def test_control_unknown_path_and_method(emulator):
     assert requests.get(f"{emulator.url}/_emulator/nothing", timeout=10).status_code == 404
     wrong = requests.post(f"{emulator.url}/_emulator/state", json={}, timeout=10)
