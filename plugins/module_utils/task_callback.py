@@ -86,8 +86,8 @@ def plan_change(desired, matches, task_id):
 def plan_diff(plan, task_id):
     """Ansible diffs, one per callback touched, each headed 'task 3 / filter callback 12'."""
     if plan.action == 'none':
-        script = plan.after['script'] if plan.after else ''
-        return [dict(before=script, after=script)]
+        # Nothing there and nothing wanted: no diff at all (Ansible fails on a diff of two empty texts).
+        return [dict(before=plan.after['script'], after=plan.after['script'])] if plan.after else []
     if plan.action == 'delete':
         return [_diff(task_id, callback, callback['script'], '') for callback in plan.before]
     before = plan.before[0]['script'] if plan.before else ''
