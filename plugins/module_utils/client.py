@@ -86,8 +86,12 @@ def normalize_base_url(url):
     """Return the API base URL ('.../api/v2') or raise NodeumError on a URL that cannot work."""
     if not url or not isinstance(url, str):
         raise NodeumError('The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.')
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        usable = parts.scheme in ('http', 'https') and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # an unclosed '[', a port that is no number, characters that NFKC normalisation changes
+        usable = False
+    if not usable:
         raise NodeumError('The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example https://nodeum.example.com.'
                           % _without_userinfo(url))
     if parts.username or parts.password:

@@ -17,8 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-
-from urllib.parse import urlsplit
+import re
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient, NodeumError, normalize_base_url
 
@@ -142,10 +141,11 @@ def url_secrets(url):
     Such a URL is refused (normalize_base_url), but Ansible still shows the url option in the task's
     result (invocation), so its password must be masked there like the password option.
     """
-    try:
-        password = urlsplit(url).password if isinstance(url, str) else None
-    except ValueError:
+    if not isinstance(url, str):
         return set()
+    # As urlsplit reads it, without its checks (a URL it refuses may still hold a password).
+    netloc = re.split(r'[/?#]', url.split('//', 1)[1], maxsplit=1)[0] if '//' in url else ''
+    password = netloc.rpartition('@')[0].partition(':')[2]
     return {password} if password else set()
 
 
