@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the connection options: the argument spec and how credentials are chosen."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
+
+SECRET = 'k3y-that-must-not-show'
+
+
+def test_every_option_is_in_the_spec_with_its_environment_fallback_or_group_rule():
+    spec = connection.connection_argument_spec()
+    for name, option_type, env, _default, no_log in connection.CONNECTION_OPTIONS:
+        assert spec[name]['type'] == option_type
+        assert spec[name].get('no_log', False) == no_log
+        if name in connection.CREDENTIAL_OPTIONS:
+            assert 'fallback' not in spec[name]
+        else:
+            assert spec[name]['fallback'][1] == [env]
+
+
+def test_secrets_are_no_log():
+    assert set(connection.SECRET_OPTIONS) == {'password', 'api_key', 'token'}
+
+
+def test_task_credentials_win_over_the_environment_as_a_group():
+    environ = {'NODEUM_USERNAME': 'awx', 'NODEUM_PASSWORD': 'pw'}
+    assert connection.resolve_credentials({'api_key': SECRET}, environ) == {'api_key': SECRET}
+
+
+def test_environment_credentials_apply_when_the_task_sets_none():
+    environ = {'NODEUM_API_KEY': SECRET, 'NODEUM_API_KEY_PREFIX': 'Bearer'}
+    assert connection.resolve_credentials({}, environ) == {'api_key': SECRET, 'api_key_prefix': 'Bearer'}
+
+
+@pytest.mark.parametrize('params, environ, message', [
+    ({}, {}, 'No credential is set'),
+    ({}, {'NODEUM_TOKEN': 't', 'NODEUM_API_KEY': SECRET}, 'environment variables give more than one kind of credential (api_key, token)'),
+    ({'username': 'u'}, {}, 'give a username without a password'),
+    ({'password': SECRET}, {}, 'give a password without a username'),
+    ({'api_key_prefix': 'Bearer'}, {}, 'api_key_prefix without api_key'),
+])
+def test_incomplete_or_mixed_credentials_fail_in_one_sentence(params, environ, message):
+    with pytest.raises(NodeumError) as caught:
+        connection.resolve_credentials(params, environ)
+    assert message in caught.value.message
+    assert SECRET not in caught.value.message
+
+
+def test_header_credentials_are_built_per_kind():
+    params = {'url': 'https://h.example.com', 'validate_certs': True, 'timeout': 5.0}
+    client = connection.client_from_params(params, {'api_key': SECRET, 'api_key_prefix': 'Bearer'})
+    assert client._session.headers['Authorization'] == 'Bearer ' + SECRET
+    client = connection.client_from_params(params, {'api_key': SECRET})
+    assert client._session.headers['Authorization'] == SECRET
+    client = connection.client_from_params(params, {'token': 'jwt'})
+    assert client._session.headers['Authorization'] == 'Bearer jwt'
+    client = connection.client_from_params(params, {'username': u'üser', 'password': SECRET})
+    assert client._session.auth == (u'üser'.encode('utf-8'), SECRET.encode('utf-8'))
+
+
+def test_control_characters_in_a_credential_are_refused_without_quoting_it():
+    with pytest.raises(NodeumError) as caught:
+        connection.client_from_params({'url': 'https://h'}, {'api_key': SECRET + '\r\nX-Injected: 1'})
+    assert 'api_key holds a line break' in caught.value.message
+    assert SECRET not in caught.value.message
+
+
+def test_non_positive_timeout_is_refused():
+    with pytest.raises(NodeumError, match='timeout must be a number of seconds above 0'):
+        connection.client_from_params({'url': 'https://h', 'timeout': 0}, {'token': 't'})
+
+
+def test_warnings_for_plain_http_and_unverified_tls():
+    assert 'plain http://' in connection.connection_warnings({'url': 'http://h'}, {'token': 't'})[0]
+    assert 'validate_certs is false' in connection.connection_warnings({'url': 'https://h', 'validate_certs': False}, {'token': 't'})[0]
+    assert connection.connection_warnings({'url': 'https://h', 'validate_certs': True}, {'token': 't'}) == []
+
+
+def test_module_constraints_merge_the_connection_rules_with_the_module_rules():
+    merged = connection.module_constraints({'required_if': [('state', 'present', ['script'])], 'mutually_exclusive': [('a', 'b')]})
+    assert ('a', 'b') in merged['mutually_exclusive']
+    assert ('username', 'api_key', 'token') in merged['mutually_exclusive']
+    assert merged['required_if'] == [('state', 'present', ['script'])]
+    assert ('a', 'b') not in connection.CONNECTION_CONSTRAINTS['mutually_exclusive']

@@ -1,0 +1,261 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the task callback resource: the pure decision, and how it is applied.
+
+The decision (plan_change) is tested without HTTP; applying it runs against FakeServer, an
+in-memory stand-in with the transport client's interface (get/post/put/delete/paginate).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
+    Plan, desired_state, ensure_task_callback, plan_change, plan_diff,
+)
+
+
+def callback(callback_id, script='s', callback_type='filter'):
+    return {'id': callback_id, 'type': callback_type, 'script': script}
+
+
+def desired(**overrides):
+    params = dict(task='3', callback_id=None, type='filter', script='new', state='present')
+    params.update(overrides)
+    return desired_state(params)
+
+
+class FakeServer:
+    """The transport client's interface over an in-memory store of tasks and callbacks."""
+
+    def __init__(self, tasks=None, callbacks=None, lose_next_post=False):
+        self.tasks = tasks or {3: 'Archive'}
+        self.callbacks = dict((item['id'], dict(item)) for item in callbacks or [])
+        self.next_id = max(list(self.callbacks) + [99]) + 1
+        self.lose_next_post = lose_next_post
+        self.sent = []
+        self.warnings = []
+
+    def paginate(self, path, items_key, params=None, limit=None, offset=0):
+        self.sent.append(('GET', path, dict(params or {})))
+        parts = path.split('/')
+        if parts == ['tasks']:
+            name = params['name'][1:]
+            found = [{'id': task_id, 'name': task_name} for task_id, task_name in sorted(self.tasks.items()) if task_name == name]
+            return found, len(found)
+        task_id = int(parts[1])
+        if task_id not in self.tasks:
+            raise NodeumNotFound('no task')
+        found = [dict(item) for item in self._of_task(task_id) if self._matches(item, params or {})]
+        return found, len(found)
+
+    @staticmethod
+    def _matches(item, params):
+        if 'id' in params and str(item['id']) != params['id'].lstrip('='):
+            return False
+        return 'type' not in params or item['type'] == params['type'].lstrip('=')
+
+    def _of_task(self, task_id):
+        return [item for _key, item in sorted(self.callbacks.items()) if item['task_id'] == task_id]
+
+    def post(self, path, body, landed=None):
+        self.sent.append(('POST', path, body))
+        created = dict(body, id=self.next_id, task_id=int(path.split('/')[1]))
+        self.callbacks[self.next_id] = created
+        self.next_id += 1
+        if self.lose_next_post:
+            self.lose_next_post = False
+            return landed()
+        return dict((key, created[key]) for key in ('id', 'type', 'script'))
+
+    def put(self, path, body):
+        self.sent.append(('PUT', path, body))
+        callback_id = int(path.split('/')[-1])
+        if callback_id not in self.callbacks:
+            raise NodeumNotFound('gone')
+        self.callbacks[callback_id].update(body)
+        return dict((key, self.callbacks[callback_id][key]) for key in ('id', 'type', 'script'))
+
+    def delete(self, path):
+        self.sent.append(('DELETE', path, None))
+        if self.callbacks.pop(int(path.split('/')[-1]), None) is None:
+            raise NodeumNotFound('gone')
+
+    def writes(self):
+        return [(method, path) for method, path, _body in self.sent if method != 'GET']
+
+
+def stored(task_id, server):
+    return [dict((key, item[key]) for key in ('id', 'type', 'script')) for item in server._of_task(task_id)]
+
+
+# ---- the pure decision -------------------------------------------------------------------
+
+def test_nothing_there_present_creates():
+    assert plan_change(desired(), [], 3) == Plan('create', [], {'id': None, 'type': 'filter', 'script': 'new'})
+
+
+def test_nothing_there_absent_does_nothing():
+    assert plan_change(desired(state='absent', script=None), [], 3) == Plan('none', [], None)
+
+
+def test_one_with_the_same_script_does_nothing():
+    assert plan_change(desired(script='same'), [callback(5, 'same')], 3).action == 'none'
+
+
+def test_one_with_another_script_is_updated():
+    plan = plan_change(desired(), [callback(5, 'old')], 3)
+    assert plan == Plan('update', [callback(5, 'old')], callback(5, 'new'))
+
+
+def test_scripts_compare_byte_for_byte():
+    assert plan_change(desired(script='a\r\n'), [callback(5, 'a\n')], 3).action == 'update'
+    assert plan_change(desired(script='a '), [callback(5, 'a')], 3).action == 'update'
+
+
+def test_one_absent_is_deleted():
+    assert plan_change(desired(state='absent'), [callback(5)], 3) == Plan('delete', [callback(5)], None)
+
+
+def test_several_present_fails_listing_ids_and_the_way_out():
+    with pytest.raises(NodeumError) as caught:
+        plan_change(desired(), [callback(5), callback(6)], 3)
+    assert 'Nodeum task 3 has 2 filter callbacks (ids 5, 6)' in caught.value.message
+    assert 'callback_id' in caught.value.message and 'state absent' in caught.value.message
+
+
+def test_several_absent_deletes_all():
+    assert plan_change(desired(state='absent'), [callback(5), callback(6)], 3).before == [callback(5), callback(6)]
+
+
+def test_unknown_callback_id_present_fails_and_never_creates():
+    with pytest.raises(NodeumError, match='has no callback 42'):
+        plan_change(desired(callback_id=42), [], 3)
+
+
+def test_unknown_callback_id_absent_does_nothing():
+    assert plan_change(desired(callback_id=42, state='absent'), [], 3).action == 'none'
+
+
+@pytest.mark.parametrize('params, message', [
+    (dict(script=None), 'script is required with state present'),
+    (dict(script=''), 'script is empty or only white space'),
+    (dict(script=' \t\n'), 'script is empty or only white space'),
+    (dict(task=''), 'task is empty'),
+    (dict(task='   '), 'task is empty'),
+    (dict(callback_id=0), 'callback_id must be a positive number'),
+    (dict(type='hook'), 'type must be one of filter'),
+])
+def test_bad_input_is_refused_before_any_request(params, message):
+    with pytest.raises(NodeumError, match=message):
+        desired(**params)
+
+
+def test_absent_needs_no_script():
+    assert desired(state='absent', script=None)['script'] is None
+
+
+def test_diff_of_an_update_is_headed_with_task_and_callback():
+    diff = plan_diff(Plan('update', [callback(12, 'old')], callback(12, 'new')), 3)
+    assert diff == [dict(before='old', after='new', before_header='task 3 / filter callback 12', after_header='task 3 / filter callback 12')]
+
+
+def test_diff_of_a_create_and_a_delete_is_against_empty():
+    assert plan_diff(Plan('create', [], callback(None, 'new')), 3)[0]['before'] == ''
+    assert plan_diff(Plan('create', [], callback(None, 'new')), 3)[0]['after_header'] == 'task 3 / filter callback (new)'
+    assert [entry['after'] for entry in plan_diff(Plan('delete', [callback(5), callback(6)], None), 3)] == ['', '']
+
+
+# ---- applying the decision ---------------------------------------------------------------
+
+def params(**overrides):
+    values = dict(task='3', callback_id=None, type='filter', script='new', state='present')
+    values.update(overrides)
+    return values
+
+
+def test_create_then_nothing_to_do():
+    server = FakeServer()
+    first = ensure_task_callback(server, params())
+    second = ensure_task_callback(server, params())
+    assert first['changed'] and not second['changed']
+    assert first['task_callback'] == {'id': 100, 'task_id': 3, 'type': 'filter', 'script': 'new'}
+    assert server.writes() == [('POST', 'tasks/3/task_callbacks')]
+
+
+def test_check_mode_reports_the_create_without_writing():
+    server = FakeServer()
+    result = ensure_task_callback(server, params(), check_mode=True)
+    assert result['changed'] and result['task_callback']['id'] is None
+    assert server.writes() == []
+
+
+def test_update_sends_one_put():
+    server = FakeServer(callbacks=[dict(callback(7, 'old'), task_id=3)])
+    result = ensure_task_callback(server, params())
+    assert result['changed'] and result['task_callback']['script'] == 'new'
+    assert server.writes() == [('PUT', 'tasks/3/task_callbacks/7')]
+
+
+def test_absent_deletes_all_of_the_type_and_tolerates_one_already_gone():
+    server = FakeServer(callbacks=[dict(callback(7), task_id=3), dict(callback(8), task_id=3)])
+    original_delete = server.delete
+
+    def delete_whose_retry_finds_it_gone(path):
+        original_delete(path)
+        if path.endswith('/8'):
+            raise NodeumNotFound('the first answer was lost; the retry found it gone')
+    server.delete = delete_whose_retry_finds_it_gone
+    result = ensure_task_callback(server, params(state='absent', script=None))
+    assert result['changed'] is True and result['task_callback'] is None
+    assert stored(3, server) == []
+
+
+def test_task_by_name_is_resolved_and_ambiguity_fails():
+    server = FakeServer(tasks={3: 'Archive', 4: 'Backup', 5: 'Backup'})
+    assert ensure_task_callback(server, params(task='Archive'))['task_callback']['task_id'] == 3
+    assert server.sent[0] == ('GET', 'tasks', {'name': '=Archive'})
+    with pytest.raises(NodeumError, match=r"2 Nodeum tasks are named 'Backup' \(ids 4, 5\)"):
+        ensure_task_callback(server, params(task='Backup'))
+
+
+def test_unknown_task_fails_clearly():
+    with pytest.raises(NodeumError, match='Nodeum task 9 does not exist'):
+        ensure_task_callback(FakeServer(), params(task='9'))
+
+
+def test_lost_post_answer_adopts_the_created_callback_without_a_duplicate():
+    server = FakeServer(lose_next_post=True)
+    result = ensure_task_callback(server, params())
+    assert result['changed'] and result['task_callback']['id'] == 100
+    assert len(stored(3, server)) == 1
+
+
+def test_concurrent_create_keeps_the_lowest_id_and_removes_our_duplicate():
+    server = FakeServer()
+    original_post = server.post
+
+    def post_racing_another_run(path, body, landed=None):
+        original_post(path, body)  # another run's create lands first: id 100
+        return original_post(path, body, landed)  # ours: id 101
+    server.post = post_racing_another_run
+    result = ensure_task_callback(server, params())
+    assert [item['id'] for item in stored(3, server)] == [100]
+    assert result['changed'] is False and result['task_callback']['id'] == 100
+    assert 'removed its own duplicate (id 101)' in server.warnings[0]
+
+
+def test_concurrent_create_with_another_script_converges_to_ours():
+    server = FakeServer()
+    original_post = server.post
+
+    def post_racing_another_script(path, body, landed=None):
+        original_post(path, dict(body, script='theirs'))
+        return original_post(path, body, landed)
+    server.post = post_racing_another_script
+    result = ensure_task_callback(server, params())
+    assert stored(3, server) == [callback(100, 'new')]
+    assert result['changed'] is True
