@@ -75,6 +75,11 @@ notes:
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when O(task) is a name. A read-only key is enough."
 seealso:
   - module: nodeum.data_archiving.task_callback
+  - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide.scripts_from_files
+    description: The P(nodeum.data_archiving.task_callbacks#role) role brings the callbacks of many tasks to a state listed in one
+      variable, with the scripts kept in files beside the playbook.
+  - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide
+    description: The user guide - authentication and scopes, AWX and execution environments, troubleshooting.
 '''
 
 EXAMPLES = r'''
