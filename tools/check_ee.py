@@ -11,7 +11,6 @@
 No container engine is needed: ansible-builder only writes the context.
 """
 
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,21 +20,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tools'))
-import staged  # noqa: E402  (the file list that staging uses)
+from copy_collection import copy_collection  # noqa: E402
 
 BIN = ROOT / '.venv' / 'bin'
 COLLECTION = 'nodeum.data_archiving'
-
-
-def private_copy(target):
-    """Copy what staging would copy into target: a copy of our own, so that checks running at the same time do not clash."""
-    for relpath in staged.git_file_list() or staged.walked_file_list():
-        source = ROOT / relpath
-        if staged.is_excluded(relpath) or not source.is_file():
-            continue
-        (target / relpath).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target / relpath)
-    return target
 
 
 def run(*argv, cwd=None):
@@ -63,7 +51,7 @@ def check_context(context):
 
 def check_introspection(work):
     dist = work / 'dist'
-    source = private_copy(work / 'source')
+    source = copy_collection(work / 'source')
     run(BIN / 'ansible-galaxy', 'collection', 'build', '--force', '--output-path', dist, cwd=source)
     tarball = next(dist.glob('nodeum-data_archiving-*.tar.gz'))
     collections = work / 'collections'
