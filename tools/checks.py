@@ -82,6 +82,10 @@ CHECKS = [
     Check('units', (*ANSIBLE_TEST, 'units', *LOCAL), needs='tests/unit/**/test_*.py'),
     integration('integration'),
     integration('integration (module path)', NODEUM_EXECUTION_PATH='module', NODEUM_FORCE_MODULE='1'),
+    Check('action group', (PYTHON, '-m', 'pytest', 'tests/meta', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/meta/test_*.py'),
+    Check('execution environment', (PYTHON, 'tools/check_ee.py')),
+    Check('docs site', (PYTHON, 'tools/docsite.py')),
+    Check('release check', ('tools/release-check.sh',)),
 ]
 
 
