@@ -44,7 +44,9 @@ class ListRequest:
 def run_list(records, count, request):
     """Apply filters, sort and paging to records (an id-ordered iterable of count items); return (count, page)."""
     if request.is_plain:
-        return count, list(itertools.islice(records, request.offset, request.offset + request.limit))
+        # islice takes no index above sys.maxsize, and an offset past the end is an empty page anyway.
+        start = min(request.offset, count)
+        return count, list(itertools.islice(records, start, start + min(request.limit, count)))
     matches = [record for record in records if all(condition.matches(record) for condition in request.filters)]
     ordered = list_query.sort_records(matches, request.sort_keys)
     return len(matches), ordered[request.offset:request.offset + request.limit]

@@ -28,7 +28,7 @@ class Credentials:
         """Return the Caller that the Authorization header value proves, or None."""
         if not authorization:
             return None
-        scheme, _, credential = authorization.strip().partition(" ")
+        scheme, _space, credential = authorization.strip().partition(" ")
         credential = credential.strip()
         if scheme.lower() == "basic":
             return self._basic(credential)

@@ -68,7 +68,7 @@ def _read_ready_line(process, timeout):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise EmulatorStartError(f"The emulator printed no ready line within {timeout} seconds.")
-        readable, _, _ = select.select([process.stdout], [], [], remaining)
+        readable = select.select([process.stdout], [], [], remaining)[0]
         if readable:
             line = process.stdout.readline()
             if line.startswith(READY_PREFIX):

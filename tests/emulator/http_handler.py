@@ -95,7 +95,7 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
         self.write_answer(Answer(code, error_payload("request", message or self.responses.get(code, ("Error",))[0])))
 
     def dispatch(self):
-        path, _, query = self.path.partition("#")[0].partition("?")
+        path, _question_mark, query = self.path.partition("#")[0].partition("?")
         try:
             body = self.read_body()
         except BadBody as error:

@@ -127,7 +127,7 @@ def parse_sort_by(raw_value, sortable):
         item = item.strip()
         if not item:
             continue
-        attribute, _, direction = item.partition(":")
+        attribute, _colon, direction = item.partition(":")
         direction = direction.strip().lower() or "asc"
         if attribute not in sortable:
             raise QueryError("sort_by", raw_value, f"Cannot sort by {attribute!r}: sortable attributes are {', '.join(sorted(sortable))}.")

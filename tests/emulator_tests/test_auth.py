@@ -99,7 +99,7 @@ SCOPED_OPERATIONS = [
     ("GET", "/tasks", "tasks/index"),
     ("GET", "/tasks/1", "tasks/show"),
 ]
-ALL_SCOPES = [scope for _, _, scope in SCOPED_OPERATIONS]
+ALL_SCOPES = [operation[2] for operation in SCOPED_OPERATIONS]
 
 
 @pytest.fixture(scope="module")

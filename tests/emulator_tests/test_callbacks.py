@@ -209,7 +209,7 @@ def test_ids_only_grow_and_are_never_reused(emulator, api):
 def test_parallel_creates_get_distinct_ids(emulator):
     def create_many(count):
         with emulator.session() as session:
-            return [create(session, emulator, task="4").json()["id"] for _ in range(count)]
+            return [create(session, emulator, task="4").json()["id"] for _attempt in range(count)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
         batches = list(pool.map(create_many, [25] * 16))

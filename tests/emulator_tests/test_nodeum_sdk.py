@@ -73,7 +73,8 @@ def test_validation_error_reaches_the_client(callbacks_api):
 @pytest.mark.parametrize("prefix", [None, "Bearer"])
 def test_api_key_auth_raw_and_with_prefix(emulator, prefix):
     with sdk_client(emulator, api_key=FULL_KEY, prefix=prefix) as client:
-        created = nodeum_sdk.TaskCallbacksApi(client).create_task_callback(task_id="2", task_callback_body=nodeum_sdk.TaskCallback(type="filter", script=SCRIPT))
+        body = nodeum_sdk.TaskCallback(type="filter", script=SCRIPT)
+        created = nodeum_sdk.TaskCallbacksApi(client).create_task_callback(task_id="2", task_callback_body=body)
         assert created.id > 13
     with sdk_client(emulator, api_key=READ_ONLY_KEY, prefix=prefix) as client:
         api = nodeum_sdk.TaskCallbacksApi(client)

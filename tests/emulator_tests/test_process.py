@@ -143,8 +143,8 @@ def test_signals_stop_promptly_with_status_0(signal_number):
         assert connection.getresponse().read() == b'{"status": "ok"}'
         started = time.monotonic()
         process.send_signal(signal_number)
-        assert process.wait(timeout=5) == 0
-        assert time.monotonic() - started < 3
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
         assert process.stdout.read() == ""  # the ready line is the only line
         connection.close()
     finally:
@@ -157,7 +157,7 @@ def test_lifetime_ends_the_process_with_status_0():
     try:
         assert line.startswith(READY_PREFIX)
         assert process.wait(timeout=10) == 0
-        assert 0.9 <= time.monotonic() - started < 6
+        assert 0.9 <= time.monotonic() - started < 15
     finally:
         stop_emulator(process)
 
