@@ -1,0 +1,59 @@
+"""pytest wiring of the reliability suite: the figures each test reports, and the one summary table.
+
+Each test gets a `figures` object (harness.Figures) and adds what it ran and saw; the numbers
+travel in the test report's user_properties (so they also reach the xdist controller and the
+JUnit XML), and the terminal summary adds them up into one table.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# pylint: disable=wrong-import-position  # needs the sys.path entry above
+from harness import Figures  # noqa: E402
+
+PROPERTY = 'reliability_figures'
+LABELS = (
+    ('scenarios', 'scenarios run'),
+    ('faults', 'faults injected'),
+    ('converged', 'runs that converged'),
+    ('duplicates', 'duplicates found'),
+    ('tracebacks', 'tracebacks seen'),
+    ('leaks', 'secret leaks found'),
+)
+_TOTALS = dict((key, 0) for key, _label in LABELS)
+_SEEN = set()
+
+
+@pytest.fixture
+def figures(request):
+    collected = Figures()
+    yield collected
+    request.node.user_properties.append((PROPERTY, json.dumps(collected.values)))
+
+
+def pytest_runtest_logreport(report):
+    if report.when != 'teardown' or report.nodeid in _SEEN:
+        return
+    for name, value in report.user_properties:
+        if name == PROPERTY:
+            _SEEN.add(report.nodeid)
+            for key, number in json.loads(value).items():
+                _TOTALS[key] = _TOTALS.get(key, 0) + number
+
+
+def pytest_terminal_summary(terminalreporter):
+    if hasattr(terminalreporter.config, 'workerinput'):
+        return  # an xdist worker: the controller prints the table
+    if not _SEEN:
+        return
+    width = max(len(label) for _key, label in LABELS)
+    terminalreporter.write_sep('=', 'reliability figures')
+    for key, label in LABELS:
+        terminalreporter.write_line('%-*s %6d' % (width, label, _TOTALS[key]))
+    bad = _TOTALS['duplicates'] + _TOTALS['tracebacks'] + _TOTALS['leaks']
+    terminalreporter.write_line('%-*s %6s' % (width, 'verdict', 'FAIL' if bad else 'ok'))
