@@ -32,6 +32,8 @@ stage: venv
 test: venv
 	@$(CHECKS)
 
+reliability: venv ; @$(PY) -m pytest tests/reliability tests/unit/plugins/module_utils/test_properties.py -n 2 --dist loadgroup -p no:cacheprovider -q --junitxml=build/junit/reliability/pytest.xml  # faults, races, bad input, TLS, secrets: one table
+
 demo: venv
 	@tools/demo.sh
 
