@@ -30,6 +30,7 @@ import dataclasses
 import glob
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -96,6 +97,7 @@ class Outcome:
 
     status: str
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     passed: int = 0
     failed: int = 0
     detail: str = ''
@@ -129,6 +131,7 @@ def check_environment(check, junit_dir):
     env['VIRTUAL_ENV'] = str(VENV_BIN.parent)
     env['CHECK_JUNIT_DIR'] = str(junit_dir)
     env.setdefault('PYTHONDONTWRITEBYTECODE', '1')
+    env.setdefault('NO_COLOR', '1')  # plain logs (ansible-lint, pytest)
     env.update(check.env)
     return env
 
@@ -159,6 +162,7 @@ def run_check(check):
     argv = [part.replace(PYTHON, str(VENV_BIN / 'python')).replace(JUNIT, str(junit_dir)) for part in check.command]
     log_path = LOGS / f'{check.slug}.log'
     start = time.monotonic()
+    cpu_start = children_cpu_seconds()
     with open(log_path, 'w', encoding='utf-8') as log:
         log.write(f"$ {' '.join(argv)}\n")
         log.flush()
@@ -170,6 +174,7 @@ def run_check(check):
         if returncode is None:
             log.write(f'\nchecks.py: killed after the {check.timeout} s timeout\n')
     seconds = time.monotonic() - start
+    cpu_seconds = children_cpu_seconds() - cpu_start
     counts = junit_counts(junit_dir)
     if counts is None:
         passed, failed = (1, 0) if returncode == 0 else (0, 1)
@@ -182,7 +187,13 @@ def run_check(check):
     if returncode is None:
         detail = f'timed out after {check.timeout} s'
     status = 'passed' if returncode == 0 and failed == 0 else 'failed'
-    return Outcome(status, seconds, passed, failed, detail)
+    return Outcome(status, seconds, cpu_seconds, passed, failed, detail)
+
+
+def children_cpu_seconds():
+    """Return the CPU time used so far by finished child processes (a load-independent measure of a check's cost)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def show_tail(log_path):
@@ -224,8 +235,8 @@ def main():
         if sys.stdout.isatty():
             print(f'{check.name:<{width}}  running...', end='\r', flush=True)
         outcome = run_check(check)
-        detail = f'  ({outcome.detail})' if outcome.detail else ''
-        print(f'{check.name:<{width}}  {outcome.status:<7} {outcome.seconds:6.1f} s{detail}', flush=True)
+        detail = f'  {outcome.detail}' if outcome.detail else ''
+        print(f'{check.name:<{width}}  {outcome.status:<7} {outcome.seconds:6.1f} s  (cpu {outcome.cpu_seconds:.0f} s){detail}', flush=True)
         if outcome.status == 'failed':
             show_tail(LOGS / f'{check.slug}.log')
         total_passed += outcome.passed
