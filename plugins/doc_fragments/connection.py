@@ -14,10 +14,9 @@ options:
     description:
       - Root URL of the Nodeum server, for example V(https://nodeum.example.com).
       - The API path C(/api/v2) is appended unless the URL already ends with it.
-      - If not set, the value of the E(NODEUM_URL) environment variable is used.
+      - If not set, the value of the E(NODEUM_URL) environment variable is used. One of the two is required.
       - An C(http://) URL works but sends the credentials in clear text, and the module warns about it.
     type: str
-    required: true
   username:
     description:
       - User name for HTTP Basic authentication. Basic authentication has full access.

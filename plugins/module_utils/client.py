@@ -11,7 +11,6 @@ sentence a user can act on. The modules and the action plugins both build on it.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import re
 import time
 
@@ -342,11 +341,18 @@ def _seconds(value):
     return ('%.1f' % value).rstrip('0').rstrip('.')
 
 
+_REASON_PATTERNS = (
+    r'certificate verify failed: ([^(\')"]+)',
+    r'\[Errno -?\d+\] ([^\'")]+)',
+    r'(Connection aborted|Remote end closed connection without response)',
+    r'(Connection refused|Name or service not known|No route to host)',
+)
+
+
 def _reason(exc):
     """The innermost readable cause of a requests exception, without URLs or pool internals."""
     text = str(exc)
-    for pattern in (r'certificate verify failed: ([^(\')"]+)', r'\[Errno -?\d+\] ([^\'")]+)', r'(Connection aborted|Remote end closed connection without response)',
-                    r'(Connection refused|Name or service not known|No route to host)'):
+    for pattern in _REASON_PATTERNS:
         match = re.search(pattern, text)
         if match:
             return match.group(1).strip()

@@ -62,8 +62,8 @@ def connection_argument_spec():
             entry['fallback'] = env_fallback_spec(env)
         if default is not None:
             entry['default'] = default
-        if no_log:
-            entry['no_log'] = True
+        # Explicit either way: validate-modules asks it of options whose names look secret (api_key_prefix).
+        entry['no_log'] = no_log
         spec[name] = entry
     return spec
 

@@ -25,7 +25,7 @@ description:
   - "When O(callback_id) names no callback of the task, O(state=absent) does nothing and O(state=present) fails:
     the module never creates a callback with an id the server did not give."
 author:
-  - Nodeum collection contributors
+  - Nodeum collection contributors (@nodeum)
 extends_documentation_fragment:
   - nodeum.data_archiving.connection
   - nodeum.data_archiving.connection.ATTRIBUTES

@@ -17,7 +17,7 @@ description:
     small the server's page size is; the result is never cut at the first page.
   - It never changes anything and reports no change.
 author:
-  - Nodeum collection contributors
+  - Nodeum collection contributors (@nodeum)
 extends_documentation_fragment:
   - nodeum.data_archiving.connection
   - nodeum.data_archiving.connection.ATTRIBUTES
