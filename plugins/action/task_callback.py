@@ -18,7 +18,9 @@ task's worker is a fork of that process, so what is imported here is paid once p
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import os
+import re
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import env_fallback, remove_values
@@ -39,6 +41,11 @@ except ImportError:  # older ansible-core: failures carry no origin
 
 FORCE_MODULE_ENVIRONMENT_VARIABLE = 'NODEUM_FORCE_MODULE'
 FORCE_MODULE_VARIABLE = 'nodeum_force_module'
+
+# Characters that JSON writes as escapes, and the words str() gives bool and None: a no_log value
+# holding one of them, or part of one of them, is not looked for in the JSON text of a result.
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+_SCALAR_WORDS = ('True', 'False', 'None')
 
 
 def force_module_path(environ, task_vars):
@@ -71,11 +78,21 @@ def spec_reading(spec, environment):
 
 
 def module_result(result, params, warnings, no_log_values):
-    """What AnsibleModule.exit_json (or fail_json, when result holds failed) would print, in the same order."""
+    """What AnsibleModule.exit_json (or fail_json, when result holds failed) would print, in the same order.
+
+    The module masks every no_log value anywhere in its output with remove_values, and so does
+    this; only the walk over the result is skipped when no such value can be in it.
+    """
     formatted = dict(result)
     if formatted.pop('failed', False):
         formatted.update(failed=True, msg=formatted.pop('msg', None))
-    formatted['invocation'] = dict(module_args=params)
+    invocation = dict(module_args=params)
+    if not may_hold_no_log_value([formatted, warnings, 'invocation', 'module_args', 'warnings'], no_log_values):
+        formatted['invocation'] = remove_values(invocation, no_log_values)
+        if warnings:
+            formatted['warnings'] = list(warnings)
+        return formatted
+    formatted['invocation'] = invocation
     if warnings:
         formatted['warnings'] = list(warnings)
     # As the module does: booleans and None at the top stay, every no_log value is masked elsewhere.
@@ -83,6 +100,26 @@ def module_result(result, params, warnings, no_log_values):
     formatted = remove_values(formatted, no_log_values)
     formatted.update(preserved)
     return formatted
+
+
+def may_hold_no_log_value(data, no_log_values):
+    """False only when remove_values(data, no_log_values) would change nothing.
+
+    remove_values walks and copies every item, which takes seconds on a list of 100,000
+    callbacks. One JSON dump and a substring search per value tell the same: a value whose
+    JSON form could differ from its text (quotes, backslashes, control characters, or part of
+    the words True, False and None) is left to remove_values.
+    """
+    if not no_log_values:
+        return False
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return True
+    for value in no_log_values:
+        if not isinstance(value, str) or _JSON_ESCAPED.search(value) or any(value in word for word in _SCALAR_WORDS) or value in text:
+            return True
+    return False
 
 
 class InProcessModuleAction(ActionBase):
