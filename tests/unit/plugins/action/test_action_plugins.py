@@ -1,0 +1,297 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the action plugins: when they run in-process, and that they answer as the module does.
+
+The in-process path and the module's main() run the same scenarios against the bundled API
+emulator (a real HTTP server, started once for this file), from the same server state, and
+their results are compared whole.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import contextlib
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from ansible.module_utils import _internal as module_utils_internal
+from ansible.module_utils.common import warnings as module_warnings
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.nodeum.data_archiving.plugins.action import task_callback as task_callback_action
+from ansible_collections.nodeum.data_archiving.plugins.action import task_callback_info as task_callback_info_action
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import client
+from ansible_collections.nodeum.data_archiving.plugins.modules import task_callback, task_callback_info
+
+EMULATOR_DIR = Path(__file__).resolve().parents[3] / 'emulator'
+sys.path.insert(0, str(EMULATOR_DIR))
+
+from emulator_control import EmulatorControl, start_emulator, stop_emulator  # noqa: E402  pylint: disable=wrong-import-position
+
+SECRET = 'nodeum-demo-password'
+MODULE = 'nodeum.data_archiving.task_callback'
+INFO = 'nodeum.data_archiving.task_callback_info'
+SCRIPT = 'function filter(request) { return true; }\n'
+STATE = dict(
+    tasks=[dict(id=1, name='Archive projects'), dict(id=2, name='Nightly backup'), dict(id=3, name='Archive projects'), dict(id=4, name='Empty')],
+    task_callbacks=[dict(id=10, task_id=1, type='filter', script=SCRIPT), dict(id=11, task_id=1, type='filter', script='other'),
+                    dict(id=12, task_id=2, type='filter', script=SCRIPT)],
+)
+PLUGINS = {MODULE: (task_callback_action, task_callback), INFO: (task_callback_info_action, task_callback_info)}
+
+
+@pytest.fixture(scope='module')
+def emulator():
+    url, process = start_emulator(lifetime=600)
+    try:
+        yield EmulatorControl(url)
+    finally:
+        stop_emulator(process)
+
+
+@pytest.fixture
+def server(emulator, monkeypatch):
+    """The emulator, reset to STATE, with the connection in the environment as AWX would set it."""
+    emulator.replace_state(STATE['tasks'], STATE['task_callbacks'])
+    emulator.reset_requests()
+    for name in ('NODEUM_FORCE_MODULE', 'NODEUM_API_KEY', 'NODEUM_TOKEN', 'NODEUM_API_KEY_PREFIX', 'NODEUM_TIMEOUT', 'NODEUM_VALIDATE_CERTS'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('NODEUM_URL', emulator.url)
+    monkeypatch.setenv('NODEUM_USERNAME', 'admin')
+    monkeypatch.setenv('NODEUM_PASSWORD', SECRET)
+    return emulator
+
+
+# -- stand-ins for what the task executor hands an action plugin --------------------------------
+
+class FakeShell:
+    tmpdir = None
+    env = {}
+
+    def env_prefix(self, **_environment):
+        return ''
+
+
+class FakeConnection:
+    has_native_async = False
+
+    def __init__(self, transport='local'):
+        self.transport = transport
+        self._shell = FakeShell()
+
+
+class FakeTemplar:
+    def template(self, value):
+        return value
+
+
+class FakePlayContext:
+    def __init__(self, become=False):
+        self.become = become
+
+
+class FakeTask:
+    def __init__(self, action, args, check_mode=False, diff=False, environment=None, async_val=0):
+        self.action = action
+        self.args = args
+        self.check_mode = check_mode
+        self.diff = diff
+        self.environment = environment
+        self.async_val = async_val
+        self.no_log = False
+
+
+def make_action(action, args, transport='local', become=False, **task_options):
+    plugin = PLUGINS[action][0]
+    return plugin.ActionModule(FakeTask(action, dict(args), **task_options), FakeConnection(transport), FakePlayContext(become),
+                               loader=None, templar=FakeTemplar(), shared_loader_obj=None)
+
+
+def run_in_process(action, args, task_vars=None, **options):
+    plugin = make_action(action, args, **options)
+
+    def no_module(*_args, **_kwargs):
+        raise AssertionError('the module path was taken')
+    plugin._execute_module = no_module
+    return plugin.run(task_vars=task_vars or {})
+
+
+def run_module(monkeypatch, action, args, check_mode=False, diff=False):
+    """The module's main(), as the controller would start it; returns its JSON answer.
+
+    Outside the controller a module returns its warnings in its answer; inside it (as here) it
+    would display them, so the test makes it believe it is on a target.
+    """
+    monkeypatch.setattr(module_utils_internal, 'is_controller', False)
+    module_warnings._global_warnings.clear()  # pylint: disable=protected-access
+    module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff, _ansible_module_name=action)
+    output = io.StringIO()
+    with patch_module_args(module_args), contextlib.redirect_stdout(output):
+        with pytest.raises(SystemExit):
+            PLUGINS[action][1].main()
+    monkeypatch.undo()
+    return json.loads(output.getvalue())
+
+
+def comparable(result):
+    """A result without what legitimately differs: the controller's error object, warning wrappers."""
+    result = dict(result)
+    result.pop('exception', None)
+    result['warnings'] = [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])]
+    callback = result.get('task_callback')
+    if isinstance(callback, dict) and callback.get('id', 0) > 12:
+        result['task_callback'] = dict(callback, id='<new>')  # ids never repeat, so two creates get two ids
+    return json.loads(json.dumps(result))
+
+
+SCENARIOS = [
+    ('present, nothing to do', MODULE, dict(task='2', script=SCRIPT), False, True),
+    ('present, create', MODULE, dict(task='4', script=SCRIPT), False, True),
+    ('present, update', MODULE, dict(task='2', script='new ' + SECRET), False, True),
+    ('present, update, check mode', MODULE, dict(task='2', script='new'), True, True),
+    ('absent, delete by name', MODULE, dict(task='Nightly backup', state='absent'), False, True),
+    ('absent, two callbacks, check mode', MODULE, dict(task='1', state='absent'), True, False),
+    ('absent, nothing to do', MODULE, dict(task='4', state='absent'), False, False),
+    ('several callbacks of the type', MODULE, dict(task='1', script=SCRIPT), False, False),
+    ('ambiguous task name', MODULE, dict(task='Archive projects', script=SCRIPT), False, False),
+    ('missing task', MODULE, dict(task='99', script=SCRIPT), False, False),
+    ('missing script', MODULE, dict(task='2'), False, False),
+    ('unsupported option', MODULE, dict(task='2', script=SCRIPT, colour='blue'), False, False),
+    ('wrong type', MODULE, dict(task='2', script=SCRIPT, callback_id='ten'), False, False),
+    ('password given', MODULE, dict(task='2', script=SCRIPT, username='admin', password=SECRET), False, True),
+    ('password given, secret in the script', MODULE, dict(task='2', script=SCRIPT + SECRET, username='admin', password=SECRET), False, True),
+    ('two kinds of credential', INFO, dict(task='1', username='admin', password=SECRET, token='jwt'), False, False),
+    ('info, every callback', INFO, dict(task='1'), False, False),
+    ('info, filters and paging', INFO, dict(task='1', script='~%other%', sort_by=['id:desc'], limit=1), False, False),
+    ('info, bad sort', INFO, dict(task='1', sort_by=['colour']), False, False),
+    ('info, callback_id not there', INFO, dict(task='1', callback_id=99), False, False),
+]
+
+
+@pytest.mark.parametrize('label, action, args, check_mode, diff', SCENARIOS, ids=[scenario[0] for scenario in SCENARIOS])
+def test_in_process_answers_as_the_module(server, monkeypatch, label, action, args, check_mode, diff):
+    in_process = run_in_process(action, args, check_mode=check_mode, diff=diff)
+    in_process_log = server.requests()
+    server.replace_state(STATE['tasks'], STATE['task_callbacks'])
+    server.reset_requests()
+    module = run_module(monkeypatch, action, args, check_mode=check_mode, diff=diff)
+    assert comparable(in_process) == comparable(module), label
+    assert [(entry['method'], entry['path'], entry['query']) for entry in in_process_log] == \
+        [(entry['method'], entry['path'], entry['query']) for entry in server.requests()], label
+    if args.get('password'):
+        assert SECRET not in json.dumps(comparable(in_process))
+
+
+def test_a_failure_shows_as_a_module_failure(server):
+    result = run_in_process(MODULE, dict(task='99', script=SCRIPT))
+    assert result['failed'] is True and result['msg'].startswith('Nodeum task 99 does not exist')
+    if task_callback_action.AnsibleModuleCapturedError is not None:
+        assert result['exception'].error_type is task_callback_action.AnsibleModuleCapturedError
+
+
+def test_secrets_are_masked_in_the_result(server):
+    result = run_in_process(MODULE, dict(task='2', script='a ' + SECRET + ' b', password=SECRET, username='admin'), diff=True)
+    assert result['changed'] is True
+    assert result['invocation']['module_args']['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert result['task_callback']['script'] == 'a ******** b'
+    assert SECRET not in json.dumps(comparable(result))
+    assert server.state()['task_callbacks'][-1]['script'] == 'a ' + SECRET + ' b'  # masked in the answer, not on the server
+
+
+def test_the_task_environment_is_read_like_the_modules_environment(server, monkeypatch):
+    monkeypatch.delenv('NODEUM_URL')
+    monkeypatch.delenv('NODEUM_PASSWORD')
+    environment = [dict(NODEUM_URL=server.url), dict(NODEUM_PASSWORD=SECRET, NODEUM_TIMEOUT=5)]
+    result = run_in_process(INFO, dict(task='2'), environment=environment)
+    assert result.get('failed') is not True, result.get('msg')
+    assert result['count'] == 1 and result['invocation']['module_args']['timeout'] == 5.0
+    assert result['invocation']['module_args']['url'] == server.url
+
+
+def test_without_the_task_environment_the_url_is_missing(server, monkeypatch):
+    monkeypatch.delenv('NODEUM_URL')
+    result = run_in_process(INFO, dict(task='2'))
+    assert result['failed'] is True and 'url' in result['msg']
+    assert server.requests() == []
+
+
+def test_check_mode_sends_only_reads(server):
+    result = run_in_process(MODULE, dict(task='4', script=SCRIPT), check_mode=True, diff=True)
+    assert result['changed'] is True and result['task_callback']['id'] is None
+    assert result['diff'][0]['after'] == SCRIPT
+    assert set(entry['method'] for entry in server.requests()) == {'GET'}
+
+
+@pytest.mark.parametrize('setting, reason', [
+    (dict(environ=dict(NODEUM_FORCE_MODULE='1')), 'NODEUM_FORCE_MODULE is set'),
+    (dict(environ=dict(NODEUM_FORCE_MODULE='true')), 'NODEUM_FORCE_MODULE is set'),
+    (dict(task_vars=dict(nodeum_force_module=True)), 'NODEUM_FORCE_MODULE is set'),
+    (dict(transport='ssh'), 'the connection is not local'),
+    (dict(become=True), 'become is on'),
+    (dict(async_val=30), 'the task is async'),
+    (dict(environ=dict(NODEUM_FORCE_MODULE='0')), None),
+    (dict(task_vars=dict(nodeum_force_module='no')), None),
+    ({}, None),
+])
+def test_which_path(monkeypatch, setting, reason):
+    setting = dict(setting)
+    monkeypatch.delenv('NODEUM_FORCE_MODULE', raising=False)
+    for name, value in setting.pop('environ', {}).items():
+        monkeypatch.setenv(name, value)
+    task_vars = setting.pop('task_vars', {})
+    plugin = make_action(INFO, dict(task='1'), **setting)
+    assert plugin.module_path_reason(task_vars) == reason
+
+
+def test_without_requests_on_the_controller_the_module_runs(monkeypatch):
+    monkeypatch.delenv('NODEUM_FORCE_MODULE', raising=False)
+    monkeypatch.setattr(client, 'HAS_REQUESTS', False)
+    assert make_action(INFO, dict(task='1')).module_path_reason({}) == 'requests is missing on the controller'
+
+
+def test_the_module_path_runs_the_module_and_sends_nothing_itself(server, monkeypatch):
+    monkeypatch.setenv('NODEUM_FORCE_MODULE', '1')
+    plugin = make_action(MODULE, dict(task='2', script=SCRIPT))
+    calls = []
+
+    def execute_module(**kwargs):
+        calls.append(kwargs)
+        return dict(changed=False, from_the_module=True)
+    plugin._execute_module = execute_module
+    plugin._remove_tmp_path = lambda path: None
+    result = plugin.run(task_vars={})
+    assert result == dict(changed=False, from_the_module=True)
+    assert calls == [dict(task_vars={}, wrap_async=0)]
+    assert server.requests() == []
+
+
+@pytest.mark.parametrize('data, values', [
+    (dict(script='a "secret" b'), {'secret'}),
+    (dict(script='line\nsecret'), {'secret'}),
+    (dict(script='plain'), {'se"cret'}),
+    (dict(script='plain'), {'back\\slash'}),
+    (dict(changed=True), {'ue'}),
+    (dict(task_callback=None), {'on'}),
+    (dict(count=1234), {'23'}),
+    (dict(ratio=0.5), {'0.5'}),
+    ({'secret': 1}, {'secret'}),
+    ([dict(script='x')], {'y'}),
+    (dict(script='plain'), set()),
+])
+def test_the_masking_shortcut_never_skips_a_change(data, values):
+    if not task_callback_action.may_hold_no_log_value(data, values):
+        assert remove_values(data, values) == data
+    else:
+        assert values  # nothing to mask means nothing to look for
+
+
+def test_the_masking_shortcut_skips_results_without_secrets():
+    data = dict(changed=False, task_callbacks=[dict(id=index, task_id=1, type='filter', script='s%d' % index) for index in range(1000)])
+    assert not task_callback_action.may_hold_no_log_value([data, 'invocation', 'module_args'], {SECRET})
+    assert task_callback_action.may_hold_no_log_value([data, SECRET], {SECRET})
