@@ -66,10 +66,12 @@ def literal_tasks():
 def large_script():
     """1 MiB (UTF-8) of script with CRLF, trailing spaces, tabs and non-ASCII text, and no Jinja delimiters."""
     lines = ['// filter kept byte for byte: CRLF\r\n', 'function filter(request) {\r\n']
+    size = sum(len(line.encode('utf-8')) for line in lines)
     number = 0
-    while sum(len(line.encode('utf-8')) for line in lines) < MIB - 200:
-        lines.append('\tif (request.file.name === "fichier-%06d-été-日本語.txt")  \t \r\n' % number)
-        lines.append('\t\treturn false;   \n')
+    while size < MIB - 200:
+        pair = '\tif (request.file.name === "fichier-%06d-été-日本語.txt")  \t \r\n\t\treturn false;   \n' % number
+        lines.append(pair)
+        size += len(pair.encode('utf-8'))
         number += 1
     lines.append('  return true;\t\r\n}')
     text = ''.join(lines)
