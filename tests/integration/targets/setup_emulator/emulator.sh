@@ -11,6 +11,14 @@ SETUP_EMULATOR_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 EMULATOR_LIFETIME="${EMULATOR_LIFETIME:-900}"
 EMULATOR_PIDS=()
 
+# The execution path under test: `make test` runs the targets twice, the second time with
+# NODEUM_FORCE_MODULE=1, which tools/staged.py writes to integration_config.yml (ansible-test
+# passes no NODEUM_* variable to targets). Export it so that ansible-playbook sees it.
+INTEGRATION_CONFIG="$(dirname "${INVENTORY_PATH:-.}")/integration_config.yml"
+if [ -f "${INTEGRATION_CONFIG}" ] && grep -q -E '^nodeum_force_module: *"?(1|true|yes)"? *$' "${INTEGRATION_CONFIG}"; then
+    export NODEUM_FORCE_MODULE=1
+fi
+
 start_emulator() {
     local output
     output="$(mktemp)"
