@@ -54,6 +54,6 @@ def pytest_terminal_summary(terminalreporter):
     width = max(len(label) for _key, label in LABELS)
     terminalreporter.write_sep('=', 'reliability figures')
     for key, label in LABELS:
-        terminalreporter.write_line('%-*s %6d' % (width, label, _TOTALS[key]))
+        terminalreporter.write_line('{0:<{1}} {2:>6}'.format(label, width, _TOTALS[key]))
     bad = _TOTALS['duplicates'] + _TOTALS['tracebacks'] + _TOTALS['leaks']
-    terminalreporter.write_line('%-*s %6s' % (width, 'verdict', 'FAIL' if bad else 'ok'))
+    terminalreporter.write_line('{0:<{1}} {2:>6}'.format('verdict', width, 'FAIL' if bad else 'ok'))

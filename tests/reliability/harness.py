@@ -51,6 +51,7 @@ def execution_paths(group):
     tests of its batch, so that a batch's playbook runs once."""
     return [pytest.param(path, id=path, marks=pytest.mark.xdist_group('%s-%s' % (group, path))) for path in EXECUTION_PATHS]
 
+
 USERNAME = 'rel-operator'
 SECRETS = {
     'password': 'Pw-rel1abil1ty-7Qxk2',
@@ -164,7 +165,7 @@ class EmulatorFleet:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise RuntimeError('An emulator printed no ready line within 90 seconds.')
-            readable, _, _ = select.select([process.stdout], [], [], remaining)
+            readable = select.select([process.stdout], [], [], remaining)[0]
             if readable:
                 line = process.stdout.readline()
                 if line.startswith(READY_PREFIX):

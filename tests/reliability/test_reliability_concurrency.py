@@ -50,9 +50,9 @@ def test_twenty_hosts_twenty_tasks(execution_path, tmp_path, figures):
     figures.record_run(run)
     end = snapshot['state']['task_callbacks']
     expected = [{'task_id': task_id, 'type': 'filter', 'script': fanout_script(task_id)} for task_id in TASK_IDS]
-    figures.add(scenarios=FANOUT, duplicates=duplicates(expected, end), converged=sum(
-        1 for task_id in TASK_IDS if same_callbacks([item for item in expected if item['task_id'] == task_id],
-                                                     [item for item in end if item['task_id'] == task_id])))
+    converged = [task_id for task_id in TASK_IDS
+                 if same_callbacks([item for item in expected if item['task_id'] == task_id], [item for item in end if item['task_id'] == task_id])]
+    figures.add(scenarios=FANOUT, duplicates=duplicates(expected, end), converged=len(converged))
     for number, host in enumerate(hosts):
         first, second = run.step(host, 0), run.step(host, 1)
         assert first and first['status'] == 'ok', (host, first and first['result'].get('msg'))

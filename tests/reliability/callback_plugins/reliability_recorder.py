@@ -57,7 +57,7 @@ class CallbackModule(CallbackBase):
         line = dict(host=host, task=task.get_name(), status=status, seconds=None if started is None else time.time() - started,
                     ignore_errors=bool(task.ignore_errors), result=payload)
         with self._lock:
-            with open(self._path, 'a') as handle:
+            with open(self._path, 'a', encoding='utf-8') as handle:
                 handle.write(json.dumps(line, default=str, sort_keys=True) + '\n')
 
     def v2_runner_on_ok(self, result, **kwargs):

@@ -285,7 +285,8 @@ def test_client_from_params_builds_or_says_why(params, environ):
 
 
 @SETTINGS
-@given(st.text(max_size=20).filter(lambda text: not set(text) & set(':@/?#')), st.text(min_size=1, max_size=20).filter(lambda text: not set(text) & set('@/?#')))
+@given(st.text(max_size=20).filter(lambda text: not set(text) & set(':@/?#')),
+       st.text(min_size=1, max_size=20).filter(lambda text: not set(text) & set('@/?#')))
 def test_url_secrets_find_the_password_of_a_url(user, password):
     assert url_secrets('https://%s:%s@nodeum.example.com:8443/x?y#z' % (user, password)) == {password}
     assert url_secrets(None) == set() and url_secrets('https://nodeum.example.com/a:b@c') == set()
