@@ -44,7 +44,7 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbac
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import list_query, read_task_callbacks  # noqa: E402
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id  # noqa: E402
 
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 # -- strategies ---------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def test_any_url_is_accepted_or_refused_in_one_sentence(url):
 
 # -- ensure_task_callback end to end against the fake: no other exception, no request when invalid ------
 
-@settings(SETTINGS, max_examples=60)
+@settings(SETTINGS, max_examples=40)
 @given(raw_task_callback_params, callback_lists, st.booleans())
 def test_ensure_task_callback_never_raises_anything_else(raw, existing, check_mode):
     params = validated(task_callback.OPTIONS, task_callback.CONSTRAINTS, raw)
