@@ -34,6 +34,8 @@ test: venv
 
 reliability: venv ; @$(PY) -m pytest tests/reliability tests/unit/plugins/module_utils/test_properties.py -n 2 --dist loadgroup -p no:cacheprovider -q --junitxml=build/junit/reliability/pytest.xml  # faults, races, bad input, TLS, secrets: one table
 
+bench: venv ; @$(PY) benchmarks/bench.py $(if $(filter-out 0,$(BENCH_SMOKE)),--smoke)  # against the emulator: one table, figures in benchmarks/results.json
+
 demo: venv
 	@tools/demo.sh
 

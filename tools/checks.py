@@ -88,6 +88,7 @@ CHECKS = [
     Check('docs site', (PYTHON, 'tools/docsite.py')),
     Check('release check', ('tools/release-check.sh',)),
     Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', 'tests/unit/plugins/module_utils/test_properties.py', '-n', '2', '--dist', 'loadgroup', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability/test_*.py'),
+    Check('bench smoke', (PYTHON, 'benchmarks/bench.py', '--smoke', '--output', 'build/bench-smoke.json'), timeout=600),
 ]
 
 

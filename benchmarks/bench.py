@@ -1,0 +1,544 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make bench`: what a task of this collection costs, against the bundled API emulator.
+
+    .venv/bin/python benchmarks/bench.py            # the full run (a few minutes)
+    .venv/bin/python benchmarks/bench.py --smoke    # tiny sizes, one repetition: keeps it from rotting
+
+Four parts, all printed as one table and written as JSON to benchmarks/results.json:
+
+1. Round trips: every operation of task_callback and task_callback_info once, on both
+   execution paths, with the emulator's request log counted against a budget.
+2. Against the alternatives: converging callbacks on distinct tasks with task_callback
+   in-process (a), on the module path (a'), with the ansible.builtin.uri recipe of
+   benchmarks/uri_recipe.yml (b), and ansible.builtin.ping (c) and debug (d) as references.
+   Each cost is a marginal cost per task (per callback for b): the slope between a small and a
+   large playbook, so that playbook start-up cancels out.
+3. Scale: task_callback_info over 100 to 100,000 callbacks of one task, through
+   ansible-playbook and through the collection's Python call alone, against a plain loop with
+   requests over the same pages.
+4. The role nodeum.data_archiving.task_callbacks over 10, 100 and 500 callbacks.
+
+Runs that are compared are interleaved (A B C A B C ..., the order rotating each round) and
+reported as medians. It is a benchmark: nothing here fails on a timing; it fails only when a
+playbook fails, does not do what it should (changed counts), or a round-trip count is over
+its budget.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import copy
+import json
+import math
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / 'benchmarks'
+RESULTS = BENCH_DIR / 'results.json'
+sys.path.insert(0, str(ROOT / 'tests' / 'emulator'))
+
+from emulator_control import EmulatorControl, start_emulator, stop_emulator  # noqa: E402  pylint: disable=wrong-import-position
+
+USERNAME = 'admin'
+PASSWORD = 'nodeum-demo-password'
+PAGE_CAP = 1000
+EMULATOR_LIFETIME = 1800
+PLAYBOOK_TIMEOUT = 900
+SCRIPT = 'function filter(request) {\n  return !request.file.name.endsWith(".tmp");\n}\n'
+
+BOTH_CASES = ('nothing to do', 'everything changes')
+FULL = dict(rounds=5, small=20, large=100, module_small=10, module_large=30, cases=BOTH_CASES,
+            scale=(100, 1000, 10000, 100000), scale_rounds=3, role=(10, 100, 500), role_rounds=3, role_cases=('create', 'nothing to do'))
+SMOKE = dict(rounds=1, small=1, large=2, module_small=1, module_large=2, cases=('everything changes',),
+             scale=(100,), scale_rounds=1, role=(2,), role_rounds=1, role_cases=('create',))
+
+MODULE = 'nodeum.data_archiving.task_callback'
+INFO = 'nodeum.data_archiving.task_callback_info'
+
+
+class BenchError(Exception):
+    """A run that did not do what it should: the benchmark stops and says which."""
+
+
+# -- processes ---------------------------------------------------------------------------------
+
+def timed_run(argv, env, cwd, timeout=PLAYBOOK_TIMEOUT):
+    """Run a command; return wall seconds, CPU seconds and peak memory of its process tree, and its output."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    timer = threading.Timer(timeout, _kill_group, (process.pid,))
+    timer.start()
+    try:
+        output = process.stdout.read().decode('utf-8', 'replace')
+        _pid, status, usage = os.wait4(process.pid, 0)
+    finally:
+        timer.cancel()
+        process.stdout.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return dict(wall=time.perf_counter() - start, cpu=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024.0,
+                rc=process.returncode, output=output)
+
+
+def _kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class Workspace:
+    """A temporary directory with the collection on a collections path, an inventory and playbooks."""
+
+    def __init__(self, url):
+        self.url = url
+        self.dir = Path(tempfile.mkdtemp(prefix='nodeum-bench-'))
+        collection = self.dir / 'collections' / 'ansible_collections' / 'nodeum'
+        collection.mkdir(parents=True)
+        (collection / 'data_archiving').symlink_to(ROOT)
+        (self.dir / 'ansible.cfg').write_text('[defaults]\n', encoding='utf-8')
+        (self.dir / 'inventory.ini').write_text(
+            '[local]\nlocalhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n', encoding='utf-8')
+        self.playbook_bin = str(Path(sys.executable).parent / 'ansible-playbook')
+        if not os.path.exists(self.playbook_bin):
+            self.playbook_bin = shutil.which('ansible-playbook') or 'ansible-playbook'
+
+    def env(self, force_module=False):
+        env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('NODEUM_', 'ANSIBLE_')))
+        home = self.dir / 'home'
+        env.update(
+            ANSIBLE_CONFIG=str(self.dir / 'ansible.cfg'),
+            ANSIBLE_COLLECTIONS_PATH=str(self.dir / 'collections'),
+            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+            ANSIBLE_HOME=str(home),
+            ANSIBLE_LOCAL_TEMP=str(home / 'tmp'),
+            ANSIBLE_REMOTE_TMP=str(home / 'remote_tmp'),
+            ANSIBLE_NOCOLOR='1',
+            ANSIBLE_RETRY_FILES_ENABLED='false',
+            NO_PROXY='127.0.0.1,localhost',
+            NODEUM_URL=self.url,
+            NODEUM_USERNAME=USERNAME,
+            NODEUM_PASSWORD=PASSWORD,
+        )
+        if force_module:
+            env['NODEUM_FORCE_MODULE'] = '1'
+        return env
+
+    def write_playbook(self, name, plays):
+        path = self.dir / ('%s.yml' % name)
+        path.write_text(yaml.safe_dump(plays, sort_keys=False, width=1000), encoding='utf-8')
+        return path
+
+    def play(self, path, force_module=False, expect_changed=None):
+        run = timed_run([self.playbook_bin, '-i', str(self.dir / 'inventory.ini'), str(path)], self.env(force_module), str(self.dir))
+        recap = _recap(run['output'])
+        if run['rc'] != 0 or recap is None or recap['failed'] or recap['unreachable']:
+            raise BenchError('%s failed (exit %s):\n%s' % (path.name, run['rc'], _tail(run['output'])))
+        if expect_changed is not None and recap['changed'] != expect_changed:
+            raise BenchError('%s reported changed=%s, expected %s:\n%s' % (path.name, recap['changed'], expect_changed, _tail(run['output'])))
+        del run['output']
+        return run
+
+    def probe(self, mode, task_id):
+        argv = [sys.executable, str(BENCH_DIR / 'scale_probe.py'), mode, self.url, str(task_id), str(self.dir / 'collections')]
+        run = timed_run(argv, self.env(), str(self.dir))
+        if run['rc'] != 0:
+            raise BenchError('scale_probe %s failed:\n%s' % (mode, _tail(run['output'])))
+        run.update(json.loads(run.pop('output').strip().splitlines()[-1]))
+        return run
+
+    def remove(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _recap(output):
+    for line in output.splitlines():
+        if line.startswith('localhost') and 'changed=' in line:
+            fields = dict(part.split('=', 1) for part in line.split() if '=' in part)
+            return dict((key, int(fields.get(key, 0))) for key in ('ok', 'changed', 'unreachable', 'failed'))
+    return None
+
+
+def _tail(text, lines=25):
+    return '\n'.join(text.splitlines()[-lines:])
+
+
+# -- emulator state ----------------------------------------------------------------------------
+
+def tasks(count, first=1):
+    return [dict(id=task_id, name='bench task %d' % task_id) for task_id in range(first, first + count)]
+
+
+def one_callback_each(task_ids, script, first_id=1):
+    return [dict(id=first_id + index, task_id=task_id, type='filter', script=script) for index, task_id in enumerate(task_ids)]
+
+
+def many_callbacks(task_id, count, first_id=1):
+    return [dict(id=first_id + index, task_id=task_id, type='filter', script='function filter(r) { return %d; }' % index) for index in range(count)]
+
+
+def play(tasks_, **keywords):
+    body = dict(name='bench', hosts='localhost', gather_facts=False)
+    body.update(keywords)
+    body['tasks'] = tasks_
+    return [body]
+
+
+def rotated(items, round_index):
+    shift = round_index % len(items)
+    return items[shift:] + items[:shift]
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+# -- part 1: round trips -----------------------------------------------------------------------
+
+def round_trip_operations():
+    """(label, module, args, check_mode, changed, budget by method, offset of the task ids)."""
+    operations = []
+    for by_name, base in ((False, 0), (True, 10)):
+        def ref(task_id, by_name=by_name, base=base):
+            return 'bench task %d' % (base + task_id) if by_name else base + task_id
+        lookup = {'GET': 1} if by_name else {}
+        suffix = ' (task by name)' if by_name else ''
+
+        def budget(extra_gets=0, lookup=lookup, **methods):
+            counts = dict(methods)
+            counts['GET'] = counts.get('GET', 0) + extra_gets + lookup.get('GET', 0)
+            return counts
+        operations += [
+            ('present, nothing to do' + suffix, MODULE, dict(task=ref(1), script=SCRIPT), False, False, budget(GET=1)),
+            ('present, create' + suffix, MODULE, dict(task=ref(2), script=SCRIPT), False, True, budget(GET=1, POST=1, extra_gets=1)),
+            ('present, update' + suffix, MODULE, dict(task=ref(3), script=SCRIPT + '// v2\n'), False, True, budget(GET=1, PUT=1)),
+            ('absent, delete' + suffix, MODULE, dict(task=ref(4), state='absent'), False, True, budget(GET=1, DELETE=1)),
+            ('absent, nothing to do' + suffix, MODULE, dict(task=ref(5), state='absent'), False, False, budget(GET=1)),
+            ('check mode, create' + suffix, MODULE, dict(task=ref(5), script=SCRIPT), True, True, budget(GET=1)),
+            ('check mode, update' + suffix, MODULE, dict(task=ref(1), script=SCRIPT + '// v2\n'), True, True, budget(GET=1)),
+            ('check mode, delete' + suffix, MODULE, dict(task=ref(1), state='absent'), True, True, budget(GET=1)),
+            ('info, 0 callbacks' + suffix, INFO, dict(task=ref(5)), False, False, budget(GET=1)),
+            ('info, %d callbacks' % PAGE_CAP + suffix, INFO, dict(task=ref(6)), False, False, budget(GET=1)),
+            ('info, %d callbacks' % (PAGE_CAP * 5 // 2) + suffix, INFO, dict(task=ref(7)), False, False,
+             budget(GET=int(math.ceil(PAGE_CAP * 2.5 / PAGE_CAP)))),
+        ]
+    return operations
+
+
+def round_trip_state():
+    state_tasks = tasks(7) + tasks(7, first=11)
+    callbacks = []
+    next_id = 1
+    for base in (0, 10):
+        for task_id in (1, 3, 4):
+            callbacks.append(dict(id=next_id, task_id=base + task_id, type='filter', script=SCRIPT))
+            next_id += 1
+        for task_id, count in ((6, PAGE_CAP), (7, PAGE_CAP * 5 // 2)):
+            callbacks += many_callbacks(base + task_id, count, first_id=next_id)
+            next_id += count
+    return state_tasks, callbacks
+
+
+def part_round_trips(workspace, control):
+    operations = round_trip_operations()
+    marks_file = workspace.dir / 'marks.json'
+    log_url = workspace.url + '/_emulator/requests'
+    steps = []
+    for index, (label, module, args, check_mode, _changed, _budget) in enumerate(operations):
+        steps.append({'name': label, module: args, 'check_mode': check_mode, 'register': 'bench_op'})
+        steps.append({'name': 'mark %d' % index, 'ansible.builtin.set_fact': {
+            'bench_marks': "{{ bench_marks + [dict(log=(lookup('ansible.builtin.url', '%s', split_lines=False) | from_json).requests | length, "
+                           "changed=bench_op.changed)] }}" % log_url}})
+    steps.append({'name': 'keep the marks', 'ansible.builtin.copy': {'content': '{{ bench_marks | to_json }}', 'dest': str(marks_file)}})
+    path = workspace.write_playbook('round_trips', play(steps, vars=dict(bench_marks=[])))
+    paths = {}
+    for path_name, force_module in (('in-process', False), ('module', True)):
+        control.replace_state(*round_trip_state())
+        control.reset_requests()
+        workspace.play(path)
+        marks = json.loads(marks_file.read_text(encoding='utf-8'))
+        log = control.requests()
+        paths[path_name] = _slice_log(operations, marks, log, path_name)
+    rows = []
+    for index, operation in enumerate(operations):
+        label, _module, _args, _check, _changed, budget = operation
+        measured = paths['in-process'][index]
+        rows.append(dict(operation=label, budget=budget, measured=measured['counts'], measured_module_path=paths['module'][index]['counts'],
+                         page_limits=measured['limits'], within_budget=all(_within(paths[name][index]['counts'], budget) for name in paths)))
+    return rows
+
+
+def _slice_log(operations, marks, log, path_name):
+    sliced = []
+    start = 0
+    for operation, mark in zip(operations, marks):
+        label, _module, _args, _check, changed, _budget = operation
+        if mark['changed'] != changed:
+            raise BenchError('round trips (%s): %r reported changed=%s, expected %s' % (path_name, label, mark['changed'], changed))
+        requests = log[start:mark['log']]
+        start = mark['log']
+        counts = {}
+        for request in requests:
+            counts[request['method']] = counts.get(request['method'], 0) + 1
+        limits = sorted(set(part.split('=', 1)[1] for request in requests for part in (request.get('query') or '').split('&')
+                            if part.startswith('limit=')))
+        sliced.append(dict(counts=counts, limits=limits))
+    return sliced
+
+
+def _within(measured, budget):
+    return all(measured.get(method, 0) <= budget.get(method, 0) for method in set(measured) | set(budget))
+
+
+# -- part 2: against the alternatives ----------------------------------------------------------
+
+def variant_playbook(workspace, variant, count, script, round_tag):
+    if variant in ('a', "a'"):
+        steps = [{'name': 'callback of task %d' % task_id, MODULE: dict(task=task_id, script=script)} for task_id in range(1, count + 1)]
+        return workspace.write_playbook('%s-%s-%d' % (variant.replace("'", 'm'), round_tag, count), play(steps))
+    if variant == 'b':
+        recipe = yaml.safe_load((BENCH_DIR / 'uri_recipe.yml').read_text(encoding='utf-8'))
+        steps = []
+        for task_id in range(1, count + 1):
+            for step in recipe:
+                step = copy.deepcopy(step)
+                step['vars'] = dict(recipe_task=task_id, recipe_script=script)
+                steps.append(step)
+        defaults = {'ansible.builtin.uri': dict(url_username=USERNAME, url_password=PASSWORD, force_basic_auth=True)}
+        return workspace.write_playbook('b-%s-%d' % (round_tag, count), play(steps, module_defaults=defaults, vars=dict(recipe_api=workspace.url + '/api/v2')))
+    if variant == 'c':
+        steps = [{'name': 'ping %d' % index, 'ansible.builtin.ping': {}} for index in range(count)]
+    else:
+        steps = [{'name': 'debug %d' % index, 'ansible.builtin.debug': dict(msg='task %d' % index)} for index in range(count)]
+    return workspace.write_playbook('%s-%d' % (variant, count), play(steps))
+
+
+VARIANTS = (
+    ('a', 'task_callback, in-process (this collection)'),
+    ("a'", 'task_callback, module path (NODEUM_FORCE_MODULE=1)'),
+    ('b', 'ansible.builtin.uri recipe, GET then conditional PUT'),
+    ('c', 'ansible.builtin.ping'),
+    ('d', 'ansible.builtin.debug'),
+)
+
+
+def part_alternatives(workspace, control, sizes):
+    """Every (variant, case, size) job once per round, the order rotating from round to round."""
+    jobs = []
+    for variant, _label in VARIANTS:
+        small, large = (sizes['small'], sizes['large']) if variant in ('a', 'd') else (sizes['module_small'], sizes['module_large'])
+        cases = sizes['cases'] if variant in ('a', "a'", 'b') else ('-',)
+        for case in cases:
+            for count in (small, large):
+                jobs.append((variant, case, count))
+    largest = max(count for _variant, _case, count in jobs)
+    runs = dict()
+    for round_index in range(sizes['rounds']):
+        for variant, case, count in rotated(jobs, round_index):
+            changes = case == 'everything changes'
+            script = SCRIPT + ('// round %d\n' % round_index if changes else '')
+            control.replace_state(tasks(largest), one_callback_each(range(1, largest + 1), SCRIPT))
+            path = variant_playbook(workspace, variant, count, script, 'r%d' % round_index if changes else 'same')
+            run = workspace.play(path, force_module=variant == "a'", expect_changed=count if changes else 0)
+            runs.setdefault((variant, case), {}).setdefault(count, []).append(run)
+    return summarize_alternatives(runs)
+
+
+def summarize_alternatives(runs):
+    summary = []
+    for (variant, case), by_count in runs.items():
+        small, large = sorted(by_count)
+        slopes = [(big['wall'] - little['wall']) / (large - small) for little, big in zip(by_count[small], by_count[large])]
+        cpu_slopes = [(big['cpu'] - little['cpu']) / (large - small) for little, big in zip(by_count[small], by_count[large])]
+        summary.append(dict(variant=variant, case=case, sizes=[small, large], runs=len(slopes),
+                            median_wall_s={str(small): median([run['wall'] for run in by_count[small]]),
+                                           str(large): median([run['wall'] for run in by_count[large]])},
+                            marginal_ms=1000 * median(slopes), marginal_cpu_ms=1000 * median(cpu_slopes),
+                            slopes_ms=[round(1000 * slope, 2) for slope in slopes]))
+    return summary
+
+
+def alternative_ratios(summary):
+    def cost(variant, case='nothing to do'):
+        for entry in summary:
+            if entry['variant'] == variant and entry['case'] in (case, '-'):
+                return entry['marginal_ms']
+        return None
+    ratios = []
+    for case in BOTH_CASES:
+        for numerator, denominator, target in (('a', 'd', 3.0), ('a', 'c', None), ('a', 'b', None), ("a'", 'c', None)):
+            top, bottom = cost(numerator, case), cost(denominator, case)
+            value = top / bottom if top is not None and bottom else None
+            ratios.append(dict(ratio='%s/%s' % (numerator, denominator), case=case, value=value, target=target))
+    return ratios
+
+
+# -- part 3: scale -----------------------------------------------------------------------------
+
+def part_scale(workspace, control, sizes):
+    info_playbook = workspace.write_playbook('scale-info', play([{'name': 'read every callback of task 1', INFO: dict(task=1), 'register': 'bench_info'}]))
+    results = []
+    for count in sizes['scale']:
+        control.replace_state(tasks(1), many_callbacks(1, count))
+        runs = dict(plain=[], collection=[], playbook=[])
+        for round_index in range(sizes['scale_rounds']):
+            for way in rotated(['plain', 'collection', 'playbook'], round_index):
+                control.reset_requests()
+                run = workspace.play(info_playbook) if way == 'playbook' else workspace.probe(way, 1)
+                if way != 'playbook' and run['items'] != count:
+                    raise BenchError('scale: %s read %s callbacks of %s' % (way, run['items'], count))
+                run['requests'] = len(control.requests())
+                runs[way].append(run)
+        results.append(_scale_entry(count, runs))
+    return results
+
+
+def _scale_entry(count, runs):
+    plain_s = median([run['seconds'] for run in runs['plain']])
+    collection_s = median([run['seconds'] for run in runs['collection']])
+    return dict(
+        callbacks=count, pages_budget=int(math.ceil(count / float(PAGE_CAP))),
+        plain_s=plain_s, collection_call_s=collection_s, playbook_wall_s=median([run['wall'] for run in runs['playbook']]),
+        collection_over_plain=collection_s / plain_s if plain_s else None,
+        requests=dict((way, max(run['requests'] for run in runs[way])) for way in runs),
+        peak_mib=dict(plain=max(run['peak_kib'] for run in runs['plain']) / 1024.0,
+                      collection=max(run['peak_kib'] for run in runs['collection']) / 1024.0,
+                      playbook=max(run['peak_mib'] for run in runs['playbook'])),
+        read_mib=dict(plain=max(run['peak_kib'] - run['peak_kib_before'] for run in runs['plain']) / 1024.0,
+                      collection=max(run['peak_kib'] - run['peak_kib_before'] for run in runs['collection']) / 1024.0),
+    )
+
+
+# -- part 4: the role --------------------------------------------------------------------------
+
+def part_role(workspace, control, sizes):
+    counts = (0,) + tuple(sizes['role'])
+    largest = max(counts)
+    runs = dict()
+    jobs = [(count, case) for count in counts for case in sizes['role_cases']]
+    for round_index in range(sizes['role_rounds']):
+        for count, case in rotated(jobs, round_index):
+            existing = one_callback_each(range(1, largest + 1), SCRIPT) if case == 'nothing to do' else []
+            control.replace_state(tasks(largest), existing)
+            items = [dict(task=task_id, type='filter', script=SCRIPT, state='present') for task_id in range(1, count + 1)]
+            steps = [{'name': 'converge through the role', 'ansible.builtin.include_role': dict(name='nodeum.data_archiving.task_callbacks'),
+                      'vars': dict(nodeum_task_callbacks=items)}]
+            path = workspace.write_playbook('role-%d' % count, play(steps))
+            run = workspace.play(path, expect_changed=(1 if count and case == 'create' else 0))
+            runs.setdefault(case, {}).setdefault(count, []).append(run)
+    summary = []
+    for case, by_count in runs.items():
+        base = median([run['wall'] for run in by_count[0]])
+        for count in sizes['role']:
+            wall = median([run['wall'] for run in by_count[count]])
+            summary.append(dict(case=case, callbacks=count, wall_s=wall, per_callback_ms=1000 * (wall - base) / count, empty_role_s=base))
+    return summary
+
+
+# -- report ------------------------------------------------------------------------------------
+
+def fmt_counts(counts):
+    order = ('GET', 'POST', 'PUT', 'DELETE')
+    parts = ['%d %s' % (counts[method], method) for method in order if counts.get(method)]
+    return ' + '.join(parts) or '0'
+
+
+def table_rows(results):
+    rows = []
+    for entry in results['round_trips']:
+        same = entry['measured'] == entry['measured_module_path']
+        verdict = ('ok' if entry['within_budget'] else 'OVER BUDGET') + ('' if same else ' (module path: %s)' % fmt_counts(entry['measured_module_path']))
+        limits = ' limit=%s' % ','.join(entry['page_limits']) if entry['page_limits'] else ''
+        rows.append(('1 round trips', entry['operation'], fmt_counts(entry['measured']) + limits, 'budget ' + fmt_counts(entry['budget']), verdict))
+    labels = dict(VARIANTS)
+    for entry in results['alternatives']:
+        unit = 'callback' if entry['variant'] == 'b' else 'task'
+        what = '(%s) %s%s' % (entry['variant'], labels[entry['variant']], '' if entry['case'] == '-' else ', ' + entry['case'])
+        rows.append(('2 marginal cost', what, '%.1f ms/%s' % (entry['marginal_ms'], unit),
+                     'cpu %.1f ms; slope %d->%d tasks' % (entry['marginal_cpu_ms'], entry['sizes'][0], entry['sizes'][1]),
+                     'median of %d' % entry['runs']))
+    for ratio in results['ratios']:
+        if ratio['value'] is None:
+            continue
+        verdict = '' if ratio['target'] is None else ('within %g' % ratio['target'] if ratio['value'] <= ratio['target'] else 'ABOVE %g' % ratio['target'])
+        rows.append(('2 ratio', '%s, %s' % (ratio['ratio'], ratio['case']), '%.2f' % ratio['value'], '1/%.1f' % (1 / ratio['value']) if ratio['value'] else '',
+                     verdict))
+    for entry in results['scale']:
+        rows.append(('3 scale (page cap %d)' % PAGE_CAP, 'info over %d callbacks' % entry['callbacks'],
+                     'call %.3f s, playbook %.2f s' % (entry['collection_call_s'], entry['playbook_wall_s']),
+                     'plain loop %.3f s; requests %s (budget %d)' % (entry['plain_s'], '/'.join(str(entry['requests'][way]) for way in
+                                                                                                   ('collection', 'playbook', 'plain')),
+                                                                      entry['pages_budget']),
+                     'x%.2f of plain; peak MiB %.0f/%.0f/%.0f' % (entry['collection_over_plain'], entry['peak_mib']['collection'],
+                                                                  entry['peak_mib']['playbook'], entry['peak_mib']['plain'])))
+    for entry in results['role']:
+        rows.append(('4 role', '%s, %d callbacks' % (entry['case'], entry['callbacks']), '%.1f ms/callback' % entry['per_callback_ms'],
+                     'wall %.2f s, empty role %.2f s' % (entry['wall_s'], entry['empty_role_s']), ''))
+    return rows
+
+
+def print_table(rows):
+    header = ('part', 'measure', 'value', 'reference', 'verdict')
+    widths = [max(len(str(row[column])) for row in rows + [header]) for column in range(len(header))]
+    line = '  '.join('%-*s' % (width, title) for width, title in zip(widths, header))
+    print(line)
+    print('-' * len(line))
+    for row in rows:
+        print('  '.join('%-*s' % (width, cell) for width, cell in zip(widths, row)).rstrip())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--smoke', action='store_true', help='tiny sizes and one round, to check that the benchmark still runs')
+    parser.add_argument('--output', default=str(RESULTS), help='where to write the JSON figures (default: benchmarks/results.json)')
+    parser.add_argument('--parts', default='1,2,3,4', help='which parts to run, e.g. 1,3')
+    options = parser.parse_args(argv)
+    sizes = SMOKE if options.smoke or os.environ.get('BENCH_SMOKE') not in (None, '', '0') else FULL
+    parts = set(options.parts.split(','))
+    started = time.time()
+    url, process = start_emulator(page_cap=PAGE_CAP, lifetime=EMULATOR_LIFETIME, python=sys.executable)
+    workspace = Workspace(url)
+    results = dict(smoke=sizes is SMOKE, sizes=sizes, page_cap=PAGE_CAP, round_trips=[], alternatives=[], ratios=[], scale=[], role=[])
+    try:
+        control = EmulatorControl(url)
+        if '1' in parts:
+            results['round_trips'] = part_round_trips(workspace, control)
+        if '2' in parts:
+            results['alternatives'] = part_alternatives(workspace, control, sizes)
+            results['ratios'] = alternative_ratios(results['alternatives'])
+        if '3' in parts:
+            results['scale'] = part_scale(workspace, control, sizes)
+        if '4' in parts:
+            results['role'] = part_role(workspace, control, sizes)
+    except BenchError as error:
+        print('bench: %s' % error, file=sys.stderr)
+        return 1
+    finally:
+        stop_emulator(process)
+        workspace.remove()
+    results['seconds'] = time.time() - started
+    results['machine'] = dict(cpus=os.cpu_count(), load_average=os.getloadavg(), python=sys.version.split()[0])
+    Path(options.output).write_text(json.dumps(results, indent=2, sort_keys=True) + '\n', encoding='utf-8')
+    print_table(table_rows(results))
+    print('\n%s in %.0f s; figures in %s' % ('smoke run' if results['smoke'] else 'bench', results['seconds'], options.output))
+    over = [entry['operation'] for entry in results['round_trips'] if not entry['within_budget']]
+    if over:
+        print('bench: round trips over budget: %s' % ', '.join(over), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
