@@ -78,6 +78,11 @@ notes:
   - A create (POST) is never sent again blindly; after a lost answer the module reads the task's callbacks
     to learn whether the create took effect before it tries again.
   - A request that gets no answer within O(timeout) is not retried; the task fails and names the URL.
+  - When the task runs on the controller itself (local connection, no C(become), no C(async)), the module's
+    action plugin runs the same code in the controller's process instead of starting a new Python for the
+    module, with the same arguments, result and messages; where the controller's Python lacks C(requests), the module runs.
+    Set E(NODEUM_FORCE_MODULE=1) in the controller's environment (or the variable C(nodeum_force_module) to
+    V(true)) to run the module the classic way everywhere.
 requirements:
   - requests
 '''
