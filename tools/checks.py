@@ -1,11 +1,16 @@
-"""Run the collection's checks one after the other and print one status line per check.
+"""Run the collection's checks and print one status line per check.
 
     .venv/bin/python tools/checks.py             # every check (what `make test` runs)
     .venv/bin/python tools/checks.py units lint  # only the named checks (see --list)
+    .venv/bin/python tools/checks.py --jobs 1    # one check at a time (default: 2 at once)
 
 Each check runs from the repo root with .venv/bin first on PATH; its whole output goes to
-build/logs/<slug>.log, and the terminal gets one line (name, passed/failed/skipped, seconds),
-plus the tail of the log when it failed. A failed check does not stop the others.
+build/logs/<slug>.log, and the terminal gets one line when it ends (name, passed/failed/
+skipped, wall and CPU seconds), plus the tail of the log when it failed. A failed check does
+not stop the others. Checks run two at a time on the machine's two cores, in list order,
+except that checks sharing a `lock` never overlap and a check with cpus=2 runs alone.
+Checks wrapped in STAGED get a staged tree of their own (build/checks/<slug>/collections),
+so they do not wait for each other.
 
 Counting: a check that writes JUnit XML files into $CHECK_JUNIT_DIR (build/junit/<slug>,
 emptied before it runs; tools/staged.py copies ansible-test's tests/output/junit there)
@@ -19,10 +24,12 @@ To add a check, append one line to CHECKS below, for example:
     Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability'),
 
 Fields: name; command (argv; '{python}' and '{junit}' are replaced by the venv python and
-the check's JUnit directory; wrap it in STAGED to run it in the staged collection tree);
+the check's JUnit directory; prefix it with STAGED to run it in a staged collection tree);
 env (extra environment variables); needs (a glob relative to the repo root: the check is
 skipped, and not counted, when nothing matches); timeout in seconds (the check's process
-group is killed after it and the check fails).
+group is killed after it and the check fails); lock (a name: checks with the same lock
+never run at the same time); cpus (2 for a check that keeps both cores busy by itself,
+such as pytest -n 2: it then runs alone). Put long checks early in the list.
 """
 
 import argparse
@@ -30,11 +37,11 @@ import dataclasses
 import glob
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -42,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / 'build' / 'logs'
 JUNIT_ROOT = ROOT / 'build' / 'junit'
+STAGES = ROOT / 'build' / 'checks'
 VENV_BIN = ROOT / '.venv' / 'bin'
 
 PYTHON = '{python}'
@@ -50,6 +58,8 @@ STAGED = (PYTHON, 'tools/staged.py')
 ANSIBLE_TEST = (*STAGED, 'ansible-test')
 LOCAL = ('--local', '--python', '3.11', '--color', 'no')
 TAIL_LINES = 30
+DEFAULT_JOBS = 2
+KILL_GRACE_SECONDS = 15
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +71,8 @@ class Check:
     env: dict = dataclasses.field(default_factory=dict)
     needs: str = ''
     timeout: int = 900
+    lock: str = ''
+    cpus: int = 1
 
     @property
     def slug(self):
@@ -73,21 +85,25 @@ def integration(name, **env):
     return Check(name, (*ANSIBLE_TEST, 'integration', *LOCAL), env=env, needs='tests/integration/targets/*/aliases')
 
 
+# Long checks first: the scheduler starts them in this order. The two integration runs may
+# overlap: each has its own staged tree and its targets start their emulators on port 0.
 CHECKS = [
+    Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', 'tests/unit/plugins/module_utils/test_properties.py', '-n', '2', '--dist', 'loadgroup',
+                          '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability/test_*.py', cpus=2),
+    integration('integration'),
+    integration('integration (module path)', NODEUM_EXECUTION_PATH='module', NODEUM_FORCE_MODULE='1'),
+    Check('sanity', (*ANSIBLE_TEST, 'sanity', *LOCAL, '--junit')),
+    Check('units', (*ANSIBLE_TEST, 'units', *LOCAL), needs='tests/unit/**/test_*.py'),
     Check('emulator tests', (PYTHON, '-m', 'pytest', 'tests/emulator_tests', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'),
           needs='tests/emulator_tests/**/test_*.py'),
     Check('ansible-lint', (*STAGED, 'ansible-lint')),
-    Check('docs lint', (*STAGED, 'antsibull-docs', 'lint-collection-docs', '--plugin-docs', '.')),
-    Check('build and ansible-doc', ('tools/build-doc.sh',)),
-    Check('sanity', (*ANSIBLE_TEST, 'sanity', *LOCAL, '--junit')),
-    Check('units', (*ANSIBLE_TEST, 'units', *LOCAL), needs='tests/unit/**/test_*.py'),
-    integration('integration'),
-    integration('integration (module path)', NODEUM_EXECUTION_PATH='module', NODEUM_FORCE_MODULE='1'),
-    Check('action group', (PYTHON, '-m', 'pytest', 'tests/meta', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/meta/test_*.py'),
-    Check('execution environment', (PYTHON, 'tools/check_ee.py')),
-    Check('docs site', (PYTHON, 'tools/docsite.py')),
     Check('release check', ('tools/release-check.sh',)),
-    Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', 'tests/unit/plugins/module_utils/test_properties.py', '-n', '2', '--dist', 'loadgroup', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability/test_*.py'),
+    Check('docs lint', (*STAGED, 'antsibull-docs', 'lint-collection-docs', '--plugin-docs', '.')),
+    Check('docs site', (PYTHON, 'tools/docsite.py')),
+    Check('build and ansible-doc', ('tools/build-doc.sh',)),
+    Check('execution environment', (PYTHON, 'tools/check_ee.py')),
+    Check('action group', (PYTHON, '-m', 'pytest', 'tests/meta', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/meta/test_*.py'),
+    Check('no sanity ignores', (PYTHON, 'tools/no_sanity_ignores.py')),
     Check('bench smoke', (PYTHON, 'benchmarks/bench.py', '--smoke', '--output', 'build/bench-smoke.json'), timeout=600),
 ]
 
@@ -102,6 +118,42 @@ class Outcome:
     passed: int = 0
     failed: int = 0
     detail: str = ''
+
+
+class ProcessGroups:
+    """The process groups of the running checks, so that all can be stopped on Ctrl-C."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pids = set()
+
+    def add(self, pid):
+        """Remember a running check's process group."""
+        with self._lock:
+            self._pids.add(pid)
+
+    def discard(self, pid):
+        """Forget a finished check's process group."""
+        with self._lock:
+            self._pids.discard(pid)
+
+    def terminate_all(self):
+        """Send SIGTERM to every running check's process group."""
+        with self._lock:
+            pids = list(self._pids)
+        for pid in pids:
+            signal_group(pid, signal.SIGTERM)
+
+
+RUNNING = ProcessGroups()
+
+
+def signal_group(pid, signum):
+    """Send signum to the process group led by pid, if it still exists."""
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def junit_counts(junit_dir):
@@ -131,26 +183,43 @@ def check_environment(check, junit_dir):
     env['PATH'] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', os.defpath)}"
     env['VIRTUAL_ENV'] = str(VENV_BIN.parent)
     env['CHECK_JUNIT_DIR'] = str(junit_dir)
+    env['NODEUM_STAGE_DIR'] = str(STAGES / check.slug / 'collections')
     env.setdefault('PYTHONDONTWRITEBYTECODE', '1')
     env.setdefault('NO_COLOR', '1')  # plain logs (ansible-lint, pytest)
     env.update(check.env)
     return env
 
 
+def stop_group(pid, timed_out):
+    """Timer callback: stop a check's process group that ran past its timeout."""
+    timed_out.set()
+    signal_group(pid, signal.SIGTERM)
+    time.sleep(KILL_GRACE_SECONDS)
+    signal_group(pid, signal.SIGKILL)
+
+
 def run_process(argv, env, log, timeout):
-    """Run argv in its own process group with output to log; return its exit code, or None on timeout."""
+    """Run argv in its own process group with output to log.
+
+    Return (exit code or None on timeout, CPU seconds of the process and the children it waited for).
+    Whatever the command leaves running in its process group is stopped when it exits.
+    """
+    timed_out = threading.Event()
     with subprocess.Popen(argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                           start_new_session=True) as process:
+        RUNNING.add(process.pid)
+        timer = threading.Timer(timeout, stop_group, (process.pid, timed_out))
+        timer.daemon = True
+        timer.start()
         try:
-            return process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-            return None
+            dummy_pid, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+            RUNNING.discard(process.pid)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        signal_group(process.pid, signal.SIGTERM)  # leftovers, such as a server a test did not stop
+    cpu_seconds = usage.ru_utime + usage.ru_stime
+    return (None if timed_out.is_set() else process.returncode), cpu_seconds
 
 
 def run_check(check):
@@ -163,19 +232,18 @@ def run_check(check):
     argv = [part.replace(PYTHON, str(VENV_BIN / 'python')).replace(JUNIT, str(junit_dir)) for part in check.command]
     log_path = LOGS / f'{check.slug}.log'
     start = time.monotonic()
-    cpu_start = children_cpu_seconds()
+    cpu_seconds = 0.0
     with open(log_path, 'w', encoding='utf-8') as log:
         log.write(f"$ {' '.join(argv)}\n")
         log.flush()
         try:
-            returncode = run_process(argv, check_environment(check, junit_dir), log, check.timeout)
+            returncode, cpu_seconds = run_process(argv, check_environment(check, junit_dir), log, check.timeout)
         except OSError as error:
             log.write(f'cannot start {argv[0]}: {error}\n')
             returncode = 127
         if returncode is None:
             log.write(f'\nchecks.py: killed after the {check.timeout} s timeout\n')
     seconds = time.monotonic() - start
-    cpu_seconds = children_cpu_seconds() - cpu_start
     counts = junit_counts(junit_dir)
     if counts is None:
         passed, failed = (1, 0) if returncode == 0 else (0, 1)
@@ -191,12 +259,6 @@ def run_check(check):
     return Outcome(status, seconds, cpu_seconds, passed, failed, detail)
 
 
-def children_cpu_seconds():
-    """Return the CPU time used so far by finished child processes (a load-independent measure of a check's cost)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def show_tail(log_path):
     """Print the last lines of a failed check's log."""
     lines = log_path.read_text(encoding='utf-8', errors='replace').splitlines()
@@ -205,15 +267,85 @@ def show_tail(log_path):
         print(f'    {line}')
 
 
+def matches(check, name):
+    """Tell whether a command-line name selects a check: its slug, or a prefix of it followed by '-'."""
+    return check.slug == name or check.slug.startswith(name + '-')
+
+
 def select(names):
-    """Return the checks named (by slug, or slug prefix followed by '-'), all when names is empty."""
+    """Return the checks named, all when names is empty."""
     if not names:
-        return CHECKS
-    chosen = [check for check in CHECKS if any(check.slug == name or check.slug.startswith(name + '-') for name in names)]
-    unknown = [name for name in names if not any(check.slug == name or check.slug.startswith(name + '-') for check in CHECKS)]
+        return list(CHECKS)
+    unknown = [name for name in names if not any(matches(check, name) for check in CHECKS)]
     if unknown:
         raise SystemExit(f"checks.py: unknown check {', '.join(unknown)}; known: {', '.join(check.slug for check in CHECKS)}")
-    return chosen
+    return [check for check in CHECKS if any(matches(check, name) for name in names)]
+
+
+class Scheduler:
+    """Runs checks on a few worker threads, in list order, within the cores and the locks."""
+
+    def __init__(self, checks, jobs):
+        self.pending = list(checks)
+        self.jobs = jobs
+        self.condition = threading.Condition()
+        self.busy_cpus = 0
+        self.held_locks = set()
+        self.width = max(len(check.name) for check in checks)
+        self.passed = 0
+        self.failed = 0
+
+    def _fits(self, check):
+        cpus = min(check.cpus, self.jobs)
+        return self.busy_cpus + cpus <= self.jobs and not (check.lock and check.lock in self.held_locks)
+
+    def _take(self):
+        """Wait for a check that may start now and reserve its resources; None when there is none left."""
+        with self.condition:
+            while True:
+                if not self.pending:
+                    return None
+                for check in self.pending:
+                    if self._fits(check):
+                        self.pending.remove(check)
+                        self.busy_cpus += min(check.cpus, self.jobs)
+                        if check.lock:
+                            self.held_locks.add(check.lock)
+                        return check
+                self.condition.wait()
+
+    def _release(self, check, outcome):
+        with self.condition:
+            self.busy_cpus -= min(check.cpus, self.jobs)
+            self.held_locks.discard(check.lock)
+            self.passed += outcome.passed
+            self.failed += outcome.failed
+            detail = f'  {outcome.detail}' if outcome.detail else ''
+            print(f'{check.name:<{self.width}}  {outcome.status:<7} {outcome.seconds:6.1f} s  (cpu {outcome.cpu_seconds:.0f} s){detail}', flush=True)
+            if outcome.status == 'failed':
+                show_tail(LOGS / f'{check.slug}.log')
+            self.condition.notify_all()
+
+    def _worker(self):
+        while True:
+            check = self._take()
+            if check is None:
+                return
+            try:
+                outcome = run_check(check)
+            except Exception as error:  # one broken check must not stop the others or hang the scheduler
+                outcome = Outcome('failed', failed=1, detail=f'checks.py error: {error!r}')
+            self._release(check, outcome)
+
+    def run(self):
+        """Run every check; return (passed, failed)."""
+        workers = [threading.Thread(target=self._worker, daemon=True) for dummy in range(self.jobs)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            while worker.is_alive():
+                worker.join(timeout=0.5)
+        return self.passed, self.failed
 
 
 def main():
@@ -221,6 +353,8 @@ def main():
     parser = argparse.ArgumentParser(description='Run the collection checks.')
     parser.add_argument('names', nargs='*', help='check slugs to run (default: all)')
     parser.add_argument('--list', action='store_true', help='list the checks and exit')
+    parser.add_argument('--jobs', '-j', type=int, default=int(os.environ.get('CHECK_JOBS', DEFAULT_JOBS)),
+                        help=f'checks run at the same time (default {DEFAULT_JOBS}, or $CHECK_JOBS)')
     args = parser.parse_args()
     if args.list:
         for check in CHECKS:
@@ -230,20 +364,15 @@ def main():
     LOGS.mkdir(parents=True, exist_ok=True)
     if not (VENV_BIN / 'python').exists():
         print('checks.py: .venv is missing; run make venv first.', file=sys.stderr)
-    total_passed = total_failed = 0
-    width = max(len(check.name) for check in checks)
-    for check in checks:
-        if sys.stdout.isatty():
-            print(f'{check.name:<{width}}  running...', end='\r', flush=True)
-        outcome = run_check(check)
-        detail = f'  {outcome.detail}' if outcome.detail else ''
-        print(f'{check.name:<{width}}  {outcome.status:<7} {outcome.seconds:6.1f} s  (cpu {outcome.cpu_seconds:.0f} s){detail}', flush=True)
-        if outcome.status == 'failed':
-            show_tail(LOGS / f'{check.slug}.log')
-        total_passed += outcome.passed
-        total_failed += outcome.failed
-    print(f'{total_passed} passed, {total_failed} failed', flush=True)
-    return 1 if total_failed else 0
+    scheduler = Scheduler(checks, max(1, args.jobs))
+    try:
+        passed, failed = scheduler.run()
+    except KeyboardInterrupt:
+        RUNNING.terminate_all()
+        print('checks.py: interrupted; the running checks were stopped.', file=sys.stderr)
+        return 130
+    print(f'{passed} passed, {failed} failed', flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == '__main__':

@@ -7,7 +7,8 @@ Usage (from any directory, with the project's .venv python):
 
 Why: ansible-test and ansible-lint need the collection at a path ending in
 ansible_collections/nodeum/data_archiving, and ansible-test resolves symlinks, so the
-working tree is copied to build/collections/ansible_collections/nodeum/data_archiving.
+working tree is copied to build/collections/ansible_collections/nodeum/data_archiving
+(or under $NODEUM_STAGE_DIR instead of build/collections).
 The copy holds what git would commit (tracked and untracked-but-not-ignored files), or,
 outside a git checkout, the tree minus the usual build, venv and cache directories; it gets
 an empty git repository of its own (see make_own_git_root).
@@ -16,14 +17,15 @@ The command runs with:
   - HOME=<repo>/build/home, so that nothing is written to the user's home and an empty
     HOME works; ansible-test keeps its sanity venvs there between runs;
   - an offline get-pip stand-in in ansible-test's cache (see tools/get_pip_standin.py);
-  - ANSIBLE_COLLECTIONS_PATH=<repo>/build/collections and .venv/bin first on PATH;
+  - ANSIBLE_COLLECTIONS_PATH set to the directory that holds the staged ansible_collections,
+    and .venv/bin first on PATH;
   - for integration tests, the NODEUM_* switches written to the staged
     tests/integration/integration_config.yml (ansible-test passes no other environment
     variables to targets; role targets get the file as extra vars, runme.sh targets find
     it next to $INVENTORY_PATH).
   - NODEUM_REPO_ROOT and NODEUM_STAGED_TREE set to the two trees' paths.
-One run at a time holds build/stage.lock, from staging until the command ends, so that
-runs started at the same time in one checkout do not replace the tree under each other.
+One run at a time holds the stage lock (build/collections.lock), from staging until the
+command ends, so that runs started at the same time do not replace the tree under each other.
 Afterwards the staged tests/output is copied back to the repo's tests/output, and its junit
 files to $CHECK_JUNIT_DIR when the check runner set it.
 """
@@ -40,8 +42,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / 'build'
-COLLECTIONS = BUILD / 'collections'
+# The directory that holds ansible_collections: build/collections, or one per check
+# (tools/checks.py sets NODEUM_STAGE_DIR so that staged checks can run side by side).
+COLLECTIONS = Path(os.environ.get('NODEUM_STAGE_DIR') or BUILD / 'collections').resolve()
 STAGE = COLLECTIONS / 'ansible_collections' / 'nodeum' / 'data_archiving'
+STAGE_LOCK = COLLECTIONS.parent / (COLLECTIONS.name + '.lock')
 TEST_HOME = BUILD / 'home'
 VENV_BIN = ROOT / '.venv' / 'bin'
 
@@ -168,9 +173,9 @@ def copy_results_back():
 
 @contextlib.contextmanager
 def stage_lock():
-    """Hold build/stage.lock, waiting for any other run in this checkout to finish first."""
-    BUILD.mkdir(parents=True, exist_ok=True)
-    with open(BUILD / 'stage.lock', 'w', encoding='utf-8') as lock:
+    """Hold the stage lock, waiting for any other run that uses the same staged tree to finish first."""
+    STAGE_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(STAGE_LOCK, 'w', encoding='utf-8') as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
