@@ -60,10 +60,15 @@ PLAYBOOK_TIMEOUT = 900
 SCRIPT = 'function filter(request) {\n  return !request.file.name.endsWith(".tmp");\n}\n'
 
 BOTH_CASES = ('nothing to do', 'everything changes')
-FULL = dict(rounds=5, small=20, large=100, module_small=10, module_large=30, cases=BOTH_CASES,
-            scale=(100, 1000, 10000, 100000), scale_rounds=3, role=(10, 100, 500), role_rounds=3, role_cases=('create', 'nothing to do'))
+# Sizes: the in-process task and debug cost a few milliseconds, so their slope needs a long
+# span (20 -> 100 tasks); a module costs a third of a second, so 5 -> 15 tasks measure it as
+# well and keep `make bench` within minutes. Through ansible-playbook, listing 100,000
+# callbacks takes long, so the playbook joins only the first scale_playbook_rounds rounds.
+FULL = dict(rounds=5, small=20, large=100, module_small=5, module_large=15, cases=BOTH_CASES,
+            scale=(100, 1000, 10000, 100000), scale_rounds=5, scale_playbook_rounds=2,
+            role=(10, 100, 500), role_rounds=3, role_cases=('create',))
 SMOKE = dict(rounds=1, small=1, large=2, module_small=1, module_large=2, cases=('everything changes',),
-             scale=(100,), scale_rounds=1, role=(2,), role_rounds=1, role_cases=('create',))
+             scale=(100,), scale_rounds=1, scale_playbook_rounds=1, role=(2,), role_rounds=1, role_cases=('create',))
 
 MODULE = 'nodeum.data_archiving.task_callback'
 INFO = 'nodeum.data_archiving.task_callback_info'
@@ -141,14 +146,17 @@ class Workspace:
         path.write_text(yaml.safe_dump(plays, sort_keys=False, width=1000), encoding='utf-8')
         return path
 
-    def play(self, path, force_module=False, expect_changed=None):
-        run = timed_run([self.playbook_bin, '-i', str(self.dir / 'inventory.ini'), str(path)], self.env(force_module), str(self.dir))
+    def play(self, path, force_module=False, expect_changed=None, verbose=False):
+        """Run a playbook and check its recap; with verbose, at -vvv and with its output kept."""
+        argv = [self.playbook_bin, '-i', str(self.dir / 'inventory.ini'), str(path)] + (['-vvv'] if verbose else [])
+        run = timed_run(argv, self.env(force_module), str(self.dir))
         recap = _recap(run['output'])
         if run['rc'] != 0 or recap is None or recap['failed'] or recap['unreachable']:
             raise BenchError('%s failed (exit %s):\n%s' % (path.name, run['rc'], _tail(run['output'])))
         if expect_changed is not None and recap['changed'] != expect_changed:
             raise BenchError('%s reported changed=%s, expected %s:\n%s' % (path.name, recap['changed'], expect_changed, _tail(run['output'])))
-        del run['output']
+        if not verbose:
+            del run['output']
         return run
 
     def probe(self, mode, task_id):
@@ -196,6 +204,10 @@ def play(tasks_, **keywords):
     return [body]
 
 
+def progress(text):
+    print('[bench %s] %s' % (time.strftime('%H:%M:%S'), text), file=sys.stderr, flush=True)
+
+
 def rotated(items, round_index):
     shift = round_index % len(items)
     return items[shift:] + items[:shift]
@@ -207,33 +219,31 @@ def median(values):
 
 # -- part 1: round trips -----------------------------------------------------------------------
 
+# (label, module, arguments for task N, check mode, changed, budget by method): run once with
+# task ids and once with task names, which the budget allows one more GET (the name lookup).
+ROUND_TRIP_OPERATIONS = (
+    ('present, nothing to do', MODULE, (1, dict(script=SCRIPT)), False, False, dict(GET=1)),
+    ('present, create', MODULE, (2, dict(script=SCRIPT)), False, True, dict(GET=2, POST=1)),  # one GET more: the race check
+    ('present, update', MODULE, (3, dict(script=SCRIPT + '// v2\n')), False, True, dict(GET=1, PUT=1)),
+    ('absent, delete', MODULE, (4, dict(state='absent')), False, True, dict(GET=1, DELETE=1)),
+    ('absent, nothing to do', MODULE, (5, dict(state='absent')), False, False, dict(GET=1)),
+    ('check mode, create', MODULE, (5, dict(script=SCRIPT)), True, True, dict(GET=1)),
+    ('check mode, update', MODULE, (1, dict(script=SCRIPT + '// v2\n')), True, True, dict(GET=1)),
+    ('check mode, delete', MODULE, (1, dict(state='absent')), True, True, dict(GET=1)),
+    ('info, 0 callbacks', INFO, (5, {}), False, False, dict(GET=1)),
+    ('info, %d callbacks' % PAGE_CAP, INFO, (6, {}), False, False, dict(GET=1)),
+    ('info, %d callbacks' % (PAGE_CAP * 5 // 2), INFO, (7, {}), False, False, dict(GET=math.ceil(PAGE_CAP * 5 // 2 / PAGE_CAP))),
+)
+
+
 def round_trip_operations():
-    """(label, module, args, check_mode, changed, budget by method, offset of the task ids)."""
+    """Every operation by task id (tasks 1-7), then by task name (tasks 11-17)."""
     operations = []
     for by_name, base in ((False, 0), (True, 10)):
-        def ref(task_id, by_name=by_name, base=base):
-            return 'bench task %d' % (base + task_id) if by_name else base + task_id
-        lookup = {'GET': 1} if by_name else {}
-        suffix = ' (task by name)' if by_name else ''
-
-        def budget(extra_gets=0, lookup=lookup, **methods):
-            counts = dict(methods)
-            counts['GET'] = counts.get('GET', 0) + extra_gets + lookup.get('GET', 0)
-            return counts
-        operations += [
-            ('present, nothing to do' + suffix, MODULE, dict(task=ref(1), script=SCRIPT), False, False, budget(GET=1)),
-            ('present, create' + suffix, MODULE, dict(task=ref(2), script=SCRIPT), False, True, budget(GET=1, POST=1, extra_gets=1)),
-            ('present, update' + suffix, MODULE, dict(task=ref(3), script=SCRIPT + '// v2\n'), False, True, budget(GET=1, PUT=1)),
-            ('absent, delete' + suffix, MODULE, dict(task=ref(4), state='absent'), False, True, budget(GET=1, DELETE=1)),
-            ('absent, nothing to do' + suffix, MODULE, dict(task=ref(5), state='absent'), False, False, budget(GET=1)),
-            ('check mode, create' + suffix, MODULE, dict(task=ref(5), script=SCRIPT), True, True, budget(GET=1)),
-            ('check mode, update' + suffix, MODULE, dict(task=ref(1), script=SCRIPT + '// v2\n'), True, True, budget(GET=1)),
-            ('check mode, delete' + suffix, MODULE, dict(task=ref(1), state='absent'), True, True, budget(GET=1)),
-            ('info, 0 callbacks' + suffix, INFO, dict(task=ref(5)), False, False, budget(GET=1)),
-            ('info, %d callbacks' % PAGE_CAP + suffix, INFO, dict(task=ref(6)), False, False, budget(GET=1)),
-            ('info, %d callbacks' % (PAGE_CAP * 5 // 2) + suffix, INFO, dict(task=ref(7)), False, False,
-             budget(GET=int(math.ceil(PAGE_CAP * 2.5 / PAGE_CAP)))),
-        ]
+        for label, module, (task_id, args), check_mode, changed, budget in ROUND_TRIP_OPERATIONS:
+            task = 'bench task %d' % (base + task_id) if by_name else base + task_id
+            budget = dict(budget, GET=budget['GET'] + (1 if by_name else 0))
+            operations.append((label + (' (task by name)' if by_name else ''), module, dict(args, task=task), check_mode, changed, budget))
     return operations
 
 
@@ -265,9 +275,12 @@ def part_round_trips(workspace, control):
     path = workspace.write_playbook('round_trips', play(steps, vars=dict(bench_marks=[])))
     paths = {}
     for path_name, force_module in (('in-process', False), ('module', True)):
+        progress('part 1, %s path' % path_name)
         control.replace_state(*round_trip_state())
         control.reset_requests()
-        workspace.play(path)
+        run = workspace.play(path, force_module=force_module, verbose=True)
+        if ('AnsiballZ_task_callback' in run['output']) != force_module:
+            raise BenchError('round trips: the %s run did not take the %s path (AnsiballZ in its -vvv output or not)' % (path_name, path_name))
         marks = json.loads(marks_file.read_text(encoding='utf-8'))
         log = control.requests()
         paths[path_name] = _slice_log(operations, marks, log, path_name)
@@ -346,6 +359,7 @@ def part_alternatives(workspace, control, sizes):
     largest = max(count for _variant, _case, count in jobs)
     runs = dict()
     for round_index in range(sizes['rounds']):
+        progress('part 2, round %d/%d: %d playbooks' % (round_index + 1, sizes['rounds'], len(jobs)))
         for variant, case, count in rotated(jobs, round_index):
             changes = case == 'everything changes'
             script = SCRIPT + ('// round %d\n' % round_index if changes else '')
@@ -394,7 +408,9 @@ def part_scale(workspace, control, sizes):
         control.replace_state(tasks(1), many_callbacks(1, count))
         runs = dict(plain=[], collection=[], playbook=[])
         for round_index in range(sizes['scale_rounds']):
-            for way in rotated(['plain', 'collection', 'playbook'], round_index):
+            ways = ['plain', 'collection'] + (['playbook'] if round_index < sizes['scale_playbook_rounds'] else [])
+            for way in rotated(ways, round_index):
+                progress('part 3, %d callbacks, round %d/%d: %s' % (count, round_index + 1, sizes['scale_rounds'], way))
                 control.reset_requests()
                 run = workspace.play(info_playbook) if way == 'playbook' else workspace.probe(way, 1)
                 if way != 'playbook' and run['items'] != count:
@@ -429,6 +445,7 @@ def part_role(workspace, control, sizes):
     runs = dict()
     jobs = [(count, case) for count in counts for case in sizes['role_cases']]
     for round_index in range(sizes['role_rounds']):
+        progress('part 4, round %d/%d' % (round_index + 1, sizes['role_rounds']))
         for count, case in rotated(jobs, round_index):
             existing = one_callback_each(range(1, largest + 1), SCRIPT) if case == 'nothing to do' else []
             control.replace_state(tasks(largest), existing)
@@ -476,13 +493,12 @@ def table_rows(results):
         rows.append(('2 ratio', '%s, %s' % (ratio['ratio'], ratio['case']), '%.2f' % ratio['value'], '1/%.1f' % (1 / ratio['value']) if ratio['value'] else '',
                      verdict))
     for entry in results['scale']:
+        requests = '/'.join(str(entry['requests'][way]) for way in ('collection', 'playbook', 'plain'))
+        peaks = tuple(entry['peak_mib'][way] for way in ('collection', 'playbook', 'plain'))
         rows.append(('3 scale (page cap %d)' % PAGE_CAP, 'info over %d callbacks' % entry['callbacks'],
                      'call %.3f s, playbook %.2f s' % (entry['collection_call_s'], entry['playbook_wall_s']),
-                     'plain loop %.3f s; requests %s (budget %d)' % (entry['plain_s'], '/'.join(str(entry['requests'][way]) for way in
-                                                                                                   ('collection', 'playbook', 'plain')),
-                                                                      entry['pages_budget']),
-                     'x%.2f of plain; peak MiB %.0f/%.0f/%.0f' % (entry['collection_over_plain'], entry['peak_mib']['collection'],
-                                                                  entry['peak_mib']['playbook'], entry['peak_mib']['plain'])))
+                     'plain loop %.3f s; requests %s (budget %d)' % (entry['plain_s'], requests, entry['pages_budget']),
+                     'x%.2f of plain; peak MiB %.0f/%.0f/%.0f' % ((entry['collection_over_plain'],) + peaks)))
     for entry in results['role']:
         rows.append(('4 role', '%s, %d callbacks' % (entry['case'], entry['callbacks']), '%.1f ms/callback' % entry['per_callback_ms'],
                      'wall %.2f s, empty role %.2f s' % (entry['wall_s'], entry['empty_role_s']), ''))
@@ -500,7 +516,7 @@ def print_table(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--smoke', action='store_true', help='tiny sizes and one round, to check that the benchmark still runs')
     parser.add_argument('--output', default=str(RESULTS), help='where to write the JSON figures (default: benchmarks/results.json)')
     parser.add_argument('--parts', default='1,2,3,4', help='which parts to run, e.g. 1,3')
