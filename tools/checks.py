@@ -85,17 +85,17 @@ def integration(name, **env):
     return Check(name, (*ANSIBLE_TEST, 'integration', *LOCAL), env=env, needs='tests/integration/targets/*/aliases')
 
 
-# Long checks first: the scheduler starts them in this order. The two integration runs may
-# overlap: each has its own staged tree and its targets start their emulators on port 0.
+# Long checks first: the scheduler starts them in this order (a cpus=2 check waits for both
+# cores, so it goes last). The two integration runs may overlap: each has its own staged
+# tree and HOME, and their targets start their emulators on port 0.
 CHECKS = [
-    Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', 'tests/unit/plugins/module_utils/test_properties.py', '-n', '2', '--dist', 'loadgroup',
-                          '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability/test_*.py', cpus=2),
+    Check('sanity', (*ANSIBLE_TEST, 'sanity', *LOCAL, '--junit')),
     integration('integration'),
     integration('integration (module path)', NODEUM_EXECUTION_PATH='module', NODEUM_FORCE_MODULE='1'),
-    Check('sanity', (*ANSIBLE_TEST, 'sanity', *LOCAL, '--junit')),
     Check('units', (*ANSIBLE_TEST, 'units', *LOCAL), needs='tests/unit/**/test_*.py'),
     Check('emulator tests', (PYTHON, '-m', 'pytest', 'tests/emulator_tests', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'),
           needs='tests/emulator_tests/**/test_*.py'),
+    Check('bench smoke', (PYTHON, 'benchmarks/bench.py', '--smoke', '--output', 'build/bench-smoke.json'), timeout=600),
     Check('ansible-lint', (*STAGED, 'ansible-lint')),
     Check('release check', ('tools/release-check.sh',)),
     Check('docs lint', (*STAGED, 'antsibull-docs', 'lint-collection-docs', '--plugin-docs', '.')),
@@ -104,7 +104,8 @@ CHECKS = [
     Check('execution environment', (PYTHON, 'tools/check_ee.py')),
     Check('action group', (PYTHON, '-m', 'pytest', 'tests/meta', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/meta/test_*.py'),
     Check('no sanity ignores', (PYTHON, 'tools/no_sanity_ignores.py')),
-    Check('bench smoke', (PYTHON, 'benchmarks/bench.py', '--smoke', '--output', 'build/bench-smoke.json'), timeout=600),
+    Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', 'tests/unit/plugins/module_utils/test_properties.py', '-n', '2', '--dist', 'loadgroup',
+                          '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability/test_*.py', cpus=2),
 ]
 
 

@@ -14,8 +14,9 @@ outside a git checkout, the tree minus the usual build, venv and cache directori
 an empty git repository of its own (see make_own_git_root).
 
 The command runs with:
-  - HOME=<repo>/build/home, so that nothing is written to the user's home and an empty
-    HOME works; ansible-test keeps its sanity venvs there between runs;
+  - HOME=<repo>/build/home (build/checks/<check>/home under tools/checks.py), so that
+    nothing is written to the user's home and an empty HOME works; ansible-test keeps its
+    sanity venvs there between runs;
   - an offline get-pip stand-in in ansible-test's cache (see tools/get_pip_standin.py);
   - ANSIBLE_COLLECTIONS_PATH set to the directory that holds the staged ansible_collections,
     and .venv/bin first on PATH;
@@ -47,7 +48,9 @@ BUILD = ROOT / 'build'
 COLLECTIONS = Path(os.environ.get('NODEUM_STAGE_DIR') or BUILD / 'collections').resolve()
 STAGE = COLLECTIONS / 'ansible_collections' / 'nodeum' / 'data_archiving'
 STAGE_LOCK = COLLECTIONS.parent / (COLLECTIONS.name + '.lock')
-TEST_HOME = BUILD / 'home'
+# HOME for the commands: build/home, or one per check (its ansible-test state, such as the
+# SSH key it creates on first use, would race between checks running side by side).
+TEST_HOME = (COLLECTIONS.parent / 'home') if os.environ.get('NODEUM_STAGE_DIR') else BUILD / 'home'
 VENV_BIN = ROOT / '.venv' / 'bin'
 
 # Never staged, whatever git says: virtualenvs, build output, test output, caches.
