@@ -89,12 +89,19 @@ def timed_run(argv, env, cwd, timeout=PLAYBOOK_TIMEOUT):
     try:
         output = process.stdout.read().decode('utf-8', 'replace')
         _pid, status, usage = os.wait4(process.pid, 0)
+    except BaseException:
+        _kill_group(process.pid)  # the benchmark is stopping: so does the run
+        raise
     finally:
         timer.cancel()
         process.stdout.close()
     process.returncode = os.waitstatus_to_exitcode(status)
     return dict(wall=time.perf_counter() - start, cpu=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024.0,
                 rc=process.returncode, output=output)
+
+
+def _stop_on_signal(signum, _frame):
+    raise SystemExit(128 + signum)
 
 
 def _kill_group(pid):
@@ -523,6 +530,8 @@ def main(argv=None):
     options = parser.parse_args(argv)
     sizes = SMOKE if options.smoke or os.environ.get('BENCH_SMOKE') not in (None, '', '0') else FULL
     parts = set(options.parts.split(','))
+    load_at_start = os.getloadavg()
+    signal.signal(signal.SIGTERM, _stop_on_signal)  # so that the emulator and the workspace are cleaned up
     started = time.time()
     url, process = start_emulator(page_cap=PAGE_CAP, lifetime=EMULATOR_LIFETIME, python=sys.executable)
     workspace = Workspace(url)
@@ -545,10 +554,13 @@ def main(argv=None):
         stop_emulator(process)
         workspace.remove()
     results['seconds'] = time.time() - started
-    results['machine'] = dict(cpus=os.cpu_count(), load_average=os.getloadavg(), python=sys.version.split()[0])
+    results['machine'] = dict(cpus=os.cpu_count(), load_average_at_start=load_at_start, load_average_at_end=os.getloadavg(),
+                              python=sys.version.split()[0])
     Path(options.output).write_text(json.dumps(results, indent=2, sort_keys=True) + '\n', encoding='utf-8')
     print_table(table_rows(results))
-    print('\n%s in %.0f s; figures in %s' % ('smoke run' if results['smoke'] else 'bench', results['seconds'], options.output))
+    print('\n%s in %.0f s on %d CPUs (load average %.1f at the start, %.1f at the end); figures in %s'
+          % ('smoke run' if results['smoke'] else 'bench', results['seconds'], os.cpu_count(), load_at_start[0], results['machine']['load_average_at_end'][0],
+             options.output))
     over = [entry['operation'] for entry in results['round_trips'] if not entry['within_budget']]
     if over:
         print('bench: round trips over budget: %s' % ', '.join(over), file=sys.stderr)
