@@ -55,7 +55,7 @@ from emulator_control import EmulatorControl, start_emulator, stop_emulator  # n
 USERNAME = 'admin'
 PASSWORD = 'nodeum-demo-password'
 PAGE_CAP = 1000
-EMULATOR_LIFETIME = 1800
+EMULATOR_LIFETIME = 7200  # a safety net only: the benchmark stops the emulator itself
 PLAYBOOK_TIMEOUT = 900
 SCRIPT = 'function filter(request) {\n  return !request.file.name.endsWith(".tmp");\n}\n'
 
@@ -522,6 +522,11 @@ def print_table(rows):
         print('  '.join('%-*s' % (width, cell) for width, cell in zip(widths, row)).rstrip())
 
 
+def save(results, output):
+    """Write the figures so far: a long run that fails late keeps what it measured."""
+    Path(output).write_text(json.dumps(results, indent=2, sort_keys=True) + '\n', encoding='utf-8')
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--smoke', action='store_true', help='tiny sizes and one round, to check that the benchmark still runs')
@@ -540,11 +545,14 @@ def main(argv=None):
         control = EmulatorControl(url)
         if '1' in parts:
             results['round_trips'] = part_round_trips(workspace, control)
+            save(results, options.output)
         if '2' in parts:
             results['alternatives'] = part_alternatives(workspace, control, sizes)
             results['ratios'] = alternative_ratios(results['alternatives'])
+            save(results, options.output)
         if '3' in parts:
             results['scale'] = part_scale(workspace, control, sizes)
+            save(results, options.output)
         if '4' in parts:
             results['role'] = part_role(workspace, control, sizes)
     except BenchError as error:
@@ -556,7 +564,7 @@ def main(argv=None):
     results['seconds'] = time.time() - started
     results['machine'] = dict(cpus=os.cpu_count(), load_average_at_start=load_at_start, load_average_at_end=os.getloadavg(),
                               python=sys.version.split()[0])
-    Path(options.output).write_text(json.dumps(results, indent=2, sort_keys=True) + '\n', encoding='utf-8')
+    save(results, options.output)
     print_table(table_rows(results))
     print('\n%s in %.0f s on %d CPUs (load average %.1f at the start, %.1f at the end); figures in %s'
           % ('smoke run' if results['smoke'] else 'bench', results['seconds'], os.cpu_count(), load_at_start[0], results['machine']['load_average_at_end'][0],
