@@ -3,6 +3,10 @@
 #   make demo         run playbooks/demo.yml against the bundled API emulator
 #   make test         run every check (tools/checks.py); last line: "N passed, M failed"
 #   make sanity | units | integration | lint | docs-lint | build   one gate each
+#   make docs         build the HTML docs site into build/docsite and check its links
+#   make release-check  changelog lint, tarball, install into an empty path, demo from there
+#   make reliability  faults, races, bad input, TLS and secrets: one table
+#   make bench        benchmarks against the emulator (BENCH_SMOKE=1: tiny sizes)
 #   make changelog    release the changelog fragments into CHANGELOG.rst
 #   make clean        remove build/ and tests/output (keeps .venv)
 #
@@ -16,10 +20,10 @@ STAMP := $(VENV)/.requirements-installed
 CHECKS := $(PY) tools/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv stage test demo sanity units integration lint docs-lint build changelog clean
+.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check reliability bench changelog clean
 
 help:
-	@sed -n '3,10s/^# \{0,1\}//p' Makefile
+	@sed -n '3,14s/^# \{0,1\}//p' Makefile
 
 $(STAMP): requirements.txt requirements-dev.txt tools/venv.sh
 	@PYTHON=$(PYTHON) tools/venv.sh $(VENV) $(STAMP)
@@ -38,6 +42,12 @@ bench: venv ; @$(PY) benchmarks/bench.py $(if $(filter-out 0,$(BENCH_SMOKE)),--s
 
 demo: venv
 	@tools/demo.sh
+
+docs: venv
+	@$(PY) tools/docsite.py
+
+release-check: venv
+	@tools/release-check.sh
 
 sanity: venv
 	@$(CHECKS) sanity
