@@ -53,4 +53,5 @@ echo "demo: emulator listening on ${url} (pid ${emulator_pid})"
 export NODEUM_URL="${url}"
 export NODEUM_USERNAME=admin
 export NODEUM_PASSWORD=nodeum-demo-password
-ansible-playbook "${playbook}"
+# An inventory of localhost alone: the demo needs no other host (and Ansible then warns of none).
+ansible-playbook -i "localhost," "${playbook}"
