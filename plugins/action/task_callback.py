@@ -176,6 +176,7 @@ class InProcessModuleAction(ActionBase):
         params.update(validation.validated_parameters)
         # As the module does: a password written into the url is refused, and masked wherever the options show.
         no_log_values = set(validation._no_log_values) | connection.url_secrets(params.get('url'))  # pylint: disable=protected-access
+        no_log_values |= connection.environment_secrets(params, environment)
         if validation.error_messages:
             return module_result(dict(failed=True, msg=self._validation_message(validation)), params, [], no_log_values)
         result, warnings = runner.run(self.RESOURCE_LOGIC, params, check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff),

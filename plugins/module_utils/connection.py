@@ -104,6 +104,18 @@ def resolve_credentials(params, environ=None):
     return _one_kind(from_environment, 'the NODEUM_* environment variables')
 
 
+def environment_secrets(params, environ=None):
+    """The secret values the run takes from the environment, to be masked like no_log options.
+
+    Ansible masks the no_log options it parses; credentials read from NODEUM_* are not among
+    them, so the callers register these as well.
+    """
+    if any(params.get(name) is not None for name in CREDENTIAL_OPTIONS):
+        return set()
+    environ = os.environ if environ is None else environ
+    return set(environ[ENVIRONMENT_VARIABLES[name]] for name in SECRET_OPTIONS if environ.get(ENVIRONMENT_VARIABLES[name]))
+
+
 def _one_kind(credentials, origin):
     kinds = [kind for kind in ('username', 'api_key', 'token') if credentials.get(kind)]
     if len(kinds) > 1:

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection import (
-    client_from_params, connection_warnings, resolve_credentials, url_secrets,
+    client_from_params, connection_warnings, environment_secrets, resolve_credentials, url_secrets,
 )
 
 
@@ -47,6 +47,8 @@ def run_ansible_module(module, logic):
 
     # A password written into the url is refused, and masked wherever Ansible shows the options.
     module.no_log_values.update(url_secrets(module.params.get('url')))
+    # Credentials from the NODEUM_* environment are masked too, as Ansible masks no_log options.
+    module.no_log_values.update(environment_secrets(module.params))
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'))
     result, warnings = run(logic, module.params, check_mode=module.check_mode, diff_mode=module._diff)

@@ -89,3 +89,9 @@ def test_module_constraints_merge_the_connection_rules_with_the_module_rules():
     assert ('username', 'api_key', 'token') in merged['mutually_exclusive']
     assert merged['required_if'] == [('state', 'present', ['script'])]
     assert ('a', 'b') not in connection.CONNECTION_CONSTRAINTS['mutually_exclusive']
+
+
+def test_environment_secrets_are_masked_only_when_the_environment_supplies_the_credential():
+    environ = {'NODEUM_USERNAME': 'awx', 'NODEUM_PASSWORD': SECRET, 'NODEUM_TOKEN': 'jwt-secret'}
+    assert connection.environment_secrets({}, environ) == {SECRET, 'jwt-secret'}
+    assert connection.environment_secrets({'api_key': 'k'}, environ) == set()
