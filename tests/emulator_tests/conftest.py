@@ -73,8 +73,8 @@ def api(emulator):  # pylint: disable=redefined-outer-name  # pytest injects fix
         yield session
 
 
-def _emulator_starter():
-    """A function that starts emulators with any options, and the list of processes it started."""
+def _started_emulators():
+    """Yield a function that starts emulators with any options; stop each one it started afterwards."""
     started = []
 
     def start(**options):
@@ -83,12 +83,6 @@ def _emulator_starter():
         started.append(process)
         return RunningEmulator(url, process)
 
-    return start, started
-
-
-@pytest.fixture
-def start_emulator_process():
-    start, started = _emulator_starter()
     try:
         yield start
     finally:
@@ -96,11 +90,6 @@ def start_emulator_process():
             stop_emulator(process)
 
 
-@pytest.fixture(scope="module")
-def start_emulator_module_process():
-    start, started = _emulator_starter()
-    try:
-        yield start
-    finally:
-        for process in started:
-            stop_emulator(process)
+# One generator, two lifetimes: per test, and shared by a test module.
+start_emulator_process = pytest.fixture(name="start_emulator_process")(_started_emulators)
+start_emulator_module_process = pytest.fixture(name="start_emulator_module_process", scope="module")(_started_emulators)
