@@ -110,6 +110,7 @@ CHECKS = [
     Check('no sanity ignores', (PYTHON, 'tools/no_sanity_ignores.py')),
     Check('actionlint', ('tools/actionlint.sh',), timeout=300),
     Check('zizmor', ('zizmor', '--offline', '.github/workflows'), timeout=120),
+    Check('reuse lint', ('reuse', 'lint'), timeout=120),
     Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', '-n', '2', '--dist', 'loadgroup',
                           '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability/test_*.py', cpus=2),
 ]
