@@ -111,6 +111,7 @@ CHECKS = [
     Check('actionlint', ('tools/actionlint.sh',), timeout=300),
     Check('zizmor', ('zizmor', '--offline', '.github/workflows'), timeout=120),
     Check('reuse lint', ('reuse', 'lint'), timeout=120),
+    Check('release dry run', ('tools/release-dry-run-check.sh',), timeout=300),
     Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', '-n', '2', '--dist', 'loadgroup',
                           '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability/test_*.py', cpus=2),
 ]
