@@ -169,16 +169,16 @@ def test_development_files_are_left_out_of_the_tarball(path):
                                               for entry in check_tarball.read_entries(check_tarball.EXPECTED))
 
 
+NOT_LISTED = ' is in the tarball but on no line of tests/meta/tarball-contents.txt: ' + check_tarball.FIX + '.'
+NOT_FOUND = (' is listed in tests/meta/tarball-contents.txt but nothing in the tarball matches it: '
+             'build_ignore in galaxy.yml leaves it out, or the file is gone.')
+
+
 @pytest.mark.parametrize(('members', 'entries', 'expected'), [
     (['README.md', 'plugins/modules/a.py'], ['README.md', 'plugins/'], []),
-    (['README.md', 'tools/x.py'], ['README.md'], ['tools/x.py is in the tarball but on no line of tests/meta/tarball-contents.txt: '
-                                                   + check_tarball.FIX + '.']),
-    (['README.md'], ['README.md', 'tests/emulator/'], ['tests/emulator/ is listed in tests/meta/tarball-contents.txt but nothing in '
-                                                       'the tarball matches it: build_ignore in galaxy.yml leaves it out, or the file is gone.']),
-    (['plugins-extra.py'], ['plugins/'], ['plugins-extra.py is in the tarball but on no line of tests/meta/tarball-contents.txt: '
-                                          + check_tarball.FIX + '.',
-                                          'plugins/ is listed in tests/meta/tarball-contents.txt but nothing in the tarball matches it: '
-                                          'build_ignore in galaxy.yml leaves it out, or the file is gone.']),
+    (['README.md', 'tools/x.py'], ['README.md'], ['tools/x.py' + NOT_LISTED]),
+    (['README.md'], ['README.md', 'tests/emulator/'], ['tests/emulator/' + NOT_FOUND]),
+    (['plugins-extra.py'], ['plugins/'], ['plugins-extra.py' + NOT_LISTED, 'plugins/' + NOT_FOUND]),
 ])
 def test_the_tarball_comparison_catches_each_mismatch(members, entries, expected):
     assert check_tarball.problems(members, entries) == expected
