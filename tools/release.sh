@@ -54,7 +54,7 @@ dirty="$(git status --porcelain)"
 if [[ -n "${dirty}" ]]; then
     if [[ ${dry_run} -eq 1 ]]; then
         echo "warning: the working tree is not clean; a real release would stop here until it is:"
-        sed 's/^/  /' <<<"${dirty}"
+        while IFS= read -r line; do echo "  ${line}"; done <<<"${dirty}"
     else
         fail "the working tree is not clean; commit or stash these first:"$'\n'"${dirty}"
     fi
