@@ -5,9 +5,9 @@
 #   make sanity | units | integration | lint | docs-lint | build   one gate each
 #   make docs         build the HTML docs site into build/docsite and check its links
 #   make release-check  changelog lint, tarball, install into an empty path, demo from there
+#   make release VERSION=x.y.z [DRY_RUN=1]  changelog, galaxy.yml, check, commit, tarball, tag
 #   make reliability  faults, races, bad input, TLS and secrets: one table
 #   make bench        benchmarks against the emulator (BENCH_SMOKE=1: tiny sizes)
-#   make changelog    release the changelog fragments into CHANGELOG.rst
 #   make clean        remove build/ and tests/output (keeps .venv)
 #
 # Checks are listed in tools/checks.py (CHECKS); adding one is one line there.
@@ -20,7 +20,7 @@ STAMP := $(VENV)/.requirements-installed
 CHECKS := $(PY) tools/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check reliability bench changelog clean
+.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check release reliability bench clean
 
 help:
 	@sed -n '3,14s/^# \{0,1\}//p' Makefile
@@ -49,6 +49,9 @@ docs: venv
 release-check: venv
 	@tools/release-check.sh
 
+release: venv
+	@tools/release.sh "$(VERSION)" $(if $(filter-out 0,$(DRY_RUN)),--dry-run)
+
 sanity: venv
 	@$(CHECKS) sanity
 
@@ -66,10 +69,6 @@ docs-lint: venv
 
 build: venv
 	@$(CHECKS) build-and-ansible-doc
-
-changelog: venv
-	$(VENV)/bin/antsibull-changelog lint
-	$(VENV)/bin/antsibull-changelog release
 
 clean:
 	rm -rf build tests/output tests/integration/inventory

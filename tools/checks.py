@@ -108,6 +108,10 @@ CHECKS = [
     Check('execution environment', (PYTHON, 'tools/check_ee.py')),
     Check('action group', (PYTHON, '-m', 'pytest', 'tests/meta', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/meta/test_*.py'),
     Check('no sanity ignores', (PYTHON, 'tools/no_sanity_ignores.py')),
+    Check('actionlint', ('tools/actionlint.sh',), timeout=300),
+    Check('zizmor', ('zizmor', '--offline', '.github/workflows'), timeout=120),
+    Check('reuse lint', ('reuse', 'lint'), timeout=120),
+    Check('release dry run', ('tools/release-dry-run-check.sh',), timeout=300),
     Check('reliability', (PYTHON, '-m', 'pytest', 'tests/reliability', '-n', '2', '--dist', 'loadgroup',
                           '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'), needs='tests/reliability/test_*.py', cpus=2),
 ]

@@ -85,7 +85,8 @@ notes:
     Set E(NODEUM_FORCE_MODULE=1) in the controller's environment (or the variable C(nodeum_force_module) to
     V(true)) to run the module the classic way everywhere.
 requirements:
-  - requests
+  - python >= 3.8
+  - requests >= 2.25.0
 '''
 
     ATTRIBUTES = r'''
