@@ -40,7 +40,8 @@ OPENING_BRACE, LETTER_H, LETTER_X = '0x7b', '0x48', '0x58'
 # at the server's input hook) or the server's packets ({OUT}, its output hook). allowed: the
 # share of faulted task runs that may fail (each with one sentence).
 SCENARIOS = {
-    'loss 20 % both ways': dict(rules=('{IN}numgen random mod 100 < 20 drop', '{OUT}numgen random mod 100 < 20 drop')),
+    # TCP's own retransmissions absorb most of this loss, so a run may see no retry at all (met=False).
+    'loss 20 % both ways': dict(rules=('{IN}numgen random mod 100 < 20 drop', '{OUT}numgen random mod 100 < 20 drop'), met=False),
     'client packets reset 10 %': dict(rules=('{IN}numgen random mod 100 < 10 reject with tcp reset',), allowed=0.01),
     'answer bodies reset 10 %': dict(rules=('{OUT}@ih,0,8 %s numgen random mod 100 < 10 tcp flags set rst' % OPENING_BRACE,), allowed=0.01),
     'blackouts of 3.5 s every 10 s': dict(blackout=(3.5, 6.5)),
@@ -54,7 +55,8 @@ SCENARIOS = {
 # short: what make test runs; full: make network and make reliability (40 tasks x 3 rounds =
 # 120 faulted task runs per scenario, and as many clean ones).
 SIZES = {
-    'short': dict(tasks=10, cycles=1, parallel=3, scenarios=('loss 20 % both ways', 'client packets reset 10 %', 'every 201 dropped')),
+    # Scenarios whose allowed failures are 0, since 1 % of a short run's task runs rounds down to none.
+    'short': dict(tasks=6, cycles=1, parallel=3, scenarios=('loss 20 % both ways', 'every 201 dropped', 'answers corrupted 10 %')),
     'full': dict(tasks=40, cycles=1, parallel=3, scenarios=tuple(SCENARIOS)),
 }
 SIZE = dict(SIZES[LANE])
