@@ -6,7 +6,8 @@
 #   make docs         build the HTML docs site into build/docsite and check its links
 #   make release-check  changelog lint, tarball, install into an empty path, demo from there
 #   make release VERSION=x.y.z [DRY_RUN=1]  changelog, galaxy.yml, check, commit, tarball, tag
-#   make reliability  faults, races, bad input, TLS and secrets: one table
+#   make reliability  faults, races, bad input, TLS, secrets, and the network lane: one table
+#   make network      the network lane alone: kernel-made faults in a network namespace (root)
 #   make bench        benchmarks against the emulator (BENCH_SMOKE=1: tiny sizes)
 #   make clean        remove build/ and tests/output (keeps .venv)
 #
@@ -20,10 +21,10 @@ STAMP := $(VENV)/.requirements-installed
 CHECKS := $(PY) tools/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check release reliability bench clean
+.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check release reliability network bench clean
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,15s/^# \{0,1\}//p' Makefile
 
 $(STAMP): requirements.txt requirements-dev.txt tools/venv.sh
 	@PYTHON=$(PYTHON) tools/venv.sh $(VENV) $(STAMP)
@@ -36,7 +37,11 @@ stage: venv
 test: venv
 	@$(CHECKS)
 
-reliability: venv ; @$(PY) -m pytest tests/reliability tests/unit/plugins/module_utils/test_properties.py -n 2 --dist loadgroup -p no:cacheprovider -q --junitxml=build/junit/reliability/pytest.xml  # faults, races, bad input, TLS, secrets: one table
+# The network lane runs in full here (120 faulted task runs per scenario); make test runs its short form.
+NETWORK_LANE := tests/reliability/network_lane.py
+reliability: venv ; @NODEUM_NETWORK_LANE=full $(PY) -m pytest tests/reliability $(NETWORK_LANE) tests/unit/plugins/module_utils/test_properties.py -n 2 --dist loadgroup -p no:cacheprovider -q -rs --junitxml=build/junit/reliability/pytest.xml  # faults, races, bad input, TLS, secrets, network: one table
+
+network: venv ; @NODEUM_NETWORK_LANE=full $(PY) -m pytest $(NETWORK_LANE) -p no:cacheprovider -q -rs --junitxml=build/junit/network/pytest.xml  # kernel-made faults, one row per scenario
 
 bench: venv ; @$(PY) benchmarks/bench.py $(if $(filter-out 0,$(BENCH_SMOKE)),--smoke)  # against the emulator: one table, figures in benchmarks/results.json
 

@@ -69,13 +69,15 @@ notes:
   - The credentials are taken as a group. When the task sets any of O(username), O(password), O(api_key),
     O(api_key_prefix) or O(token) (directly or through C(module_defaults)), the credential environment variables
     are ignored, so a play's own credential always wins over one that AWX injects.
-  - Requests that are safe to repeat (GET, PUT, DELETE) are retried up to 3 times on a lost connection
-    and on the statuses 429, 502, 503 and 504, waiting 0.5, 1 and 2 seconds, or as long as the server's
-    C(Retry-After) header asks, up to 30 seconds. Past 30 seconds the task fails and says so. Each retry
-    shows as a warning.
+  - A request that could not connect (refused, no connection within O(timeout), a host name that does not
+    resolve) is sent again, whatever its method. Reads, updates and removals (GET, PUT, DELETE) are also sent
+    again when their answer was lost, cut off or garbled (no answer within O(timeout) included) and on the
+    statuses 429, 502, 503 and 504. Each request gets 4 attempts, waiting 0.5, 1 and 2 seconds, or as long as
+    the server's C(Retry-After) header asks, up to 30 seconds (past 30 seconds the task fails and says so);
+    no new attempt starts once 30 seconds have passed since the first. Each retry shows as a warning.
   - A create (POST) is never sent again blindly; after a lost answer the module reads the task's callbacks
-    to learn whether the create took effect before it tries again.
-  - A request that gets no answer within O(timeout) is not retried; the task fails and names the URL.
+    to learn whether the create took effect before it tries again (after no answer within O(timeout), it
+    first gives the server O(timeout) more).
   - Every option that the task does not set is read from its environment variable in the environment the module
     runs with, the task's C(environment) keyword included, and an empty variable counts as unset. The
     task's own values, and C(module_defaults), always win.

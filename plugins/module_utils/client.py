@@ -11,17 +11,23 @@ sentence a user can act on. The modules and the action plugins both build on it.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import re
+import socket
+import ssl
 import time
+
+from http.client import HTTPException, IncompleteRead as _HttpIncompleteRead
 
 from urllib.parse import quote, urlsplit, urlunsplit
 
 try:
     import requests
+    from urllib3 import exceptions as urllib3_errors  # requests' own transport: always there with it
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as import_error:  # the modules turn this into missing_required_lib
-    requests = None
+    requests = urllib3_errors = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = import_error
 
@@ -31,10 +37,14 @@ API_ROOT = '/api/v2'
 # goes on from where the page ended, so this only has to be at least as large as the server's cap.
 PAGE_REQUEST_SIZE = 1000
 
-# Retries of requests that are safe to repeat: 4 attempts in all, waiting 0.5 s, 1 s, then 2 s,
-# unless the server says how long to wait (Retry-After), which is honoured up to the cap.
+# The retry budget of one request: at most 4 attempts, waiting 0.5 s, 1 s, then 2 s (or what the
+# server asks in Retry-After, up to the cap), and no new attempt once RETRY_DEADLINE_SECONDS have
+# passed since the first began. An attempt is never cut short, so a request gives up at the latest
+# RETRY_DEADLINE_SECONDS plus one timeout after it began; a refused connection fails after 3.5 s of
+# waits. See docs/reliability.md for what each kind of failure guarantees.
 MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = (0.5, 1.0, 2.0)
+RETRY_DEADLINE_SECONDS = 30.0
 MAX_RETRY_AFTER_SECONDS = 30.0
 RETRYABLE_STATUSES = (429, 502, 503, 504)
 BODY_QUOTE_LENGTH = 120
@@ -109,12 +119,17 @@ def _without_userinfo(url):
 class NodeumClient:
     """One session to one Nodeum server: authentication, retries, paging and error mapping."""
 
-    def __init__(self, url, auth=None, authorization=None, validate_certs=True, ca_path=None, timeout=30.0, sleep=time.sleep):
-        """auth is a (username, password) pair for Basic; authorization a ready Authorization header value."""
+    def __init__(self, url, auth=None, authorization=None, validate_certs=True, ca_path=None, timeout=30.0, sleep=time.sleep,
+                 clock=time.monotonic):
+        """auth is a (username, password) pair for Basic; authorization a ready Authorization header value.
+
+        sleep and clock are the waits and the time the retry budget is measured with (tests pass their own).
+        """
         self.base_url = normalize_base_url(url)
         self.timeout = float(timeout)
         self.warnings = []
         self._sleep = sleep
+        self._clock = clock
         self._session = requests.Session()
         self._session.headers.update({'Accept': 'application/json'})
         if auth:
@@ -173,56 +188,100 @@ class NodeumClient:
     # -- the HTTP exchange ----------------------------------------------------------------------
 
     def request(self, method, path, params=None, body=None, landed=None):
-        """Send one request with retries where they are safe; return the decoded JSON (None on 204)."""
+        """Send one request within the retry budget; return the decoded JSON (None on 204).
+
+        What is retried follows what the server may have done: a request that never left is sent
+        again whatever its method; one whose answer was lost is sent again if it is a GET, PUT or
+        DELETE, and a POST only once landed() found that it had not taken effect.
+        """
+        started = self._clock()
         attempt = 1
+        maybe_handled = False  # whether any attempt may have reached the server
         while True:
             try:
-                response = self._send(method, path, params, body)
+                return self._exchange(method, path, params, body)
             except _TransientFailure as failure:
-                if attempt >= MAX_ATTEMPTS:
-                    raise failure.error from None
-                if method == 'POST' and not failure.refused:
-                    created = self._post_landed(landed, failure)
+                maybe_handled = maybe_handled or failure.maybe_handled
+                delay = self._retry_delay(method, path, failure, attempt)
+                last = attempt >= MAX_ATTEMPTS or self._clock() - started + delay > RETRY_DEADLINE_SECONDS
+                if method == 'POST' and failure.maybe_handled:
+                    created = self._post_landed(landed, failure, self._post_check_wait(failure, delay), attempt, started)
                     if created is not None:
                         return created
-                self._wait_before_retry(method, path, failure, attempt)
+                    delay = 0.0  # the check came after the wait: resend at once, before anything changes
+                if last:
+                    raise self._give_up(method, path, failure, attempt, started, maybe_handled) from None
+                self.warnings.append('Retried %s after %s (attempt %d of %d, waited %s s).'
+                                     % (self._describe(method, path), failure.short, attempt + 1, MAX_ATTEMPTS, _seconds(delay or failure.waited)))
+                if delay:
+                    self._sleep(delay)
                 attempt += 1
-                continue
-            return self._decode(method, path, response)
+
+    def _exchange(self, method, path, params, body):
+        response = self._send(method, path, params, body)
+        if response.status_code in RETRYABLE_STATUSES:
+            # 429 says the server did not handle the request; a 502, 503 or 504 may come from a proxy after the server did.
+            raise _TransientFailure(self._status_error(method, path, response), maybe_handled=response.status_code != 429,
+                                    short='status %s' % response.status_code, retry_after=_retry_after(response))
+        return self._decode(method, path, response)
 
     def _send(self, method, path, params, body):
         url = self.base_url + '/' + path
         try:
-            response = self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._verify)
+            return self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._verify)
         except requests.exceptions.SSLError as exc:
-            raise NodeumError('TLS certificate verification failed for %s (%s); set ca_path to the CA bundle that signed the server '
-                              'certificate, or validate_certs to false to skip the check (unsafe).'
-                              % (self._describe(method, path), _reason(exc)), method=method, path=path) from None
-        except requests.exceptions.Timeout:
-            raise NodeumError('The Nodeum API did not answer %s within the timeout of %s seconds; %s'
-                              % (self._describe(method, path), _seconds(self.timeout), _timeout_advice(method)), method=method, path=path) from None
-        except requests.exceptions.ConnectionError as exc:
-            error = NodeumError('Cannot reach the Nodeum API for %s (%s); check url, the network and that the server is up.'
-                                % (self._describe(method, path), _reason(exc)), method=method, path=path)
-            raise _TransientFailure(error, refused=False) from None
-        except requests.exceptions.RequestException as exc:
-            raise NodeumError('The request %s could not be sent (%s); check url and the connection options.'
-                              % (self._describe(method, path), _reason(exc)), method=method, path=path) from None
-        if response.status_code in RETRYABLE_STATUSES:
-            raise _TransientFailure(self._status_error(method, path, response), refused=response.status_code == 429,
-                                    retry_after=_retry_after(response))
-        return response
+            raise self._tls_error(method, path, exc) from None
+        except (requests.exceptions.RequestException, urllib3_errors.HTTPError, HTTPException) as exc:
+            kind = transport_failure_kind(exc)
+            if kind is None:
+                raise NodeumError('The request %s failed before any answer came (%s); check url and the connection options.'
+                                  % (self._describe(method, path), type(exc).__name__), method=method, path=path) from None
+            raise self._transport_failure(method, path, kind) from None
 
-    def _post_landed(self, landed, failure):
-        """Ask the resource logic whether a POST whose answer went missing took effect."""
+    def _transport_failure(self, method, path, kind, detail=''):
+        where = self._describe(method, path)
+        head = _FAILURE_HEADS[kind].format(where=where, timeout=_seconds(self.timeout), host=urlsplit(self.base_url).hostname, detail=detail)
+        return _TransientFailure(NodeumError(head, method=method, path=path), maybe_handled=kind not in NOT_SENT_KINDS,
+                                 short=_FAILURE_SHORT[kind].format(timeout=_seconds(self.timeout)), kind=kind)
+
+    def _tls_error(self, method, path, exc):
+        where = self._describe(method, path)
+        tls = _first(_causes(exc), ssl.SSLError)
+        if isinstance(tls, ssl.SSLCertVerificationError):
+            reason = tls.verify_message or _ssl_reason(tls)
+            text = ('TLS certificate verification failed for %s (%s); set ca_path to the CA bundle that signed the server certificate, '
+                    'or validate_certs to false to skip the check (unsafe).' % (where, reason))
+        elif tls is not None and tls.reason in NOT_TLS_REASONS:
+            text = ('The server at %s did not answer in TLS for %s: it does not speak HTTPS on that port; check http:// against https:// '
+                    'in url, and the port.' % (_origin(self.base_url), where))
+        else:
+            text = ('The TLS handshake with %s failed for %s (%s); check that url names the server\'s HTTPS port and that the server '
+                    'accepts TLS 1.2 or later.' % (_origin(self.base_url), where, _ssl_reason(tls)))
+        return NodeumError(text, method=method, path=path)
+
+    def _post_check_wait(self, failure, delay):
+        """How long to let the server finish before asking whether a POST took effect."""
+        if failure.kind == 'no answer':
+            return delay + self.timeout  # it may still be working on it: give it as long again
+        return delay
+
+    def _post_landed(self, landed, failure, wait, attempt, started):
+        """Ask the resource logic whether a POST whose answer went missing took effect (None: it did not)."""
         if landed is None:
-            raise failure.error
-        created = landed()
+            raise self._give_up('POST', failure.error.path, failure, attempt, started, True) from None
+        self._sleep(wait)
+        failure.waited = wait
+        try:
+            created = landed()
+        except NodeumError:
+            raise NodeumError('%s, and the check whether the server had created the callback failed as well; the callback may exist: '
+                              'run the task again, it finds and keeps the one created.' % failure.error.message,
+                              method='POST', path=failure.error.path) from None
         if created is not None:
-            self.warnings.append('%s; the server had created it all the same, so it was not sent again.' % failure.error.message.split(';')[0])
+            self.warnings.append('%s; the server had created it all the same, so it was not sent again.' % failure.error.message)
         return created
 
-    def _wait_before_retry(self, method, path, failure, attempt):
+    def _retry_delay(self, method, path, failure, attempt):
         delay = BACKOFF_SECONDS[min(attempt - 1, len(BACKOFF_SECONDS) - 1)]
         if failure.retry_after is not None:
             if failure.retry_after > MAX_RETRY_AFTER_SECONDS:
@@ -231,9 +290,18 @@ class NodeumClient:
                                   % (_seconds(failure.retry_after), self._describe(method, path), _seconds(MAX_RETRY_AFTER_SECONDS)),
                                   status=failure.error.status, method=method, path=path)
             delay = max(delay, failure.retry_after)
-        self.warnings.append('Retried %s after %s (attempt %d of %d, waited %s s).'
-                             % (self._describe(method, path), _failure_reason(failure), attempt + 1, MAX_ATTEMPTS, _seconds(delay)))
-        self._sleep(delay)
+        return delay
+
+    def _give_up(self, method, path, failure, attempt, started, maybe_handled):
+        """The error of a request whose retry budget is spent: the last failure, and what it means for the user."""
+        if failure.kind is None:
+            return failure.error  # a status: its sentence is the server's own
+        tried = ' (%d attempts in %s s)' % (attempt, _seconds(self._clock() - started)) if attempt > 1 else ''
+        if method == 'POST':
+            advice = _POST_ADVICE[maybe_handled]
+        else:
+            advice = _ADVICE[failure.kind]
+        return NodeumError('%s%s; %s.' % (failure.error.message, tried, advice), method=method, path=path)
 
     def _decode(self, method, path, response):
         if response.status_code >= 400:
@@ -246,6 +314,8 @@ class NodeumClient:
         try:
             return response.json()
         except ValueError:
+            if _is_json(response):  # the server said JSON: the bytes were damaged on the way
+                raise self._transport_failure(method, path, 'garbled json', detail=_body_start(response)) from None
             raise NodeumError('The Nodeum API answered %s with a body that is not JSON (%s, %s): %r; check that url points to the '
                               'Nodeum server and not to a proxy or another service.'
                               % (self._describe(method, path), response.status_code, _content_type(response), _body_start(response)),
@@ -274,13 +344,140 @@ class NodeumClient:
 
 
 class _TransientFailure(Exception):
-    """A failure after which the request may be tried again (connection lost, 429, 502, 503, 504)."""
+    """A failure after which the request may be tried again: a transport failure or a 429, 502, 503 or 504."""
 
-    def __init__(self, error, refused, retry_after=None):
+    def __init__(self, error, maybe_handled, short, retry_after=None, kind=None):
         super().__init__(error.message)
         self.error = error
-        self.refused = refused  # the server said it did not handle the request (429)
+        self.maybe_handled = maybe_handled  # False only when the server cannot have acted on the request
+        self.short = short  # what went wrong, in a few words, for the retry warning
         self.retry_after = retry_after
+        self.kind = kind  # the transport failure kind (_FAILURE_HEADS), None for a status
+        self.waited = 0.0
+
+
+# Transport failures, by what the server may have done. The kinds where no connection was made
+# are NOT_SENT_KINDS: the server saw nothing, so any method may be sent again. In the others the
+# request may have reached the server and only the answer went missing.
+_FAILURE_HEADS = {
+    'refused': 'Cannot reach the Nodeum API for {where}: the connection was refused',
+    'name': 'Cannot reach the Nodeum API for {where}: the host name {host} does not resolve',
+    'unreachable': 'Cannot reach the Nodeum API for {where}: no connection could be made',
+    'connect timeout': 'Cannot reach the Nodeum API for {where}: no connection within the timeout of {timeout} seconds',
+    'proxy': 'Cannot reach the Nodeum API for {where} through the proxy',
+    'no answer': 'Connected to the Nodeum API, but it did not answer {where} within the timeout of {timeout} seconds',
+    'closed': 'Connected to the Nodeum API, but the connection was closed before the answer to {where} came',
+    'cut off': 'The Nodeum API began to answer {where}, but the answer was cut off',
+    'garbled': 'The answer of the Nodeum API to {where} arrived garbled (not readable as HTTP)',
+    'garbled json': 'The answer of the Nodeum API to {where} arrived garbled (a JSON body that does not parse: {detail!r})',
+}
+_FAILURE_SHORT = {
+    'refused': 'a refused connection',
+    'name': 'a failed name lookup',
+    'unreachable': 'a failed connection',
+    'connect timeout': 'no connection within {timeout} s',
+    'proxy': 'a failed connection through the proxy',
+    'no answer': 'no answer within {timeout} s',
+    'closed': 'a lost connection: closed before the answer',
+    'cut off': 'a lost connection: the answer was cut off',
+    'garbled': 'a garbled answer',
+    'garbled json': 'a garbled answer',
+}
+NOT_SENT_KINDS = ('refused', 'name', 'unreachable', 'connect timeout', 'proxy')
+_NETWORK_ADVICE = 'check the network and any proxy between here and the server, then run the task again'
+_ADVICE = dict([(kind, 'check url, the network and that the server is up') for kind in NOT_SENT_KINDS],
+               **{'no answer': 'raise the timeout option or check the server', 'closed': _NETWORK_ADVICE, 'cut off': _NETWORK_ADVICE,
+                  'garbled': _NETWORK_ADVICE, 'garbled json': _NETWORK_ADVICE})
+_POST_ADVICE = {
+    False: 'nothing reached the server, so no callback was created; check url, the network and that the server is up',
+    True: 'the callback may have been created: run the task again, it finds and keeps the one created',
+}
+# OpenSSL's reasons for a handshake answered by something that is not TLS (a plain-HTTP port).
+NOT_TLS_REASONS = ('WRONG_VERSION_NUMBER', 'UNKNOWN_PROTOCOL', 'HTTP_REQUEST', 'PACKET_LENGTH_TOO_LONG', 'RECORD_LAYER_FAILURE',
+                   'UNEXPECTED_RECORD', 'WRONG_SSL_VERSION')
+
+
+def transport_failure_kind(exc):
+    """The kind of a transport failure (a key of _FAILURE_HEADS), from the exception types alone; None if unknown.
+
+    requests wraps urllib3's exceptions, which wrap the socket's and http.client's, so the whole
+    chain is looked at. The order matters: a refused connection is a NewConnectionError, itself
+    a ConnectTimeoutError; http.client's RemoteDisconnected is both a reset and a bad status line.
+    """
+    chain = _causes(exc)
+
+    def has(*types):
+        return any(isinstance(cause, types) for cause in chain)
+
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return 'proxy'
+    if has(socket.gaierror, *_optional(urllib3_errors, 'NameResolutionError')):
+        return 'name'
+    if has(urllib3_errors.NewConnectionError):
+        return 'refused' if has(ConnectionRefusedError) or _errno_in(chain, errno.ECONNREFUSED) else 'unreachable'
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or has(urllib3_errors.ConnectTimeoutError):
+        return 'connect timeout'
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return 'no answer'
+    return _answer_failure_kind(exc, has)
+
+
+def _answer_failure_kind(exc, has):
+    """The kind of a failure after the request went out: the answer was late, cut off, garbled or never came."""
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or has(urllib3_errors.IncompleteRead, _HttpIncompleteRead):
+        return 'cut off'
+    if isinstance(exc, requests.exceptions.ConnectionError) and has(urllib3_errors.ReadTimeoutError):
+        return 'cut off'  # requests reports a timeout while reading the body so: the answer had begun
+    if has(ConnectionError, urllib3_errors.ProtocolError) and not has(HTTPException, urllib3_errors.DecodeError):
+        return 'closed'
+    if has(ConnectionResetError):  # http.client's RemoteDisconnected: closed without a status line
+        return 'closed'
+    if isinstance(exc, requests.exceptions.ContentDecodingError) or has(HTTPException, urllib3_errors.DecodeError):
+        return 'garbled'
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return 'closed'
+    return None
+
+
+def _causes(exc, limit=16):
+    """exc and the exceptions it wraps (in args, reason, __cause__ and __context__), outermost first."""
+    found = []
+    waiting = [exc]
+    while waiting and len(found) < limit:
+        current = waiting.pop(0)
+        if not isinstance(current, BaseException) or any(current is seen for seen in found):
+            continue
+        found.append(current)
+        waiting.extend(current.args)
+        waiting.extend((getattr(current, 'reason', None), current.__cause__, current.__context__))
+    return found
+
+
+def _optional(module, name):
+    """The exception class module.name as a 1-tuple, or () where this urllib3 version lacks it."""
+    found = getattr(module, name, None)
+    return (found,) if found is not None else ()
+
+
+def _errno_in(chain, number):
+    return any(isinstance(cause, OSError) and cause.errno == number for cause in chain)
+
+
+def _first(chain, exception_type):
+    return next((cause for cause in chain if isinstance(cause, exception_type)), None)
+
+
+def _ssl_reason(tls):
+    """OpenSSL's reason code of a TLS error in words ('TLSV1_ALERT_PROTOCOL_VERSION' -> 'tlsv1 alert protocol version')."""
+    if isinstance(tls, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
+        return 'the server closed the connection during the handshake'
+    reason = getattr(tls, 'reason', None)
+    return reason.lower().replace('_', ' ') if isinstance(reason, str) else 'no reason given'
+
+
+def _origin(base_url):
+    parts = urlsplit(base_url)
+    return '%s://%s' % (parts.scheme, parts.netloc)
 
 
 def _list_page(answer, items_key, where):
@@ -325,35 +522,5 @@ def _retry_after(response):
         return None
 
 
-def _failure_reason(failure):
-    if failure.error.status:
-        return 'status %s' % failure.error.status
-    return 'a lost connection'
-
-
-def _timeout_advice(method):
-    if method == 'POST':
-        return 'the callback may or may not have been created: run the task again, it finds and keeps the one created.'
-    return 'raise the timeout option or check the server.'
-
-
 def _seconds(value):
     return ('%.1f' % value).rstrip('0').rstrip('.')
-
-
-_REASON_PATTERNS = (
-    r'certificate verify failed: ([^(\')"]+)',
-    r'\[Errno -?\d+\] ([^\'")]+)',
-    r'(Connection aborted|Remote end closed connection without response)',
-    r'(Connection refused|Name or service not known|No route to host)',
-)
-
-
-def _reason(exc):
-    """The innermost readable cause of a requests exception, without URLs or pool internals."""
-    text = str(exc)
-    for pattern in _REASON_PATTERNS:
-        match = re.search(pattern, text)
-        if match:
-            return match.group(1).strip()
-    return _without_userinfo(text.split(': ', 1)[-1])[:200]

@@ -27,6 +27,10 @@ LABELS = (
 )
 _TOTALS = dict((key, 0) for key, _label in LABELS)
 _SEEN = set()
+# The network lane (network_lane.py) reports one row per scenario.
+NETWORK_PROPERTY = 'network_row'
+NETWORK_COLUMNS = ('task runs', 'failures', 'duplicates', 'lost writes', 'tracebacks', 'final-state mismatches', 'retries', 'seconds')
+_NETWORK_ROWS = []
 
 
 @pytest.fixture
@@ -40,6 +44,9 @@ def pytest_runtest_logreport(report):
     if report.when != 'teardown' or report.nodeid in _SEEN:
         return
     for name, value in report.user_properties:
+        if name == NETWORK_PROPERTY:
+            _SEEN.add(report.nodeid)
+            _NETWORK_ROWS.append(json.loads(value))
         if name == PROPERTY:
             _SEEN.add(report.nodeid)
             for key, number in json.loads(value).items():
@@ -49,7 +56,9 @@ def pytest_runtest_logreport(report):
 def pytest_terminal_summary(terminalreporter):
     if hasattr(terminalreporter.config, 'workerinput'):
         return  # an xdist worker: the controller prints the table
-    if not _SEEN:
+    if _NETWORK_ROWS:
+        _network_table(terminalreporter)
+    if not any(_TOTALS.values()):
         return
     width = max(len(label) for _key, label in LABELS)
     terminalreporter.write_sep('=', 'reliability figures')
@@ -57,3 +66,12 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line('{0:<{1}} {2:>6}'.format(label, width, _TOTALS[key]))
     bad = _TOTALS['duplicates'] + _TOTALS['tracebacks'] + _TOTALS['leaks']
     terminalreporter.write_line('{0:<{1}} {2:>6}'.format('verdict', width, 'FAIL' if bad else 'ok'))
+
+
+def _network_table(terminalreporter):
+    terminalreporter.write_sep('=', 'network lane: kernel-made faults, one row per scenario')
+    width = max(len(row['scenario']) for row in _NETWORK_ROWS)
+    terminalreporter.write_line(' | '.join(['{0:<{1}}'.format('scenario', width)] + list(NETWORK_COLUMNS)))
+    for row in sorted(_NETWORK_ROWS, key=lambda row: row['scenario']):
+        cells = ['{0:>{1}}'.format(row[column], len(column)) for column in NETWORK_COLUMNS]
+        terminalreporter.write_line(' | '.join(['{0:<{1}}'.format(row['scenario'], width)] + cells))
