@@ -1,6 +1,6 @@
 # Build and test entry points of the nodeum.data_archiving collection.
 #
-#   make demo         run playbooks/demo.yml against the bundled API emulator
+#   make demo         run playbooks/demo.yml against the bundled API emulator (own light venv: .venv-demo)
 #   make test         run every check (tools/checks.py); last line: "N passed, M failed"
 #   make sanity | units | integration | lint | docs-lint | build   one gate each
 #   make docs         build the HTML docs site into build/docsite and check its links
@@ -9,10 +9,10 @@
 #   make reliability  faults, races, bad input, TLS, secrets, and the network lane: one table
 #   make network      the network lane alone: kernel-made faults in a network namespace (root)
 #   make bench        benchmarks against the emulator (BENCH_SMOKE=1: tiny sizes)
-#   make clean        remove build/ and tests/output (keeps .venv)
+#   make clean        remove build/ and tests/output (keeps .venv and .venv-demo)
 #
 # Checks are listed in tools/checks.py (CHECKS); adding one is one line there.
-# Logs of each check: build/logs/<check>.log. PYTHON picks the interpreter for .venv.
+# Logs of each check: build/logs/<check>.log. PYTHON picks the interpreter for .venv and .venv-demo.
 
 PYTHON ?= python3
 VENV := .venv
@@ -45,8 +45,9 @@ network: venv ; @NODEUM_NETWORK_LANE=full $(PY) -m pytest $(NETWORK_LANE) -p no:
 
 bench: venv ; @$(PY) benchmarks/bench.py $(if $(filter-out 0,$(BENCH_SMOKE)),--smoke)  # against the emulator: one table, figures in benchmarks/results.json
 
-demo: venv
-	@tools/demo.sh
+# The demo needs only ansible-core and requests: it builds .venv-demo, not the development venv.
+demo:
+	@PYTHON=$(PYTHON) tools/demo.sh
 
 docs: venv
 	@$(PY) tools/docsite.py

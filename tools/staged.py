@@ -1,6 +1,6 @@
 """Stage the collection and run a command inside the staged copy.
 
-Usage (from any directory, with the project's .venv python):
+Usage (from any directory, with the python of the project's .venv, or of .venv-demo for make demo):
 
     .venv/bin/python tools/staged.py                 # stage only, print the staged path
     .venv/bin/python tools/staged.py COMMAND [ARG...] # stage, then run COMMAND in the staged tree
@@ -51,10 +51,13 @@ STAGE_LOCK = COLLECTIONS.parent / (COLLECTIONS.name + '.lock')
 # HOME for the commands: build/home, or one per check (its ansible-test state, such as the
 # SSH key it creates on first use, would race between checks running side by side).
 TEST_HOME = (COLLECTIONS.parent / 'home') if os.environ.get('NODEUM_STAGE_DIR') else BUILD / 'home'
-VENV_BIN = ROOT / '.venv' / 'bin'
+# The bin directory of the venv whose python runs this script (.venv, or .venv-demo for make demo).
+IN_VENV = sys.prefix != sys.base_prefix
+VENV_BIN = Path(sys.prefix) / 'bin' if IN_VENV else ROOT / '.venv' / 'bin'
 
 # Never staged, whatever git says: virtualenvs, build output, test output, caches.
-EXCLUDED_DIRS = frozenset(('.git', '.venv', 'build', '.ansible', '.pytest_cache', '.hypothesis', '.schemathesis', '__pycache__', '.tox', '.mypy_cache'))
+EXCLUDED_DIRS = frozenset(('.git', '.venv', '.venv-demo', 'build', '.ansible', '.pytest_cache', '.hypothesis', '.schemathesis', '__pycache__',
+                           '.tox', '.mypy_cache'))
 EXCLUDED_PATHS = frozenset(('tests/output', 'tests/integration/inventory', 'docs/build'))
 EXCLUDED_SUFFIXES = ('.pyc', '.tar.gz')
 
@@ -222,7 +225,7 @@ def run_staged(argv):
     try:
         result = subprocess.run(argv, cwd=STAGE, env=env, check=False)
     except FileNotFoundError as error:
-        print(f'staged.py: cannot run {argv[0]}: {error.strerror}. Run make venv first.', file=sys.stderr)
+        print(f'staged.py: cannot run {argv[0]}: {error.strerror}. Run make venv (or make demo) first.', file=sys.stderr)
         return 127
     copy_results_back()
     return result.returncode

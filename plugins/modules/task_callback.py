@@ -13,7 +13,13 @@ version_added: '0.1.0'
 description:
   - Creates, updates or removes a callback of a Nodeum task through the Nodeum REST API v2.
   - A callback of type V(filter) is a script, JavaScript in practice, that the task runs before each file
-    it moves. The script may change the file request and returns false to skip the file.
+    request it dispatches. The script receives the request, with the file's details under C(request.copy.info)
+    (C(path), C(size), C(mode), C(uid), C(gid), C(atime), C(mtime), C(ctime), C(metadata), C(hashes)) next to
+    C(request.copy.source_path) and C(request.copy.destination_path); it may change the request, and returning
+    false cancels it. This picture comes from the vendor's protocol definitions and was not checked against a
+    server; the user guide has the details.
+  - Attributes of a callback that the module does not manage, such as the C(language) a newer server may hold,
+    are left untouched. The module compares and sends only O(type) and O(script).
   - The module is idempotent. It compares the script byte for byte and sends a write only when
     something differs, so a second identical run reports no change and sends only reads.
   - "B(Which callback is managed.) When O(callback_id) is given, it is that callback of the task. Otherwise the
@@ -60,7 +66,9 @@ options:
     description:
       - The script of the callback, required with O(state=present). It must not be empty or only white space.
       - It is compared and sent byte for byte, without trimming or normalising line endings.
-      - Keep scripts in files beside the playbook and read them with C(lookup('ansible.builtin.file', ...)).
+      - Keep scripts in files beside the playbook and read them with C(lookup('ansible.builtin.file', 'x.js', rstrip=false)).
+        Without C(rstrip=false) the lookup strips the file's last line break, which the
+        P(nodeum.data_archiving.task_callbacks#role) role keeps, so the two would update the script back and forth.
     type: str
   state:
     description:
@@ -78,16 +86,24 @@ notes:
     by the runs that made them, and those runs report no change and a warning.
 seealso:
   - module: nodeum.data_archiving.task_callback_info
-  - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide.scripts_from_files
+  - name: What a filter script receives
+    description: The request a filter script is given and what its answer does, from the vendor's protocol definitions.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
+  - name: Managing filter scripts from files
     description: The P(nodeum.data_archiving.task_callbacks#role) role brings the callbacks of many tasks to a state listed in one
-      variable, with the scripts kept in files beside the playbook.
-  - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide
-    description: The user guide - authentication and scopes, AWX and execution environments, troubleshooting.
+      variable, with the scripts kept in files beside the playbook; how files are read, and the last line break.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#managing-filter-scripts-from-files
+  - name: User guide of nodeum.data_archiving
+    description: Authentication and scopes, check and diff mode, AWX and execution environments, troubleshooting.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst
 '''
 
 EXAMPLES = r'''
 # Connection settings come from the NODEUM_* environment variables here; they can also be given
 # as options or once for all modules with module_defaults (group/nodeum.data_archiving.nodeum).
+
+# A filter script receives a request; the file's details are under request.copy.info
+# (path, size, mode, uid, gid, atime, mtime, ctime, metadata, hashes). Returning false cancels it.
 
 - name: Skip temporary files in the migration task (the task is found by its name)
   nodeum.data_archiving.task_callback:
@@ -95,22 +111,21 @@ EXAMPLES = r'''
     type: filter
     script: |
       function filter(request) {
-        return !request.file.name.endsWith(".tmp");
+        return !/\.tmp$/.test(request.copy.info.path);
       }
     state: present
 
-- name: Same, with the script kept in a file beside the playbook
+- name: Same, with the script kept in filters/skip_tmp.js beside the playbook, last line break included
   nodeum.data_archiving.task_callback:
     task: Migrate cold data
-    script: "{{ lookup('ansible.builtin.file', 'filters/skip_tmp.js') }}"
-  when: false  # shown for the shape; the file is yours to write
+    script: "{{ lookup('ansible.builtin.file', 'filters/skip_tmp.js', rstrip=false) }}"
 
 - name: Update the one filter callback of task 2 (given by id) if its script differs
   nodeum.data_archiving.task_callback:
     task: 2
     script: |
       function filter(request) {
-        return request.file.size < 20 * 1024 * 1024 * 1024;
+        return request.copy.info.size < 20 * 1024 * 1024 * 1024;
       }
 
 - name: Task 1 holds two filter callbacks, so name the one to manage
@@ -119,7 +134,7 @@ EXAMPLES = r'''
     callback_id: 10
     script: |
       function filter(request) {
-        return !/\.(tmp|swp)$/.test(request.file.name);
+        return !/\.(tmp|swp)$/.test(request.copy.info.path);
       }
 
 - name: Remove one callback by id (nothing happens if it is already gone)
@@ -152,8 +167,9 @@ RETURN = r'''
 task_callback:
   description:
     - The callback as the server answered after the write, or as it is when nothing changed.
-    - In check mode, the callback as it would be; a callback that would be created has O(callback_id) C(null).
-    - V(null) after a removal, or when O(state=absent) found nothing.
+    - In check mode, the callback as it would be; a callback that would be created has RV(task_callback.id) C(null).
+    - C(null) after a removal, or when O(state=absent) found nothing.
+    - Attributes of the callback that the module does not manage (such as C(language)) are not returned.
   returned: always
   type: dict
   contains:

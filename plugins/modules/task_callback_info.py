@@ -75,11 +75,16 @@ notes:
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when O(task) is a name. A read-only key is enough."
 seealso:
   - module: nodeum.data_archiving.task_callback
-  - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide.scripts_from_files
+  - name: What a filter script receives
+    description: The request a filter script is given and what its answer does, from the vendor's protocol definitions.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
+  - name: Managing filter scripts from files
     description: The P(nodeum.data_archiving.task_callbacks#role) role brings the callbacks of many tasks to a state listed in one
-      variable, with the scripts kept in files beside the playbook.
-  - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide
-    description: The user guide - authentication and scopes, AWX and execution environments, troubleshooting.
+      variable, with the scripts kept in files beside the playbook; how files are read, and the last line break.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#managing-filter-scripts-from-files
+  - name: User guide of nodeum.data_archiving
+    description: Authentication and scopes, check and diff mode, AWX and execution environments, troubleshooting.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst
 '''
 
 EXAMPLES = r'''

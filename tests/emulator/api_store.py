@@ -3,6 +3,11 @@
 Callbacks are indexed per task in a dict keyed by id. Ids only grow, so insertion
 order is id order: an unfiltered page in the default order is a slice of that dict,
 which keeps a task with 100,000 callbacks fast to page through.
+
+A callback of a fixture may carry attributes beyond id, type and script (such as the
+`language` of the vendor's protocol definitions, which a newer server may send): the store
+keeps them, shows them in every answer and export, and an update changes only the
+attributes it is given, as the vendor's PUT does in practice.
 """
 
 import copy
@@ -12,7 +17,6 @@ import threading
 
 import list_query
 
-CALLBACK_ATTRIBUTES = ("id", "type", "script")
 DIGITS_ONLY = re.compile(r"[0-9]+")
 
 
@@ -53,8 +57,8 @@ def run_list(records, count, request):
 
 
 def callback_view(record):
-    """The callback as the API shows it: {id, type, script}, no task_id."""
-    return {attribute: record[attribute] for attribute in CALLBACK_ATTRIBUTES}
+    """The callback as the API shows it: {id, type, script} and any extra attribute of its fixture, no task_id."""
+    return dict(record)  # values are JSON scalars or never changed in place: a shallow copy is enough
 
 
 class Store:
@@ -74,7 +78,7 @@ class Store:
         self._callbacks_by_task = {task_id: {} for task_id in self._tasks}
         self._task_of_callback = {}
         for callback in sorted(state.get("task_callbacks", []), key=lambda callback: callback["id"]):
-            record = {"id": callback["id"], "type": callback["type"], "script": callback["script"]}
+            record = {name: copy.deepcopy(value) for name, value in callback.items() if name != "task_id"}
             self._callbacks_by_task[callback["task_id"]][callback["id"]] = record
             self._task_of_callback[callback["id"]] = callback["task_id"]
         highest = max(self._task_of_callback, default=0)
@@ -91,7 +95,7 @@ class Store:
         with self._lock:
             callbacks = []
             for task_id, records in self._callbacks_by_task.items():
-                callbacks.extend({"id": record["id"], "task_id": task_id, "type": record["type"], "script": record["script"]} for record in records.values())
+                callbacks.extend(dict(copy.deepcopy(record), task_id=task_id) for record in records.values())
             callbacks.sort(key=lambda callback: callback["id"])
             return {"tasks": copy.deepcopy(list(self._tasks.values())), "task_callbacks": callbacks}
 

@@ -23,7 +23,7 @@ READ_ONLY_SCOPES = [
 
 SKIP_TMP_FILES = """function filter(request) {
   // Temporary files are rebuilt by the applications that own them.
-  if (/\\.tmp$/i.test(request.file.name)) {
+  if (/\\.tmp$/i.test(request.copy.info.path)) {
     return false;
   }
   return true;
@@ -31,8 +31,8 @@ SKIP_TMP_FILES = """function filter(request) {
 """
 
 SKIP_HIDDEN_FILES = """function filter(request) {
-  // Dot files hold local settings that must not follow the data.
-  if (request.file.name.charAt(0) === ".") {
+  // Dot files and dot directories hold local settings that must not follow the data.
+  if (request.copy.info.path.indexOf("/.") !== -1) {
     return false;
   }
   return true;
@@ -42,7 +42,7 @@ SKIP_HIDDEN_FILES = """function filter(request) {
 SKIP_FILES_OVER_10_GIB = """function filter(request) {
   // Files over 10 GiB go to tape through another task.
   var limit = 10 * 1024 * 1024 * 1024;
-  if (request.file.size > limit) {
+  if (request.copy.info.size > limit) {
     return false;
   }
   return true;
@@ -51,7 +51,7 @@ SKIP_FILES_OVER_10_GIB = """function filter(request) {
 
 SKIP_BAK_FILES = """function filter(request) {
   // Backup copies made by editors are not worth archiving.
-  if (/\\.bak$/i.test(request.file.name)) {
+  if (/\\.bak$/i.test(request.copy.info.path)) {
     return false;
   }
   return true;

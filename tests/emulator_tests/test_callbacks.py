@@ -8,7 +8,7 @@ import pytest
 
 import demo_data
 
-SCRIPT = "function filter(request) {\n  return request.file.size > 0;\n}\n"
+SCRIPT = "function filter(request) {\n  return request.copy.info.size > 0;\n}\n"
 
 
 def create(api, emulator, task="1", body=None):
@@ -240,3 +240,24 @@ def test_keep_alive_reuses_one_connection(emulator):
         assert connection.sock is first_socket
     finally:
         connection.close()
+
+
+def with_language(emulator):
+    """Give callback 10 the `language` of the vendor's protocol definitions, as a newer server may send it."""
+    state = emulator.control.state()
+    for callback in state["task_callbacks"]:
+        if callback["id"] == 10:
+            callback["language"] = "JAVASCRIPT"
+    emulator.control.replace_state(state["tasks"], state["task_callbacks"])
+
+
+def test_attributes_a_fixture_gives_a_callback_are_kept_and_survive_an_update(emulator, api):
+    with_language(emulator)
+    url = f"{emulator.api_url}/tasks/1/task_callbacks/10"
+    assert api.get(url).json()["language"] == "JAVASCRIPT"
+    listed = api.get(f"{emulator.api_url}/tasks/1/task_callbacks").json()["task_callbacks"]
+    assert [callback.get("language") for callback in listed] == ["JAVASCRIPT", None]
+    updated = api.put(url, json={"type": "filter", "script": SCRIPT}).json()
+    assert updated == {"id": 10, "type": "filter", "script": SCRIPT, "language": "JAVASCRIPT"}
+    exported = [callback for callback in emulator.control.state()["task_callbacks"] if callback["id"] == 10]
+    assert exported == [{"id": 10, "task_id": 1, "type": "filter", "script": SCRIPT, "language": "JAVASCRIPT"}]

@@ -6,7 +6,7 @@ nodeum_sdk = pytest.importorskip("nodeum_sdk")
 
 from conftest import ADMIN, FULL_KEY, READ_ONLY_KEY  # noqa: E402  # pylint: disable=wrong-import-position
 
-SCRIPT = "function filter(request) {\n  return !request.file.name.endsWith('.log');\n}\n"
+SCRIPT = "function filter(request) {\n  return !request.copy.info.path.endsWith('.log');\n}\n"
 
 
 def sdk_client(emulator, username=None, password=None, api_key=None, prefix=None):

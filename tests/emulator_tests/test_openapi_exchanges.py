@@ -103,6 +103,18 @@ def test_documented_422_is_validated_as_such(emulator, api, openapi):
     assert answer.json() == {"details": {"script": [{"error": "blank"}]}, "messages": ["Script can't be blank"]}
 
 
+def test_answers_with_an_attribute_the_reference_does_not_show_conform(emulator, api, openapi):
+    """A callback with the protocol's `language` (kept by the emulator) still answers within the document."""
+    state = emulator.control.state()
+    for callback in state["task_callbacks"]:
+        callback["language"] = "PYTHON" if callback["id"] == 11 else "JAVASCRIPT"
+    emulator.control.replace_state(state["tasks"], state["task_callbacks"])
+    listed = exchange(openapi, api, "GET", f"{emulator.api_url}/tasks/1/task_callbacks")
+    assert [callback["language"] for callback in listed.json()["task_callbacks"]] == ["JAVASCRIPT", "PYTHON"]
+    shown = exchange(openapi, api, "PUT", f"{emulator.api_url}/tasks/1/task_callbacks/11", json={"script": SCRIPT})
+    assert shown.json()["language"] == "PYTHON"
+
+
 def test_a_wrong_answer_would_be_caught(emulator, api, openapi):
     """Proof that the validation bites: an answer that breaks the schema fails it."""
     prepared = api.prepare_request(requests.Request("GET", f"{emulator.api_url}/tasks/1/task_callbacks/10"))

@@ -27,7 +27,7 @@ POST_DELAY = 3.0
 
 
 def fanout_script(task_id):
-    return 'function filter(request) {\n  // task %d\n  return request.file.size < %d;\n}\n' % (task_id, task_id * 1024)
+    return 'function filter(request) {\n  // task %d\n  return request.copy.info.size < %d;\n}\n' % (task_id, task_id * 1024)
 
 
 @pytest.mark.parametrize('execution_path', execution_paths('concurrency'))
@@ -71,7 +71,7 @@ def race_steps(group, number, url):
     if group == 'remove':
         args['state'] = 'absent'
     else:
-        args['script'] = 'function filter(request) {\n  return request.file.name !== "core";\n}\n'
+        args['script'] = 'function filter(request) {\n  return request.copy.info.path !== "core";\n}\n'
     return [dict(module='task_callback', args=args)]
 
 

@@ -14,7 +14,7 @@ import pytest
 from harness import execution_paths, HTML_PAGE, EmulatorFleet, assert_one_sentence, credentials, duplicates, fixtures, run_playbook, same_callbacks
 
 OLD = 'function filter(request) {\n  return true;\n}\n'
-NEW = 'function filter(request) {\n  return !request.file.name.endsWith(".tmp");\n}\n'
+NEW = 'function filter(request) {\n  return !request.copy.info.path.endsWith(".tmp");\n}\n'
 
 
 def kind_spec(kind, number):

@@ -69,7 +69,7 @@ def large_script():
     size = sum(len(line.encode('utf-8')) for line in lines)
     number = 0
     while size < MIB - 200:
-        pair = '\tif (request.file.name === "fichier-%06d-été-日本語.txt")  \t \r\n\t\treturn false;   \n' % number
+        pair = '\tif (request.copy.info.path === "fichier-%06d-été-日本語.txt")  \t \r\n\t\treturn false;   \n' % number
         lines.append(pair)
         size += len(pair.encode('utf-8'))
         number += 1

@@ -8,3 +8,4 @@ source ../setup_emulator/emulator.sh
 start_emulator
 use_demo_admin
 ansible-playbook playbook.yml "$@"
+ansible-playbook unmanaged_attributes.yml "$@"

@@ -1,4 +1,4 @@
 // Skip temporary files: a plain file, read as it is.
 function filter(request) {
-  return !request.path.endsWith(".tmp");
+  return !request.copy.info.path.endsWith(".tmp");
 }

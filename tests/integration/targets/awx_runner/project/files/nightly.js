@@ -1,4 +1,4 @@
 // Keep the nightly backup small: skip ISO images.
 function filter(request) {
-  return !request.path.endsWith(".iso");
+  return !request.copy.info.path.endsWith(".iso");
 }
