@@ -65,6 +65,29 @@ def test_header_credentials_are_built_per_kind():
     assert client._session.auth == (u'üser'.encode('utf-8'), SECRET.encode('utf-8'))
 
 
+@pytest.mark.parametrize('tls, verify', [
+    ({}, True),
+    ({'validate_certs': True}, True),
+    ({'validate_certs': False}, False),
+    ({'validate_certs': True, 'ca_path': '/etc/nodeum/ca.pem'}, '/etc/nodeum/ca.pem'),
+    ({'validate_certs': False, 'ca_path': '/etc/nodeum/ca.pem'}, False),  # false means no check, whatever ca_path says
+    ({'validate_certs': True, 'ca_path': None}, True),
+])
+def test_client_from_params_verifies_tls_as_validate_certs_and_ca_path_say(tls, verify, mocker):
+    client = connection.client_from_params(dict({'url': 'https://h.example.com', 'timeout': 7.5}, **tls), {'token': 't'})
+    # What reaches requests is what counts: the verify argument of every request.
+    sent = mocker.patch.object(client._session, 'request', return_value=mocker.Mock(status_code=204, content=b''))
+    client.get('tasks')
+    assert sent.call_args.kwargs['verify'] == verify
+    assert sent.call_args.kwargs['timeout'] == 7.5
+    assert sent.call_args.args == ('GET', 'https://h.example.com/api/v2/tasks')
+
+
+def test_client_from_params_defaults_the_timeout_to_30_seconds():
+    assert connection.client_from_params({'url': 'https://h'}, {'token': 't'}).timeout == 30.0
+    assert connection.client_from_params({'url': 'https://h', 'timeout': None}, {'token': 't'}).timeout == 30.0
+
+
 def test_control_characters_in_a_credential_are_refused_without_quoting_it():
     with pytest.raises(NodeumError) as caught:
         connection.client_from_params({'url': 'https://h'}, {'api_key': SECRET + '\r\nX-Injected: 1'})

@@ -169,6 +169,17 @@ def test_diff_of_a_create_and_a_delete_is_against_empty():
     assert [entry['after'] for entry in plan_diff(Plan('delete', [callback(5), callback(6)], None), 3)] == ['', '']
 
 
+def test_diff_of_a_delete_has_one_entry_per_callback_under_its_own_header():
+    diff = plan_diff(Plan('delete', [callback(5, 'five'), callback(6, 'six'), callback(9, 'nine')], None), 3)
+    assert diff == [dict(before=script, after='', before_header='task 3 / filter callback %d' % number,
+                         after_header='task 3 / filter callback %d' % number) for number, script in ((5, 'five'), (6, 'six'), (9, 'nine'))]
+
+
+def test_diff_of_no_change_shows_the_script_and_of_nothing_there_is_empty():
+    assert plan_diff(Plan('none', [callback(5, 'same')], callback(5, 'same')), 3) == [dict(before='same', after='same')]
+    assert plan_diff(Plan('none', [], None), 3) == []
+
+
 # ---- applying the decision ---------------------------------------------------------------
 
 def params(**overrides):
