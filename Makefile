@@ -7,6 +7,8 @@
 #   make release-check  changelog lint, tarball, install into an empty path, demo from there
 #   make reliability  faults, races, bad input, TLS and secrets: one table
 #   make bench        benchmarks against the emulator (BENCH_SMOKE=1: tiny sizes)
+#   make properties   the property tests with many more examples, from random seeds
+#   make mutation     mutation score of the unit tests, and the hand-made bugs they must catch
 #   make changelog    release the changelog fragments into CHANGELOG.rst
 #   make clean        remove build/ and tests/output (keeps .venv)
 #
@@ -20,10 +22,10 @@ STAMP := $(VENV)/.requirements-installed
 CHECKS := $(PY) tools/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check reliability bench changelog clean
+.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check reliability bench properties mutation changelog clean
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile
 
 $(STAMP): requirements.txt requirements-dev.txt tools/venv.sh
 	@PYTHON=$(PYTHON) tools/venv.sh $(VENV) $(STAMP)
@@ -39,6 +41,13 @@ test: venv
 reliability: venv ; @$(PY) -m pytest tests/reliability tests/unit/plugins/module_utils/test_properties.py -n 2 --dist loadgroup -p no:cacheprovider -q --junitxml=build/junit/reliability/pytest.xml  # faults, races, bad input, TLS, secrets: one table
 
 bench: venv ; @$(PY) benchmarks/bench.py $(if $(filter-out 0,$(BENCH_SMOKE)),--smoke)  # against the emulator: one table, figures in benchmarks/results.json
+
+# make test runs them derandomised (profile ci of tests/unit/conftest.py); this finds what its fixed examples miss.
+properties: venv
+	@NODEUM_HYPOTHESIS_PROFILE=thorough $(PY) -m pytest tests/unit/plugins/module_utils/test_properties.py -p no:cacheprovider -q
+
+mutation: venv  ## not in make test: it takes longer than a few minutes (docs/testing.md)
+	@$(PY) tools/mutation.py
 
 demo: venv
 	@tools/demo.sh
