@@ -316,7 +316,10 @@ def test_resolve_task_id_is_literal(task, server_tasks, namesakes):
     else:
         with pytest.raises(NodeumError) as caught:
             resolve_task_id(fake, task)
-        expected = 'No Nodeum task is named %r' % task if not named else '%d Nodeum tasks are named %r (ids %s)' % (len(named), task, ', '.join(map(str, named)))
+        if named:
+            expected = '%d Nodeum tasks are named %r (ids %s)' % (len(named), task, ', '.join(map(str, named)))
+        else:
+            expected = 'No Nodeum task is named %r' % task
         assert sentence(caught.value).startswith(expected), caught.value.message
     assert fake.calls == [('GET', 'tasks', {'name': '=' + task})]
 
