@@ -120,3 +120,9 @@ def test_run_ansible_module_without_requests_fails_with_the_standard_message(mon
     with pytest.raises(Ended):
         runner.run_ansible_module(module, recording_logic({}))
     assert module.ended[0] == 'fail' and 'Failed to import the required Python library (requests)' in module.ended[1]['msg']
+
+
+def test_run_is_not_in_check_mode_unless_told():
+    seen = {}
+    runner.run(recording_logic(seen), dict(url=URL, api_key='k'), environ={})
+    assert seen['check_mode'] is False

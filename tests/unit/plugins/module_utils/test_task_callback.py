@@ -358,3 +358,75 @@ def test_nothing_to_do_returns_the_callback_and_an_unchanged_diff():
     assert result == dict(changed=False, task_callback={'id': 7, 'task_id': 3, 'type': 'filter', 'script': 'same'},
                           diff=[dict(before='same', after='same')])
     assert server.writes() == []
+
+
+def test_a_race_lost_removes_our_duplicate_by_its_path_and_says_so_exactly():
+    server = FakeServer()
+    original_post = server.post
+
+    def post_racing_another_run(path, body, landed=None):
+        original_post(path, body)  # another run's create lands first: id 100
+        return original_post(path, body, landed)  # ours: id 101
+    server.post = post_racing_another_run
+    ensure_task_callback(server, params())
+    assert server.writes() == [('POST', 'tasks/3/task_callbacks'), ('POST', 'tasks/3/task_callbacks'), ('DELETE', 'tasks/3/task_callbacks/101')]
+    assert server.warnings == ['Another run created a filter callback on task 3 at the same time (id 100); this run removed its own duplicate (id 101).']
+
+
+def test_a_race_lost_to_another_script_puts_ours_on_the_winner():
+    server = FakeServer()
+    original_post = server.post
+
+    def post_racing_another_script(path, body, landed=None):
+        original_post(path, dict(body, script='theirs'))
+        return original_post(path, body, landed)
+    server.post = post_racing_another_script
+    result = ensure_task_callback(server, params())
+    assert [entry for entry in server.sent if entry[0] == 'PUT'] == [('PUT', 'tasks/3/task_callbacks/100', {'type': 'filter', 'script': 'new'})]
+    assert result['task_callback'] == {'id': 100, 'task_id': 3, 'type': 'filter', 'script': 'new'}
+
+
+def test_a_duplicate_gone_already_is_not_an_error():
+    server = FakeServer()
+    original_post = server.post
+
+    def post_whose_duplicate_another_run_removes(path, body, landed=None):
+        original_post(path, body)
+        created = original_post(path, body, landed)
+        original_delete = server.delete
+
+        def delete_already_gone(delete_path):
+            original_delete(delete_path)
+            raise NodeumNotFound('gone')
+        server.delete = delete_already_gone
+        return created
+    server.post = post_whose_duplicate_another_run_removes
+    result = ensure_task_callback(server, params())
+    assert result['changed'] is False and result['task_callback']['id'] == 100 and stored(3, server) == [callback(100, 'new')]
+
+
+def test_a_create_the_reread_does_not_show_yet_is_kept():
+    server = FakeServer()
+
+    def post_not_listed_yet(path, body, landed=None):
+        server.sent.append(('POST', path, body))
+        return dict(body, id=555)  # created, but the list the run reads next does not hold it yet
+    server.post = post_not_listed_yet
+    result = ensure_task_callback(server, params())
+    assert result['changed'] is True and result['task_callback'] == {'id': 555, 'task_id': 3, 'type': 'filter', 'script': 'new'}
+    assert server.writes() == [('POST', 'tasks/3/task_callbacks')]
+
+
+def test_a_lost_post_that_did_not_land_is_not_confused_with_another_runs_callback():
+    server = FakeServer()
+    original_post = server.post
+    adopted = []
+
+    def post_lost_while_another_run_creates_theirs(path, body, landed=None):
+        original_post(path, dict(body, script='theirs'))  # the other run's callback, id 100; ours never arrived
+        adopted.append(landed())
+        return original_post(path, body)  # the client's retry: id 101
+    server.post = post_lost_while_another_run_creates_theirs
+    result = ensure_task_callback(server, params())
+    assert adopted == [None]
+    assert stored(3, server) == [callback(100, 'new')] and result['changed'] is True
