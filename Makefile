@@ -9,6 +9,8 @@
 #   make reliability  faults, races, bad input, TLS, secrets, and the network lane: one table
 #   make network      the network lane alone: kernel-made faults in a network namespace (root)
 #   make bench        benchmarks against the emulator (BENCH_SMOKE=1: tiny sizes)
+#   make properties   the property tests with many more examples, from random seeds
+#   make mutation     mutation score of the unit tests, and the hand-made bugs they must catch
 #   make clean        remove build/ and tests/output (keeps .venv and .venv-demo)
 #
 # Checks are listed in tools/checks.py (CHECKS); adding one is one line there.
@@ -21,10 +23,10 @@ STAMP := $(VENV)/.requirements-installed
 CHECKS := $(PY) tools/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check release reliability network bench clean
+.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check release reliability network bench properties mutation clean
 
 help:
-	@sed -n '3,15s/^# \{0,1\}//p' Makefile
+	@sed -n '3,14s/^# \{0,1\}//p' Makefile
 
 $(STAMP): requirements.txt requirements-dev.txt tools/venv.sh
 	@PYTHON=$(PYTHON) tools/venv.sh $(VENV) $(STAMP)
@@ -44,6 +46,13 @@ reliability: venv ; @NODEUM_NETWORK_LANE=full $(PY) -m pytest tests/reliability 
 network: venv ; @NODEUM_NETWORK_LANE=full $(PY) -m pytest $(NETWORK_LANE) -p no:cacheprovider -q -rs --junitxml=build/junit/network/pytest.xml  # kernel-made faults, one row per scenario
 
 bench: venv ; @$(PY) benchmarks/bench.py $(if $(filter-out 0,$(BENCH_SMOKE)),--smoke)  # against the emulator: one table, figures in benchmarks/results.json
+
+# make test runs them derandomised (profile ci of tests/unit/conftest.py); this finds what its fixed examples miss.
+properties: venv
+	@NODEUM_HYPOTHESIS_PROFILE=thorough $(PY) -m pytest tests/unit/plugins/module_utils/test_properties.py -p no:cacheprovider -q
+
+mutation: venv  ## not in make test: it takes longer than a few minutes (docs/testing.md)
+	@$(PY) tools/mutation.py
 
 # The demo needs only ansible-core and requests: it builds .venv-demo, not the development venv.
 demo:

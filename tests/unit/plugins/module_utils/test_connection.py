@@ -98,6 +98,29 @@ def test_header_credentials_are_built_per_kind():
     assert client._session.auth == (u'üser'.encode('utf-8'), SECRET.encode('utf-8'))
 
 
+@pytest.mark.parametrize('tls, verify', [
+    ({}, True),
+    ({'validate_certs': True}, True),
+    ({'validate_certs': False}, False),
+    ({'validate_certs': True, 'ca_path': '/etc/nodeum/ca.pem'}, '/etc/nodeum/ca.pem'),
+    ({'validate_certs': False, 'ca_path': '/etc/nodeum/ca.pem'}, False),  # false means no check, whatever ca_path says
+    ({'validate_certs': True, 'ca_path': None}, True),
+])
+def test_client_from_params_verifies_tls_as_validate_certs_and_ca_path_say(tls, verify, mocker):
+    client = connection.client_from_params(dict({'url': 'https://h.example.com', 'timeout': 7.5}, **tls), {'token': 't'})
+    # What reaches requests is what counts: the verify argument of every request.
+    sent = mocker.patch.object(client._session, 'request', return_value=mocker.Mock(status_code=204, content=b''))
+    client.get('tasks')
+    assert sent.call_args.kwargs['verify'] == verify
+    assert sent.call_args.kwargs['timeout'] == 7.5
+    assert sent.call_args.args == ('GET', 'https://h.example.com/api/v2/tasks')
+
+
+def test_client_from_params_defaults_the_timeout_to_30_seconds():
+    assert connection.client_from_params({'url': 'https://h'}, {'token': 't'}).timeout == 30.0
+    assert connection.client_from_params({'url': 'https://h', 'timeout': None}, {'token': 't'}).timeout == 30.0
+
+
 def test_control_characters_in_a_credential_are_refused_without_quoting_it():
     with pytest.raises(NodeumError) as caught:
         connection.client_from_params({'url': 'https://h'}, {'api_key': SECRET + '\r\nX-Injected: 1'})
@@ -128,3 +151,112 @@ def test_environment_secrets_are_masked_only_when_the_environment_supplies_the_c
     environ = {'NODEUM_USERNAME': 'awx', 'NODEUM_PASSWORD': SECRET, 'NODEUM_TOKEN': 'jwt-secret'}
     assert connection.environment_secrets({}, environ) == {SECRET, 'jwt-secret'}
     assert connection.environment_secrets({'api_key': 'k'}, environ) == set()
+
+
+def test_the_spec_carries_the_defaults_and_an_explicit_no_log():
+    spec = connection.connection_argument_spec()
+    assert spec['validate_certs']['default'] is True and spec['timeout']['default'] == 30.0
+    assert 'default' not in spec['url'] and spec['url']['no_log'] is False and spec['api_key_prefix']['no_log'] is False
+    assert spec['ca_path'] == dict(type='path', fallback=spec['ca_path']['fallback'], no_log=False)
+    assert spec['ca_path']['fallback'][0].__name__ == 'env_fallback'
+
+
+def test_a_module_spec_adds_its_options_to_the_connection_options():
+    spec = connection.module_argument_spec({'task': dict(type='str', required=True)})
+    assert spec['task'] == dict(type='str', required=True)
+    assert set(spec) == {'task'} | set(name for name, _type, _env, _default, _no_log in connection.CONNECTION_OPTIONS)
+
+
+def test_module_constraints_merge_dict_rules_and_leave_the_table_alone():
+    merged = connection.module_constraints({'required_by': {'limit': 'task'}})
+    assert merged['required_by'] == {'api_key_prefix': 'api_key', 'limit': 'task'}
+    assert merged['mutually_exclusive'] == connection.CONNECTION_CONSTRAINTS['mutually_exclusive']
+    assert merged['required_together'] == [('username', 'password')]
+    assert connection.CONNECTION_CONSTRAINTS['required_by'] == {'api_key_prefix': 'api_key'}
+    assert connection.module_constraints({'required_one_of': [('a', 'b')]})['required_one_of'] == [('a', 'b')]
+
+
+@pytest.mark.parametrize('params, environ, message', [
+    ({}, {}, 'No credential is set; give username and password, api_key or token, or set NODEUM_USERNAME and NODEUM_PASSWORD, '
+             'NODEUM_API_KEY or NODEUM_TOKEN.'),
+    ({'username': 'u', 'token': 't'}, {}, "The task's options give more than one kind of credential (username, token); keep exactly one: "
+                                          'username and password, api_key, or token.'),
+    ({}, {'NODEUM_PASSWORD': 'p'}, 'The NODEUM_* environment variables give a password without a username; give both, or use api_key or token.'),
+    ({'username': 'u'}, {}, "The task's options give a username without a password; give both."),
+    ({'token': 't', 'api_key_prefix': 'Bearer'}, {}, "The task's options give api_key_prefix without api_key; give the key too, or drop the prefix."),
+    ({'api_key_prefix': 'Bearer'}, {}, "The task's options give api_key_prefix without api_key; give the key too, or drop the prefix."),
+    ({'api_key': ''}, {}, "The task's options give no credential; give username and password, api_key or token."),
+])
+def test_credential_failures_are_exact_sentences(params, environ, message):
+    with pytest.raises(NodeumError) as caught:
+        connection.resolve_credentials(params, environ)
+    assert caught.value.message == message
+
+
+def test_environment_credentials_are_read_from_their_variables(monkeypatch):
+    monkeypatch.setenv('NODEUM_USERNAME', 'awx')
+    monkeypatch.setenv('NODEUM_PASSWORD', SECRET)
+    monkeypatch.setenv('NODEUM_TOKEN', '')  # set but empty: not a credential
+    assert connection.resolve_credentials({}) == {'username': 'awx', 'password': SECRET}
+    assert connection.resolve_credentials({'api_key': 'k'}) == {'api_key': 'k'}
+    assert connection.environment_secrets({}) == {SECRET}
+
+
+def test_environment_secrets_are_the_secret_variables_only():
+    environ = {'NODEUM_USERNAME': 'awx', 'NODEUM_API_KEY': 'key', 'NODEUM_API_KEY_PREFIX': 'Bearer', 'NODEUM_PASSWORD': ''}
+    assert connection.environment_secrets({}, environ) == {'key'}
+    assert connection.environment_secrets({'api_key_prefix': 'X'}, environ) == set()
+
+
+def test_the_warnings_name_the_url_and_what_to_do():
+    assert connection.connection_warnings({'url': 'http://h'}, {'token': 't'}) == [
+        'The credentials are sent over plain http:// to http://h/api/v2; use https:// outside a test lab.']
+    assert connection.connection_warnings({'url': 'http://h'}, {}) == []
+    assert connection.connection_warnings({'url': 'https://h', 'validate_certs': False}, {'token': 't'}) == [
+        'validate_certs is false: the identity of https://h/api/v2 is not checked; set ca_path instead where you can.']
+    assert connection.connection_warnings({'url': 'http://h', 'validate_certs': False}, {}) == []
+    assert connection.connection_warnings({'url': 'https://h', 'validate_certs': None}, {'token': 't'}) == []
+
+
+@pytest.mark.parametrize('url, secrets', [
+    ('https://admin:pw@h.example.com/x', {'pw'}),
+    ('https://admin:p:w@h.example.com', {'p:w'}),
+    ('https://a@b:pw@h.example.com', {'pw'}),  # the last '@' ends the user information, as urlsplit reads it
+    ('https://admin@h.example.com', set()),
+    ('https://h.example.com/a:b@c', set()),
+    ('https://h.example.com?u=a:b@c', set()),
+    ('https://h.example.com#a:b@c', set()),
+    ('h.example.com:pw@x', set()),
+    (None, set()),
+    (42, set()),
+])
+def test_url_secrets_are_the_password_of_the_user_information(url, secrets):
+    assert connection.url_secrets(url) == secrets
+
+
+@pytest.mark.parametrize('credentials, message', [
+    ({'username': 'u', 'password': 'p\x7f'}, 'password holds a line break or another control character; check how the value is set.'),
+    ({'token': 'a\x1fb'}, 'token holds a line break or another control character; check how the value is set.'),
+    ({'api_key': 'k', 'api_key_prefix': 'Bearer\n'}, 'api_key_prefix holds a line break or another control character; check how the value is set.'),
+])
+def test_every_credential_is_checked_for_control_characters(credentials, message):
+    with pytest.raises(NodeumError) as caught:
+        connection.client_from_params({'url': 'https://h'}, credentials)
+    assert caught.value.message == message
+
+
+def test_printable_credentials_pass_the_control_character_check():
+    client = connection.client_from_params({'url': 'https://h'}, {'token': ' ~é'})
+    assert client._session.headers['Authorization'] == 'Bearer  ~é'
+
+
+def test_timeout_refusal_names_the_value():
+    with pytest.raises(NodeumError) as caught:
+        connection.client_from_params({'url': 'https://h', 'timeout': -2.5}, {'token': 't'})
+    assert caught.value.message == 'timeout must be a number of seconds above 0, got -2.5.'
+    assert connection.client_from_params({'url': 'https://h', 'timeout': 0.5}, {'token': 't'}).timeout == 0.5
+
+
+def test_without_a_credential_the_client_sends_none():
+    client = connection.client_from_params({'url': 'https://h'}, {})
+    assert client._session.auth is None and 'Authorization' not in client._session.headers

@@ -28,7 +28,7 @@ except ImportError:  # plain pytest from the checkout (make reliability): make i
     os.symlink(_REPO, os.path.join(_ROOT, 'ansible_collections', 'nodeum', 'data_archiving'))
     sys.path.insert(0, _ROOT)
 
-from hypothesis import HealthCheck, assume, given, settings, strategies as st  # noqa: E402
+from hypothesis import assume, example, given, settings, strategies as st  # noqa: E402
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
 
@@ -39,13 +39,15 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection i
     client_from_params, resolve_credentials, url_secrets,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (  # noqa: E402
-    desired_state, ensure_task_callback, plan_change,
+    Plan, desired_state, ensure_task_callback, plan_change,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import list_query, read_task_callbacks  # noqa: E402
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id  # noqa: E402
 
-SETTINGS = settings(max_examples=100, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+# How many examples, seeds and health checks come from the profile tests/unit/conftest.py loads.
+SETTINGS = settings()
+# The end-to-end test builds scripts of up to 1 MiB: it tries fewer examples than the others.
+END_TO_END_SETTINGS = settings(max_examples=max(10, settings.default.max_examples * 2 // 5))
 
 # -- strategies ---------------------------------------------------------------------------------
 
@@ -73,7 +75,12 @@ def sentence(error):
 # -- a recording fake of the transport client, with a small in-memory server behind it -------------
 
 class FakeClient:
-    """Records every request; serves tasks and callbacks like the API (filters with '=' only)."""
+    """Records every request; serves tasks and callbacks like the API.
+
+    A task name must be looked up literally ('=' + name). Callback filters are passed on as the
+    user wrote them: the fake applies an exact '=value' filter and leaves the list unfiltered
+    for any other operator (what operators mean is the emulator's to test, not the fake's).
+    """
 
     def __init__(self, tasks=None, callbacks=None):
         self.tasks = dict(tasks if tasks is not None else {1: 'Alpha', 2: 'Bravo', 3: 'Alpha'})
@@ -99,15 +106,17 @@ class FakeClient:
         task_id = int(match.group(1))
         if task_id not in self.tasks:
             raise NodeumNotFound('Not found.', status=404)
+        found = self.matching(task_id, params)
+        page = found[offset:] if limit is None else found[offset:offset + limit]
+        return [dict((key, item[key]) for key in ('id', 'type', 'script')) for item in page], len(found)
+
+    def matching(self, task_id, params):
+        """The task's callbacks that the server filters would keep, before paging."""
         found = [dict(item) for item in self.callbacks if item['task_id'] == task_id]
         for name, value in params.items():
-            if name in ('id', 'type', 'script'):
-                assert value.startswith('=')
+            if name in ('id', 'type', 'script') and value.startswith('='):
                 found = [item for item in found if str(item[name]) == value[1:]]
-        found = found[offset:]
-        if limit is not None:
-            found = found[:limit]
-        return [dict((key, item[key]) for key in ('id', 'type', 'script')) for item in found], len(found)
+        return found
 
     def post(self, path, body, landed=None):
         self.calls.append(('POST', path, body))
@@ -174,7 +183,9 @@ def test_desired_state_returns_or_says_why(params):
 
 
 def valid_params():
-    return st.fixed_dictionaries({'task': tasks, 'script': st.one_of(any_text, big_scripts), 'state': st.sampled_from(['present', 'absent']),
+    """Options desired_state accepts (tested above): a task that names something, a script with content."""
+    return st.fixed_dictionaries({'task': tasks.filter(str.strip), 'script': st.one_of(any_text, big_scripts).filter(str.strip),
+                                  'state': st.sampled_from(['present', 'absent']),
                                   'callback_id': st.one_of(st.none(), st.integers(1, 10 ** 6)), 'type': st.just('filter')})
 
 
@@ -186,10 +197,7 @@ callback_lists = st.lists(st.builds(lambda number, script: {'id': number, 'type'
 @SETTINGS
 @given(valid_params(), callback_lists)
 def test_plan_change_decides_or_says_why(params, matches):
-    try:
-        desired = desired_state(params)
-    except NodeumError:
-        return
+    desired = desired_state(params)
     try:
         plan = plan_change(desired, matches, 7)
     except NodeumError as error:
@@ -197,31 +205,69 @@ def test_plan_change_decides_or_says_why(params, matches):
         assert (desired['state'] == 'present' and (len(matches) > 1 or (not matches and desired['callback_id'] is not None))), message
         return
     if desired['state'] == 'absent':
-        assert plan.action == ('delete' if matches else 'none')
+        assert plan == ((Plan('delete', matches, None)) if matches else Plan('none', [], None))
         return
     if not matches:
-        assert plan.action == 'create' and plan.after['script'] == desired['script']
+        assert plan == Plan('create', [], {'id': None, 'type': 'filter', 'script': desired['script']})
     else:
         # Byte for byte: any difference at all (CR, trailing space) is an update; none is no change.
-        assert plan.action == ('none' if matches[0]['script'] == desired['script'] else 'update')
+        assert plan == Plan('none' if matches[0]['script'] == desired['script'] else 'update', [matches[0]], dict(matches[0], script=desired['script']))
 
 
 # -- list_query -------------------------------------------------------------------------------------
 
+# Half of the tasks and filters are ones the fake holds, so that the success path is taken often.
+known_tasks = st.sampled_from(['1', '2', '3', '4', 'Bravo', 'Alpha'])
+known_filters = st.sampled_from(['', '=filter', '=other', '=s1', '=12', '=13', '~s%', '!=s2'])
 info_params = st.fixed_dictionaries({}, optional={
-    'task': st.one_of(tasks, junk), 'callback_id': st.one_of(callback_ids, junk), 'id': st.one_of(st.none(), any_text, junk),
-    'type': st.one_of(st.none(), any_text), 'script': st.one_of(st.none(), any_text),
+    'task': st.one_of(known_tasks, tasks, junk), 'callback_id': st.one_of(st.integers(9, 14), callback_ids, junk),
+    'id': st.one_of(st.none(), known_filters, any_text, junk), 'type': st.one_of(st.none(), known_filters, any_text),
+    'script': st.one_of(st.none(), known_filters, any_text),
     'sort_by': st.one_of(st.none(), st.lists(st.one_of(st.sampled_from(['id', 'type:desc', 'script:asc', 'name', 'id:up', '']), any_text), max_size=3)),
-    'limit': st.one_of(st.none(), st.integers(-3, 5000)), 'offset': st.one_of(st.none(), st.integers(-3, 5000)),
+    'limit': st.one_of(st.none(), st.integers(1, 8), st.integers(-3, 5000)), 'offset': st.one_of(st.none(), st.integers(0, 8), st.integers(-3, 5000)),
 })
+
+
+# Tasks 1 to 3 hold callbacks, so that filters and paging have something to keep or drop.
+INFO_CALLBACKS = [dict(id=number, task_id=1 + number % 3, type='filter' if number % 4 else 'other', script='s%d' % (number % 5))
+                  for number in range(10, 30)]
+
+
+def expected_filters(params):
+    """What list_query promises to send: the user's filters as given, callback_id as an exact id, sort_by joined."""
+    filters = dict((name, params[name]) for name in ('id', 'type', 'script') if params.get(name) is not None)
+    if params.get('callback_id') is not None:
+        filters['id'] = '=%d' % params['callback_id']
+    if params.get('sort_by'):
+        filters['sort_by'] = '|'.join(params['sort_by'])
+    return filters
+
+
+def expected_failure(fake, params, filters):
+    """The start of the sentence read_task_callbacks must fail with against the fake, or None when it must succeed."""
+    task = params['task']
+    if not (task.isdigit() and task.isascii()):
+        named = [task_id for task_id, name in fake.tasks.items() if name == task]
+        if len(named) != 1:
+            return 'No Nodeum task is named' if not named else '%d Nodeum tasks are named' % len(named)
+        task_id = named[0]
+    else:
+        task_id = int(task)
+    if task_id not in fake.tasks:
+        return 'Nodeum task %s does not exist' % task_id
+    if params.get('callback_id') is not None and not fake.matching(task_id, filters)[params.get('offset') or 0:]:
+        return 'Nodeum task %s has no callback %s' % (task_id, params['callback_id'])
+    return None
 
 
 @SETTINGS
 @given(info_params)
+@example({'task': '1', 'script': ''})  # a filter passed on as given: an earlier fake wanted '=' on every filter
+@example({'task': '2', 'type': '~fil%', 'limit': 1, 'offset': 1})
 def test_list_query_returns_or_says_why_and_sends_nothing_when_invalid(params):
     params = validated(task_callback_info.OPTIONS, task_callback_info.CONSTRAINTS, dict(params, url='http://127.0.0.1:9', api_key='k'))
     assume(params is not None)
-    fake = FakeClient()
+    fake = FakeClient(callbacks=INFO_CALLBACKS)
     try:
         query = list_query(params)
     except NodeumError as error:
@@ -230,31 +276,52 @@ def test_list_query_returns_or_says_why_and_sends_nothing_when_invalid(params):
             read_task_callbacks(fake, params)
         assert fake.calls == [], 'invalid input sent requests'
         return
-    assert query['offset'] >= 0 and (query['limit'] is None or query['limit'] >= 1)
+    filters = expected_filters(params)
+    assert query == dict(params=filters, limit=params.get('limit'), offset=params.get('offset') or 0)
+    failure = expected_failure(fake, params, filters)
     try:
-        read_task_callbacks(fake, params)
+        result = read_task_callbacks(fake, params)
     except NodeumError as error:
-        sentence(error)
+        assert failure is not None and sentence(error).startswith(failure), error.message
+        return
+    assert failure is None, 'read_task_callbacks did not fail with: %s' % failure
+    task_id = fake.calls[-1][1].split('/')[1]
+    assert fake.calls[-1] == ('GET', 'tasks/%s/task_callbacks' % task_id, filters)
+    found = fake.matching(int(task_id), filters)
+    page = found[query['offset']:] if query['limit'] is None else found[query['offset']:query['offset'] + query['limit']]
+    assert result == dict(changed=False, count=len(found), task_callbacks=[
+        dict(id=item['id'], task_id=int(task_id), type=item['type'], script=item['script']) for item in page])
 
 
 # -- resolve_task_id ------------------------------------------------------------------------------
 
 @SETTINGS
-@given(tasks, st.dictionaries(st.integers(1, 50), st.one_of(task_names, st.sampled_from(['Alpha', '> x', 'x'])), max_size=5))
-def test_resolve_task_id_is_literal(task, server_tasks):
+@given(tasks, st.dictionaries(st.integers(1, 50), st.one_of(task_names, st.sampled_from(['Alpha', '> x', 'x'])), max_size=5), st.integers(0, 2))
+@example('Alpha', {1: 'Alpha'}, 1)  # two tasks of that name: neither is taken
+def test_resolve_task_id_is_literal(task, server_tasks, namesakes):
+    # Up to two more tasks carry exactly the name asked for: a name must match one task, never the first of several.
+    server_tasks.update((100 + number, task) for number in range(namesakes))
     fake = FakeClient(tasks=server_tasks)
-    try:
-        task_id = resolve_task_id(fake, task)
-    except NodeumError as error:
-        sentence(error)
-        if not task.strip():
-            assert fake.calls == []
+    named = sorted(task_id for task_id, name in server_tasks.items() if name == task)
+    if not task.strip():
+        with pytest.raises(NodeumError, match='task is empty'):
+            resolve_task_id(fake, task)
+        assert fake.calls == []
         return
     if task.isdigit() and task.isascii():
-        assert task_id == int(task) and fake.calls == []
+        assert resolve_task_id(fake, task) == int(task) and fake.calls == []
+        return
+    if len(named) == 1:
+        assert resolve_task_id(fake, task) == named[0]
     else:
-        assert fake.calls == [('GET', 'tasks', {'name': '=' + task})]
-        assert server_tasks[task_id] == task and list(server_tasks.values()).count(task) == 1
+        with pytest.raises(NodeumError) as caught:
+            resolve_task_id(fake, task)
+        if named:
+            expected = '%d Nodeum tasks are named %r (ids %s)' % (len(named), task, ', '.join(map(str, named)))
+        else:
+            expected = 'No Nodeum task is named %r' % task
+        assert sentence(caught.value).startswith(expected), caught.value.message
+    assert fake.calls == [('GET', 'tasks', {'name': '=' + task})]
 
 
 # -- client_from_params, resolve_credentials, url_secrets ----------------------------------------------
@@ -281,7 +348,26 @@ def test_client_from_params_builds_or_says_why(params, environ):
         shown = [value for value in list(params.values()) + list(environ.values()) if isinstance(value, str) and value.startswith('Zq7-')]
         assert not [value for value in shown if value in message], 'a failure message repeats a secret: %s' % message
         return
-    built.close()
+    try:
+        assert_client_honours(built, params, credentials)
+    finally:
+        built.close()
+
+
+def assert_client_honours(built, params, credentials):
+    """The client goes where url says, checks TLS as validate_certs and ca_path say, waits timeout, sends the credential."""
+    assert built.base_url == client_module.normalize_base_url(params['url'])
+    assert built.timeout == (params.get('timeout') or 30.0)
+    validate_certs = params.get('validate_certs', True)
+    assert built._verify == (params['ca_path'] if validate_certs and params.get('ca_path') else validate_certs)
+    authorization = built._session.headers.get('Authorization')
+    if credentials.get('username'):
+        assert built._session.auth == (credentials['username'].encode('utf-8'), credentials['password'].encode('utf-8')) and authorization is None
+    elif credentials.get('api_key'):
+        prefix = credentials.get('api_key_prefix')
+        assert authorization == ('%s %s' % (prefix, credentials['api_key']) if prefix else credentials['api_key']) and built._session.auth is None
+    else:
+        assert authorization == 'Bearer %s' % credentials['token'] and built._session.auth is None
 
 
 @SETTINGS
@@ -305,7 +391,7 @@ def test_any_url_is_accepted_or_refused_in_one_sentence(url):
 
 # -- ensure_task_callback end to end against the fake: no other exception, no request when invalid ------
 
-@settings(SETTINGS, max_examples=40)
+@END_TO_END_SETTINGS
 @given(raw_task_callback_params, callback_lists, st.booleans())
 def test_ensure_task_callback_never_raises_anything_else(raw, existing, check_mode):
     params = validated(task_callback.OPTIONS, task_callback.CONSTRAINTS, raw)

@@ -169,6 +169,17 @@ def test_diff_of_a_create_and_a_delete_is_against_empty():
     assert [entry['after'] for entry in plan_diff(Plan('delete', [callback(5), callback(6)], None), 3)] == ['', '']
 
 
+def test_diff_of_a_delete_has_one_entry_per_callback_under_its_own_header():
+    diff = plan_diff(Plan('delete', [callback(5, 'five'), callback(6, 'six'), callback(9, 'nine')], None), 3)
+    assert diff == [dict(before=script, after='', before_header='task 3 / filter callback %d' % number,
+                         after_header='task 3 / filter callback %d' % number) for number, script in ((5, 'five'), (6, 'six'), (9, 'nine'))]
+
+
+def test_diff_of_no_change_shows_the_script_and_of_nothing_there_is_empty():
+    assert plan_diff(Plan('none', [callback(5, 'same')], callback(5, 'same')), 3) == [dict(before='same', after='same')]
+    assert plan_diff(Plan('none', [], None), 3) == []
+
+
 # ---- applying the decision ---------------------------------------------------------------
 
 def params(**overrides):
@@ -259,3 +270,163 @@ def test_concurrent_create_with_another_script_converges_to_ours():
     result = ensure_task_callback(server, params())
     assert stored(3, server) == [callback(100, 'new')]
     assert result['changed'] is True
+
+
+# ---- exactly what is sent, and what comes back ----------------------------------------------
+
+def test_create_sends_the_type_and_script_to_the_task_and_returns_the_record():
+    server = FakeServer()
+    result = ensure_task_callback(server, params(), check_mode=False)
+    assert server.sent[0] == ('GET', 'tasks/3/task_callbacks', {'type': '=filter'})
+    assert [entry for entry in server.sent if entry[0] == 'POST'] == [('POST', 'tasks/3/task_callbacks', {'type': 'filter', 'script': 'new'})]
+    assert result == dict(changed=True, task_callback={'id': 100, 'task_id': 3, 'type': 'filter', 'script': 'new'},
+                          diff=[dict(before='', after='new', before_header='task 3 / filter callback (new)',
+                                     after_header='task 3 / filter callback (new)')])
+
+
+def test_update_sends_type_and_script_to_the_callback_and_diffs_old_against_new():
+    server = FakeServer(callbacks=[dict(callback(7, 'old'), task_id=3)])
+    result = ensure_task_callback(server, params())
+    assert [entry for entry in server.sent if entry[0] != 'GET'] == [('PUT', 'tasks/3/task_callbacks/7', {'type': 'filter', 'script': 'new'})]
+    assert result == dict(changed=True, task_callback={'id': 7, 'task_id': 3, 'type': 'filter', 'script': 'new'},
+                          diff=[dict(before='old', after='new', before_header='task 3 / filter callback 7',
+                                     after_header='task 3 / filter callback 7')])
+
+
+def test_update_by_callback_id_looks_up_that_id_only():
+    server = FakeServer(callbacks=[dict(callback(7, 'old'), task_id=3), dict(callback(8, 'other'), task_id=3)])
+    result = ensure_task_callback(server, params(callback_id=8))
+    assert server.sent[0] == ('GET', 'tasks/3/task_callbacks', {'id': '=8'})
+    assert server.writes() == [('PUT', 'tasks/3/task_callbacks/8')]
+    assert result['task_callback']['id'] == 8 and stored(3, server) == [callback(7, 'old'), callback(8, 'new')]
+
+
+def test_a_server_that_ignores_filters_is_filtered_again():
+    server = FakeServer(callbacks=[dict(callback(7, 'old'), task_id=3), dict(callback(8, 'x', 'other'), task_id=3)])
+    server._matches = lambda item, filters: True  # answers every callback of the task, whatever the filter
+    assert ensure_task_callback(server, params(callback_id=7, script='old'))['changed'] is False
+    assert ensure_task_callback(server, params(script='old'))['changed'] is False
+    assert server.writes() == []
+
+
+def test_update_answered_without_a_body_returns_what_was_sent():
+    server = FakeServer(callbacks=[dict(callback(7, 'old'), task_id=3)])
+    server.put = lambda path, body: None  # 204 No Content
+    result = ensure_task_callback(server, params())
+    assert result['changed'] is True and result['task_callback'] == {'id': 7, 'task_id': 3, 'type': 'filter', 'script': 'new'}
+
+
+def test_update_that_the_server_did_not_apply_is_not_changed():
+    server = FakeServer(callbacks=[dict(callback(7, 'old'), task_id=3)])
+    server.put = lambda path, body: callback(7, 'old')  # the server kept the old script
+    result = ensure_task_callback(server, params())
+    assert result['changed'] is False and result['task_callback']['script'] == 'old'
+
+
+def test_update_of_a_callback_removed_meanwhile_says_so():
+    server = FakeServer(callbacks=[dict(callback(7, 'old'), task_id=3)])
+
+    def put_after_another_run_removed_it(path, body):
+        raise NodeumNotFound('gone')
+    server.put = put_after_another_run_removed_it
+    with pytest.raises(NodeumError) as caught:
+        ensure_task_callback(server, params())
+    assert caught.value.message == 'Nodeum callback 7 of task 3 was removed while this run was updating it; run the task again.'
+    assert type(caught.value) is NodeumError  # pylint: disable=unidiomatic-typecheck
+
+
+def test_delete_sends_one_delete_per_callback_of_the_task():
+    server = FakeServer(callbacks=[dict(callback(7, 'a'), task_id=3), dict(callback(8, 'b'), task_id=3)])
+    result = ensure_task_callback(server, params(state='absent', script=None))
+    assert server.writes() == [('DELETE', 'tasks/3/task_callbacks/7'), ('DELETE', 'tasks/3/task_callbacks/8')]
+    assert result == dict(changed=True, task_callback=None, diff=[
+        dict(before='a', after='', before_header='task 3 / filter callback 7', after_header='task 3 / filter callback 7'),
+        dict(before='b', after='', before_header='task 3 / filter callback 8', after_header='task 3 / filter callback 8')])
+
+
+def test_check_mode_of_an_update_and_a_delete_writes_nothing():
+    for overrides in (dict(), dict(state='absent', script=None)):
+        server = FakeServer(callbacks=[dict(callback(7, 'old'), task_id=3)])
+        result = ensure_task_callback(server, params(**overrides), check_mode=True)
+        assert result['changed'] is True and server.writes() == []
+        assert stored(3, server) == [callback(7, 'old')]
+
+
+def test_nothing_to_do_returns_the_callback_and_an_unchanged_diff():
+    server = FakeServer(callbacks=[dict(callback(7, 'same'), task_id=3)])
+    result = ensure_task_callback(server, params(script='same'))
+    assert result == dict(changed=False, task_callback={'id': 7, 'task_id': 3, 'type': 'filter', 'script': 'same'},
+                          diff=[dict(before='same', after='same')])
+    assert server.writes() == []
+
+
+def test_a_race_lost_removes_our_duplicate_by_its_path_and_says_so_exactly():
+    server = FakeServer()
+    original_post = server.post
+
+    def post_racing_another_run(path, body, landed=None):
+        original_post(path, body)  # another run's create lands first: id 100
+        return original_post(path, body, landed)  # ours: id 101
+    server.post = post_racing_another_run
+    ensure_task_callback(server, params())
+    assert server.writes() == [('POST', 'tasks/3/task_callbacks'), ('POST', 'tasks/3/task_callbacks'), ('DELETE', 'tasks/3/task_callbacks/101')]
+    assert server.warnings == ['Another run created a filter callback on task 3 at the same time (id 100); this run removed its own duplicate (id 101).']
+
+
+def test_a_race_lost_to_another_script_puts_ours_on_the_winner():
+    server = FakeServer()
+    original_post = server.post
+
+    def post_racing_another_script(path, body, landed=None):
+        original_post(path, dict(body, script='theirs'))
+        return original_post(path, body, landed)
+    server.post = post_racing_another_script
+    result = ensure_task_callback(server, params())
+    assert [entry for entry in server.sent if entry[0] == 'PUT'] == [('PUT', 'tasks/3/task_callbacks/100', {'type': 'filter', 'script': 'new'})]
+    assert result['task_callback'] == {'id': 100, 'task_id': 3, 'type': 'filter', 'script': 'new'}
+
+
+def test_a_duplicate_gone_already_is_not_an_error():
+    server = FakeServer()
+    original_post = server.post
+
+    def post_whose_duplicate_another_run_removes(path, body, landed=None):
+        original_post(path, body)
+        created = original_post(path, body, landed)
+        original_delete = server.delete
+
+        def delete_already_gone(delete_path):
+            original_delete(delete_path)
+            raise NodeumNotFound('gone')
+        server.delete = delete_already_gone
+        return created
+    server.post = post_whose_duplicate_another_run_removes
+    result = ensure_task_callback(server, params())
+    assert result['changed'] is False and result['task_callback']['id'] == 100 and stored(3, server) == [callback(100, 'new')]
+
+
+def test_a_create_the_reread_does_not_show_yet_is_kept():
+    server = FakeServer()
+
+    def post_not_listed_yet(path, body, landed=None):
+        server.sent.append(('POST', path, body))
+        return dict(body, id=555)  # created, but the list the run reads next does not hold it yet
+    server.post = post_not_listed_yet
+    result = ensure_task_callback(server, params())
+    assert result['changed'] is True and result['task_callback'] == {'id': 555, 'task_id': 3, 'type': 'filter', 'script': 'new'}
+    assert server.writes() == [('POST', 'tasks/3/task_callbacks')]
+
+
+def test_a_lost_post_that_did_not_land_is_not_confused_with_another_runs_callback():
+    server = FakeServer()
+    original_post = server.post
+    adopted = []
+
+    def post_lost_while_another_run_creates_theirs(path, body, landed=None):
+        original_post(path, dict(body, script='theirs'))  # the other run's callback, id 100; ours never arrived
+        adopted.append(landed())
+        return original_post(path, body)  # the client's retry: id 101
+    server.post = post_lost_while_another_run_creates_theirs
+    result = ensure_task_callback(server, params())
+    assert adopted == [None]
+    assert stored(3, server) == [callback(100, 'new')] and result['changed'] is True

@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the execution core: run() and run_ansible_module(), with the logic and the module replaced."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import runner
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
+
+URL = 'https://nodeum.example.com'
+
+
+class Ended(Exception):
+    """What exit_json and fail_json raise here, as AnsibleModule's end the process."""
+
+
+class FakeModule:
+    """The few AnsibleModule attributes run_ansible_module uses."""
+
+    def __init__(self, params, check_mode=False, diff=False):
+        self.params = params
+        self.check_mode = check_mode
+        self._diff = diff
+        self.no_log_values = set()
+        self.warnings = []
+        self.ended = None
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+    def exit_json(self, **result):
+        self.ended = ('exit', result)
+        raise Ended()
+
+    def fail_json(self, **result):
+        self.ended = ('fail', result)
+        raise Ended()
+
+
+def recording_logic(seen, result=None):
+    def logic(client, params, check_mode):
+        seen.update(client=client, params=params, check_mode=check_mode)
+        client.warnings.append('Retried.')
+        return dict(result or dict(changed=True, diff=[{'before': 'a', 'after': 'b'}]))
+    return logic
+
+
+def test_run_builds_the_client_from_the_params_and_passes_check_mode():
+    seen = {}
+    result, warnings = runner.run(recording_logic(seen), dict(url=URL, api_key='k', timeout=4.0), check_mode=True, diff_mode=True, environ={})
+    assert result == dict(changed=True, diff=[{'before': 'a', 'after': 'b'}])
+    assert warnings == ['Retried.']
+    assert seen['check_mode'] is True and seen['client'].base_url == URL + '/api/v2' and seen['client'].timeout == 4.0
+    assert seen['client']._session.headers['Authorization'] == 'k'
+
+
+def test_run_drops_the_diff_outside_diff_mode():
+    result, _warnings = runner.run(recording_logic({}), dict(url=URL, api_key='k'), environ={})
+    assert result == dict(changed=True)
+
+
+def test_run_takes_credentials_from_the_environment_it_is_given():
+    seen = {}
+    runner.run(recording_logic(seen), dict(url=URL), environ={'NODEUM_TOKEN': 'jwt'})
+    assert seen['client']._session.headers['Authorization'] == 'Bearer jwt'
+
+
+def test_run_closes_the_client_also_when_the_logic_fails(mocker):
+    closed = mocker.patch('ansible_collections.nodeum.data_archiving.plugins.module_utils.client.NodeumClient.close')
+
+    def failing(client, params, check_mode):
+        client.warnings.append('Retried.')
+        raise NodeumError('It broke; do this.')
+    result, warnings = runner.run(failing, dict(url=URL, api_key='k'), environ={})
+    assert result == dict(failed=True, changed=False, msg='It broke; do this.')
+    assert warnings == ['Retried.'] and closed.call_count == 1
+
+
+def test_run_reports_bad_connection_settings_as_a_failed_result():
+    result, warnings = runner.run(recording_logic({}), dict(url='ftp://x', api_key='k'), environ={})
+    assert result['failed'] is True and result['msg'].startswith("The Nodeum url 'ftp://x' is not an http:// or https:// URL")
+    assert warnings == []
+
+
+def test_run_ansible_module_answers_with_the_result_and_the_warnings():
+    module = FakeModule(dict(url='http://nodeum.example.com', api_key='k'), check_mode=True, diff=True)
+    seen = {}
+    with pytest.raises(Ended):
+        runner.run_ansible_module(module, recording_logic(seen))
+    assert module.ended == ('exit', dict(changed=True, diff=[{'before': 'a', 'after': 'b'}]))
+    assert seen['check_mode'] is True
+    assert module.warnings[0].startswith('The credentials are sent over plain http://') and module.warnings[1:] == ['Retried.']
+
+
+def test_run_ansible_module_fails_with_the_sentence_and_without_the_failed_key():
+    def failing(client, params, check_mode):
+        raise NodeumError('It broke; do this.')
+    module = FakeModule(dict(url=URL, api_key='k'))
+    with pytest.raises(Ended):
+        runner.run_ansible_module(module, failing)
+    assert module.ended == ('fail', dict(changed=False, msg='It broke; do this.'))
+
+
+def test_run_ansible_module_masks_a_url_password_and_environment_secrets(monkeypatch):
+    monkeypatch.setenv('NODEUM_API_KEY', 'env-key-secret')
+    module = FakeModule(dict(url='https://admin:url-pass-secret@nodeum.example.com'))
+    with pytest.raises(Ended):
+        runner.run_ansible_module(module, recording_logic({}))
+    assert module.no_log_values == {'url-pass-secret', 'env-key-secret'}
+    assert module.ended[0] == 'fail' and 'url-pass-secret' not in module.ended[1]['msg']
+
+
+def test_run_ansible_module_without_requests_fails_with_the_standard_message(monkeypatch):
+    monkeypatch.setattr('ansible_collections.nodeum.data_archiving.plugins.module_utils.client.HAS_REQUESTS', False)
+    module = FakeModule(dict(url=URL, api_key='k'))
+    with pytest.raises(Ended):
+        runner.run_ansible_module(module, recording_logic({}))
+    assert module.ended[0] == 'fail' and 'Failed to import the required Python library (requests)' in module.ended[1]['msg']
+
+
+def test_run_is_not_in_check_mode_unless_told():
+    seen = {}
+    runner.run(recording_logic(seen), dict(url=URL, api_key='k'), environ={})
+    assert seen['check_mode'] is False
