@@ -37,6 +37,10 @@ MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 MAX_RETRY_AFTER_SECONDS = 30.0
 RETRYABLE_STATUSES = (429, 502, 503, 504)
+
+# Connections the session keeps open to the server: as many as requests may be in flight at once
+# (the bulk logic sends at most this many), so that none waits for, or reopens, a connection.
+POOL_MAXSIZE = 8
 BODY_QUOTE_LENGTH = 120
 
 # The API key scope each operation needs, as the API reference names them.
@@ -109,13 +113,16 @@ def _without_userinfo(url):
 class NodeumClient:
     """One session to one Nodeum server: authentication, retries, paging and error mapping."""
 
-    def __init__(self, url, auth=None, authorization=None, validate_certs=True, ca_path=None, timeout=30.0, sleep=time.sleep):
+    def __init__(self, url, auth=None, authorization=None, validate_certs=True, ca_path=None, timeout=30.0, sleep=time.sleep,
+                 pool_maxsize=POOL_MAXSIZE):
         """auth is a (username, password) pair for Basic; authorization a ready Authorization header value."""
         self.base_url = normalize_base_url(url)
         self.timeout = float(timeout)
         self.warnings = []
         self._sleep = sleep
         self._session = requests.Session()
+        for prefix in ('https://', 'http://'):
+            self._session.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=pool_maxsize))
         self._session.headers.update({'Accept': 'application/json'})
         if auth:
             self._session.auth = auth

@@ -21,7 +21,8 @@ description:
     names the item's index and task, and nothing is sent. A task name is looked up once however many items name it:
     with up to 5 distinct names one C(GET /tasks?name=) each, with more one listing of every task (C(GET /tasks), every
     page), which is then cheaper. Each task's callbacks are read once (C(GET /tasks/{id}/task_callbacks), every page),
-    whatever the number of items on that task. Only then are the writes sent."
+    whatever the number of items on that task. Only then are the writes sent; each create is followed by one read of
+    its task's callbacks of that type, which settles a race with another run (see the notes)."
   - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
   - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
