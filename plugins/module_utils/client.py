@@ -47,6 +47,10 @@ BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 RETRY_DEADLINE_SECONDS = 30.0
 MAX_RETRY_AFTER_SECONDS = 30.0
 RETRYABLE_STATUSES = (429, 502, 503, 504)
+
+# Connections the session keeps open to the server: as many as requests may be in flight at once
+# (the bulk logic sends at most this many), so that none waits for, or reopens, a connection.
+POOL_MAXSIZE = 8
 BODY_QUOTE_LENGTH = 120
 
 # The API key scope each operation needs, as the API reference names them.
@@ -120,9 +124,10 @@ class NodeumClient:
     """One session to one Nodeum server: authentication, retries, paging and error mapping."""
 
     def __init__(self, url, auth=None, authorization=None, validate_certs=True, ca_path=None, timeout=30.0, sleep=time.sleep,
-                 clock=time.monotonic):
+                 clock=time.monotonic, pool_maxsize=POOL_MAXSIZE):
         """auth is a (username, password) pair for Basic; authorization a ready Authorization header value.
 
+        pool_maxsize is how many connections the session keeps open to the server;
         sleep and clock are the waits and the time the retry budget is measured with (tests pass their own).
         """
         self.base_url = normalize_base_url(url)
@@ -131,6 +136,8 @@ class NodeumClient:
         self._sleep = sleep
         self._clock = clock
         self._session = requests.Session()
+        for prefix in ('https://', 'http://'):
+            self._session.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=pool_maxsize))
         self._session.headers.update({'Accept': 'application/json'})
         if auth:
             self._session.auth = auth

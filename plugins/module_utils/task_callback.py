@@ -107,20 +107,37 @@ def ensure_task_callback(client, params, check_mode=False):
     """Bring one task callback to its desired state; return changed, task_callback and diff."""
     desired = desired_state(params)
     task_id = resolve_task_id(client, desired['task'])
-    matches = find_matches(client, task_id, desired)
-    if len(matches) > 1 and desired['callback_id'] is None and desired['state'] == 'present':
-        matches = _await_settled(client, task_id, desired, matches)
+    matches = settled_matches(client, task_id, desired, find_matches(client, task_id, desired))
     plan = plan_change(desired, matches, task_id)
     diff = plan_diff(plan, task_id)
     if check_mode or plan.action == 'none':
         return _result(plan.action != 'none', plan.after, task_id, diff)
-    apply = {'create': _create, 'update': _update, 'delete': _delete}[plan.action]
-    changed, callback = apply(client, task_id, desired, plan)
+    changed, callback = apply_plan(client, task_id, desired, plan)
     return _result(changed, callback, task_id, diff)
 
 
+def apply_plan(client, task_id, desired, plan):
+    """Carry out a plan other than 'none'; return (changed, the callback as the server holds it, or None)."""
+    apply = {'create': _create, 'update': _update, 'delete': _delete}[plan.action]
+    return apply(client, task_id, desired, plan)
+
+
+def settled_matches(client, task_id, desired, matches):
+    """The matches to decide on: read again first when several callbacks of the type may be a race in progress."""
+    if len(matches) > 1 and desired['callback_id'] is None and desired['state'] == 'present':
+        return _await_settled(client, task_id, desired, matches)
+    return matches
+
+
+def matching_callbacks(callbacks, desired):
+    """Of a task's callbacks, those that share the desired identity (its callback_id, else its type), by id."""
+    if desired['callback_id'] is not None:
+        return [item for item in callbacks if item.get('id') == desired['callback_id']]
+    return sorted((item for item in callbacks if item.get('type') == desired['type']), key=lambda item: item['id'])
+
+
 def find_matches(client, task_id, desired):
-    """The task's callbacks that share the desired identity: its callback_id, else its type."""
+    """The task's callbacks that share the desired identity, read with the server filtering on it."""
     if desired['callback_id'] is not None:
         server_filter = {'id': '=%d' % desired['callback_id']}
     else:
@@ -130,9 +147,7 @@ def find_matches(client, task_id, desired):
     except NodeumNotFound:
         raise task_not_found(task_id) from None
     # The server filtered already; checking again costs nothing and guards against one that ignores filters.
-    if desired['callback_id'] is not None:
-        return [item for item in found if item.get('id') == desired['callback_id']]
-    return sorted((item for item in found if item.get('type') == desired['type']), key=lambda item: item['id'])
+    return matching_callbacks(found, desired)
 
 
 def _await_settled(client, task_id, desired, matches):

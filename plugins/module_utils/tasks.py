@@ -35,7 +35,12 @@ def resolve_task_id(client, task):
         return int(task)
     # '=' makes the name a literal value even when it starts with an operator such as '>' or '!='.
     found, _count = client.paginate(api_path('tasks'), 'tasks', params={'name': '=' + task})
-    ids = sorted(item['id'] for item in found if item.get('name') == task)
+    return task_id_by_name(task, found)
+
+
+def task_id_by_name(task, tasks):
+    """The id of the one task in `tasks` (a listing) named exactly `task`, or NodeumError."""
+    ids = sorted(item['id'] for item in tasks if item.get('name') == task)
     if not ids:
         raise NodeumError('No Nodeum task is named %r; check the name (it is case-sensitive) or give the task\'s numeric id.' % task)
     if len(ids) > 1:

@@ -98,7 +98,10 @@ class FakeClient:
         params = dict(params or {})
         if path == 'tasks':
             name = params.get('name')
-            assert name is not None and name.startswith('='), 'a name lookup must be literal: %r' % name
+            if name is None:  # the listing of every task (task_callback_info's inventory form)
+                found = [{'id': task_id, 'name': task_name} for task_id, task_name in sorted(self.tasks.items())]
+                return found, len(found)
+            assert name.startswith('='), 'a name lookup must be literal: %r' % name
             found = [{'id': task_id, 'name': task_name} for task_id, task_name in sorted(self.tasks.items()) if task_name == name[1:]]
             return found, len(found)
         match = re.match(r'^tasks/(\d+)/task_callbacks$', path)
