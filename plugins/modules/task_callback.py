@@ -60,7 +60,9 @@ options:
     description:
       - The script of the callback, required with O(state=present). It must not be empty or only white space.
       - It is compared and sent byte for byte, without trimming or normalising line endings.
-      - Keep scripts in files beside the playbook and read them with C(lookup('ansible.builtin.file', ...)).
+      - Keep scripts in files beside the playbook and read them with C(lookup('ansible.builtin.file', 'name.js', rstrip=false)).
+        Without C(rstrip=false) the lookup strips the final line break (and any trailing white space), so the script
+        would differ from the file, and from what the role P(nodeum.data_archiving.task_callbacks#role) sends for that file.
     type: str
   state:
     description:
@@ -99,10 +101,10 @@ EXAMPLES = r'''
       }
     state: present
 
-- name: Same, with the script kept in a file beside the playbook
+- name: Same, with the script kept in a file beside the playbook, read to the same bytes (final line break included)
   nodeum.data_archiving.task_callback:
     task: Migrate cold data
-    script: "{{ lookup('ansible.builtin.file', 'filters/skip_tmp.js') }}"
+    script: "{{ lookup('ansible.builtin.file', 'filters/skip_tmp.js', rstrip=false) }}"
   when: false  # shown for the shape; the file is yours to write
 
 - name: Update the one filter callback of task 2 (given by id) if its script differs
