@@ -1,15 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reading task callbacks: the logic of task_callback_info, free of AnsibleModule."""
+"""Reading task callbacks: the logic of task_callback_info, free of AnsibleModule.
+
+With a task, one task's callbacks (filters, sorting, paging). Without one, the inventory of the
+server: every task (every page), then each task's callbacks (every page, the same filters),
+read at most MAX_CONCURRENT_REQUESTS at a time, each item with the name of its task.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, api_path
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import callback_record, callbacks_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import MAX_CONCURRENT_REQUESTS
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id, task_not_found, validate_task_reference
 
 SORTABLE_ATTRIBUTES = ('id', 'type', 'script')
@@ -17,7 +25,7 @@ FILTER_OPTIONS = ('id', 'type', 'script')
 _SORT_ENTRY = re.compile(r'^(%s)(:(asc|desc))?$' % '|'.join(SORTABLE_ATTRIBUTES))
 
 OPTIONS = dict(
-    task=dict(type='str', required=True),
+    task=dict(type='str'),
     callback_id=dict(type='int'),
     id=dict(type='str'),
     type=dict(type='str'),
@@ -32,7 +40,11 @@ CONSTRAINTS = dict(mutually_exclusive=[('callback_id', 'id')])
 
 def list_query(params):
     """The validated query (filters, sort, paging), or NodeumError before any request is sent."""
-    validate_task_reference(params.get('task'))
+    if params.get('task') is not None:
+        validate_task_reference(params.get('task'))
+    elif params.get('limit') is not None or params.get('offset') is not None:
+        raise NodeumError('limit and offset page the callbacks of one task; without task the module returns every matching callback '
+                          'of every task, so give task, or leave limit and offset out and narrow the list with the filters.')
     filters = dict((name, params[name]) for name in FILTER_OPTIONS if params.get(name) is not None)
     if params.get('callback_id') is not None:
         filters['id'] = '=%d' % params['callback_id']
@@ -52,8 +64,10 @@ def list_query(params):
 
 
 def read_task_callbacks(client, params, check_mode=False):  # pylint: disable=unused-argument
-    """List a task's callbacks, every page of them unless limit says otherwise."""
+    """List a task's callbacks, every page of them unless limit says otherwise; without task, every task's."""
     query = list_query(params)
+    if params.get('task') is None:
+        return read_inventory(client, params, query)
     task_id = resolve_task_id(client, params['task'])
     try:
         found, count = client.paginate(callbacks_path(task_id), 'task_callbacks', params=query['params'],
@@ -64,3 +78,26 @@ def read_task_callbacks(client, params, check_mode=False):  # pylint: disable=un
         raise NodeumError('Nodeum task %s has no callback %s; list the task\'s callbacks without callback_id to find the right id.'
                           % (task_id, params['callback_id']))
     return dict(changed=False, task_callbacks=[callback_record(item, task_id) for item in found], count=count)
+
+
+def read_inventory(client, params, query):
+    """Every task's matching callbacks, by ascending task id, each with task_id and task_name."""
+    tasks, _count = client.paginate(api_path('tasks'), 'tasks')
+    tasks = sorted(tasks, key=lambda task: task['id'])
+    with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_REQUESTS) as pool:
+        pages = list(pool.map(lambda task: _callbacks_of(client, task['id'], query['params']), tasks))
+    found = []
+    count = 0
+    for task, (callbacks, task_count) in zip(tasks, pages):
+        count += task_count
+        found.extend(dict(callback_record(item, task['id']), task_name=task.get('name')) for item in callbacks)
+    if params.get('callback_id') is not None and not found:
+        raise NodeumError('No Nodeum task has a callback %s; list the callbacks without callback_id to find the right id.' % params['callback_id'])
+    return dict(changed=False, task_callbacks=found, count=count)
+
+
+def _callbacks_of(client, task_id, filters):
+    try:
+        return client.paginate(callbacks_path(task_id), 'task_callbacks', params=filters)
+    except NodeumNotFound:  # removed since the task listing: it holds no callback any more
+        return [], 0

@@ -8,13 +8,18 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: task_callback_info
-short_description: List the callbacks (filter scripts) of a Nodeum task
+short_description: List the callbacks (filter scripts) of a Nodeum task, or of every task
 version_added: 0.1.0
 description:
   - Reads the callbacks of one Nodeum task through the Nodeum REST API v2, with the API's filters,
     sorting and paging.
   - Without O(limit) and O(offset) it follows every page until it holds all matching callbacks, however
     small the server's page size is; the result is never cut at the first page.
+  - "B(Inventory.) Without O(task) it lists the callbacks of every task of the server: every page of C(GET /tasks),
+    then every page of each task's callbacks (at most 8 requests at a time), with the filters and O(sort_by) applied
+    to each task's callbacks. The callbacks come by ascending task id, each with RV(task_callbacks[].task_name).
+    O(limit) and O(offset) page one task's list, so this form refuses them; RV(count) is the number of matching
+    callbacks over all tasks."
   - It never changes anything and reports no change.
 author:
   - Nodeum collection contributors (@nodeum)
@@ -34,11 +39,11 @@ options:
       - The task whose callbacks to list, by numeric id or by name.
       - A value of digits only is an id. Anything else is a name, looked up with C(GET /tasks?name=); it must
         match exactly one task, otherwise the module fails and lists the ids it found.
+      - Leave it out to list the callbacks of every task of the server.
     type: str
-    required: true
   callback_id:
     description:
-      - Return only this callback. The module fails when the task has no callback with this id.
+      - Return only this callback. The module fails when the task (without O(task), every task) has no callback with this id.
     type: int
   id:
     description:
@@ -66,13 +71,15 @@ options:
   limit:
     description:
       - Return at most this many callbacks. Without it, every matching callback is returned.
+      - Only with O(task).
     type: int
   offset:
     description:
       - Skip this many matching callbacks first.
+      - Only with O(task).
     type: int
 notes:
-  - "API key scopes: C(task_callbacks/index), and C(tasks/index) when O(task) is a name. A read-only key is enough."
+  - "API key scopes: C(task_callbacks/index), and C(tasks/index) when O(task) is a name or is left out. A read-only key is enough."
 seealso:
   - module: nodeum.data_archiving.task_callback
   - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide.scripts_from_files
@@ -120,11 +127,21 @@ EXAMPLES = r'''
   nodeum.data_archiving.task_callback_info:
     task: 1
     id: "!><10"
+
+- name: The inventory of the server, every callback of every task
+  nodeum.data_archiving.task_callback_info:
+  register: inventory
+
+- name: Which tasks have a filter that mentions .tmp
+  ansible.builtin.debug:
+    msg: "{{ inventory.task_callbacks | selectattr('script', 'search', '[.]tmp') | map(attribute='task_name') | unique | list }}"
 '''
 
 RETURN = r'''
 task_callbacks:
-  description: The matching callbacks, in the server's order.
+  description:
+    - The matching callbacks, in the server's order.
+    - Without O(task), by ascending task id, and within a task in the server's order.
   returned: success
   type: list
   elements: dict
@@ -137,6 +154,11 @@ task_callbacks:
       description: The id of the task that owns the callback.
       type: int
       sample: 1
+    task_name:
+      description: The name of the task that owns the callback.
+      returned: when O(task) is left out
+      type: str
+      sample: Archive projects
     type:
       description: The callback's type.
       type: str
@@ -148,6 +170,7 @@ task_callbacks:
 count:
   description:
     - The number of callbacks that match the filters on the server, before O(limit) and O(offset) apply.
+    - Without O(task), the number of matching callbacks over every task.
   returned: success
   type: int
   sample: 2

@@ -299,3 +299,41 @@ def test_writes_run_concurrently_and_bounded(monkeypatch):
     server.post = slow_post
     run(server, [item(str(task_id)) for task_id in range(1, 41)])
     assert 1 < in_flight[1] <= task_callbacks.MAX_CONCURRENT_REQUESTS
+
+
+# ---- the inventory form of task_callback_info --------------------------------------------------
+
+def inventory(server, **options):
+    from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import read_task_callbacks
+    values = dict(task=None, callback_id=None, id=None, type=None, script=None, sort_by=None, limit=None, offset=None)
+    values.update(options)
+    return read_task_callbacks(server, values)
+
+
+def test_inventory_lists_every_task_with_its_name_and_one_read_per_task():
+    server = FakeServer(callbacks=[cb(13, 3, 'c'), cb(10, 1, 'a'), cb(11, 1, 'b', 'hook')])
+    result = inventory(server)
+    assert result['count'] == 3
+    assert [(entry['task_id'], entry['task_name'], entry['id']) for entry in result['task_callbacks']] == \
+        [(1, 'Archive', 10), (1, 'Archive', 11), (3, 'Archive', 13)]
+    assert server.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks']
+
+
+def test_inventory_applies_the_filters_to_every_task():
+    server = FakeServer(callbacks=[cb(13, 3, 'c'), cb(10, 1, 'a'), cb(11, 1, 'b', 'hook')])
+    result = inventory(server, type='=hook')
+    assert [entry['id'] for entry in result['task_callbacks']] == [11] and result['count'] == 1
+    assert all(params == {'type': '=hook'} for method, path, params in server.sent if path != 'tasks')
+
+
+@pytest.mark.parametrize('paging', [dict(limit=5), dict(offset=0)])
+def test_inventory_refuses_limit_and_offset_before_any_request(paging):
+    server = FakeServer()
+    with pytest.raises(NodeumError, match='^limit and offset page the callbacks of one task; without task'):
+        inventory(server, **paging)
+    assert server.sent == []
+
+
+def test_inventory_unknown_callback_id_fails_clearly():
+    with pytest.raises(NodeumError, match='No Nodeum task has a callback 7;'):
+        inventory(FakeServer(), callback_id=7)
