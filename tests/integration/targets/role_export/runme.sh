@@ -56,16 +56,39 @@ reset_log "${empty_url}"
 NODEUM_URL="${empty_url}" ansible-playbook "${work}/export/apply.yml" "$@"
 "${PYTHON}" verify.py writes "${empty_url}"
 
+# drift.yml runs the exported apply.yml, then checks the drift it reported against the extra var
+# expected_removed. It is written beside apply.yml, which it imports (a playbook kept in this target
+# could not name the export directory, which exists only while the test runs).
+cat > "${work}/export/drift.yml" <<'PLAYBOOK'
+---
+- name: Apply the export
+  ansible.builtin.import_playbook: apply.yml
+
+- name: Check the drift
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Check that exactly the expected callbacks are the drift
+      vars:
+        drift: "{{ task_callbacks_result.drift }}"
+      ansible.builtin.assert:
+        that:
+          - drift | map(attribute='remove') | flatten | map(attribute='id') | list == expected_removed | from_json
+          - drift | map(attribute='create') | flatten == []
+          - drift | map(attribute='update') | flatten == []
+        fail_msg: "drift {{ drift }}"
+PLAYBOOK
+
 echo "== exclusive mode: a callback added by hand (on task 11, which had none) is the drift, then removed"
 added="$(add_callback_by_hand "${full_url}" 11)"
 reset_log "${full_url}"
-ansible-playbook drift.yml --check --diff -e "export_dir=${work}/export" -e nodeum_task_callbacks_exclusive=true \
+ansible-playbook "${work}/export/drift.yml" --check --diff -e nodeum_task_callbacks_exclusive=true \
     -e "expected_removed=[${added}]" "$@"
 "${PYTHON}" verify.py writes "${full_url}"
 echo "   without exclusive mode it stays"
-ansible-playbook drift.yml -e "export_dir=${work}/export" -e "expected_removed=[]" "$@"
+ansible-playbook "${work}/export/drift.yml" -e "expected_removed=[]" "$@"
 "${PYTHON}" verify.py writes "${full_url}"
-ansible-playbook drift.yml -e "export_dir=${work}/export" -e nodeum_task_callbacks_exclusive=true \
+ansible-playbook "${work}/export/drift.yml" -e nodeum_task_callbacks_exclusive=true \
     -e "expected_removed=[${added}]" "$@"
 "${PYTHON}" verify.py writes "${full_url}" DELETE
 "${PYTHON}" verify.py same-scripts "${full_url}" "${work}/full.json"
