@@ -19,6 +19,11 @@ Four parts, all printed as one table and written as JSON to benchmarks/results.j
    ansible-playbook and through the collection's Python call alone, against a plain loop with
    requests over the same pages.
 4. The role nodeum.data_archiving.task_callbacks over 10, 100 and 500 callbacks.
+5. Bulk: 500 callbacks on 500 tasks with nothing to change, converged by the task_callbacks
+   module in one task, against a playbook that loops task_callback over the same items (what
+   the role did per item), against a plain requests loop over the same GETs
+   (benchmarks/bulk_probe.py); the module again at 1,000 to 5,000 callbacks (linear growth), and
+   its request count against the budget of one list GET per task.
 
 Runs that are compared are interleaved (A B C A B C ..., the order rotating each round) and
 reported as medians. It is a benchmark: nothing here fails on a timing; it fails only when a
@@ -66,12 +71,15 @@ BOTH_CASES = ('nothing to do', 'everything changes')
 # callbacks takes long, so the playbook joins only the first scale_playbook_rounds rounds.
 FULL = dict(rounds=5, small=20, large=100, module_small=5, module_large=15, cases=BOTH_CASES,
             scale=(100, 1000, 10000, 100000), scale_rounds=5, scale_playbook_rounds=2,
-            role=(10, 100, 500), role_rounds=3, role_cases=('create',))
+            role=(10, 100, 500), role_rounds=3, role_cases=('create',),
+            bulk=(500, 1000, 2500, 5000), bulk_rounds=3)
 SMOKE = dict(rounds=1, small=1, large=2, module_small=1, module_large=2, cases=('everything changes',),
-             scale=(100,), scale_rounds=1, scale_playbook_rounds=1, role=(2,), role_rounds=1, role_cases=('create',))
+             scale=(100,), scale_rounds=1, scale_playbook_rounds=1, role=(2,), role_rounds=1, role_cases=('create',),
+             bulk=(2,), bulk_rounds=1)
 
 MODULE = 'nodeum.data_archiving.task_callback'
 INFO = 'nodeum.data_archiving.task_callback_info'
+BULK = 'nodeum.data_archiving.task_callbacks'
 
 
 class BenchError(Exception):
@@ -171,6 +179,16 @@ class Workspace:
         run = timed_run(argv, self.env(), str(self.dir))
         if run['rc'] != 0:
             raise BenchError('scale_probe %s failed:\n%s' % (mode, _tail(run['output'])))
+        run.update(json.loads(run.pop('output').strip().splitlines()[-1]))
+        return run
+
+    def bulk_probe(self, mode, count):
+        script_file = self.dir / 'bulk-script.js'
+        script_file.write_text(SCRIPT, encoding='utf-8')
+        argv = [sys.executable, str(BENCH_DIR / 'bulk_probe.py'), mode, self.url, str(count), str(script_file), str(self.dir / 'collections')]
+        run = timed_run(argv, self.env(), str(self.dir))
+        if run['rc'] != 0:
+            raise BenchError('bulk_probe %s failed:\n%s' % (mode, _tail(run['output'])))
         run.update(json.loads(run.pop('output').strip().splitlines()[-1]))
         return run
 
@@ -471,6 +489,69 @@ def part_role(workspace, control, sizes):
     return summary
 
 
+# -- part 5: bulk -------------------------------------------------------------------------------
+
+def bulk_playbooks(workspace, count):
+    """(empty, bulk, loop) playbooks over count items on tasks 1..count; the loop only at the smallest size."""
+    items = [dict(task=str(task_id), script=SCRIPT) for task_id in range(1, count + 1)]
+    empty = workspace.write_playbook('bulk-empty', play([{'name': 'nothing', 'ansible.builtin.debug': dict(msg='-', verbosity=3)}]))
+    bulk = workspace.write_playbook('bulk-%d' % count, play([{'name': 'converge in one task', BULK: dict(callbacks=items)}]))
+    loop = workspace.write_playbook('bulk-loop-%d' % count, play(
+        [{'name': 'converge item by item', MODULE: dict(task='{{ item.task }}', script='{{ item.script }}'), 'loop': '{{ bulk_items }}'}],
+        vars=dict(bulk_items=items)))
+    return dict(empty=empty, bulk=bulk, loop=loop)
+
+
+def part_bulk(workspace, control, sizes):
+    smallest = min(sizes['bulk'])
+    results = []
+    for count in sizes['bulk']:
+        control.replace_state(tasks(count), one_callback_each(range(1, count + 1), SCRIPT))
+        playbooks = bulk_playbooks(workspace, count)
+        ways = ['empty', 'bulk', 'collection', 'plain'] + (['loop', 'bulk, module path'] if count == smallest else [])
+        runs = dict((way, []) for way in ways)
+        for round_index in range(sizes['bulk_rounds']):
+            for way in rotated(ways, round_index):
+                progress('part 5, %d callbacks, round %d/%d: %s' % (count, round_index + 1, sizes['bulk_rounds'], way))
+                control.reset_requests()
+                if way in ('collection', 'plain'):
+                    run = workspace.bulk_probe(way, count)
+                else:
+                    path = playbooks['bulk' if way.startswith('bulk') else way]
+                    run = workspace.play(path, force_module=way == 'bulk, module path', expect_changed=0)
+                run['requests'] = _method_counts(control.requests())
+                runs[way].append(run)
+        results.append(_bulk_entry(count, runs))
+    return results
+
+
+def _method_counts(log):
+    counts = {}
+    for entry in log:
+        counts[entry['method']] = counts.get(entry['method'], 0) + 1
+    return counts
+
+
+def _bulk_entry(count, runs):
+    empty = median([run['wall'] for run in runs['empty']])
+    entry = dict(callbacks=count, budget=dict(GET=count), empty_playbook_s=empty,
+                 requests=dict((way, runs[way][-1]['requests']) for way in runs if way != 'empty'))
+    for way in runs:
+        if way in ('collection', 'plain'):
+            entry['%s_s' % way] = median([run['seconds'] for run in runs[way]])
+        elif way != 'empty':
+            wall = median([run['wall'] for run in runs[way]])
+            entry[way.replace(', ', '_').replace(' ', '_') + '_wall_s'] = wall
+            entry[way.replace(', ', '_').replace(' ', '_') + '_net_s'] = wall - empty
+    entry['bulk_per_callback_ms'] = 1000 * entry['bulk_net_s'] / count
+    entry['collection_over_plain'] = entry['collection_s'] / entry['plain_s'] if entry['plain_s'] else None
+    if 'loop_net_s' in entry:
+        entry['bulk_over_loop_net'] = entry['bulk_net_s'] / entry['loop_net_s'] if entry['loop_net_s'] > 0 else None
+        entry['bulk_over_loop_wall'] = entry['bulk_wall_s'] / entry['loop_wall_s']
+    entry['within_budget'] = entry['requests']['bulk'] == entry['budget']
+    return entry
+
+
 # -- report ------------------------------------------------------------------------------------
 
 def fmt_counts(counts):
@@ -509,6 +590,30 @@ def table_rows(results):
     for entry in results['role']:
         rows.append(('4 role', '%s, %d callbacks' % (entry['case'], entry['callbacks']), '%.1f ms/callback' % entry['per_callback_ms'],
                      'wall %.2f s, empty role %.2f s' % (entry['wall_s'], entry['empty_role_s']), ''))
+    rows.extend(_bulk_rows(results.get('bulk') or []))
+    return rows
+
+
+def _bulk_rows(entries):
+    rows = []
+    base = entries[0]['bulk_per_callback_ms'] if entries else None
+    for entry in entries:
+        count = entry['callbacks']
+        rows.append(('5 bulk', 'task_callbacks, %d callbacks, nothing to do' % count,
+                     'playbook %.2f s (task %.2f s)' % (entry['bulk_wall_s'], entry['bulk_net_s']),
+                     '%.2f ms/callback, x%.2f of the first size' % (entry['bulk_per_callback_ms'], entry['bulk_per_callback_ms'] / base if base else 0),
+                     'requests %s (budget %s)%s' % (fmt_counts(entry['requests']['bulk']), fmt_counts(entry['budget']),
+                                                    '' if entry['within_budget'] else ' OVER BUDGET')))
+        rows.append(('5 bulk', 'python call vs plain requests loop, %d' % count, '%.3f s vs %.3f s' % (entry['collection_s'], entry['plain_s']),
+                     'x%.2f of plain' % entry['collection_over_plain'], 'within 2' if entry['collection_over_plain'] <= 2 else 'ABOVE 2'))
+        if 'loop_wall_s' in entry:
+            ratio = entry['bulk_over_loop_net']
+            rows.append(('5 bulk', 'loop of task_callback, %d items' % count, 'playbook %.2f s (tasks %.2f s)' % (entry['loop_wall_s'], entry['loop_net_s']),
+                         'bulk/loop %s net, %.3f wall' % ('n/a' if ratio is None else '%.3f' % ratio, entry['bulk_over_loop_wall']),
+                         '' if ratio is None else ('within 5%' if ratio <= 0.05 else 'ABOVE 5%')))
+            rows.append(('5 bulk', 'task_callbacks on the module path, %d' % count,
+                         'playbook %.2f s (task %.2f s)' % (entry['bulk_module_path_wall_s'], entry['bulk_module_path_net_s']),
+                         'requests %s' % fmt_counts(entry['requests']['bulk, module path']), ''))
     return rows
 
 
@@ -531,7 +636,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--smoke', action='store_true', help='tiny sizes and one round, to check that the benchmark still runs')
     parser.add_argument('--output', default=str(RESULTS), help='where to write the JSON figures (default: benchmarks/results.json)')
-    parser.add_argument('--parts', default='1,2,3,4', help='which parts to run, e.g. 1,3')
+    parser.add_argument('--parts', default='1,2,3,4,5', help='which parts to run, e.g. 1,3')
     options = parser.parse_args(argv)
     sizes = SMOKE if options.smoke or os.environ.get('BENCH_SMOKE') not in (None, '', '0') else FULL
     parts = set(options.parts.split(','))
@@ -540,7 +645,7 @@ def main(argv=None):
     started = time.time()
     url, process = start_emulator(page_cap=PAGE_CAP, lifetime=EMULATOR_LIFETIME, python=sys.executable)
     workspace = Workspace(url)
-    results = dict(smoke=sizes is SMOKE, sizes=sizes, page_cap=PAGE_CAP, round_trips=[], alternatives=[], ratios=[], scale=[], role=[])
+    results = dict(smoke=sizes is SMOKE, sizes=sizes, page_cap=PAGE_CAP, round_trips=[], alternatives=[], ratios=[], scale=[], role=[], bulk=[])
     try:
         control = EmulatorControl(url)
         if '1' in parts:
@@ -555,6 +660,9 @@ def main(argv=None):
             save(results, options.output)
         if '4' in parts:
             results['role'] = part_role(workspace, control, sizes)
+            save(results, options.output)
+        if '5' in parts:
+            results['bulk'] = part_bulk(workspace, control, sizes)
     except BenchError as error:
         print('bench: %s' % error, file=sys.stderr)
         return 1
@@ -570,6 +678,7 @@ def main(argv=None):
           % ('smoke run' if results['smoke'] else 'bench', results['seconds'], os.cpu_count(), load_at_start[0], results['machine']['load_average_at_end'][0],
              options.output))
     over = [entry['operation'] for entry in results['round_trips'] if not entry['within_budget']]
+    over += ['task_callbacks over %d callbacks' % entry['callbacks'] for entry in results['bulk'] if not entry['within_budget']]
     if over:
         print('bench: round trips over budget: %s' % ', '.join(over), file=sys.stderr)
         return 1

@@ -11,7 +11,7 @@ writes run at most MAX_CONCURRENT_REQUESTS at a time over the client's one sessi
 
 Items are independent: an item that fails (at its look-up, its read, its decision or its write)
 is reported in its own result, and every other item is still applied. Exclusive mode leaves alone
-every task on which an item failed, since what that item meant to keep is unknown.
+every task where an item failed before its write, since what that item meant to keep is unknown.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -120,7 +120,7 @@ def exclusive_settings(params):
 # -- reading the server: each name looked up once, each task read once ---------------------------
 
 def resolve_tasks(client, pool, items, all_tasks):
-    """(task id or NodeumError per item, every task id of the server or None when it was not listed)."""
+    """(task id or NodeumError per item, every task id of the server with all_tasks, else None)."""
     names = sorted(set(desired['task'] for desired in items if not is_task_id(desired['task'])))
     listing = None
     if all_tasks or len(names) > NAME_LOOKUP_LIMIT:
@@ -128,9 +128,10 @@ def resolve_tasks(client, pool, items, all_tasks):
         by_name = dict((name, _outcome(task_id_by_name, name, listing)) for name in names)
     else:
         by_name = dict(zip(names, pool.map(lambda name: _outcome(_look_up, client, name), names)))
-    listed = sorted(task['id'] for task in listing) if listing is not None else None
+    listed = set(task['id'] for task in listing) if listing is not None else None
     task_ids = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed) for desired in items]
-    return task_ids, listed
+    # A listing made only to resolve names does not widen the scope of exclusive mode.
+    return task_ids, (sorted(listed) if all_tasks else None)
 
 
 def _look_up(client, name):

@@ -26,8 +26,9 @@ description:
   - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
   - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
-    sentence that counts the failed items and quotes the first. Exclusive mode leaves alone every task on which an
-    item failed."
+    sentence that counts the failed items and quotes the first. Exclusive mode removes nothing on a task where an item
+    fails before its write (its task name matches no task or several, the task cannot be read, the item's identity is
+    ambiguous, or two items manage one callback)."
   - "B(Exclusive mode.) With O(exclusive=true), every callback that no item declares is removed too, on the tasks the
     items name, or with O(exclusive_scope=all_tasks) on every task of the server. An item declares the callback it
     names with O(callbacks[].callback_id), else every callback of its O(callbacks[].type) on its task. The removals are

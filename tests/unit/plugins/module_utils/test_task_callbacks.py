@@ -144,6 +144,14 @@ def test_many_names_are_resolved_from_one_listing_of_every_task():
     assert [entry['task_callback']['task_id'] for entry in result['results']] == list(names)
 
 
+def test_a_listing_for_names_does_not_widen_the_exclusive_scope():
+    names = dict((task_id, 'task %d' % task_id) for task_id in range(1, 9))
+    server = FakeServer(tasks=dict(list(names.items()) + [(9, 'not named')]), callbacks=[cb(90, 9, 'stays')])
+    result = run(server, [item(name) for name in names.values()], exclusive=True)
+    assert 'tasks/9/task_callbacks' not in server.reads() and 90 in server.callbacks
+    assert [entry['task_id'] for entry in result['drift']] == list(names)
+
+
 def test_nothing_to_change_sends_one_read_per_task_and_no_write():
     server = FakeServer(tasks=dict((task_id, 't') for task_id in range(1, 51)),
                         callbacks=[cb(100 + task_id, task_id, 'same') for task_id in range(1, 51)])
