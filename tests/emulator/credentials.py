@@ -6,11 +6,16 @@ import hmac
 
 
 class Caller:
-    """An authenticated caller; scopes is None for full access (users and tokens)."""
+    """An authenticated caller; scopes is None for full access (users and tokens).
 
-    def __init__(self, kind, scopes=None):
+    label names the credential in the request log without giving it away: "user:<name>", or
+    "api_key:<n>" / "token:<n>", the position of the key or token in the fixtures (from 1).
+    """
+
+    def __init__(self, kind, scopes=None, label=None):
         self.kind = kind
         self.scopes = scopes
+        self.label = label
 
     def may(self, scope):
         return self.scopes is None or scope in self.scopes
@@ -22,7 +27,8 @@ class Credentials:
     def __init__(self, fixtures):
         self._passwords = {user["username"]: user["password"] for user in fixtures.get("users", [])}
         self._key_scopes = {api_key["key"]: frozenset(api_key.get("scopes", [])) for api_key in fixtures.get("api_keys", [])}
-        self._tokens = frozenset(fixtures.get("tokens", []))
+        self._key_numbers = {api_key["key"]: number for number, api_key in enumerate(fixtures.get("api_keys", []), 1)}
+        self._token_numbers = {token: number for number, token in enumerate(fixtures.get("tokens", []), 1)}
 
     def identify(self, authorization):
         """Return the Caller that the Authorization header value proves, or None."""
@@ -48,15 +54,15 @@ class Credentials:
             return None
         if not hmac.compare_digest(password.encode("utf-8"), expected.encode("utf-8")):
             return None
-        return Caller("user")
+        return Caller("user", label="user:" + username)
 
     def _bearer(self, credential):
-        if credential in self._tokens:
-            return Caller("token")
+        if credential in self._token_numbers:
+            return Caller("token", label="token:%d" % self._token_numbers[credential])
         return self._api_key(credential)
 
     def _api_key(self, key):
         scopes = self._key_scopes.get(key)
         if scopes is None:
             return None
-        return Caller("api_key", scopes)
+        return Caller("api_key", scopes, label="api_key:%d" % self._key_numbers[key])

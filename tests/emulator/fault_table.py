@@ -134,9 +134,13 @@ class RequestLog:
         self._lock = threading.Lock()
         self._entries = []
 
-    def record(self, method, path, query):
-        """Log an arriving request and return its entry; its status is filled in when answered."""
-        entry = {"method": method, "path": path, "query": query, "status": None}
+    def record(self, method, path, query, caller=None):
+        """Log an arriving request and return its entry; its status is filled in when answered.
+
+        caller is the label of the credential the request proved (credentials.Caller.label), or
+        None; the credential itself is never logged.
+        """
+        entry = {"method": method, "path": path, "query": query, "status": None, "caller": caller}
         with self._lock:
             self._entries.append(entry)
         return entry

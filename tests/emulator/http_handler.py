@@ -125,7 +125,8 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
 
     def serve_api(self, path, query, body):
         parts = self.server.parts
-        entry = parts.request_log.record(self.command, path, query)
+        caller = parts.api.credentials.identify(self.headers.get("Authorization"))
+        entry = parts.request_log.record(self.command, path, query, caller.label if caller else None)
         fault = parts.faults.take(self.command, path)
         if fault is not None and fault.effect == "drop" and fault.value == "before":
             self.drop_connection()

@@ -85,7 +85,7 @@ def test_drop_before_does_not_apply_the_change(emulator, api):
         api.post(f"{emulator.api_url}/tasks/4/task_callbacks", json=NEW_CALLBACK)
     assert callbacks_of_task(emulator, 4) == []
     log = emulator.control.requests()
-    assert log == [{"method": "POST", "path": "/api/v2/tasks/4/task_callbacks", "query": "", "status": None}]
+    assert log == [{"method": "POST", "path": "/api/v2/tasks/4/task_callbacks", "query": "", "status": None, "caller": "user:admin"}]
 
 
 def test_drop_after_applies_the_change(emulator, api):
@@ -127,13 +127,26 @@ def test_request_log_records_every_api_request_in_order(emulator, api):
     requests.get(f"{emulator.url}/elsewhere", timeout=10)
     emulator.control.state()
     assert emulator.control.requests() == [
-        {"method": "GET", "path": "/api/v2/tasks/Archive%20projects/task_callbacks", "query": "id=%3E10&sort_by=id:desc", "status": 200},
-        {"method": "POST", "path": "/api/v2/tasks/1/task_callbacks", "query": "", "status": 422},
-        {"method": "GET", "path": "/api/v2/tasks", "query": "", "status": 401},
-        {"method": "DELETE", "path": "/api/v2/tasks/1/task_callbacks/10", "query": "", "status": 204},
+        {"method": "GET", "path": "/api/v2/tasks/Archive%20projects/task_callbacks", "query": "id=%3E10&sort_by=id:desc", "status": 200,
+         "caller": "user:admin"},
+        {"method": "POST", "path": "/api/v2/tasks/1/task_callbacks", "query": "", "status": 422, "caller": "user:admin"},
+        {"method": "GET", "path": "/api/v2/tasks", "query": "", "status": 401, "caller": None},
+        {"method": "DELETE", "path": "/api/v2/tasks/1/task_callbacks/10", "query": "", "status": 204, "caller": "user:admin"},
     ]
     emulator.control.reset_requests()
     assert emulator.control.requests() == []
+
+
+def test_request_log_names_each_credential_without_giving_it_away(emulator):
+    keys = [api_key["key"] for api_key in demo_data.DEMO_FIXTURES["api_keys"]]
+    token = demo_data.DEMO_FIXTURES["tokens"][0]
+    emulator.control.reset_requests()
+    for authorization in (keys[1], "Bearer " + keys[0], "Bearer " + token, "wrong-key"):
+        requests.get(f"{emulator.api_url}/tasks", headers={"Authorization": authorization}, timeout=10)
+    requests.get(f"{emulator.api_url}/tasks", auth=("admin", "nodeum-demo-password"), timeout=10)
+    log = emulator.control.requests()
+    assert [entry["caller"] for entry in log] == ["api_key:2", "api_key:1", "token:1", None, "user:admin"]
+    assert not any(secret in repr(log) for secret in keys + [token, "nodeum-demo-password"])
 
 
 def test_state_round_trip(emulator, api):

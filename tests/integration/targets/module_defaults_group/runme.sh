@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# module_defaults (group/nodeum.data_archiving.nodeum) alone connects both modules to the emulator.
+# module_defaults (group/nodeum.data_archiving.nodeum) alone connects both modules and the role to the emulator,
+# and wins over conflicting NODEUM_* variables.
 set -euo pipefail
 
 source ../setup_emulator/emulator.sh
@@ -11,3 +12,10 @@ if env | grep -q -E '^NODEUM_(URL|USERNAME|PASSWORD|API_KEY|API_KEY_PREFIX|TOKEN
     exit 1
 fi
 ansible-playbook playbook.yml -e "emulator_url=${EMULATOR_URL}" "$@"
+
+# The play's connection wins over conflicting NODEUM_* variables, for both modules and the role
+# (on the demo data again: task 4 without a callback).
+"${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/reset", method="POST"))' "${EMULATOR_URL}"
+NODEUM_URL=http://127.0.0.1:9 NODEUM_API_KEY=demo-read-only-key \
+    ansible-playbook conflicting_environment.yml -e "emulator_url=${EMULATOR_URL}" "$@"

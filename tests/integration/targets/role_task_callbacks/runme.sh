@@ -39,9 +39,17 @@ if grep -q 'demo-full-access-key' "${work}/check_mode.log"; then
     exit 1
 fi
 
-# 3. Invalid input stops the play before any request is sent, with a message that names the problem.
+# 3. Exclusive mode, on the state the first runs left.
 use_demo_admin
 export NODEUM_URL="${EMULATOR_URL}"
+echo "== exclusive mode in check mode: callback 10 of task 1 (declared by no item) is the drift, no write"
+ansible-playbook exclusive.yml --check --diff -e expected_removed='[10]' "$@"
+echo "== exclusive mode: removes it"
+ansible-playbook exclusive.yml -e expected_removed='[10]' "$@"
+echo "== exclusive mode again: no drift, no write"
+ansible-playbook exclusive.yml -e expected_removed='[]' "$@"
+
+# 4. Invalid input stops the play before any request is sent, with a message that names the problem.
 expect_rejected() {
     local items="$1" expected="$2"
     reset_log

@@ -1,4 +1,4 @@
-// Skip temporary files: a plain file, read as it is.
+// Skip temporary files: a plain file, sent as it is; {{ braces }} and {% tags %} stay as they are.
 function filter(request) {
   return !request.copy.info.path.endsWith(".tmp");
 }

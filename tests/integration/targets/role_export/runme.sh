@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The export entry point of the task_callbacks role: a round trip through the exported directory.
+set -euo pipefail
+
+source ../setup_emulator/emulator.sh
+PYTHON="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
+
+work="$(mktemp -d)"
+trap 'rm -rf "${work}"; stop_emulators' EXIT
+"${PYTHON}" fixtures.py "${work}"
+
+reset_log() {
+    "${PYTHON}" -c 'import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/requests", method="DELETE"))' "$1"
+}
+
+add_callback_by_hand() {
+    "${PYTHON}" -c 'import base64, json, sys, urllib.request
+request = urllib.request.Request(sys.argv[1] + "/api/v2/tasks/" + sys.argv[2] + "/task_callbacks", method="POST",
+                                 data=json.dumps({"type": "filter", "script": "function filter(r) { return false; }"}).encode(),
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": "Basic " + base64.b64encode(b"admin:nodeum-demo-password").decode()})
+print(json.load(urllib.request.urlopen(request))["id"])' "$1" "$2"
+}
+
+use_demo_admin
+start_emulator --fixtures "${work}/full.json"
+full_url="${EMULATOR_URL}"
+start_emulator --fixtures "${work}/empty.json"
+empty_url="${EMULATOR_URL}"
+export EMULATOR_URL="${full_url}" NODEUM_URL="${full_url}"
+
+echo "== export the server: unicode, CRLF, {{, no final line break, 1 MiB, shared and digit-only task names"
+ansible-playbook export.yml -e "export_dir=${work}/export" "$@"
+"${PYTHON}" verify.py export "${work}/export" "${work}/full.json"
+
+echo "== a second export into the same directory changes no file"
+before="$(cd "${work}/export" && find . -type f -exec sha256sum {} + | sort)"
+ansible-playbook export.yml -e "export_dir=${work}/export" "$@"
+after="$(cd "${work}/export" && find . -type f -exec sha256sum {} + | sort)"
+[[ "${before}" == "${after}" ]] || { echo "role_export: a second export changed the directory" >&2; exit 1; }
+
+# apply.yml runs as a user would run it: from anywhere, no inventory, the connection from NODEUM_*.
+unset ANSIBLE_INVENTORY
+echo "== apply.yml against the same server: no change, no write"
+reset_log "${full_url}"
+ansible-playbook "${work}/export/apply.yml" "$@"
+"${PYTHON}" verify.py writes "${full_url}"
+ansible-playbook "${work}/export/apply.yml" --check --diff -e nodeum_task_callbacks_exclusive=true "$@"
+"${PYTHON}" verify.py writes "${full_url}"
+
+echo "== apply.yml against a server with the same tasks and no callbacks: every callback recreated byte for byte"
+NODEUM_URL="${empty_url}" ansible-playbook "${work}/export/apply.yml" "$@"
+"${PYTHON}" verify.py same-scripts "${empty_url}" "${work}/full.json"
+reset_log "${empty_url}"
+NODEUM_URL="${empty_url}" ansible-playbook "${work}/export/apply.yml" "$@"
+"${PYTHON}" verify.py writes "${empty_url}"
+
+# drift.yml runs the exported apply.yml, then checks the drift it reported against the extra var
+# expected_removed. It is written beside apply.yml, which it imports (a playbook kept in this target
+# could not name the export directory, which exists only while the test runs).
+cat > "${work}/export/drift.yml" <<'PLAYBOOK'
+---
+- name: Apply the export
+  ansible.builtin.import_playbook: apply.yml
+
+- name: Check the drift
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Check that exactly the expected callbacks are the drift
+      vars:
+        drift: "{{ task_callbacks_result.drift }}"
+      ansible.builtin.assert:
+        that:
+          - drift | map(attribute='remove') | flatten | map(attribute='id') | list == expected_removed | from_json
+          - drift | map(attribute='create') | flatten == []
+          - drift | map(attribute='update') | flatten == []
+        fail_msg: "drift {{ drift }}"
+PLAYBOOK
+
+echo "== exclusive mode: a callback added by hand (on task 11, which had none) is the drift, then removed"
+added="$(add_callback_by_hand "${full_url}" 11)"
+reset_log "${full_url}"
+ansible-playbook "${work}/export/drift.yml" --check --diff -e nodeum_task_callbacks_exclusive=true \
+    -e "expected_removed=[${added}]" "$@"
+"${PYTHON}" verify.py writes "${full_url}"
+echo "   without exclusive mode it stays"
+ansible-playbook "${work}/export/drift.yml" -e "expected_removed=[]" "$@"
+"${PYTHON}" verify.py writes "${full_url}"
+ansible-playbook "${work}/export/drift.yml" -e nodeum_task_callbacks_exclusive=true \
+    -e "expected_removed=[${added}]" "$@"
+"${PYTHON}" verify.py writes "${full_url}" DELETE
+"${PYTHON}" verify.py same-scripts "${full_url}" "${work}/full.json"
+
+echo "== a re-export after a callback is gone removes its file"
+"${PYTHON}" -c 'import base64, sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/api/v2/tasks/12/task_callbacks/112", method="DELETE",
+                       headers={"Authorization": "Basic " + base64.b64encode(b"admin:nodeum-demo-password").decode()}))' "${full_url}"
+ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini" ansible-playbook export.yml -e "export_dir=${work}/export" "$@"
+[[ ! -e "${work}/export/files/task12-filter-112.js" ]] || { echo "role_export: the file of a removed callback stayed" >&2; exit 1; }
+if grep -q 'task12-' "${work}/export/callbacks.yml"; then echo "role_export: callbacks.yml still names the removed callback" >&2; exit 1; fi
+
+echo "== the demo data (two callbacks on task 1): the export keeps their ids, and applies with no write"
+start_emulator
+export NODEUM_URL="${EMULATOR_URL}"
+ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini" ansible-playbook export.yml -e "export_dir=${work}/demo" "$@"
+grep -q 'callback_id: 10' "${work}/demo/callbacks.yml" && grep -q 'callback_id: 11' "${work}/demo/callbacks.yml"
+reset_log "${NODEUM_URL}"
+ansible-playbook "${work}/demo/apply.yml" "$@"
+"${PYTHON}" verify.py writes "${NODEUM_URL}"
