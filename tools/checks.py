@@ -87,6 +87,16 @@ def integration(name, **env):
     return Check(name, (*ANSIBLE_TEST, 'integration', *LOCAL), env=env, needs='tests/integration/targets/*/aliases')
 
 
+def core_line(line, cell):
+    """Return a check of the oldest or newest ansible-core line: one matrix cell on FAST_TARGETS (tools/matrix.py)."""
+    return Check(f'ansible-core {line} {cell}', (PYTHON, 'tools/matrix.py', '--core', line, '--cell', cell, '--targets', FAST_TARGETS),
+                 needs='tests/integration/targets/*/aliases')
+
+
+# The targets where the two execution paths differ most in shape (execution_path compares their
+# results) and a short one of both modules: enough for a change that breaks one line to fail here.
+FAST_TARGETS = 'execution_path,task_callback_info'
+
 # Long checks first: the scheduler starts them in this order (a cpus=2 check waits for both
 # cores, so it goes last). The two integration runs may overlap: each has its own staged
 # tree and HOME, and their targets start their emulators on port 0.
@@ -95,6 +105,11 @@ CHECKS = [
     integration('integration'),
     integration('integration (module path)', NODEUM_EXECUTION_PATH='module', NODEUM_FORCE_MODULE='1'),
     Check('units', (*ANSIBLE_TEST, 'units', *LOCAL), needs='tests/unit/**/test_*.py'),
+    core_line('2.16', 'in-process'),
+    core_line('2.16', 'module-path'),
+    core_line('2.21', 'in-process'),
+    core_line('2.21', 'module-path'),
+    Check('galaxy-importer', (PYTHON, 'tools/galaxy_importer.py')),
     Check('emulator tests', (PYTHON, '-m', 'pytest', 'tests/emulator_tests', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'),
           needs='tests/emulator_tests/**/test_*.py'),
     # Round trips and listing only: the playbook-timing parts start dozens of playbooks, which is
