@@ -18,6 +18,9 @@ counts one result per test case; skipped test cases are not counted. A check wit
 output counts as one result. A check that exits non-zero counts at least one failure; the
 failed cases of a check that exits 0 were failures its tests expected (a negative case run by
 an integration target, recorded by ansible's junit callback) and are left out of the count.
+A check that exits with SKIPPED_EXIT (77) could not run here (such as an ansible-core line
+whose Python is not installed): it is reported as skipped, with the last line of its log as
+the reason, and not counted.
 The last line printed is exactly "N passed, M failed"; the exit code is 1 when M > 0.
 
 To add a check, append one line to CHECKS below, for example:
@@ -62,6 +65,7 @@ LOCAL = ('--local', '--python', '3.11', '--color', 'no')
 TAIL_LINES = 30
 DEFAULT_JOBS = 2
 KILL_GRACE_SECONDS = 15
+SKIPPED_EXIT = 77  # the automake convention for a test that cannot run here
 
 
 @dataclasses.dataclass(frozen=True)
@@ -264,6 +268,9 @@ def run_check(check):
         if returncode is None:
             log.write(f'\nchecks.py: killed after the {check.timeout} s timeout\n')
     seconds = time.monotonic() - start
+    if returncode == SKIPPED_EXIT:
+        reason = log_path.read_text(encoding='utf-8', errors='replace').strip().splitlines()[-1]
+        return Outcome('skipped', seconds, cpu_seconds, detail=reason)
     counts = junit_counts(junit_dir)
     if counts is None:
         passed, failed = (1, 0) if returncode == 0 else (0, 1)

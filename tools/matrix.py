@@ -127,7 +127,7 @@ def skip_reason(line, cell, venv):
 
 
 def run_one_cell(line, cell, targets):
-    """Run one cell with its output on stdout (as a make test check); return its exit code."""
+    """Run one cell with its output on stdout (as a make test check); return its exit code (checks.SKIPPED_EXIT: skipped)."""
     start = time.monotonic()
     try:
         venv = line_venv(line)
@@ -136,8 +136,8 @@ def run_one_cell(line, cell, targets):
         reason = str(missing)
     print(f'matrix: venvs ready in {time.monotonic() - start:.0f} s', flush=True)
     if reason:
-        print(f'matrix: {line} {cell} skipped: {reason}')
-        return 0
+        print(f'matrix: ansible-core {line} {cell} skipped: {reason}')
+        return checks.SKIPPED_EXIT
     argv, env = cell_command(line, cell, venv, targets)
     return subprocess.run(argv, cwd=ROOT, env={**os.environ, **env}, check=False).returncode
 
