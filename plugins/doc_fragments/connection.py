@@ -52,9 +52,8 @@ options:
     description:
       - Whether to verify the server's TLS certificate. Set to V(false) only for a lab server; prefer
         O(ca_path) for a certificate signed by a private CA. The module warns when it is V(false).
-      - If not set, the value of the E(NODEUM_VALIDATE_CERTS) environment variable is used.
+      - If not set, the value of the E(NODEUM_VALIDATE_CERTS) environment variable is used; if neither is set, V(true).
     type: bool
-    default: true
   ca_path:
     description:
       - Path to a PEM file of CA certificates used to verify the server's certificate, on the host
@@ -64,9 +63,8 @@ options:
   timeout:
     description:
       - Seconds to wait for each HTTP answer.
-      - If not set, the value of the E(NODEUM_TIMEOUT) environment variable is used.
+      - If not set, the value of the E(NODEUM_TIMEOUT) environment variable is used; if neither is set, V(30).
     type: float
-    default: 30
 notes:
   - The credentials are taken as a group. When the task sets any of O(username), O(password), O(api_key),
     O(api_key_prefix) or O(token) (directly or through C(module_defaults)), the credential environment variables
@@ -78,6 +76,9 @@ notes:
   - A create (POST) is never sent again blindly; after a lost answer the module reads the task's callbacks
     to learn whether the create took effect before it tries again.
   - A request that gets no answer within O(timeout) is not retried; the task fails and names the URL.
+  - Every option that the task does not set is read from its environment variable in the environment the module
+    runs with, the task's C(environment) keyword included, and an empty variable counts as unset. The
+    task's own values, and C(module_defaults), always win.
   - When the task runs on the controller itself (local connection, no C(become), no C(async)), the module's
     action plugin runs the same code in the controller's process instead of starting a new Python for the
     module, with the same arguments, result and messages; where the controller's Python lacks C(requests), the module runs.

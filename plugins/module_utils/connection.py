@@ -4,8 +4,9 @@
 """The connection options, declared once.
 
 One table gives every option its type, environment variable, default and secrecy. The argument
-spec of each module, the action plugins' fallbacks and the client all come from it; the doc
-fragment plugins/doc_fragments/connection.py documents the same table for ansible-doc.
+spec of each module, the resolution of unset options from the environment (resolve_settings,
+resolve_credentials) and the client all come from it; the doc fragment
+plugins/doc_fragments/connection.py documents the same table for ansible-doc.
 
 The credentials are taken as a group: when a task sets any of them (directly or through
 module_defaults), the credential variables of the environment are ignored. A per-option
@@ -47,25 +48,15 @@ CONNECTION_CONSTRAINTS = dict(
 )
 
 
-def env_fallback_spec(env):
-    # Imported here so that this table stays importable where ansible is not (unit tests of the client).
-    from ansible.module_utils.basic import env_fallback
-    return (env_fallback, [env])
-
-
 def connection_argument_spec():
-    """The argument spec entries of the connection options, with their environment fallbacks."""
-    spec = {}
-    for name, option_type, env, default, no_log in CONNECTION_OPTIONS:
-        entry = dict(type=option_type)
-        if name not in CREDENTIAL_OPTIONS:
-            entry['fallback'] = env_fallback_spec(env)
-        if default is not None:
-            entry['default'] = default
-        # Explicit either way: validate-modules asks it of options whose names look secret (api_key_prefix).
-        entry['no_log'] = no_log
-        spec[name] = entry
-    return spec
+    """The argument spec entries of the connection options.
+
+    They carry no environment fallback and no default: resolve_settings() and resolve_credentials()
+    apply both, from the environment the caller hands them, so that the module (its own process
+    environment) and the controller-side path (the task's environment) resolve the same way.
+    """
+    # no_log is explicit either way: validate-modules asks it of options whose names look secret (api_key_prefix).
+    return dict((name, dict(type=option_type, no_log=no_log)) for name, option_type, _env, _default, no_log in CONNECTION_OPTIONS)
 
 
 def module_argument_spec(resource_spec):
@@ -84,6 +75,39 @@ def module_constraints(resource_constraints):
         else:
             merged.setdefault(key, {}).update(value)
     return merged
+
+
+def resolve_settings(params, environ):
+    """The connection settings other than credentials: the task's value, else its NODEUM_* variable, else the default.
+
+    An empty variable counts as unset. A variable that cannot be read as its option's type raises
+    NodeumError before any request is sent.
+    """
+    settings = {}
+    for name, option_type, env, default, _no_log in CONNECTION_OPTIONS:
+        if name in CREDENTIAL_OPTIONS:
+            continue
+        value = params.get(name)
+        if value is None and environ.get(env):
+            value = _environment_value(option_type, env, environ[env])
+        settings[name] = default if value is None else value
+    return settings
+
+
+def _environment_value(option_type, env, text):
+    """The value of a variable as its option's type, as Ansible's own type checks would convert it."""
+    from ansible.module_utils.parsing.convert_bool import boolean  # here: the client's unit tests import this file without ansible
+    try:
+        if option_type == 'bool':
+            return boolean(text, strict=True)
+        if option_type == 'float':
+            return float(text)
+    except (TypeError, ValueError):
+        expected = 'true or false' if option_type == 'bool' else 'a number of seconds'
+        raise NodeumError('The environment variable %s holds %r, which is not %s; correct it or unset it.' % (env, text, expected)) from None
+    if option_type == 'path':
+        return os.path.expanduser(os.path.expandvars(text))
+    return text
 
 
 def resolve_credentials(params, environ=None):
@@ -114,6 +138,19 @@ def environment_secrets(params, environ=None):
         return set()
     environ = os.environ if environ is None else environ
     return set(environ[ENVIRONMENT_VARIABLES[name]] for name in SECRET_OPTIONS if environ.get(ENVIRONMENT_VARIABLES[name]))
+
+
+def secrets_to_mask(params, environ):
+    """Every secret value a run may show: to be masked wherever its result and the task's options are shown.
+
+    The values of the secret options (which the module's argument spec marks no_log as well);
+    credentials read from NODEUM_*; and a password written into the url (which
+    normalize_base_url refuses, but which the task's options still show), from the task or from
+    NODEUM_URL.
+    """
+    given = set(str(params[name]) for name in SECRET_OPTIONS if params.get(name) not in (None, ''))
+    urls = (params.get('url'), environ.get(ENVIRONMENT_VARIABLES['url']))
+    return given.union(environment_secrets(params, environ), *(url_secrets(url) for url in urls))
 
 
 def _one_kind(credentials, origin):

@@ -34,13 +34,31 @@ LIFETIME = 600
 ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name('ansible-playbook'))
 TRACEBACK = 'Traceback (most recent call last)'
 MODULES = ('task_callback', 'task_callback_info')
+
+
+def collections_root(base_dir):
+    """A directory holding ansible_collections/nodeum/data_archiving -> this repository."""
+    root = Path(base_dir) / 'collections'
+    link = root / 'ansible_collections' / 'nodeum' / 'data_archiving'
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(REPO, target_is_directory=True)
+    return root
+
+
+def module_options():
+    """Each module's options, read from the collection's own tables (the connection options are declared once)."""
+    root = str(collections_root(REPO / 'build' / 'reliability'))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, task_callback, task_callback_info
+    return dict((name, tuple(connection.module_argument_spec(resource.OPTIONS)))
+                for name, resource in (('task_callback', task_callback), ('task_callback_info', task_callback_info)))
+
+
 # The options the playbooks pass through (each one omitted when a step does not set it): no
 # templated argument dict, so that the modules get their options the way a playbook writes them.
-CONNECTION_OPTIONS = ('url', 'username', 'password', 'api_key', 'api_key_prefix', 'token', 'validate_certs', 'ca_path', 'timeout')
-MODULE_OPTIONS = {
-    'task_callback': CONNECTION_OPTIONS + ('task', 'callback_id', 'type', 'script', 'state'),
-    'task_callback_info': CONNECTION_OPTIONS + ('task', 'callback_id', 'id', 'type', 'script', 'sort_by', 'limit', 'offset'),
-}
+MODULE_OPTIONS = module_options()
 
 # Execution paths: the default (the action plugin once plugins/action exists) and the classic module.
 EXECUTION_PATHS = ('default', 'module')
@@ -218,16 +236,6 @@ class PlaybookRun:
 
     def host_text(self, host):
         return '\n'.join(json.dumps(record, sort_keys=True) for record in self.records if record['host'] == host)
-
-
-def collections_root(base_dir):
-    """A directory holding ansible_collections/nodeum/data_archiving -> this repository."""
-    root = Path(base_dir) / 'collections'
-    link = root / 'ansible_collections' / 'nodeum' / 'data_archiving'
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO, target_is_directory=True)
-    return root
 
 
 def step_play(number, module):

@@ -19,15 +19,31 @@ from pathlib import Path
 
 import pytest
 
-from ansible.module_utils import _internal as module_utils_internal
+from ansible import constants
+from ansible.errors import AnsibleError
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.parameters import remove_values
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.nodeum.data_archiving.plugins.action import task_callback as task_callback_action
 from ansible_collections.nodeum.data_archiving.plugins.action import task_callback_info as task_callback_info_action
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import client
 from ansible_collections.nodeum.data_archiving.plugins.modules import task_callback, task_callback_info
+from ansible_collections.nodeum.data_archiving.plugins.plugin_utils import _core_compat, _in_process
+from ansible_collections.nodeum.data_archiving.tests.unit.module_args import patch_module_args
+
+try:  # ansible-core 2.19+: a module knows whether it runs on the controller (it then displays its warnings)
+    from ansible.module_utils import _internal as module_utils_internal
+except ImportError:
+    module_utils_internal = None
+
+
+def core_knows_inject_invocation():
+    try:
+        constants.config.get_config_value('INJECT_INVOCATION')
+    except AnsibleError:
+        return False
+    return True
+
 
 EMULATOR_DIR = Path(__file__).resolve().parents[3] / 'emulator'
 sys.path.insert(0, str(EMULATOR_DIR))
@@ -105,6 +121,7 @@ class FakeTask:
         self.environment = environment
         self.async_val = async_val
         self.no_log = False
+        self.resolved_action = action
 
 
 def make_action(action, args, transport='local', become=False, **task_options):
@@ -128,9 +145,12 @@ def run_module(monkeypatch, action, args, check_mode=False, diff=False):
     Outside the controller a module returns its warnings in its answer; inside it (as here) it
     would display them, so the test makes it believe it is on a target.
     """
-    monkeypatch.setattr(module_utils_internal, 'is_controller', False)
+    if module_utils_internal is not None:
+        monkeypatch.setattr(module_utils_internal, 'is_controller', False)
     module_warnings._global_warnings.clear()  # pylint: disable=protected-access
     module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff, _ansible_module_name=action)
+    if core_knows_inject_invocation():  # as ActionBase hands it to every module on 2.21+
+        module_args['_ansible_inject_invocation'] = _core_compat.inject_invocation({})
     output = io.StringIO()
     with patch_module_args(module_args), contextlib.redirect_stdout(output):
         with pytest.raises(SystemExit):
@@ -162,7 +182,6 @@ SCENARIOS = [
     ('ambiguous task name', MODULE, dict(task='Archive projects', script=SCRIPT), False, False),
     ('missing task', MODULE, dict(task='99', script=SCRIPT), False, False),
     ('missing script', MODULE, dict(task='2'), False, False),
-    ('unsupported option', MODULE, dict(task='2', script=SCRIPT, colour='blue'), False, False),
     ('wrong type', MODULE, dict(task='2', script=SCRIPT, callback_id='ten'), False, False),
     ('password given', MODULE, dict(task='2', script=SCRIPT, username='admin', password=SECRET), False, True),
     ('password given, secret in the script', MODULE, dict(task='2', script=SCRIPT + SECRET, username='admin', password=SECRET), False, True),
@@ -174,13 +193,21 @@ SCENARIOS = [
 ]
 
 
+@pytest.mark.parametrize('inject', ['default', 'True', 'False'])
 @pytest.mark.parametrize('label, action, args, check_mode, diff', SCENARIOS, ids=[scenario[0] for scenario in SCENARIOS])
-def test_in_process_answers_as_the_module(server, monkeypatch, label, action, args, check_mode, diff):
+def test_in_process_answers_as_the_module(server, monkeypatch, label, action, args, check_mode, diff, inject):
+    if inject != 'default':
+        if not core_knows_inject_invocation():
+            pytest.skip('this ansible-core has no INJECT_INVOCATION setting: every answer carries invocation')
+        monkeypatch.setenv('ANSIBLE_INJECT_INVOCATION', inject)
     in_process = run_in_process(action, args, check_mode=check_mode, diff=diff)
+    assert ('invocation' in in_process) == _core_compat.inject_invocation({}), label
     in_process_log = server.requests()
     server.replace_state(STATE['tasks'], STATE['task_callbacks'])
     server.reset_requests()
     module = run_module(monkeypatch, action, args, check_mode=check_mode, diff=diff)
+    if inject != 'default':
+        monkeypatch.setenv('ANSIBLE_INJECT_INVOCATION', inject)  # run_module undid the patches
     assert comparable(in_process) == comparable(module), label
     assert [(entry['method'], entry['path'], entry['query']) for entry in in_process_log] == \
         [(entry['method'], entry['path'], entry['query']) for entry in server.requests()], label
@@ -191,8 +218,10 @@ def test_in_process_answers_as_the_module(server, monkeypatch, label, action, ar
 def test_a_failure_shows_as_a_module_failure(server):
     result = run_in_process(MODULE, dict(task='99', script=SCRIPT))
     assert result['failed'] is True and result['msg'].startswith('Nodeum task 99 does not exist')
-    if task_callback_action.AnsibleModuleCapturedError is not None:
-        assert result['exception'].error_type is task_callback_action.AnsibleModuleCapturedError
+    if _core_compat.marks_module_failures():
+        assert result['exception'].error_type.__name__ == 'AnsibleModuleCapturedError'
+    else:
+        assert 'exception' not in result
 
 
 def test_secrets_are_masked_in_the_result(server):
@@ -207,11 +236,14 @@ def test_secrets_are_masked_in_the_result(server):
 def test_the_task_environment_is_read_like_the_modules_environment(server, monkeypatch):
     monkeypatch.delenv('NODEUM_URL')
     monkeypatch.delenv('NODEUM_PASSWORD')
-    environment = [dict(NODEUM_URL=server.url), dict(NODEUM_PASSWORD=SECRET, NODEUM_TIMEOUT=5)]
+    environment = [dict(NODEUM_URL=server.url), dict(NODEUM_PASSWORD=SECRET, NODEUM_TIMEOUT='nonsense')]
+    result = run_in_process(INFO, dict(task='2'), environment=environment)
+    assert result['failed'] is True and "NODEUM_TIMEOUT holds 'nonsense'" in result['msg']
+    environment[1]['NODEUM_TIMEOUT'] = 5
     result = run_in_process(INFO, dict(task='2'), environment=environment)
     assert result.get('failed') is not True, result.get('msg')
-    assert result['count'] == 1 and result['invocation']['module_args']['timeout'] == 5.0
-    assert result['invocation']['module_args']['url'] == server.url
+    assert result['count'] == 1 and len(server.requests()) == 1
+    assert SECRET not in json.dumps(comparable(result))
 
 
 def test_without_the_task_environment_the_url_is_missing(server, monkeypatch):
@@ -255,43 +287,77 @@ def test_without_requests_on_the_controller_the_module_runs(monkeypatch):
     assert make_action(INFO, dict(task='1')).module_path_reason({}) == 'requests is missing on the controller'
 
 
-def test_the_module_path_runs_the_module_and_sends_nothing_itself(server, monkeypatch):
+class FakeNormalAction:
+    """ansible-core's `normal` action as the action loader would hand it over: it records how it was made and run."""
+
+    made = []
+
+    def __init__(self, **kwargs):
+        self.made.append(kwargs)
+
+    def run(self, task_vars=None):
+        return dict(changed=False, from_the_module=True, task_vars=task_vars)
+
+
+class FakeActionLoader:
+    def get(self, name, **kwargs):
+        assert name == 'ansible.legacy.normal'
+        return FakeNormalAction(**kwargs)
+
+
+class FakeSharedLoader:
+    action_loader = FakeActionLoader()
+
+
+def test_the_module_path_runs_the_module_through_cores_normal_action(server, monkeypatch):
     monkeypatch.setenv('NODEUM_FORCE_MODULE', '1')
     plugin = make_action(MODULE, dict(task='2', script=SCRIPT))
-    calls = []
-
-    def execute_module(**kwargs):
-        calls.append(kwargs)
-        return dict(changed=False, from_the_module=True)
-    plugin._execute_module = execute_module
-    plugin._remove_tmp_path = lambda path: None
-    result = plugin.run(task_vars={})
-    assert result == dict(changed=False, from_the_module=True)
-    assert calls == [dict(task_vars={}, wrap_async=0)]
+    plugin._shared_loader_obj = FakeSharedLoader()
+    FakeNormalAction.made.clear()
+    result = plugin.run(task_vars={'a': 1})
+    assert result == dict(changed=False, from_the_module=True, task_vars={'a': 1})
+    assert [made['task'] for made in FakeNormalAction.made] == [plugin._task]
     assert server.requests() == []
 
 
-@pytest.mark.parametrize('data, values', [
-    (dict(script='a "secret" b'), {'secret'}),
-    (dict(script='line\nsecret'), {'secret'}),
-    (dict(script='plain'), {'se"cret'}),
-    (dict(script='plain'), {'back\\slash'}),
-    (dict(changed=True), {'ue'}),
-    (dict(task_callback=None), {'on'}),
-    (dict(count=1234), {'23'}),
-    (dict(ratio=0.5), {'0.5'}),
-    ({'secret': 1}, {'secret'}),
-    ([dict(script='x')], {'y'}),
-    (dict(script='plain'), set()),
+@pytest.mark.parametrize('forced', ['0', '1'])
+@pytest.mark.parametrize('args, message', [
+    (dict(task='2', scirpt=SCRIPT), 'nodeum.data_archiving.task_callback has no option scirpt (did you mean script?); its options are api_key,'),
+    (dict(task='2', script=SCRIPT, colour='blue', calback_id=3),
+     'nodeum.data_archiving.task_callback has no option calback_id (did you mean callback_id?), colour; its options are'),
 ])
-def test_the_masking_shortcut_never_skips_a_change(data, values):
-    if not task_callback_action.may_hold_no_log_value(data, values):
-        assert remove_values(data, values) == data
-    else:
-        assert values  # nothing to mask means nothing to look for
+def test_an_unsupported_option_is_named_first_on_both_paths(server, monkeypatch, forced, args, message):
+    monkeypatch.setenv('NODEUM_FORCE_MODULE', forced)
+    plugin = make_action(MODULE, dict(args, password=SECRET, username='admin'))
+    plugin._shared_loader_obj = FakeSharedLoader()
+    FakeNormalAction.made.clear()
+    result = plugin.run(task_vars={})
+    assert result['failed'] is True and result['msg'].startswith(message), result['msg']
+    assert FakeNormalAction.made == [] and server.requests() == []
+    assert SECRET not in json.dumps(comparable(result))
+
+
+# (data, no_log values, whether remove_values changes the data)
+@pytest.mark.parametrize('data, values, masked', [
+    (dict(script='a "secret" b'), {'secret'}, True),
+    (dict(script='line\nsecret'), {'secret'}, True),
+    (dict(script='plain'), {'se"cret'}, False),
+    (dict(script='plain'), {'back\\slash'}, False),
+    (dict(changed=True), {'ue'}, False),  # booleans and None are never masked, but their words hold the value
+    (dict(task_callback=None), {'on'}, False),
+    (dict(count=1234), {'23'}, True),
+    (dict(ratio=0.5), {'0.5'}, True),
+    ({'secret': 1}, {'secret'}, False),  # keys are not masked, but the JSON text holds the value
+    ([dict(script='x')], {'y'}, False),
+    (dict(script='plain'), set(), False),
+])
+def test_the_masking_shortcut_never_skips_a_change(data, values, masked):
+    assert (remove_values(data, values) != data) is masked
+    if masked:
+        assert _in_process.may_hold_no_log_value(data, values)
 
 
 def test_the_masking_shortcut_skips_results_without_secrets():
     data = dict(changed=False, task_callbacks=[dict(id=index, task_id=1, type='filter', script='s%d' % index) for index in range(1000)])
-    assert not task_callback_action.may_hold_no_log_value([data, 'invocation', 'module_args'], {SECRET})
-    assert task_callback_action.may_hold_no_log_value([data, SECRET], {SECRET})
+    assert not _in_process.may_hold_no_log_value([data, 'invocation', 'module_args'], {SECRET})
+    assert _in_process.may_hold_no_log_value([data, SECRET], {SECRET})

@@ -14,15 +14,48 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.client impor
 SECRET = 'k3y-that-must-not-show'
 
 
-def test_every_option_is_in_the_spec_with_its_environment_fallback_or_group_rule():
+def test_every_option_is_in_the_spec_without_fallback_or_default():
+    # The environment and the defaults are applied by resolve_settings and resolve_credentials, from
+    # the environment the caller gives them; a fallback in the spec would read os.environ instead.
     spec = connection.connection_argument_spec()
-    for name, option_type, env, _default, no_log in connection.CONNECTION_OPTIONS:
-        assert spec[name]['type'] == option_type
-        assert spec[name].get('no_log', False) == no_log
-        if name in connection.CREDENTIAL_OPTIONS:
-            assert 'fallback' not in spec[name]
-        else:
-            assert spec[name]['fallback'][1] == [env]
+    assert sorted(spec) == sorted(name for name, _type, _env, _default, _no_log in connection.CONNECTION_OPTIONS)
+    for name, option_type, _env, _default, no_log in connection.CONNECTION_OPTIONS:
+        assert spec[name] == dict(type=option_type, no_log=no_log)
+
+
+@pytest.mark.parametrize('params, environ, expected', [
+    ({}, {}, dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
+    ({}, dict(NODEUM_URL='https://e.example.com', NODEUM_VALIDATE_CERTS='no', NODEUM_CA_PATH='~/ca.pem', NODEUM_TIMEOUT='7.5'),
+     dict(url='https://e.example.com', validate_certs=False, ca_path='~/ca.pem', timeout=7.5)),
+    (dict(url='https://t.example.com', validate_certs=True, timeout=3.0),
+     dict(NODEUM_URL='https://e.example.com', NODEUM_VALIDATE_CERTS='false', NODEUM_TIMEOUT='9'),
+     dict(url='https://t.example.com', validate_certs=True, ca_path=None, timeout=3.0)),
+    (dict(validate_certs=False), dict(NODEUM_VALIDATE_CERTS='true'), dict(url=None, validate_certs=False, ca_path=None, timeout=30.0)),
+    ({}, dict(NODEUM_URL='', NODEUM_TIMEOUT=''), dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
+])
+def test_settings_come_from_the_task_then_the_given_environment_then_the_default(params, environ, expected, monkeypatch):
+    monkeypatch.setenv('NODEUM_URL', 'https://process-environment.example.com')  # never read: only the given environment counts
+    monkeypatch.setenv('HOME', '/home/nodeum')
+    settings = connection.resolve_settings(params, environ)
+    if expected['ca_path']:
+        expected = dict(expected, ca_path='/home/nodeum/ca.pem')
+    assert settings == expected
+
+
+@pytest.mark.parametrize('environ, message', [
+    (dict(NODEUM_TIMEOUT='soon'), "The environment variable NODEUM_TIMEOUT holds 'soon', which is not a number of seconds"),
+    (dict(NODEUM_VALIDATE_CERTS='maybe'), "The environment variable NODEUM_VALIDATE_CERTS holds 'maybe', which is not true or false"),
+])
+def test_an_unreadable_variable_fails_in_one_sentence(environ, message):
+    with pytest.raises(NodeumError) as caught:
+        connection.resolve_settings({}, environ)
+    assert caught.value.message.startswith(message)
+
+
+def test_secrets_to_mask_cover_environment_credentials_and_passwords_in_urls():
+    environ = dict(NODEUM_PASSWORD=SECRET, NODEUM_USERNAME='u', NODEUM_URL='https://u:env-url-secret@h.example.com')
+    assert connection.secrets_to_mask({}, environ) == {SECRET, 'env-url-secret'}
+    assert connection.secrets_to_mask(dict(url='https://u:task-url-secret@h.example.com', api_key='k'), environ) == {'task-url-secret', 'env-url-secret', 'k'}
 
 
 def test_secrets_are_no_log():

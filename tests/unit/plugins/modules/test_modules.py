@@ -13,11 +13,11 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import runner
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.modules import task_callback, task_callback_info
+from ansible_collections.nodeum.data_archiving.tests.unit.module_args import patch_module_args
 
 SECRET = 'pa55-not-to-be-seen'
 CONNECTION = dict(url='https://nodeum.example.com', username='admin', password=SECRET)
@@ -81,6 +81,46 @@ def test_run_turns_errors_into_a_failed_result_and_keeps_the_client_warnings():
     def logic(client, params, check_mode):
         client.warnings.append('Retried.')
         raise NodeumError('It broke; do this.')
-    result, warnings = runner.run(logic, dict(url='http://h.example.com', timeout=1.0), environ={'NODEUM_TOKEN': 'jwt'})
-    assert result == dict(failed=True, changed=False, msg='It broke; do this.')
-    assert warnings[0].startswith('The credentials are sent over plain http://') and warnings[-1] == 'Retried.'
+    outcome = runner.execute(logic, dict(url='http://h.example.com', timeout=1.0), {'NODEUM_TOKEN': 'jwt'})
+    assert outcome.result == dict(failed=True, changed=False, msg='It broke; do this.')
+    assert outcome.warnings[0].startswith('The credentials are sent over plain http://') and outcome.warnings[-1] == 'Retried.'
+    assert outcome.secrets == {'jwt'}
+
+
+def test_execute_resolves_the_connection_from_the_environment_it_is_given(monkeypatch):
+    monkeypatch.setenv('NODEUM_URL', 'https://process.example.com')  # the module's own environment: not the one given here
+    seen = {}
+
+    def logic(client, params, check_mode):
+        seen.update(base_url=client.base_url, timeout=client.timeout, authorization=client._session.headers.get('Authorization'))
+        return dict(changed=False)
+    outcome = runner.execute(logic, dict(task='1'), {'NODEUM_URL': 'https://given.example.com', 'NODEUM_TIMEOUT': '4', 'NODEUM_TOKEN': 'jwt'})
+    assert outcome.result == dict(changed=False)
+    assert seen == dict(base_url='https://given.example.com/api/v2', timeout=4.0, authorization='Bearer jwt')
+
+
+def test_execute_returns_every_secret_to_mask_even_when_it_fails_early():
+    outcome = runner.execute(lambda client, params, check_mode: {}, dict(url='https://u:in-url@h.example.com'), {'NODEUM_PASSWORD': 'env-pw'})
+    assert outcome.result['failed'] is True and 'in-url' not in outcome.result['msg']
+    assert outcome.secrets == {'in-url', 'env-pw'}
+    outcome = runner.execute(lambda client, params, check_mode: {}, dict(url='ftp://x', api_key='task-key'), {'NODEUM_PASSWORD': 'env-pw'})
+    assert outcome.result['failed'] is True and outcome.secrets == {'task-key'}
+
+
+def test_a_password_in_the_url_is_masked_in_the_module_answer(capsys):
+    code, result, output = run_main(task_callback_info, dict(url='https://admin:' + SECRET + '@nodeum.example.com', task='3', token='a-jwt-value'), capsys)
+    assert code == 1 and result['msg'].startswith('The Nodeum url holds credentials')
+    assert SECRET not in output
+
+
+def test_credentials_from_the_environment_are_masked_in_the_module_answer(monkeypatch, capsys):
+    monkeypatch.setenv('NODEUM_URL', 'https://nodeum.example.com')
+    monkeypatch.setenv('NODEUM_USERNAME', 'admin')
+    monkeypatch.setenv('NODEUM_PASSWORD', SECRET)
+
+    def logic(client, params, check_mode):
+        return dict(changed=False, task_callback=dict(script='echo ' + SECRET))
+    monkeypatch.setattr(task_callback.task_callback, 'ensure_task_callback', logic)
+    code, result, output = run_main(task_callback, dict(task='3', script='x'), capsys)
+    assert code == 0 and result['task_callback']['script'] == 'echo ********'
+    assert SECRET not in output
