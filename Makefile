@@ -8,6 +8,7 @@
 #   make release VERSION=x.y.z [DRY_RUN=1]  changelog, galaxy.yml, check, commit, tarball, tag
 #   make reliability  faults, races, bad input, TLS, secrets, and the network lane: one table
 #   make network      the network lane alone: kernel-made faults in a network namespace (root)
+#   make matrix       every ansible-core line: both paths, units, target Pythons, sanity (CORE=2.16: one line)
 #   make bench        benchmarks against the emulator (BENCH_SMOKE=1: tiny sizes)
 #   make properties   the property tests with many more examples, from random seeds
 #   make mutation     mutation score of the unit tests, and the hand-made bugs they must catch
@@ -23,10 +24,10 @@ STAMP := $(VENV)/.requirements-installed
 CHECKS := $(PY) tools/checks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check release reliability network bench properties mutation clean
+.PHONY: help venv stage test demo sanity units integration lint docs-lint build docs release-check release reliability network matrix bench properties mutation clean
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,15s/^# \{0,1\}//p' Makefile
 
 $(STAMP): requirements.txt requirements-dev.txt tools/venv.sh
 	@PYTHON=$(PYTHON) tools/venv.sh $(VENV) $(STAMP)
@@ -44,6 +45,8 @@ NETWORK_LANE := tests/reliability/network_lane.py
 reliability: venv ; @NODEUM_NETWORK_LANE=full $(PY) -m pytest tests/reliability $(NETWORK_LANE) tests/unit/plugins/module_utils/test_properties.py -n 2 --dist loadgroup -p no:cacheprovider -q -rs --junitxml=build/junit/reliability/pytest.xml  # faults, races, bad input, TLS, secrets, network: one table
 
 network: venv ; @NODEUM_NETWORK_LANE=full $(PY) -m pytest $(NETWORK_LANE) -p no:cacheprovider -q -rs --junitxml=build/junit/network/pytest.xml  # kernel-made faults, one row per scenario
+
+matrix: venv ; @$(PY) tools/matrix.py $(if $(CORE),--core $(CORE))  # one table; venvs cached in build/venvs
 
 bench: venv ; @$(PY) benchmarks/bench.py $(if $(filter-out 0,$(BENCH_SMOKE)),--smoke)  # against the emulator: one table, figures in benchmarks/results.json
 

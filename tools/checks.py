@@ -18,6 +18,9 @@ counts one result per test case; skipped test cases are not counted. A check wit
 output counts as one result. A check that exits non-zero counts at least one failure; the
 failed cases of a check that exits 0 were failures its tests expected (a negative case run by
 an integration target, recorded by ansible's junit callback) and are left out of the count.
+A check that exits with SKIPPED_EXIT (77) could not run here (such as an ansible-core line
+whose Python is not installed): it is reported as skipped, with the last line of its log as
+the reason, and not counted.
 The last line printed is exactly "N passed, M failed"; the exit code is 1 when M > 0.
 
 To add a check, append one line to CHECKS below, for example:
@@ -62,6 +65,7 @@ LOCAL = ('--local', '--python', '3.11', '--color', 'no')
 TAIL_LINES = 30
 DEFAULT_JOBS = 2
 KILL_GRACE_SECONDS = 15
+SKIPPED_EXIT = 77  # the automake convention for a test that cannot run here
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,6 +91,16 @@ def integration(name, **env):
     return Check(name, (*ANSIBLE_TEST, 'integration', *LOCAL), env=env, needs='tests/integration/targets/*/aliases')
 
 
+def core_line(line, cell):
+    """Return a check of the oldest or newest ansible-core line: one matrix cell on FAST_TARGETS (tools/matrix.py)."""
+    return Check(f'ansible-core {line} {cell}', (PYTHON, 'tools/matrix.py', '--core', line, '--cell', cell, '--targets', FAST_TARGETS),
+                 needs='tests/integration/targets/*/aliases')
+
+
+# The targets where the two execution paths differ most in shape (execution_path compares their
+# results) and a short one of both modules: enough for a change that breaks one line to fail here.
+FAST_TARGETS = 'execution_path,task_callback_info'
+
 # Long checks first: the scheduler starts them in this order (a cpus=2 check waits for both
 # cores, so it goes last). The two integration runs may overlap: each has its own staged
 # tree and HOME, and their targets start their emulators on port 0.
@@ -95,6 +109,11 @@ CHECKS = [
     integration('integration'),
     integration('integration (module path)', NODEUM_EXECUTION_PATH='module', NODEUM_FORCE_MODULE='1'),
     Check('units', (*ANSIBLE_TEST, 'units', *LOCAL), needs='tests/unit/**/test_*.py'),
+    core_line('2.16', 'in-process'),
+    core_line('2.16', 'module-path'),
+    core_line('2.21', 'in-process'),
+    core_line('2.21', 'module-path'),
+    Check('galaxy-importer', (PYTHON, 'tools/galaxy_importer.py')),
     Check('emulator tests', (PYTHON, '-m', 'pytest', 'tests/emulator_tests', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'),
           needs='tests/emulator_tests/**/test_*.py'),
     # Round trips, listing, and the bulk part at 2 callbacks (four short playbooks): the other
@@ -258,6 +277,9 @@ def run_check(check):
         if returncode is None:
             log.write(f'\nchecks.py: killed after the {check.timeout} s timeout\n')
     seconds = time.monotonic() - start
+    if returncode == SKIPPED_EXIT:
+        reason = log_path.read_text(encoding='utf-8', errors='replace').strip().splitlines()[-1]
+        return Outcome('skipped', seconds, cpu_seconds, detail=reason)
     counts = junit_counts(junit_dir)
     if counts is None:
         passed, failed = (1, 0) if returncode == 0 else (0, 1)

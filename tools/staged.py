@@ -19,7 +19,7 @@ The command runs with:
     sanity venvs there between runs;
   - an offline get-pip stand-in in ansible-test's cache (see tools/get_pip_standin.py);
   - ANSIBLE_COLLECTIONS_PATH set to the directory that holds the staged ansible_collections,
-    and .venv/bin first on PATH;
+    and the bin directory of the venv that runs this script (.venv, or a matrix line's) first on PATH;
   - for integration tests, the NODEUM_* switches written to the staged
     tests/integration/integration_config.yml (ansible-test passes no other environment
     variables to targets; role targets get the file as extra vars, runme.sh targets find
@@ -51,9 +51,9 @@ STAGE_LOCK = COLLECTIONS.parent / (COLLECTIONS.name + '.lock')
 # HOME for the commands: build/home, or one per check (its ansible-test state, such as the
 # SSH key it creates on first use, would race between checks running side by side).
 TEST_HOME = (COLLECTIONS.parent / 'home') if os.environ.get('NODEUM_STAGE_DIR') else BUILD / 'home'
-# The bin directory of the venv whose python runs this script (.venv, or .venv-demo for make demo).
-IN_VENV = sys.prefix != sys.base_prefix
-VENV_BIN = Path(sys.prefix) / 'bin' if IN_VENV else ROOT / '.venv' / 'bin'
+# The bin directory of the venv whose python runs this script (.venv, .venv-demo for make demo, or a
+# version-matrix line's own venv, tools/matrix.py), else the project's .venv.
+VENV_BIN = Path(sys.prefix if sys.prefix != sys.base_prefix else ROOT / '.venv') / 'bin'
 
 # Never staged, whatever git says: virtualenvs, build output, test output, caches.
 EXCLUDED_DIRS = frozenset(('.git', '.venv', '.venv-demo', 'build', '.ansible', '.pytest_cache', '.hypothesis', '.schemathesis', '__pycache__',
@@ -61,8 +61,9 @@ EXCLUDED_DIRS = frozenset(('.git', '.venv', '.venv-demo', 'build', '.ansible', '
 EXCLUDED_PATHS = frozenset(('tests/output', 'tests/integration/inventory', 'docs/build'))
 EXCLUDED_SUFFIXES = ('.pyc', '.tar.gz')
 
-# Environment switches handed to integration targets through integration_config.yml.
-INTEGRATION_SWITCHES = ('NODEUM_EXECUTION_PATH', 'NODEUM_FORCE_MODULE')
+# Environment switches handed to integration targets through integration_config.yml
+# (NODEUM_TARGET_PYTHON: the interpreter the modules run on, see setup_emulator/emulator.sh).
+INTEGRATION_SWITCHES = ('NODEUM_EXECUTION_PATH', 'NODEUM_FORCE_MODULE', 'NODEUM_TARGET_PYTHON')
 
 
 def is_excluded(relpath):

@@ -18,6 +18,12 @@ INTEGRATION_CONFIG="$(dirname "${INVENTORY_PATH:-.}")/integration_config.yml"
 if [ -f "${INTEGRATION_CONFIG}" ] && grep -q -E '^nodeum_force_module: *"?(1|true|yes)"? *$' "${INTEGRATION_CONFIG}"; then
     export NODEUM_FORCE_MODULE=1
 fi
+# The interpreter the modules run on (the version matrix's target-3.X cells): nodeum_target_python
+# in integration_config.yml, which inventory.ini reads as NODEUM_TARGET_PYTHON.
+if [ -f "${INTEGRATION_CONFIG}" ] && grep -q -E '^nodeum_target_python: ' "${INTEGRATION_CONFIG}"; then
+    NODEUM_TARGET_PYTHON="$(sed -n 's/^nodeum_target_python: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "${INTEGRATION_CONFIG}" | head -n 1)"
+    export NODEUM_TARGET_PYTHON
+fi
 
 start_emulator() {
     local output
@@ -57,5 +63,5 @@ use_demo_admin() {
     unset NODEUM_API_KEY NODEUM_TOKEN
 }
 
-# An inventory of the controller alone, with the Python that runs ansible-playbook.
+# An inventory of the controller alone; modules run on NODEUM_TARGET_PYTHON, else the Python of ansible-playbook.
 export ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini"
