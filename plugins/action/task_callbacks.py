@@ -10,8 +10,8 @@ lives in the task_callback action plugin.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.action.task_callback import InProcessModuleAction
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, task_callbacks
+from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._in_process import InProcessModuleAction
 
 
 class ActionModule(InProcessModuleAction):
