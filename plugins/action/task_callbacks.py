@@ -3,8 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin of nodeum.data_archiving.task_callbacks: in-process on the controller, else the module.
 
-The shared machinery (when to run in-process, argument validation, the module-shaped result)
-lives in the task_callback action plugin.
+The adapter itself is plugins/plugin_utils/_in_process.py, shared by every action plugin of the collection.
 """
 
 from __future__ import absolute_import, division, print_function
