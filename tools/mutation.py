@@ -165,16 +165,19 @@ def load_reviewed():
 
 
 def report_mutmut(results, title, reviewed):
-    """Print the scores and the survivors; return (score, indexes of the reviewed entries used)."""
+    """Print the scores and the survivors; return (score, indexes of the reviewed entries used, mutants not checked)."""
     used = set()
     per_file = {}
     survivors = []
     for name, status, diff in results:
         described = describe(name, diff) if status != 'killed' else None
         relpath = module_file(name)
-        counts = per_file.setdefault(relpath, dict(killed=0, survived=0, reviewed=0))
+        counts = per_file.setdefault(relpath, dict(killed=0, survived=0, reviewed=0, unchecked=0))
         if status == 'killed':
             counts['killed'] += 1
+            continue
+        if status == 'not checked':  # the run was stopped before this mutant
+            counts['unchecked'] += 1
             continue
         match = next((index for index, entry in enumerate(reviewed)
                       if (entry['file'], entry['function'], entry['change']) == (described[0], described[1], described[3])), None)
@@ -185,20 +188,23 @@ def report_mutmut(results, title, reviewed):
         counts['survived'] += 1
         survivors.append((status,) + described)
     print('\nMutation score of the unit tests, %s (mutmut; reviewed survivors left out of the score)' % title)
-    print('%-45s %7s %8s %8s %7s' % ('file', 'killed', 'survived', 'reviewed', 'score'))
-    total_killed = total_survived = total_reviewed = 0
-    for relpath, counts in sorted(per_file.items()):
-        total_killed += counts['killed']
-        total_survived += counts['survived']
-        total_reviewed += counts['reviewed']
-        print('%-45s %7d %8d %8d %6.1f%%' % (relpath, counts['killed'], counts['survived'], counts['reviewed'], score_of(counts['killed'], counts['survived'])))
-    score = score_of(total_killed, total_survived)
-    print('%-45s %7d %8d %8d %6.1f%%' % ('all', total_killed, total_survived, total_reviewed, score))
+    row = '%-45s %7s %8s %8s %9s %7s'
+    print(row % ('file', 'killed', 'survived', 'reviewed', 'unchecked', 'score'))
+    totals = dict(killed=0, survived=0, reviewed=0, unchecked=0)
+    for relpath, counts in sorted(per_file.items()) + [('all', totals)]:
+        if relpath != 'all':
+            for key, value in counts.items():
+                totals[key] += value
+        print(row % (relpath, counts['killed'], counts['survived'], counts['reviewed'], counts['unchecked'],
+                     '%.1f%%' % score_of(counts['killed'], counts['survived'])))
+    score = score_of(totals['killed'], totals['survived'])
+    if totals['unchecked']:
+        print('%d mutants were not checked: the score is incomplete.' % totals['unchecked'])
     if survivors:
         print('\nSurviving mutants (%d): add a test that fails on each, or review it into %s with its reason' % (len(survivors), REVIEWED.relative_to(ROOT)))
         for status, relpath, function, line_number, change in sorted(survivors, key=lambda item: (item[1], item[3])):
             print('  %s:%d  %s  %s%s' % (relpath, line_number, function, change, '' if status == 'survived' else '  [%s]' % status))
-    return score, used
+    return score, used, totals['unchecked']
 
 
 def module_file(name):
@@ -253,16 +259,16 @@ def run_handmade(only):
 
 
 def mutmut_pass(last, jobs, report_only, reviewed):
-    """Run (unless report_only) and report one mutmut pass; return (score, reviewed entries used, seconds)."""
+    """Run (unless report_only) and report one mutmut pass; return (score, reviewed entries used, mutants not checked)."""
     collections = WORK / ('last' if last else 'main') / 'collections'
     started = time.monotonic()
     if not report_only:
         run_mutmut(collections, last, jobs)
     seconds = time.monotonic() - started
     title = ', '.join(MEASURED_LAST) if last else '%s without %s' % (', '.join(mutated_paths()), ', '.join(MEASURED_LAST))
-    score, used = report_mutmut(mutmut_results(collections), title, reviewed)
+    score, used, unchecked = report_mutmut(mutmut_results(collections), title, reviewed)
     print('mutmut pass: %.0f s' % seconds)
-    return score, used
+    return score, used, unchecked
 
 
 def main():
@@ -282,8 +288,10 @@ def main():
         used = set()
         passes = {'yes': (False, True), 'no': (False,), 'only': (True,)}[args.last_pass]
         for last in passes:
-            score, used_here = mutmut_pass(last, max(1, args.jobs), args.report_only, reviewed)
+            score, used_here, unchecked = mutmut_pass(last, max(1, args.jobs), args.report_only, reviewed)
             used |= used_here
+            if unchecked:
+                failures.append('%d mutants not checked' % unchecked)
             if score < SCORE_TARGET:
                 failures.append('score %.1f %% is below %.0f %%%s' % (score, SCORE_TARGET, ' (%s)' % ', '.join(MEASURED_LAST) if last else ''))
         if passes == (False, True):
