@@ -120,7 +120,8 @@ CHECKS = [
     # playbook-timing parts start dozens of playbooks, which is minutes of CPU for figures a smoke
     # run cannot give; make bench runs them.
     Check('bench smoke', (PYTHON, 'benchmarks/bench.py', '--smoke', '--parts', '1,3,5', '--output', 'build/bench-smoke.json'), timeout=600),
-    Check('network lane', (PYTHON, '-m', 'pytest', 'tests/reliability/network_lane.py', '-p', 'no:cacheprovider', '-rs', f'--junitxml={JUNIT}/pytest.xml'), env={'NODEUM_NETWORK_LANE': 'short'}, needs='tests/reliability/network_lane.py', timeout=600),
+    Check('network lane', (PYTHON, '-m', 'pytest', 'tests/reliability/network_lane.py', '-p', 'no:cacheprovider', '-rs', f'--junitxml={JUNIT}/pytest.xml'),
+          env={'NODEUM_NETWORK_LANE': 'short'}, needs='tests/reliability/network_lane.py', timeout=600),
     Check('ansible-lint', (*STAGED, 'ansible-lint')),
     Check('release check', ('tools/release-check.sh',)),
     Check('docs lint', (*STAGED, 'antsibull-docs', 'lint-collection-docs', '--plugin-docs', '.')),

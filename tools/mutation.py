@@ -127,6 +127,7 @@ def describe(name, diff):
     source = (ROOT / relpath).read_text(encoding='utf-8')
     start = _function_start(ast.parse(source), parts)
     removed, added, offset = [], [], None
+    hunk_line = context = 0  # set by the first hunk header, which every diff starts with
     for index, line in enumerate(diff.splitlines()[2:]):
         match = re.match(r'^@@ -(\d+)', line)
         if match:

@@ -117,5 +117,6 @@ def ensure_venv(name, python_version, packages, log=sys.stdout):
             shutil.rmtree(venv, ignore_errors=True)
             raise SystemExit(f"venvs.py: pip could not install {' '.join(packages)} on Python {python_version}; see the output above.")
         stamp.write_text(wanted, encoding='utf-8')
-        print(f"venv {name}: {'updated' if same_python else 'built'} in {time.monotonic() - start:.0f} s with {python} ({venv.relative_to(ROOT)})", file=log, flush=True)
+        how = 'updated' if same_python else 'built'
+        print(f"venv {name}: {how} in {time.monotonic() - start:.0f} s with {python} ({venv.relative_to(ROOT)})", file=log, flush=True)
         return venv

@@ -131,10 +131,10 @@ EXAMPLES = r'''
       - task: Migrate cold data
         script: |
           function filter(request) {
-            return !request.file.name.endsWith(".tmp");
+            return !request.copy.info.path.endsWith(".tmp");
           }
       - task: 2
-        script: "function filter(request) { return request.file.size < 1073741824; }"
+        script: "function filter(request) { return request.copy.info.size < 1073741824; }"
       - task: 1
         callback_id: 11
         state: absent
@@ -156,7 +156,7 @@ EXAMPLES = r'''
     exclusive: true
     callbacks:
       - task: 2
-        script: "function filter(request) { return request.file.size < 1073741824; }"
+        script: "function filter(request) { return request.copy.info.size < 1073741824; }"
   check_mode: true
   register: drift
 
@@ -169,7 +169,7 @@ EXAMPLES = r'''
     exclusive: true
     callbacks:
       - task: 2
-        script: "function filter(request) { return request.file.size < 1073741824; }"
+        script: "function filter(request) { return request.copy.info.size < 1073741824; }"
 '''
 
 RETURN = r'''

@@ -68,7 +68,7 @@ _RESULTS = {}
 
 
 def cycle_script(cycle, task_id):
-    return 'function filter(request) {\n  // cycle %d, task %d\n  return request.file.size < %d;\n}\n' % (cycle, task_id, 1024 * (cycle + 1))
+    return 'function filter(request) {\n  // cycle %d, task %d\n  return request.copy.info.size < %d;\n}\n' % (cycle, task_id, 1024 * (cycle + 1))
 
 
 class Tally:

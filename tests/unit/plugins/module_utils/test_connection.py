@@ -153,14 +153,6 @@ def test_environment_secrets_are_masked_only_when_the_environment_supplies_the_c
     assert connection.environment_secrets({'api_key': 'k'}, environ) == set()
 
 
-def test_the_spec_carries_the_defaults_and_an_explicit_no_log():
-    spec = connection.connection_argument_spec()
-    assert spec['validate_certs']['default'] is True and spec['timeout']['default'] == 30.0
-    assert 'default' not in spec['url'] and spec['url']['no_log'] is False and spec['api_key_prefix']['no_log'] is False
-    assert spec['ca_path'] == dict(type='path', fallback=spec['ca_path']['fallback'], no_log=False)
-    assert spec['ca_path']['fallback'][0].__name__ == 'env_fallback'
-
-
 def test_a_module_spec_adds_its_options_to_the_connection_options():
     spec = connection.module_argument_spec({'task': dict(type='str', required=True)})
     assert spec['task'] == dict(type='str', required=True)

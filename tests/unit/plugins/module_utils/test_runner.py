@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the execution core: run() and run_ansible_module(), with the logic and the module replaced."""
+"""Unit tests of the execution core: execute() and run_ansible_module(), with the logic and the module replaced."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -41,6 +41,12 @@ class FakeModule:
         raise Ended()
 
 
+def run(logic, params, environ, check_mode=False, diff_mode=False):
+    """execute(), as (result, warnings)."""
+    outcome = runner.execute(logic, params, environ, check_mode=check_mode, diff_mode=diff_mode)
+    return outcome.result, outcome.warnings
+
+
 def recording_logic(seen, result=None):
     def logic(client, params, check_mode):
         seen.update(client=client, params=params, check_mode=check_mode)
@@ -51,7 +57,7 @@ def recording_logic(seen, result=None):
 
 def test_run_builds_the_client_from_the_params_and_passes_check_mode():
     seen = {}
-    result, warnings = runner.run(recording_logic(seen), dict(url=URL, api_key='k', timeout=4.0), check_mode=True, diff_mode=True, environ={})
+    result, warnings = run(recording_logic(seen), dict(url=URL, api_key='k', timeout=4.0), check_mode=True, diff_mode=True, environ={})
     assert result == dict(changed=True, diff=[{'before': 'a', 'after': 'b'}])
     assert warnings == ['Retried.']
     assert seen['check_mode'] is True and seen['client'].base_url == URL + '/api/v2' and seen['client'].timeout == 4.0
@@ -59,13 +65,13 @@ def test_run_builds_the_client_from_the_params_and_passes_check_mode():
 
 
 def test_run_drops_the_diff_outside_diff_mode():
-    result, _warnings = runner.run(recording_logic({}), dict(url=URL, api_key='k'), environ={})
+    result, _warnings = run(recording_logic({}), dict(url=URL, api_key='k'), environ={})
     assert result == dict(changed=True)
 
 
 def test_run_takes_credentials_from_the_environment_it_is_given():
     seen = {}
-    runner.run(recording_logic(seen), dict(url=URL), environ={'NODEUM_TOKEN': 'jwt'})
+    run(recording_logic(seen), dict(url=URL), environ={'NODEUM_TOKEN': 'jwt'})
     assert seen['client']._session.headers['Authorization'] == 'Bearer jwt'
 
 
@@ -75,13 +81,13 @@ def test_run_closes_the_client_also_when_the_logic_fails(mocker):
     def failing(client, params, check_mode):
         client.warnings.append('Retried.')
         raise NodeumError('It broke; do this.')
-    result, warnings = runner.run(failing, dict(url=URL, api_key='k'), environ={})
+    result, warnings = run(failing, dict(url=URL, api_key='k'), environ={})
     assert result == dict(failed=True, changed=False, msg='It broke; do this.')
     assert warnings == ['Retried.'] and closed.call_count == 1
 
 
 def test_run_reports_bad_connection_settings_as_a_failed_result():
-    result, warnings = runner.run(recording_logic({}), dict(url='ftp://x', api_key='k'), environ={})
+    result, warnings = run(recording_logic({}), dict(url='ftp://x', api_key='k'), environ={})
     assert result['failed'] is True and result['msg'].startswith("The Nodeum url 'ftp://x' is not an http:// or https:// URL")
     assert warnings == []
 
@@ -124,5 +130,5 @@ def test_run_ansible_module_without_requests_fails_with_the_standard_message(mon
 
 def test_run_is_not_in_check_mode_unless_told():
     seen = {}
-    runner.run(recording_logic(seen), dict(url=URL, api_key='k'), environ={})
+    run(recording_logic(seen), dict(url=URL, api_key='k'), environ={})
     assert seen['check_mode'] is False
