@@ -33,7 +33,7 @@ def converge_with_collection(api_url, count, script, collections_root):
     items = [dict(task=str(task_id), script=script) for task_id in range(1, count + 1)]
     start = time.perf_counter()
     validation = validator.validate(dict(callbacks=items, url=api_url))
-    result, _warnings = runner.run(task_callbacks.ensure_task_callbacks, validation.validated_parameters)
+    result = runner.execute(task_callbacks.ensure_task_callbacks, validation.validated_parameters, os.environ).result
     seconds = time.perf_counter() - start
     if result.get('failed') or result['changed']:
         raise SystemExit('bulk_probe: the collection failed or changed something: %s' % result.get('msg'))

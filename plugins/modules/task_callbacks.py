@@ -115,10 +115,12 @@ notes:
 seealso:
   - module: nodeum.data_archiving.task_callback
   - module: nodeum.data_archiving.task_callback_info
-  - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide.bulk_and_exclusive
-    description: The user guide on the bulk module and exclusive mode.
-  - ref: ansible_collections.nodeum.data_archiving.docsite.user_guide
-    description: The user guide - authentication and scopes, AWX and execution environments, troubleshooting.
+  - name: Many callbacks in one task, and exclusive mode
+    description: The user guide on the bulk module, what happens when an item fails, and exclusive mode with its drift report.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#many-callbacks-in-one-task-and-exclusive-mode
+  - name: Bring an existing server under git
+    description: Export a server's callbacks into files with the role, then keep the server in line with them.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#bring-an-existing-server-under-git
 '''
 
 EXAMPLES = r'''

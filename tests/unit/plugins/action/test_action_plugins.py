@@ -233,6 +233,20 @@ def test_secrets_are_masked_in_the_result(server):
     assert server.state()['task_callbacks'][-1]['script'] == 'a ' + SECRET + ' b'  # masked in the answer, not on the server
 
 
+@pytest.mark.parametrize('where', ['task', 'environment'])
+def test_a_password_written_into_the_url_is_masked_in_process(server, monkeypatch, where):
+    url_secret = 'only-in-the-url-7Kq'  # not the environment's password, which is masked anyway
+    url = server.url.replace('http://', 'http://admin:%s@' % url_secret)
+    if where == 'task':
+        result = run_in_process(INFO, dict(task='2', url=url))
+    else:
+        monkeypatch.setenv('NODEUM_URL', url)
+        result = run_in_process(INFO, dict(task='2'))
+    assert result['failed'] is True and result['msg'].startswith('The Nodeum url holds credentials')
+    assert url_secret not in json.dumps(comparable(result))
+    assert server.requests() == []
+
+
 def test_the_task_environment_is_read_like_the_modules_environment(server, monkeypatch):
     monkeypatch.delenv('NODEUM_URL')
     monkeypatch.delenv('NODEUM_PASSWORD')
