@@ -194,11 +194,13 @@ results:
       type: dict
       sample: {"id": 12, "task_id": 2, "type": "filter", "script": "function filter(request) { return true; }"}
     failed:
-      description: Present and V(true) when this item failed.
+      description: V(true) when this item failed.
+      returned: when the item failed
       type: bool
       sample: true
     msg:
-      description: Why this item failed, one sentence. Present only when the item failed.
+      description: Why this item failed, one sentence.
+      returned: when the item failed
       type: str
       sample: "No Nodeum task is named 'Nightly bakup'; check the name (it is case-sensitive) or give the task's numeric id."
 drift:

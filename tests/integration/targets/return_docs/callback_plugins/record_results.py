@@ -37,11 +37,15 @@ class CallbackModule(CallbackBase):
         super().__init__()
         self.directory = os.environ['RECORD_RESULTS_DIR']
 
-    def v2_runner_on_ok(self, result):
+    def v2_runner_on_ok(self, result, failed=False):
         task = result._task  # pylint: disable=protected-access  # the task object is how a callback learns the action
         action = getattr(task, 'resolved_action', None) or task.action
         if not action.startswith(COLLECTION):
             return
-        record = dict(task=task.get_name(), check_mode=bool(task.check_mode), diff=bool(task.diff), result=result._result)  # pylint: disable=protected-access
+        record = dict(task=task.get_name(), check_mode=bool(task.check_mode), diff=bool(task.diff), failed=failed,
+                      result=result._result)  # pylint: disable=protected-access
         with open(os.path.join(self.directory, action + '.jsonl'), 'a', encoding='utf-8') as stream:
             stream.write(json.dumps(record, default=str, sort_keys=True) + '\n')
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self.v2_runner_on_ok(result, failed=True)  # a failed result is recorded too: what it returns must be documented as well
