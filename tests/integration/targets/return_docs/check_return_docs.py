@@ -21,7 +21,7 @@ from pathlib import Path
 
 COLLECTION = 'nodeum.data_archiving'
 # Keys Ansible or its module machinery adds to any result (reference_appendices/common_return_values).
-COMMON_KEYS = frozenset(('changed', 'failed', 'msg', 'invocation', 'warnings', 'deprecations', 'skipped', 'diff', 'ansible_facts'))
+COMMON_KEYS = frozenset(('changed', 'failed', 'msg', 'exception', 'invocation', 'warnings', 'deprecations', 'skipped', 'diff', 'ansible_facts'))
 ALWAYS = ('always', 'success')
 PYTHON_TYPES = {'str': (str,), 'int': (int,), 'float': (int, float), 'bool': (bool,), 'dict': (dict,), 'list': (list,), 'path': (str,)}
 SAYS_NULL = re.compile(r'\b[CV]\(null\)|\bnull\b')
@@ -107,7 +107,7 @@ def check_module(name, documented, records):
             # A failure returns only some of the keys (a bulk task's results and drift, say): those it
             # returns must agree with their documentation; the ones it leaves out are not missing.
             present = dict((key, entry) for key, entry in documented.items() if key in result)
-            check_mapping('', result, present, seen, found, ignored=COMMON_KEYS | {'exception'})
+            check_mapping('', result, present, seen, found, ignored=COMMON_KEYS)
         else:
             check_mapping('', result, documented, seen, found, ignored=COMMON_KEYS)
         modes = ', '.join(mode for mode in ('check_mode', 'diff') if record.get(mode)) or 'normal mode'
