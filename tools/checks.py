@@ -128,10 +128,10 @@ CHECKS = [
     Check('docs site', (PYTHON, 'tools/docsite.py')),
     Check('build and ansible-doc', ('tools/build-doc.sh',)),
     Check('execution environment', (PYTHON, 'tools/check_ee.py')),
-    Check('action group', (PYTHON, '-m', 'pytest', 'tests/meta/test_action_group.py', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'),
-          needs='tests/meta/test_action_group.py'),
-    Check('seealso links', (PYTHON, '-m', 'pytest', 'tests/meta/test_seealso.py', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'),
-          needs='tests/meta/test_seealso.py'),
+    # The collection's metadata against its facts: action group, SEE ALSO links, role connection
+    # variables, README sections and publication files (tests/meta, every file of it).
+    Check('collection metadata', (PYTHON, '-m', 'pytest', 'tests/meta', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'),
+          needs='tests/meta/test_*.py'),
     Check('no sanity ignores', (PYTHON, 'tools/no_sanity_ignores.py')),
     Check('actionlint', ('tools/actionlint.sh',), timeout=300),
     Check('zizmor', ('zizmor', '--offline', '.github/workflows'), timeout=120),
