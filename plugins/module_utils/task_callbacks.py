@@ -70,7 +70,7 @@ def ensure_task_callbacks(client, params, check_mode=False):
         jobs = [Job(index, decision[0], items[index], decision[1]) for index, decision in enumerate(decisions) if _is_write(decision)]
         jobs += [Job(None, task_id, None, plan) for task_id, plan in removals]
         outcomes = [_planned(job) for job in jobs] if check_mode else list(pool.map(lambda job: _apply(client, job), jobs))
-    return bulk_result(items, decisions, jobs, outcomes)
+    return bulk_result(items, decisions, jobs, outcomes, check_mode)
 
 
 # -- validation, before any request ------------------------------------------------------------
@@ -244,7 +244,7 @@ def _apply(client, job):
 
 # -- the result ----------------------------------------------------------------------------------
 
-def bulk_result(items, decisions, jobs, outcomes):
+def bulk_result(items, decisions, jobs, outcomes, check_mode=False):
     """The module's result; failed, with one sentence counting the failures, when any item or removal failed."""
     by_item = dict((job.item, outcome) for job, outcome in zip(jobs, outcomes) if job.item is not None)
     results = [_item_result(decision, by_item.get(index)) for index, decision in enumerate(decisions)]
@@ -258,8 +258,8 @@ def bulk_result(items, decisions, jobs, outcomes):
     if failed_items or failed_removals:
         counts = ['%d of %d items' % (len(failed_items), len(items))] if failed_items else []
         counts += ['%d of %d removals by exclusive mode' % (len(failed_removals), len(removals))] if failed_removals else []
-        result.update(failed=True, msg='%s failed, every other change was made; the first failure: %s'
-                      % (' and '.join(counts), (failed_items + failed_removals)[0]))
+        result.update(failed=True, msg='%s failed, every other change %s; the first failure: %s'
+                      % (' and '.join(counts), 'would be made (check mode)' if check_mode else 'was made', (failed_items + failed_removals)[0]))
     return result
 
 

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import datetime
 import io
 import json
 import sys
@@ -23,6 +24,7 @@ from ansible import constants
 from ansible.errors import AnsibleError
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.parameters import remove_values
+from ansible.parsing.dataloader import DataLoader
 
 from ansible_collections.nodeum.data_archiving.plugins.action import task_callback as task_callback_action
 from ansible_collections.nodeum.data_archiving.plugins.action import task_callback_info as task_callback_info_action
@@ -383,3 +385,20 @@ def test_the_masking_shortcut_skips_results_without_secrets():
     data = dict(changed=False, task_callbacks=[dict(id=index, task_id=1, type='filter', script='s%d' % index) for index in range(1000)])
     assert not _in_process.may_hold_no_log_value([data, 'invocation', 'module_args'], {SECRET})
     assert _in_process.may_hold_no_log_value([data, SECRET], {SECRET})
+
+
+def test_arguments_reach_the_core_as_plain_values_as_the_module_gets_them():
+    # What the YAML loader gives a task: ansible-core's own str and dict subclasses (tagged from 2.19).
+    loaded = DataLoader().load('callbacks:\n  - {task: "1", script: "a {{ b }}\\n"}\nexclusive: true\n')
+    assert type(loaded['callbacks'][0]['script']) is not str  # pylint: disable=unidiomatic-typecheck
+    plain = _in_process.plain_arguments(loaded)
+    assert plain == loaded
+    assert [type(value) for value in (plain, plain['callbacks'], plain['callbacks'][0], plain['callbacks'][0]['script'])] == [dict, list, dict, str]
+
+
+def test_arguments_that_json_cannot_hold_are_left_to_validation(server):
+    args = dict(task='1', script=datetime.date(2026, 12, 1))
+    assert _in_process.plain_arguments(args) == args
+    result = run_in_process(MODULE, dict(task='2', script=datetime.date(2026, 12, 1)), check_mode=True)
+    assert result['changed'] is True and result['task_callback']['script'] == '2026-12-01', result  # as str() of it, the module's conversion
+    assert [entry['method'] for entry in server.requests()] == ['GET']

@@ -240,6 +240,14 @@ def test_failed_items_do_not_stop_the_others():
     assert server.scripts(1) == {100: 'one'}
 
 
+def test_in_check_mode_the_failure_says_the_other_changes_would_be_made():
+    server = FakeServer(callbacks=[cb(20, 3, 'old')])
+    result = run(server, [item('No such task'), item('3', 'three')], check_mode=True)
+    assert result['msg'].startswith("1 of 2 items failed, every other change would be made (check mode); the first failure: callbacks[0] (task 'No such task')")
+    assert [entry['changed'] for entry in result['results']] == [False, True]
+    assert server.scripts(3) == {20: 'old'}
+
+
 def test_items_that_manage_the_same_callback_both_fail():
     server = FakeServer(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'old')])
     result = run(server, [item('1', 'a'), item('Only', 'b', callback_id=10)])
