@@ -2,10 +2,14 @@
 
 Two measures, one report:
 
-1. mutmut mutates every function under MUTATED_PATHS (small changes: an operator, a constant,
-   a dropped argument) and runs the fast unit tests (UNIT_TESTS) against each mutant, only those
-   that call the mutated function. A mutant no test fails on survives. The report gives the score
-   per file and in all, and lists every surviving mutant with its file, line and change. The
+1. mutmut mutates every function of plugins/module_utils and plugins/plugin_utils (small changes:
+   an operator, a constant, a dropped argument), in the passes of PASSES: core (the resource logic,
+   connection and core), client (the transport client) and adapter (the controller-side adapter).
+   Each pass runs its tests against each mutant, only those that call the mutated function: the
+   fast unit tests of module_utils and modules for the first two, the action plugin tests for the
+   adapter. A mutant no test fails on survives. The report gives the score per file and per
+   pass, and for plugins/module_utils in all, and lists every surviving mutant with its file,
+   line and change. The
    survivors that are equivalent (no behaviour changes) or not worth a test are listed, each
    with its reason, in tests/mutation/reviewed_survivors.yml; they are shown as reviewed and left
    out of the score. An entry that matches no surviving mutant any more is reported as stale.
@@ -15,10 +19,10 @@ Two measures, one report:
 The run works in a staged tree (tools/staged.py; the tests import the collection as
 ansible_collections.nodeum.data_archiving) under build/mutation/, with pytest directly, and the
 hypothesis profile 'mutation' (tests/unit/conftest.py) for mutmut, 'ci' for the hand-made bugs.
-It exits 1 when the score is below SCORE_TARGET, a hand-made bug is not caught, or a list
-entry is stale.
+It exits 1 when a pass scores below SCORE_TARGET, a survivor is neither killed nor reviewed, a
+hand-made bug is not caught, or a list entry is stale.
 
-    .venv/bin/python tools/mutation.py [--jobs N] [--skip-mutmut] [--skip-handmade] [--only GLOB]
+    .venv/bin/python tools/mutation.py [--jobs N] [--passes core,client,adapter] [--skip-mutmut] [--skip-handmade] [--only GLOB]
 """
 
 import argparse
@@ -30,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import namedtuple
 from pathlib import Path
 
 import yaml
@@ -42,16 +47,24 @@ VENV_BIN = ROOT / '.venv' / 'bin'
 PACKAGE = 'ansible_collections.nodeum.data_archiving'
 IN_STAGE = 'ansible_collections/nodeum/data_archiving/'
 
-# The code that is mutated: the one setting (paths relative to the repository root; one that
-# does not exist yet is skipped).
-MUTATED_PATHS = ('plugins/module_utils', 'plugins/plugin_utils')
-# Files of MUTATED_PATHS measured in a second pass, reported on their own (--last-pass runs it):
-# the transport client has the most mutants and the slowest tests.
-MEASURED_LAST = ('plugins/module_utils/client.py',)
-# The tests mutmut runs: unit tests of one layer, no server started (the action plugin tests
-# start the emulator and wait out real retry delays; the hand-made bugs run them too).
-UNIT_TESTS = ('tests/unit/plugins/module_utils', 'tests/unit/plugins/modules')
-# What the staged mutants tree needs besides the mutated code and the tests.
+# The passes, each with the code it mutates and the tests it runs against each mutant (paths
+# relative to the repository root). Every file of plugins/module_utils and plugins/plugin_utils
+# is in exactly one pass (tests/meta checks it); the passes are reported one by one, and the
+# module_utils passes together as well (the score the project aims at).
+Pass = namedtuple('Pass', 'name mutate tests also_copy')
+# Unit tests of one layer, no server started: what the module_utils passes run.
+MODULE_UTILS_TESTS = ('tests/unit/plugins/module_utils', 'tests/unit/plugins/modules')
+PASSES = (
+    Pass('core', ('plugins/module_utils/connection.py', 'plugins/module_utils/runner.py', 'plugins/module_utils/task_callback.py',
+                  'plugins/module_utils/task_callback_info.py', 'plugins/module_utils/task_callbacks.py', 'plugins/module_utils/tasks.py'),
+         MODULE_UTILS_TESTS, ()),
+    # The transport client has the most mutants and the slowest tests: a pass of its own.
+    Pass('client', ('plugins/module_utils/client.py',), MODULE_UTILS_TESTS, ()),
+    # The controller-side adapter, against the action plugin tests (an emulator, both execution paths).
+    Pass('adapter', ('plugins/plugin_utils/_core_compat.py', 'plugins/plugin_utils/_in_process.py'), ('tests/unit/plugins/action',),
+         ('plugins/module_utils',)),
+)
+# What every staged mutants tree needs besides the mutated code and the tests.
 ALSO_COPY = ('plugins/action', 'plugins/modules', 'plugins/doc_fragments', 'meta', 'tests/unit', 'tests/emulator')
 SCORE_TARGET = 90.0
 REVIEWED = ROOT / 'tests' / 'mutation' / 'reviewed_survivors.yml'
@@ -68,25 +81,22 @@ def stage(collections):
     subprocess.run([str(VENV_BIN / 'python'), str(ROOT / 'tools' / 'staged.py')], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def mutated_paths():
-    return [path for path in MUTATED_PATHS if (ROOT / path).is_dir()]
-
-
-def write_mutmut_config(collections, last):
-    lines = ['[mutmut]', 'source_paths=']
-    lines += ['    %s%s/' % (IN_STAGE, path) for path in mutated_paths()]
-    lines += ['only_mutate=' if last else 'do_not_mutate='] + ['    %s%s' % (IN_STAGE, path) for path in MEASURED_LAST]
-    lines += ['also_copy='] + ['    %s%s/' % (IN_STAGE, path) for path in ALSO_COPY]
-    lines += ['pytest_add_cli_args_test_selection='] + ['    %s%s/' % (IN_STAGE, path) for path in UNIT_TESTS]
+def write_mutmut_config(collections, mutation_pass):
+    """setup.cfg of one pass: its files mutated, its tests selected, the rest of the tree copied."""
+    directories = sorted(set(str(Path(path).parent) for path in mutation_pass.mutate))
+    lines = ['[mutmut]', 'source_paths='] + ['    %s%s/' % (IN_STAGE, path) for path in directories]
+    lines += ['only_mutate='] + ['    %s%s' % (IN_STAGE, path) for path in mutation_pass.mutate]
+    lines += ['also_copy='] + ['    %s%s/' % (IN_STAGE, path) for path in ALSO_COPY + mutation_pass.also_copy]
+    lines += ['pytest_add_cli_args_test_selection='] + ['    %s%s/' % (IN_STAGE, path) for path in mutation_pass.tests]
     lines += ['pytest_add_cli_args=', '    -p', '    no:cacheprovider', 'use_git_change_detection=false', '']
     (collections / 'setup.cfg').write_text('\n'.join(lines), encoding='utf-8')
 
 
-def run_mutmut(collections, last, jobs):
+def run_mutmut(collections, mutation_pass, jobs):
     """Stage, then run mutmut in the staged tree; its progress goes to mutmut.log beside it."""
     stage(collections)
     shutil.rmtree(collections / 'mutants', ignore_errors=True)
-    write_mutmut_config(collections, last)
+    write_mutmut_config(collections, mutation_pass)
     env = dict(os.environ, NODEUM_HYPOTHESIS_PROFILE='mutation', PYTHONDONTWRITEBYTECODE='1')
     log_path = collections.parent / 'mutmut.log'
     with open(log_path, 'w', encoding='utf-8') as log:
@@ -166,7 +176,7 @@ def load_reviewed():
 
 
 def report_mutmut(results, title, reviewed):
-    """Print the scores and the survivors; return (score, indexes of the reviewed entries used, mutants not checked)."""
+    """Print the scores and the survivors; return (the pass's counts, indexes of the reviewed entries used)."""
     used = set()
     per_file = {}
     survivors = []
@@ -198,14 +208,13 @@ def report_mutmut(results, title, reviewed):
                 totals[key] += value
         print(row % (relpath, counts['killed'], counts['survived'], counts['reviewed'], counts['unchecked'],
                      '%.1f%%' % score_of(counts['killed'], counts['survived'])))
-    score = score_of(totals['killed'], totals['survived'])
     if totals['unchecked']:
         print('%d mutants were not checked: the score is incomplete.' % totals['unchecked'])
     if survivors:
         print('\nSurviving mutants (%d): add a test that fails on each, or review it into %s with its reason' % (len(survivors), REVIEWED.relative_to(ROOT)))
         for status, relpath, function, line_number, change in sorted(survivors, key=lambda item: (item[1], item[3])):
             print('  %s:%d  %s  %s%s' % (relpath, line_number, function, change, '' if status == 'survived' else '  [%s]' % status))
-    return score, used, totals['unchecked']
+    return totals, used
 
 
 def module_file(name):
@@ -259,48 +268,48 @@ def run_handmade(only):
     return misses
 
 
-def mutmut_pass(last, jobs, report_only, reviewed):
-    """Run (unless report_only) and report one mutmut pass; return (score, reviewed entries used, mutants not checked)."""
-    collections = WORK / ('last' if last else 'main') / 'collections'
+def mutmut_pass(mutation_pass, jobs, report_only, reviewed):
+    """Run (unless report_only) and report one mutmut pass; return (counts, reviewed entries used, mutants not checked)."""
+    collections = WORK / mutation_pass.name / 'collections'
     started = time.monotonic()
     if not report_only:
-        run_mutmut(collections, last, jobs)
+        run_mutmut(collections, mutation_pass, jobs)
     seconds = time.monotonic() - started
-    title = ', '.join(MEASURED_LAST) if last else '%s without %s' % (', '.join(mutated_paths()), ', '.join(MEASURED_LAST))
-    score, used, unchecked = report_mutmut(mutmut_results(collections), title, reviewed)
-    print('mutmut pass: %.0f s' % seconds)
-    return score, used, unchecked
+    title = 'pass %s: %s' % (mutation_pass.name, ', '.join(mutation_pass.mutate))
+    counts, used = report_mutmut(mutmut_results(collections), title, reviewed)
+    print('mutmut pass %s: %.0f s' % (mutation_pass.name, seconds))
+    return counts, used
+
+
+def module_utils_score(counts_by_pass):
+    """The score over every mutant of plugins/module_utils, from the passes that mutate it."""
+    killed = survived = 0
+    for mutation_pass in PASSES:
+        if mutation_pass.name in counts_by_pass and all(path.startswith('plugins/module_utils/') for path in mutation_pass.mutate):
+            killed += counts_by_pass[mutation_pass.name]['killed']
+            survived += counts_by_pass[mutation_pass.name]['survived']
+    return score_of(killed, survived)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
+    names = [mutation_pass.name for mutation_pass in PASSES]
     parser.add_argument('--jobs', type=int, default=int(os.environ.get('MUTATION_JOBS', '2')), help='mutants tested at the same time (default 2)')
     parser.add_argument('--skip-mutmut', action='store_true', help='run only the hand-made bugs')
     parser.add_argument('--skip-handmade', action='store_true', help='run only mutmut')
-    parser.add_argument('--last-pass', choices=('yes', 'no', 'only'), default='yes', help='the second pass over %s' % ', '.join(MEASURED_LAST))
+    parser.add_argument('--passes', default=','.join(names), help='the mutmut passes to run, comma-separated (default: %s)' % ','.join(names))
     parser.add_argument('--report-only', action='store_true', help='report the last mutmut runs again without running them')
     parser.add_argument('--only', default='*', help='hand-made bugs whose name matches this glob')
     args = parser.parse_args()
+    chosen = [name for name in args.passes.split(',') if name]
+    unknown = sorted(set(chosen) - set(names))
+    if unknown:
+        parser.error('no pass %s; the passes are %s' % (', '.join(unknown), ', '.join(names)))
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     failures = []
     if not args.skip_mutmut:
-        reviewed = load_reviewed()
-        used = set()
-        passes = {'yes': (False, True), 'no': (False,), 'only': (True,)}[args.last_pass]
-        for last in passes:
-            score, used_here, unchecked = mutmut_pass(last, max(1, args.jobs), args.report_only, reviewed)
-            used |= used_here
-            if unchecked:
-                failures.append('%d mutants not checked' % unchecked)
-            if score < SCORE_TARGET:
-                failures.append('score %.1f %% is below %.0f %%%s' % (score, SCORE_TARGET, ' (%s)' % ', '.join(MEASURED_LAST) if last else ''))
-        if passes == (False, True):
-            for index, entry in enumerate(reviewed):
-                if index not in used:
-                    failures.append('a stale reviewed entry')
-                    print('\nStale entry in %s (no such surviving mutant any more): %s %s %s'
-                          % (REVIEWED.relative_to(ROOT), entry['file'], entry['function'], entry['change']))
+        failures += run_passes([mutation_pass for mutation_pass in PASSES if mutation_pass.name in chosen], args)
     if not args.skip_handmade:
         handmade_started = time.monotonic()
         misses = run_handmade(args.only)
@@ -309,6 +318,34 @@ def main():
             failures.append('hand-made bugs not caught: %s' % ', '.join(misses))
     print('\nmake mutation: %.0f s in all; %s' % (time.monotonic() - started, '; '.join(failures) if failures else 'all targets met'))
     return 1 if failures else 0
+
+
+def run_passes(passes, args):
+    """Run and report the mutmut passes; return the targets they missed."""
+    reviewed = load_reviewed()
+    used = set()
+    failures = []
+    counts_by_pass = {}
+    for mutation_pass in passes:
+        counts, used_here = mutmut_pass(mutation_pass, max(1, args.jobs), args.report_only, reviewed)
+        counts_by_pass[mutation_pass.name] = counts
+        used |= used_here
+        if counts['unchecked']:
+            failures.append('%d mutants not checked (pass %s)' % (counts['unchecked'], mutation_pass.name))
+        score = score_of(counts['killed'], counts['survived'])
+        if score < SCORE_TARGET:
+            failures.append('score %.1f %% is below %.0f %% (pass %s)' % (score, SCORE_TARGET, mutation_pass.name))
+        if counts['survived']:
+            failures.append('%d survivors not reviewed (pass %s)' % (counts['survived'], mutation_pass.name))
+    if {'core', 'client'} <= set(counts_by_pass):
+        print('\nplugins/module_utils in all (passes core and client): %.1f %% of the non-equivalent mutants killed' % module_utils_score(counts_by_pass))
+    if len(passes) == len(PASSES):
+        for index, entry in enumerate(reviewed):
+            if index not in used:
+                failures.append('a stale reviewed entry')
+                print('\nStale entry in %s (no such surviving mutant any more): %s %s %s'
+                      % (REVIEWED.relative_to(ROOT), entry['file'], entry['function'], entry['change']))
+    return failures
 
 
 if __name__ == '__main__':
