@@ -53,7 +53,8 @@ def force_module_path(environ, task_vars):
     value = environ.get(FORCE_MODULE_ENVIRONMENT_VARIABLE)
     if value is None:
         value = (task_vars or {}).get(FORCE_MODULE_VARIABLE)
-    return boolean(value, strict=False)  # False for None, '' and any word that is not a true one
+    # Not strict: None, '' and any word that is not a true one give False (the in-process path), never an error.
+    return boolean(value, strict=False)
 
 
 def unsupported_options_message(module_name, args, argument_spec):
