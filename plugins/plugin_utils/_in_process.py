@@ -53,7 +53,8 @@ def force_module_path(environ, task_vars):
     value = environ.get(FORCE_MODULE_ENVIRONMENT_VARIABLE)
     if value is None:
         value = (task_vars or {}).get(FORCE_MODULE_VARIABLE)
-    return boolean(value, strict=False) if value not in (None, '') else False
+    # Not strict: None, '' and any word that is not a true one give False (the in-process path), never an error.
+    return boolean(value, strict=False)
 
 
 def unsupported_options_message(module_name, args, argument_spec):
@@ -87,7 +88,7 @@ def module_result(result, params, warnings, no_log_values, with_invocation):
         formatted['invocation'] = dict(module_args=params)
     if warnings:
         formatted['warnings'] = list(warnings)
-    if not may_hold_no_log_value([formatted, 'invocation', 'module_args', 'warnings'], no_log_values):
+    if not may_hold_no_log_value(formatted, no_log_values):
         return formatted
     # As the module does: booleans and None at the top stay, every no_log value is masked elsewhere.
     preserved = dict((key, value) for key, value in formatted.items() if value is None or isinstance(value, bool))
@@ -162,7 +163,7 @@ class InProcessModuleAction(ActionBase):
         """Why this task must run as a module (a short text), or None when it can run in-process."""
         if force_module_path(os.environ, task_vars):
             return '%s is set' % FORCE_MODULE_ENVIRONMENT_VARIABLE
-        if getattr(self._connection, 'transport', None) != 'local':
+        if self._connection.transport != 'local':
             return 'the connection is not local'
         if self._play_context.become:
             return 'become is on'

@@ -17,6 +17,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -25,6 +26,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.parameters import remove_values
 from ansible.parsing.dataloader import DataLoader
+from ansible.plugins import action as action_base
 
 from ansible_collections.nodeum.data_archiving.plugins.action import task_callback as task_callback_action
 from ansible_collections.nodeum.data_archiving.plugins.action import task_callback_info as task_callback_info_action
@@ -48,6 +50,28 @@ def core_knows_inject_invocation():
     except AnsibleError:
         return False
     return True
+
+
+def core_injects_invocation(task_vars):
+    """Whether ansible-core adds `invocation` to a module's answer, read as ActionBase reads it for the module (2.21+)."""
+    if not core_knows_inject_invocation():
+        return True
+    return constants.config.get_config_value('INJECT_INVOCATION', variables=task_vars)
+
+
+# INJECT_INVOCATION as ansible-core 2.21 defines it (config/base.yml), lent to the config manager of
+# older lines by the fixture below, so that how the adapter reads it is tested on every line.
+INJECT_INVOCATION_DEFINITION = dict(name='Control task result injection of ``invocation``', type='boolean', default=False,
+                                    env=[dict(name='ANSIBLE_INJECT_INVOCATION')], vars=[dict(name='ansible_inject_invocation')],
+                                    version_added='2.21')
+
+
+@pytest.fixture
+def inject_invocation_setting(monkeypatch):
+    """The setting INJECT_INVOCATION, unset: ansible-core's own on 2.21+, the same definition on older lines."""
+    monkeypatch.delenv('ANSIBLE_INJECT_INVOCATION', raising=False)
+    if not core_knows_inject_invocation():
+        monkeypatch.setitem(constants.config._base_defs, 'INJECT_INVOCATION', INJECT_INVOCATION_DEFINITION)  # pylint: disable=protected-access
 
 
 EMULATOR_DIR = Path(__file__).resolve().parents[3] / 'emulator'
@@ -103,6 +127,8 @@ class FakeShell:
 
 
 class FakeConnection:
+    """A connection plugin as far as an action plugin sees it (every connection plugin names its transport)."""
+
     has_native_async = False
 
     def __init__(self, transport='local'):
@@ -121,8 +147,10 @@ class FakePlayContext:
 
 
 class FakeTask:
-    def __init__(self, action, args, check_mode=False, diff=False, environment=None, async_val=0):
-        self.action = action
+    """A task: action is the name as written (a short one under a play's `collections:`), resolved_action the full one."""
+
+    def __init__(self, action, args, check_mode=False, diff=False, environment=None, async_val=0, written=None):
+        self.action = written or action
         self.args = args
         self.check_mode = check_mode
         self.diff = diff
@@ -132,22 +160,65 @@ class FakeTask:
         self.resolved_action = action
 
 
+class FakeNormalAction:
+    """ansible-core's `normal` action as the action loader would hand it over: it records how it was run."""
+
+    def __init__(self):
+        self.runs = []
+
+    def run(self, task_vars=None):
+        self.runs.append(task_vars)
+        return dict(changed=False, from_the_module=True, task_vars=task_vars)
+
+
+class FakeActionLoader:
+    """The action loader: `normal` must get what the executor handed this plugin, each object itself."""
+
+    def __init__(self):
+        self.handed = None
+        self.normal = []
+
+    def get(self, name, **kwargs):
+        assert name == 'ansible.legacy.normal'
+        assert sorted(kwargs) == sorted(self.handed), kwargs
+        for key, value in kwargs.items():
+            assert value is self.handed[key], key
+        self.normal.append(FakeNormalAction())
+        return self.normal[-1]
+
+
+class FakeSharedLoader:
+    def __init__(self):
+        self.action_loader = FakeActionLoader()
+
+
 def make_action(action, args, transport='local', become=False, **task_options):
-    plugin = PLUGINS[action][0]
-    return plugin.ActionModule(FakeTask(action, dict(args), **task_options), FakeConnection(transport), FakePlayContext(become),
-                               loader=None, templar=FakeTemplar(), shared_loader_obj=None)
+    """The action plugin, made as the task executor makes it (action_loader.get with these keywords)."""
+    shared_loader_obj = FakeSharedLoader()
+    handed = dict(task=FakeTask(action, dict(args), **task_options), connection=FakeConnection(transport), play_context=FakePlayContext(become),
+                  loader=DataLoader(), templar=FakeTemplar(), shared_loader_obj=shared_loader_obj)
+    shared_loader_obj.action_loader.handed = handed
+    plugin = PLUGINS[action][0].ActionModule(**handed)
+    # ansible-core 2.19+ keeps ansible.plugins.loader itself instead of what it is handed: the stand-in takes its place.
+    plugin._shared_loader_obj = shared_loader_obj
+    return plugin
 
 
 def run_in_process(action, args, task_vars=None, **options):
+    """The plugin's run, as the task executor calls it; the module path and any warning of ansible-core's are errors."""
     plugin = make_action(action, args, **options)
 
     def no_module(*_args, **_kwargs):
         raise AssertionError('the module path was taken')
+
+    def no_core_warning(message, *_args, **_kwargs):
+        raise AssertionError('ansible-core warned: %s' % message)
     plugin._execute_module = no_module
-    return plugin.run(task_vars=task_vars or {})
+    with mock.patch.object(action_base.display, 'warning', no_core_warning):
+        return plugin.run(task_vars=task_vars or {})
 
 
-def run_module(monkeypatch, action, args, check_mode=False, diff=False):
+def run_module(monkeypatch, action, args, check_mode=False, diff=False, task_vars=None):
     """The module's main(), as the controller would start it; returns its JSON answer.
 
     Outside the controller a module returns its warnings in its answer; inside it (as here) it
@@ -158,7 +229,7 @@ def run_module(monkeypatch, action, args, check_mode=False, diff=False):
     module_warnings._global_warnings.clear()  # pylint: disable=protected-access
     module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff, _ansible_module_name=action)
     if core_knows_inject_invocation():  # as ActionBase hands it to every module on 2.21+
-        module_args['_ansible_inject_invocation'] = _core_compat.inject_invocation({})
+        module_args['_ansible_inject_invocation'] = core_injects_invocation(task_vars or {})
     output = io.StringIO()
     with patch_module_args(module_args), contextlib.redirect_stdout(output):
         with pytest.raises(SystemExit):
@@ -201,22 +272,24 @@ SCENARIOS = [
 ]
 
 
-@pytest.mark.parametrize('inject', ['default', 'True', 'False'])
+@pytest.mark.parametrize('inject', ['default', 'True', 'False', 'variable'])
 @pytest.mark.parametrize('label, action, args, check_mode, diff', SCENARIOS, ids=[scenario[0] for scenario in SCENARIOS])
 def test_in_process_answers_as_the_module(server, monkeypatch, label, action, args, check_mode, diff, inject):
+    task_vars = {}
     if inject != 'default':
         if not core_knows_inject_invocation():
             pytest.skip('this ansible-core has no INJECT_INVOCATION setting: every answer carries invocation')
-        monkeypatch.setenv('ANSIBLE_INJECT_INVOCATION', inject)
-    in_process = run_in_process(action, args, check_mode=check_mode, diff=diff)
-    assert ('invocation' in in_process) == _core_compat.inject_invocation({}), label
+        monkeypatch.setenv('ANSIBLE_INJECT_INVOCATION', 'False' if inject == 'variable' else inject)
+        if inject == 'variable':  # the variable ansible_inject_invocation, which wins over the environment
+            task_vars = dict(ansible_inject_invocation=True)
+    in_process = run_in_process(action, args, task_vars=task_vars, check_mode=check_mode, diff=diff)
+    assert ('invocation' in in_process) == core_injects_invocation(task_vars), label
     in_process_log = server.requests()
     server.replace_state(STATE['tasks'], STATE['task_callbacks'])
     server.reset_requests()
-    module = run_module(monkeypatch, action, args, check_mode=check_mode, diff=diff)
-    if inject != 'default':
-        monkeypatch.setenv('ANSIBLE_INJECT_INVOCATION', inject)  # run_module undid the patches
+    module = run_module(monkeypatch, action, args, check_mode=check_mode, diff=diff, task_vars=task_vars)
     assert comparable(in_process) == comparable(module), label
+    assert list(comparable(in_process)) == list(comparable(module)), label  # and in the same order, as the module prints it
     assert [(entry['method'], entry['path'], entry['query']) for entry in in_process_log] == \
         [(entry['method'], entry['path'], entry['query']) for entry in server.requests()], label
     if args.get('password'):
@@ -293,6 +366,7 @@ def test_check_mode_sends_only_reads(server):
     (dict(become=True), 'become is on'),
     (dict(async_val=30), 'the task is async'),
     (dict(environ=dict(NODEUM_FORCE_MODULE='0')), None),
+    (dict(environ=dict(NODEUM_FORCE_MODULE='sometimes')), None),  # not a true word: no error, the in-process path
     (dict(task_vars=dict(nodeum_force_module='no')), None),
     ({}, None),
 ])
@@ -312,36 +386,17 @@ def test_without_requests_on_the_controller_the_module_runs(monkeypatch):
     assert make_action(INFO, dict(task='1')).module_path_reason({}) == 'requests is missing on the controller'
 
 
-class FakeNormalAction:
-    """ansible-core's `normal` action as the action loader would hand it over: it records how it was made and run."""
-
-    made = []
-
-    def __init__(self, **kwargs):
-        self.made.append(kwargs)
-
-    def run(self, task_vars=None):
-        return dict(changed=False, from_the_module=True, task_vars=task_vars)
-
-
-class FakeActionLoader:
-    def get(self, name, **kwargs):
-        assert name == 'ansible.legacy.normal'
-        return FakeNormalAction(**kwargs)
-
-
-class FakeSharedLoader:
-    action_loader = FakeActionLoader()
-
-
-def test_the_module_path_runs_the_module_through_cores_normal_action(server, monkeypatch):
-    monkeypatch.setenv('NODEUM_FORCE_MODULE', '1')
+@pytest.mark.parametrize('switch', ['environment', 'variable'])
+def test_the_module_path_runs_the_module_through_cores_normal_action(server, monkeypatch, switch):
+    task_vars = dict(a=1)
+    if switch == 'environment':
+        monkeypatch.setenv('NODEUM_FORCE_MODULE', '1')
+    else:
+        task_vars['nodeum_force_module'] = True
     plugin = make_action(MODULE, dict(task='2', script=SCRIPT))
-    plugin._shared_loader_obj = FakeSharedLoader()
-    FakeNormalAction.made.clear()
-    result = plugin.run(task_vars={'a': 1})
-    assert result == dict(changed=False, from_the_module=True, task_vars={'a': 1})
-    assert [made['task'] for made in FakeNormalAction.made] == [plugin._task]
+    result = plugin.run(task_vars=task_vars)
+    assert result == dict(changed=False, from_the_module=True, task_vars=task_vars)
+    assert [normal.runs for normal in plugin._shared_loader_obj.action_loader.normal] == [[task_vars]]
     assert server.requests() == []
 
 
@@ -351,15 +406,46 @@ def test_the_module_path_runs_the_module_through_cores_normal_action(server, mon
     (dict(task='2', script=SCRIPT, colour='blue', calback_id=3),
      'nodeum.data_archiving.task_callback has no option calback_id (did you mean callback_id?), colour; its options are'),
 ])
-def test_an_unsupported_option_is_named_first_on_both_paths(server, monkeypatch, forced, args, message):
+def test_an_unsupported_option_is_named_first_on_both_paths(server, monkeypatch, inject_invocation_setting, forced, args, message):
     monkeypatch.setenv('NODEUM_FORCE_MODULE', forced)
-    plugin = make_action(MODULE, dict(args, password=SECRET, username='admin'))
-    plugin._shared_loader_obj = FakeSharedLoader()
-    FakeNormalAction.made.clear()
-    result = plugin.run(task_vars={})
+    args = dict(args, password=SECRET, username='admin')
+    plugin = make_action(MODULE, args, written='task_callback')  # as written under a play's `collections:`; the message gives the full name
+    result = plugin.run(task_vars=dict(ansible_inject_invocation=True))
     assert result['failed'] is True and result['msg'].startswith(message), result['msg']
-    assert FakeNormalAction.made == [] and server.requests() == []
+    assert result['invocation'] == dict(module_args=dict(args, password='VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'))
+    assert plugin._shared_loader_obj.action_loader.normal == [] and server.requests() == []
     assert SECRET not in json.dumps(comparable(result))
+
+
+@pytest.mark.parametrize('environment, task_vars, injected', [
+    (None, None, False),
+    (None, dict(ansible_inject_invocation=True), True),
+    ('true', {}, True),
+    ('true', dict(ansible_inject_invocation=False), False),  # the variable wins over the environment
+])
+def test_inject_invocation_is_read_as_ansible_core_reads_it(monkeypatch, inject_invocation_setting, environment, task_vars, injected):
+    if environment is not None:
+        monkeypatch.setenv('ANSIBLE_INJECT_INVOCATION', environment)
+    assert _core_compat.inject_invocation(task_vars) is injected
+
+
+def test_without_the_setting_every_answer_carries_invocation():
+    if core_knows_inject_invocation():
+        pytest.skip('this ansible-core has the setting INJECT_INVOCATION')
+    assert _core_compat.inject_invocation(dict(ansible_inject_invocation=False)) is True
+
+
+@pytest.mark.parametrize('environment, injected', [(None, True), ('true', False)])
+@pytest.mark.parametrize('action, args', [
+    (MODULE, dict(task='2', scirpt=SCRIPT)),
+    (MODULE, dict(task='2', callback_id='ten')),
+    (INFO, dict(task='2')),
+], ids=['refused here', 'refused by the argument spec', 'run'])
+def test_the_variable_ansible_inject_invocation_counts_on_every_path(server, monkeypatch, inject_invocation_setting, action, args, environment, injected):
+    if environment is not None:
+        monkeypatch.setenv('ANSIBLE_INJECT_INVOCATION', environment)
+    result = run_in_process(action, args, task_vars=dict(ansible_inject_invocation=injected))
+    assert ('invocation' in result) is injected, result
 
 
 # (data, no_log values, whether remove_values changes the data; None where that differs between
@@ -369,6 +455,9 @@ def test_an_unsupported_option_is_named_first_on_both_paths(server, monkeypatch,
     (dict(script='line\nsecret'), {'secret'}, True),
     (dict(script='plain'), {'se"cret'}, False),
     (dict(script='plain'), {'back\\slash'}, False),
+    (dict(script='a se"cret b'), {'se"cret'}, True),  # JSON writes the value's quote as an escape
+    (dict(script='a pässwörd b'), {'pässwörd'}, True),  # and, unless told otherwise, its letters beyond ASCII
+    (dict(day=datetime.date(2026, 12, 1), script='a secret'), {'secret'}, True),  # no JSON text at all
     (dict(changed=True), {'ue'}, None),
     (dict(task_callback=None), {'on'}, None),
     (dict(count=1234), {'23'}, True),
@@ -387,8 +476,14 @@ def test_the_masking_shortcut_never_skips_a_change(data, values, masked):
 
 def test_the_masking_shortcut_skips_results_without_secrets():
     data = dict(changed=False, task_callbacks=[dict(id=index, task_id=1, type='filter', script='s%d' % index) for index in range(1000)])
-    assert not _in_process.may_hold_no_log_value([data, 'invocation', 'module_args'], {SECRET})
+    assert not _in_process.may_hold_no_log_value(data, {SECRET})
     assert _in_process.may_hold_no_log_value([data, SECRET], {SECRET})
+
+
+def test_booleans_and_none_at_the_top_are_kept_from_masking_as_the_module_keeps_them():
+    # Before ansible-core 2.19 remove_values also masks True, False and None when a secret is part of their words.
+    result = _in_process.module_result(dict(changed=True, task_callback=None, failed=True, msg='not true'), {}, [], {'ru', 'on'}, False)
+    assert result == dict(changed=True, task_callback=None, failed=True, msg='not t********e')
 
 
 def test_arguments_reach_the_core_as_plain_values_as_the_module_gets_them():
