@@ -51,7 +51,7 @@ _SCALAR_WORDS = ('True', 'False', 'None')
 def force_module_path(environ, task_vars):
     """Whether the user asked for the classic module path (controller environment, or a variable)."""
     value = environ.get(FORCE_MODULE_ENVIRONMENT_VARIABLE)
-    if value is None:
+    if value in (None, ''):  # an empty variable is unset, as for every NODEUM_* variable
         value = (task_vars or {}).get(FORCE_MODULE_VARIABLE)
     # Not strict: None, '' and any word that is not a true one give False (the in-process path), never an error.
     return boolean(value, strict=False)

@@ -368,6 +368,8 @@ def test_check_mode_sends_only_reads(server):
     (dict(environ=dict(NODEUM_FORCE_MODULE='0')), None),
     (dict(environ=dict(NODEUM_FORCE_MODULE='sometimes')), None),  # not a true word: no error, the in-process path
     (dict(task_vars=dict(nodeum_force_module='no')), None),
+    (dict(environ=dict(NODEUM_FORCE_MODULE=''), task_vars=dict(nodeum_force_module=True)), 'NODEUM_FORCE_MODULE is set'),  # empty is unset
+    (dict(environ=dict(NODEUM_FORCE_MODULE='0'), task_vars=dict(nodeum_force_module=True)), None),  # the environment wins
     ({}, None),
 ])
 def test_which_path(monkeypatch, setting, reason):
