@@ -315,6 +315,22 @@ def test_error_statuses_become_one_sentence(status, expected):
     assert fields(caught.value) == error_fields(status, path='tasks/3/task_callbacks', messages=["Script can't be blank"], details=body['details'])
 
 
+@pytest.mark.parametrize('method, path, scope', [
+    ('GET', 'tasks/3/task_callbacks/4', 'task_callbacks/show'),
+    ('POST', 'tasks/3/task_callbacks', 'task_callbacks/create'),
+    ('PUT', 'tasks/3/task_callbacks/4', 'task_callbacks/update'),
+    ('DELETE', 'tasks/3/task_callbacks/4', 'task_callbacks/destroy'),
+])
+def test_a_denied_operation_names_the_scope_of_its_method(method, path, scope):
+    client, _session, _sleeps = make_client([answer(403, {})])
+    operation = dict(GET=lambda: client.get(path), POST=lambda: client.post(path, {'script': 'x'}), PUT=lambda: client.put(path, {'script': 'x'}),
+                     DELETE=lambda: client.delete(path))[method]
+    with pytest.raises(NodeumError) as caught:
+        operation()
+    assert caught.value.message == ('The Nodeum API denied %s https://nodeum.example.com/api/v2/%s (403): the credential lacks the scope %s; '
+                                    'grant it to the API key or use another credential.' % (method, path, scope))
+
+
 def test_a_scope_the_table_does_not_know_is_named_as_the_one_needed():
     client, _session, _sleeps = make_client([answer(403, {})])
     with pytest.raises(NodeumError) as caught:
@@ -760,7 +776,8 @@ def test_a_request_that_gives_up_after_one_attempt_does_not_count_attempts():
     client, pool, sleeps = transport_client([read_timeout()], timeout=40, seconds_per_attempt=40)
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message == expected_sentence('read timeout', 'GET').replace('3 seconds', '40 seconds') + '; raise the timeout option or check the server.'
+    sentence = expected_sentence('read timeout', 'GET').replace('3 seconds', '40 seconds')
+    assert caught.value.message == sentence + '; raise the timeout option or check the server.'
     assert len(pool.calls) == 1 and sleeps == []
 
 
