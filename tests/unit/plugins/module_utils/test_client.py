@@ -635,7 +635,7 @@ def name_not_resolved_urllib3_1():
         raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
     except socket.gaierror:
         try:
-            raise u3.NewConnectionError(None, 'Failed to establish a new connection: [Errno -2] Name or service not known')
+            raise u3.NewConnectionError(None, 'Failed to establish a new connection: Name or service not known')  # pylint: disable=raise-missing-from
         except u3.NewConnectionError as error:
             return u3.MaxRetryError(None, '/', error)
 
