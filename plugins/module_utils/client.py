@@ -418,7 +418,7 @@ def transport_failure_kind(exc):
 
     if isinstance(exc, requests.exceptions.ProxyError):
         return 'proxy'
-    if has(socket.gaierror, *_optional(urllib3_errors, 'NameResolutionError')):
+    if has(socket.gaierror):  # urllib3 2 raises its NameResolutionError from it, urllib3 1 a NewConnectionError while handling it
         return 'name'
     if has(urllib3_errors.NewConnectionError):
         return 'refused' if has(ConnectionRefusedError) or _errno_in(chain, errno.ECONNREFUSED) else 'unreachable'
@@ -431,7 +431,8 @@ def transport_failure_kind(exc):
 
 def _answer_failure_kind(exc, has):
     """The kind of a failure after the request went out: the answer was late, cut off, garbled or never came."""
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or has(urllib3_errors.IncompleteRead, _HttpIncompleteRead):
+    # urllib3's IncompleteRead and InvalidChunkLength are http.client's IncompleteRead as well
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or has(_HttpIncompleteRead):
         return 'cut off'
     if isinstance(exc, requests.exceptions.ConnectionError) and has(urllib3_errors.ReadTimeoutError):
         return 'cut off'  # requests reports a timeout while reading the body so: the answer had begun
@@ -458,12 +459,6 @@ def _causes(exc, limit=16):
         waiting.extend(current.args)
         waiting.extend((getattr(current, 'reason', None), current.__cause__, current.__context__))
     return found
-
-
-def _optional(module, name):
-    """The exception class module.name as a 1-tuple, or () where this urllib3 version lacks it."""
-    found = getattr(module, name, None)
-    return (found,) if found is not None else ()
 
 
 def _errno_in(chain, number):

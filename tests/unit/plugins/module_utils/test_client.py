@@ -16,7 +16,7 @@ import io
 import json
 import socket
 import ssl
-from http.client import BadStatusLine, RemoteDisconnected
+from http.client import BadStatusLine, IncompleteRead, RemoteDisconnected
 
 import pytest
 import requests
@@ -35,10 +35,11 @@ def answer(status, body=None, headers=None, raw=None, content_type='application/
     response = requests.Response()
     response.status_code = status
     response.reason = {200: 'OK', 201: 'Created', 204: 'No Content'}.get(status, 'Error')
-    response.headers['Content-Type'] = content_type
+    if content_type is not None:
+        response.headers['Content-Type'] = content_type
     response.headers.update(headers or {})
     if raw is not None:
-        response._content = raw.encode('utf-8')
+        response._content = raw if isinstance(raw, bytes) else raw.encode('utf-8')
     else:
         response._content = b'' if body is None else json.dumps(body).encode('utf-8')
     return response
@@ -65,10 +66,26 @@ class ScriptedSession:
 
 
 def make_client(script, **kwargs):
+    """A client on a ScriptedSession; its sleeps are recorded and advance a fake clock (no real waits)."""
+    clock = FakeClock()
     sleeps = []
-    client = NodeumClient('https://nodeum.example.com', auth=('admin', SECRET), sleep=sleeps.append, **kwargs)
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        clock.sleep(seconds)
+
+    client = NodeumClient('https://nodeum.example.com', auth=('admin', SECRET), sleep=sleep, clock=clock, **kwargs)
     client._session = ScriptedSession(script)
     return client, client._session, sleeps
+
+
+def fields(error):
+    """What a NodeumError carries besides its sentence."""
+    return dict(type=type(error).__name__, status=error.status, method=error.method, path=error.path, messages=error.messages, details=error.details)
+
+
+def error_fields(status=None, method='GET', path=None, messages=(), details=None, error_type='NodeumError'):
+    return dict(type=error_type, status=status, method=method, path=path, messages=list(messages), details=details or {})
 
 
 def test_base_url_gets_the_api_root_once():
@@ -76,19 +93,36 @@ def test_base_url_gets_the_api_root_once():
     assert normalize_base_url('https://h.example.com/') == 'https://h.example.com/api/v2'
     assert normalize_base_url('https://h.example.com/api/v2/') == 'https://h.example.com/api/v2'
     assert normalize_base_url('http://h:8787/prefix') == 'http://h:8787/prefix/api/v2'
+    assert normalize_base_url('http://h/BOX/') == 'http://h/BOX/api/v2'
+    assert normalize_base_url(' https://h:1 ') == 'https://h:1/api/v2'
 
 
-@pytest.mark.parametrize('url', ['', None, 'ftp://h', 'nodeum.example.com', 'https://'])
-def test_unusable_urls_are_refused_in_one_sentence(url):
+NOT_SET = 'The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.'
+NOT_USABLE = 'The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example https://nodeum.example.com.'
+
+
+@pytest.mark.parametrize('url, message', [
+    ('', NOT_SET),
+    (None, NOT_SET),
+    (8787, NOT_SET),
+    ('ftp://h', NOT_USABLE % 'ftp://h'),
+    ('nodeum.example.com', NOT_USABLE % 'nodeum.example.com'),
+    ('https://', NOT_USABLE % 'https://'),
+    ('https://h:0', NOT_USABLE % 'https://h:0'),
+    ('https://h:port', NOT_USABLE % 'https://h:port'),
+    ('ftp://admin:%s@h/x' % SECRET, NOT_USABLE % 'ftp://h/x'),
+])
+def test_unusable_urls_are_refused_in_one_sentence(url, message):
     with pytest.raises(NodeumError) as caught:
         normalize_base_url(url)
-    assert caught.value.message.endswith('.')
+    assert caught.value.message == message
 
 
-def test_url_with_credentials_is_refused_without_repeating_them():
+@pytest.mark.parametrize('url', ['https://admin:%s@h.example.com' % SECRET, 'https://admin@h.example.com', 'https://:%s@h.example.com' % SECRET])
+def test_url_with_credentials_is_refused_without_repeating_them(url):
     with pytest.raises(NodeumError) as caught:
-        normalize_base_url('https://admin:%s@h.example.com' % SECRET)
-    assert SECRET not in caught.value.message
+        normalize_base_url(url)
+    assert caught.value.message == 'The Nodeum url holds credentials; remove them from the URL and use username and password instead.'
 
 
 def test_path_segments_are_percent_encoded():
@@ -136,10 +170,49 @@ def test_pager_honours_limit_and_offset():
     assert [(call['params']['limit'], call['params']['offset']) for call in session.calls] == [(5, 5), (2, 8)]
 
 
-def test_pager_refuses_an_answer_that_is_not_a_list():
-    client, _session, _sleeps = make_client([answer(200, {'unexpected': True})])
-    with pytest.raises(NodeumError, match="has no 'task_callbacks' array"):
+def test_pager_takes_a_page_without_count_as_all_there_is():
+    answer_without_count = answer(200, {'task_callbacks': [{'id': 1}, {'id': 2}]})
+    client, session, _sleeps = make_client([answer_without_count])
+    assert client.paginate('tasks/1/task_callbacks', 'task_callbacks') == ([{'id': 1}, {'id': 2}], 2)
+    assert len(session.calls) == 1
+
+
+@pytest.mark.parametrize('body', [{'unexpected': True}, {'task_callbacks': {'id': 1}}, [{'id': 1}]])
+def test_pager_refuses_an_answer_that_is_not_a_list(body):
+    client, _session, _sleeps = make_client([answer(200, body)])
+    with pytest.raises(NodeumError) as caught:
         client.paginate('tasks/1/task_callbacks', 'task_callbacks')
+    assert caught.value.message == ("The Nodeum API answered GET https://nodeum.example.com/api/v2/tasks/1/task_callbacks with a list that has no "
+                                    "'task_callbacks' array; check that url points to a Nodeum server.")
+
+
+def test_the_session_asks_for_json_and_each_method_sends_its_body():
+    client, pool, _sleeps = transport_client([http_answer(), http_answer(201), http_answer(), http_answer(204, b'')], auth=None,
+                                             authorization='Bearer t0ken')
+    assert client.get(PATHS['GET'], params={'name': '=a b'}) == {'id': 1}
+    assert client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'}) == {'id': 1}
+    assert client.put(PATHS['PUT'], {'script': 'y'}) == {'id': 1}
+    assert client.delete(PATHS['DELETE']) is None
+    assert [(sent['method'], sent['url'], sent['body']) for sent in pool.sent] == [
+        ('GET', '/api/v2/tasks/1/task_callbacks?name=%3Da+b', None),
+        ('POST', '/api/v2/tasks/1/task_callbacks', b'{"type": "filter", "script": "x"}'),
+        ('PUT', '/api/v2/tasks/1/task_callbacks/2', b'{"script": "y"}'),
+        ('DELETE', '/api/v2/tasks/1/task_callbacks/2', None),
+    ]
+    assert [(sent['headers']['Accept'], sent['headers']['Authorization']) for sent in pool.sent] == [('application/json', 'Bearer t0ken')] * 4
+
+
+@pytest.mark.parametrize('scheme', ['https', 'http'])
+def test_the_session_keeps_pool_maxsize_connections_open_per_scheme(scheme):
+    for client, size in ((NodeumClient('%s://nodeum.example.com' % scheme), 8), (NodeumClient('%s://nodeum.example.com' % scheme, pool_maxsize=3), 3)):
+        adapter = client._session.get_adapter('%s://nodeum.example.com/api/v2/tasks' % scheme)
+        assert adapter.poolmanager.connection_pool_kw['maxsize'] == size
+
+
+def test_wait_sleeps_with_the_given_function():
+    client, _session, sleeps = make_client([])
+    client.wait(2.5)
+    assert sleeps == [2.5]
 
 
 @pytest.mark.parametrize('status', [502, 503, 504])
@@ -148,20 +221,31 @@ def test_safe_requests_are_retried_with_backoff_and_a_warning(status):
     assert client.get('tasks/1') == {'id': 1}
     assert len(session.calls) == 3
     assert sleeps == [0.5, 1.0]
-    assert len(client.warnings) == 2 and 'status %d' % status in client.warnings[0]
+    assert client.warnings == ['Retried GET https://nodeum.example.com/api/v2/tasks/1 after status %d (attempt 2 of 4, waited 0.5 s).' % status,
+                               'Retried GET https://nodeum.example.com/api/v2/tasks/1 after status %d (attempt 3 of 4, waited 1 s).' % status]
 
 
-def test_retry_after_is_honoured():
-    client, _session, sleeps = make_client([answer(429, {}, headers={'Retry-After': '3'}), answer(204)])
+@pytest.mark.parametrize('retry_after, waits', [
+    ('3', [3.0]),
+    ('30', [30.0]),  # the cap itself is waited
+    ('0', [0.5]),  # never less than the backoff
+    ('-5', [0.5]),
+    ('Wed, 21 Oct 2015 07:28:00 GMT', [0.5]),  # a date: the backoff
+])
+def test_retry_after_is_honoured(retry_after, waits):
+    client, _session, sleeps = make_client([answer(429, {}, headers={'Retry-After': retry_after}), answer(204)])
     assert client.delete('tasks/1/task_callbacks/2') is None
-    assert sleeps == [3.0]
+    assert sleeps == waits
 
 
-def test_retry_after_above_the_cap_fails_with_a_sentence():
-    client, session, sleeps = make_client([answer(429, {}, headers={'Retry-After': '120'})])
+@pytest.mark.parametrize('retry_after, said', [('120', '120'), ('30.5', '30.5'), ('45.25', '45.2'), ('inf', 'inf')])
+def test_retry_after_above_the_cap_fails_with_a_sentence(retry_after, said):
+    client, session, sleeps = make_client([answer(429, {}, headers={'Retry-After': retry_after})])
     with pytest.raises(NodeumError) as caught:
         client.get('tasks')
-    assert 'asked to wait 120 seconds' in caught.value.message
+    assert caught.value.message == ('The Nodeum API asked to wait %s seconds before retrying GET https://nodeum.example.com/api/v2/tasks, longer '
+                                    'than the 30 seconds this collection waits at most; run the task again later.' % said)
+    assert fields(caught.value) == error_fields(429, path='tasks')
     assert len(session.calls) == 1 and sleeps == []
 
 
@@ -170,7 +254,8 @@ def test_retries_end_after_the_last_attempt_with_the_last_error():
     with pytest.raises(NodeumError) as caught:
         client.put('tasks/1/task_callbacks/2', {'script': 'x'})
     assert len(session.calls) == client_module.MAX_ATTEMPTS
-    assert '(503): Busy' in caught.value.message
+    assert caught.value.message == 'The Nodeum API refused PUT https://nodeum.example.com/api/v2/tasks/1/task_callbacks/2 (503): Busy'
+    assert fields(caught.value) == error_fields(503, 'PUT', 'tasks/1/task_callbacks/2', ['Busy'])
 
 
 def test_lost_connection_is_retried_for_get():
@@ -210,44 +295,105 @@ def test_post_refused_with_429_is_resent_without_a_check():
     assert len(session.calls) == 2
 
 
+WHERE = 'GET https://nodeum.example.com/api/v2/tasks/3/task_callbacks'
+
+
 @pytest.mark.parametrize('status, expected', [
-    (401, 'refused the credentials for GET https://nodeum.example.com/api/v2/tasks/3/task_callbacks (401)'),
-    (403, 'lacks the scope task_callbacks/index'),
-    (422, 'refused GET https://nodeum.example.com/api/v2/tasks/3/task_callbacks (422): Script can\'t be blank'),
-    (500, '(500): Script can\'t be blank'),
+    (400, 'The Nodeum API refused %s (400): Script can\'t be blank' % WHERE),
+    (401, 'The Nodeum API refused the credentials for %s (401); check username and password, api_key or token.' % WHERE),
+    (403, 'The Nodeum API denied %s (403): the credential lacks the scope task_callbacks/index; grant it to the API key or use another credential.'
+     % WHERE),
+    (422, 'The Nodeum API refused %s (422): Script can\'t be blank' % WHERE),
+    (500, 'The Nodeum API refused %s (500): Script can\'t be blank' % WHERE),
 ])
 def test_error_statuses_become_one_sentence(status, expected):
     body = {'details': {'script': [{'error': 'blank'}]}, 'messages': ["Script can't be blank"]}
     client, _session, _sleeps = make_client([answer(status, body)])
     with pytest.raises(NodeumError) as caught:
         client.get('tasks/3/task_callbacks')
-    assert expected in caught.value.message
-    assert caught.value.status == status
-    assert '\n' not in caught.value.message
+    assert caught.value.message == expected
+    assert fields(caught.value) == error_fields(status, path='tasks/3/task_callbacks', messages=["Script can't be blank"], details=body['details'])
+
+
+@pytest.mark.parametrize('method, path, scope', [
+    ('GET', 'tasks/3/task_callbacks/4', 'task_callbacks/show'),
+    ('POST', 'tasks/3/task_callbacks', 'task_callbacks/create'),
+    ('PUT', 'tasks/3/task_callbacks/4', 'task_callbacks/update'),
+    ('DELETE', 'tasks/3/task_callbacks/4', 'task_callbacks/destroy'),
+])
+def test_a_denied_operation_names_the_scope_of_its_method(method, path, scope):
+    client, _session, _sleeps = make_client([answer(403, {})])
+    operation = dict(GET=lambda: client.get(path), POST=lambda: client.post(path, {'script': 'x'}), PUT=lambda: client.put(path, {'script': 'x'}),
+                     DELETE=lambda: client.delete(path))[method]
+    with pytest.raises(NodeumError) as caught:
+        operation()
+    assert caught.value.message == ('The Nodeum API denied %s https://nodeum.example.com/api/v2/%s (403): the credential lacks the scope %s; '
+                                    'grant it to the API key or use another credential.' % (method, path, scope))
+
+
+def test_a_scope_the_table_does_not_know_is_named_as_the_one_needed():
+    client, _session, _sleeps = make_client([answer(403, {})])
+    with pytest.raises(NodeumError) as caught:
+        client.get('tasks/3/elsewhere')
+    assert caught.value.message == ('The Nodeum API denied GET https://nodeum.example.com/api/v2/tasks/3/elsewhere (403): the credential lacks the '
+                                    'scope the one this operation needs; grant it to the API key or use another credential.')
+
+
+@pytest.mark.parametrize('body, reason, content_type, said, messages, details', [
+    ({}, 'Unprocessable Entity', 'application/json', 'Unprocessable Entity', [], {}),
+    ({}, '', 'application/json', 'no reason given', [], {}),
+    ({'messages': ['Type is invalid', '', 'Script is empty'], 'details': ['type']}, 'Error', 'application/json', 'Type is invalid; Script is empty',
+     ['Type is invalid', 'Script is empty'], {}),
+    ({'messages': ['Type is invalid']}, 'Error', 'text/plain', 'Type is invalid', ['Type is invalid'], {}),  # JSON all the same
+])
+def test_an_error_body_gives_its_messages_or_the_reason(body, reason, content_type, said, messages, details):
+    response = answer(422, body, content_type=content_type)
+    response.reason = reason
+    client, _session, _sleeps = make_client([response])
+    with pytest.raises(NodeumError) as caught:
+        client.get('tasks/3/task_callbacks')
+    assert caught.value.message == 'The Nodeum API refused %s (422): %s' % (WHERE, said)
+    assert fields(caught.value) == error_fields(422, path='tasks/3/task_callbacks', messages=messages, details=details)
 
 
 def test_not_found_has_its_own_type_for_the_resource_logic():
     client, _session, _sleeps = make_client([answer(404, {'messages': ['Task not found']})])
-    with pytest.raises(NodeumNotFound):
+    with pytest.raises(NodeumNotFound) as caught:
         client.get('tasks/99/task_callbacks')
+    assert fields(caught.value) == error_fields(404, path='tasks/99/task_callbacks', messages=['Task not found'], error_type='NodeumNotFound')
 
 
-def test_html_answer_is_quoted_not_parsed():
-    html = '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>'
-    client, _session, _sleeps = make_client([answer(200, raw=html, content_type='text/html')])
+@pytest.mark.parametrize('status, content', [(204, b'{"id": 1}'), (200, b''), (201, b'')])
+def test_an_answer_without_content_is_none(status, content):
+    client, _session, _sleeps = make_client([answer(status, raw=content)])
+    assert client.get('tasks') is None
+
+
+NOT_JSON_ADVICE = 'check that url points to the Nodeum server and not to a proxy or another service.'
+
+
+@pytest.mark.parametrize('raw, content_type, said_type, quoted', [
+    ('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', 'text/html; charset=utf-8', 'text/html',
+     '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>'),
+    (b'caf\xe9\n  menu', None, 'no content type', 'caf\ufffd menu'),
+])
+def test_html_answer_is_quoted_not_parsed(raw, content_type, said_type, quoted):
+    client, _session, _sleeps = make_client([answer(200, raw=raw, content_type=content_type)])
     with pytest.raises(NodeumError) as caught:
         client.get('tasks')
-    assert 'not JSON (200, text/html)' in caught.value.message
-    assert '<html><head><title>502 Bad Gateway' in caught.value.message
+    assert caught.value.message == ('The Nodeum API answered GET https://nodeum.example.com/api/v2/tasks with a body that is not JSON (200, %s): %r; %s'
+                                    % (said_type, quoted, NOT_JSON_ADVICE))
+    assert fields(caught.value) == error_fields(200, path='tasks')
 
 
 def test_html_error_page_after_retries_says_so():
     html = '<html><body><h1>503 Service Unavailable</h1></body></html>'
-    client, _session, _sleeps = make_client([answer(503, raw=html, content_type='text/html')] * client_module.MAX_ATTEMPTS)
+    client, _session, _sleeps = make_client([answer(503, raw=html, content_type='text/html; charset=utf-8')] * client_module.MAX_ATTEMPTS)
     with pytest.raises(NodeumError) as caught:
         client.get('tasks')
-    assert 'with 503 and a body that is not JSON (text/html)' in caught.value.message
-    assert '503 Service Unavailable' in caught.value.message
+    assert caught.value.message == ('The Nodeum API answered GET https://nodeum.example.com/api/v2/tasks with 503 and a body that is not JSON '
+                                    '(text/html): %r; %s' % (html, NOT_JSON_ADVICE))
+    assert fields(caught.value) == error_fields(503, path='tasks')
 
 
 def test_no_message_or_warning_holds_the_credential():
@@ -281,11 +427,13 @@ class FakePool:
     def __init__(self, script, clock=None, seconds_per_attempt=0.0):
         self.script = list(script)
         self.calls = []
+        self.sent = []
         self.clock = clock
         self.seconds_per_attempt = seconds_per_attempt
 
-    def urlopen(self, method, url, **_kwargs):
+    def urlopen(self, method, url, **kwargs):
         self.calls.append((method, url))
+        self.sent.append(dict(method=method, url=url, body=kwargs.get('body'), headers=kwargs.get('headers')))
         if self.clock is not None:
             self.clock.now += self.seconds_per_attempt
         step = self.script.pop(0)
@@ -314,7 +462,7 @@ class FakeClock:
         self.now += seconds
 
 
-def transport_client(script, timeout=3, seconds_per_attempt=0.0):
+def transport_client(script, timeout=3, seconds_per_attempt=0.0, **kwargs):
     """A client on a real requests.Session whose adapter talks to a FakePool; sleeps advance a fake clock."""
     clock = FakeClock()
     sleeps = []
@@ -323,7 +471,10 @@ def transport_client(script, timeout=3, seconds_per_attempt=0.0):
         sleeps.append(seconds)
         clock.sleep(seconds)
 
-    client = NodeumClient('https://nodeum.example.com', auth=('admin', SECRET), timeout=timeout, sleep=sleep, clock=clock)
+    kwargs.setdefault('auth', ('admin', SECRET))
+    if timeout is not None:
+        kwargs['timeout'] = timeout
+    client = NodeumClient('https://nodeum.example.com', sleep=sleep, clock=clock, **kwargs)
     pool = FakePool(script, clock, seconds_per_attempt)
     client._session.trust_env = False  # no proxy from the environment between the client and the fake pool
     client._session.mount('https://', FakePoolAdapter(pool))
@@ -345,6 +496,15 @@ def caused(error, cause):
 
 def refused():
     cause = ConnectionRefusedError(errno.ECONNREFUSED, 'Connection refused')
+    return u3.MaxRetryError(None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause))
+
+
+def proxy_failed():
+    return u3.MaxRetryError(None, '/', u3.ProxyError('Unable to connect to proxy', OSError('Tunnel connection failed: 407 Proxy Authentication Required')))
+
+
+def unreachable():
+    cause = OSError(errno.ENETUNREACH, 'Network is unreachable')
     return u3.MaxRetryError(None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause))
 
 
@@ -411,6 +571,8 @@ def garbled_json():
 # kind: (a failure as urllib3 raises it, requests' exception type for it, what the sentence says)
 FAILURES = {
     'refused': (refused, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: the connection was refused'),
+    'unreachable': (unreachable, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: no connection could be made'),
+    'proxy': (proxy_failed, requests.exceptions.ProxyError, 'Cannot reach the Nodeum API for {method} {url} through the proxy'),
     'name': (name_not_resolved, requests.exceptions.ConnectionError,
              'Cannot reach the Nodeum API for {method} {url}: the host name nodeum.example.com does not resolve'),
     'connect timeout': (connect_timeout, requests.exceptions.ConnectTimeout,
@@ -429,9 +591,16 @@ FAILURES = {
                             'The Nodeum API began to answer {method} {url}, but the answer was cut off'),
     'bad status line': (bad_status_line, requests.exceptions.ConnectionError,
                         'The answer of the Nodeum API to {method} {url} arrived garbled (not readable as HTTP)'),
-    'garbled JSON': (garbled_json, None, 'The answer of the Nodeum API to {method} {url} arrived garbled (a JSON body that does not parse'),
+    'garbled JSON': (garbled_json, None,
+                     'The answer of the Nodeum API to {method} {url} arrived garbled (a JSON body that does not parse: \'X"id": 1}}\')'),
 }
-NOTHING_SENT = ('refused', 'name', 'connect timeout')
+NOTHING_SENT = ('refused', 'unreachable', 'proxy', 'name', 'connect timeout')
+# The few words of the retry warning, by kind.
+SHORT = {'refused': 'a refused connection', 'unreachable': 'a failed connection', 'proxy': 'a failed connection through the proxy',
+         'name': 'a failed name lookup', 'connect timeout': 'no connection within 3 s', 'read timeout': 'no answer within 3 s',
+         'reset before the answer': 'a lost connection: closed before the answer', 'closed without an answer': 'a lost connection: closed before the answer',
+         'reset in the body': 'a lost connection: the answer was cut off', 'body shorter than its length': 'a lost connection: the answer was cut off',
+         'timeout in the body': 'a lost connection: the answer was cut off', 'bad status line': 'a garbled answer', 'garbled JSON': 'a garbled answer'}
 ANSWER_LOST = tuple(kind for kind in FAILURES if kind not in NOTHING_SENT)
 PATHS = {'GET': 'tasks/1/task_callbacks', 'PUT': 'tasks/1/task_callbacks/2', 'DELETE': 'tasks/1/task_callbacks/2', 'POST': 'tasks/1/task_callbacks'}
 
@@ -456,14 +625,51 @@ def test_requests_wraps_each_failure_as_expected(kind):
         session.get(URL + 'tasks')
 
 
+class SocketWrapperError(OSError):
+    """An OSError subclass of a socket wrapper: it keeps the errno, but Python does not make it a ConnectionRefusedError."""
+
+
+def name_not_resolved_urllib3_1():
+    """urllib3 1 has no NameResolutionError: it raises a NewConnectionError while it handles the gaierror."""
+    try:
+        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+    except socket.gaierror:
+        try:
+            raise u3.NewConnectionError(None, 'Failed to establish a new connection: Name or service not known')  # pylint: disable=raise-missing-from
+        except u3.NewConnectionError as error:
+            return u3.MaxRetryError(None, '/', error)
+
+
+def refused_by(cause):
+    return u3.MaxRetryError(None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause))
+
+
+@pytest.mark.parametrize('failure, kind', [
+    (name_not_resolved_urllib3_1, 'name'),
+    (lambda: refused_by(ConnectionRefusedError('Connection refused')), 'refused'),  # no errno
+    (lambda: refused_by(SocketWrapperError(errno.ECONNREFUSED, 'Connection refused')), 'refused'),  # the errno alone
+    (lambda: refused_by(SocketWrapperError(errno.ENETUNREACH, 'Network is unreachable')), 'unreachable'),
+    (lambda: u3.ConnectTimeoutError(None, 'Connection to nodeum.example.com timed out.'), 'connect timeout'),  # not in a MaxRetryError
+    (lambda: u3.ProtocolError('Connection broken: IncompleteRead(8 bytes read, 16 more expected)', IncompleteRead(b'{"id": 1', 16)), 'cut off'),
+    (lambda: u3.DecodeError('Received response with content-encoding: gzip, but failed to decode it.'), 'garbled'),  # requests lets it through
+    (lambda: u3.LocationParseError('bad location'), None),
+])
+def test_each_failure_is_placed_by_the_exceptions_it_holds(failure, kind):
+    session = requests.Session()
+    session.trust_env = False
+    session.mount('https://', FakePoolAdapter(FakePool([failure()])))
+    with pytest.raises((requests.exceptions.RequestException, u3.HTTPError)) as caught:
+        session.get(URL + 'tasks')
+    assert client_module.transport_failure_kind(caught.value) == kind
+
+
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
 @pytest.mark.parametrize('kind', NOTHING_SENT)
 def test_nothing_sent_is_retried_for_every_method_without_a_landed_check(kind, method):
     client, pool, sleeps = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
     assert call(client, method, landed=lambda: pytest.fail('nothing was sent, so there is nothing to check')) == {'id': 7}
     assert len(pool.calls) == 2 and sleeps == [0.5]
-    short = {'refused': 'a refused connection', 'name': 'a failed name lookup', 'connect timeout': 'no connection within 3 s'}[kind]
-    assert client.warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], short)]
+    assert client.warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
 
 
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
@@ -472,7 +678,7 @@ def test_lost_answer_of_a_repeatable_request_is_retried(kind, method):
     client, pool, sleeps = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
     assert call(client, method) == {'id': 7}
     assert len(pool.calls) == 2 and sleeps == [0.5]
-    assert len(client.warnings) == 1 and client.warnings[0].startswith('Retried %s %s after ' % (method, URL + PATHS[method]))
+    assert client.warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
@@ -495,6 +701,7 @@ def test_lost_answer_of_a_post_is_resent_only_after_the_check_found_nothing(kind
     assert call(client, 'POST', landed=lambda: checks.append(len(pool.calls))) == {'id': 9}
     assert checks == [1] and len(pool.calls) == 2
     assert sleeps == ([3.5] if kind == 'read timeout' else [0.5])  # the wait comes before the check, not between check and resend
+    assert client.warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).' % (URL + PATHS['POST'], SHORT[kind], sleeps[0])]
 
 
 def test_post_whose_landed_check_fails_says_the_callback_may_exist():
@@ -505,6 +712,7 @@ def test_post_whose_landed_check_fails_says_the_callback_may_exist():
         call(client, 'POST', landed=landed)
     assert caught.value.message == (expected_sentence('read timeout', 'POST') + ', and the check whether the server had created the '
                                     'callback failed as well; the callback may exist: run the task again, it finds and keeps the one created.')
+    assert fields(caught.value) == error_fields(method='POST', path=PATHS['POST'])
 
 
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
@@ -517,6 +725,7 @@ def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
     assert len(pool.calls) == client_module.MAX_ATTEMPTS
     assert message.startswith(expected_sentence(kind, method)), message
     assert '(4 attempts in ' in message and message.endswith('.') and '\n' not in message
+    assert fields(caught.value) == error_fields(method=method, path=PATHS[method])
     assert 'Error(' not in message and 'Errno' not in message and 'object at 0x' not in message and SECRET not in message
     if method == 'POST' and kind in NOTHING_SENT:
         assert message.endswith('; nothing reached the server, so no callback was created; check url, the network and that the server is up.')
@@ -554,6 +763,39 @@ def test_no_attempt_starts_after_the_retry_deadline():
     assert client_module.RETRY_DEADLINE_SECONDS == 30
     assert len(pool.calls) == 3 and sleeps == [0.5, 1.0]
     assert '(3 attempts in 31.5 s)' in caught.value.message
+
+
+def test_an_attempt_that_ends_the_deadline_exactly_is_still_made():
+    # The first attempt takes 29.5 s; with the 0.5 s wait the second starts at 30 s, the deadline itself.
+    client, pool, sleeps = transport_client([read_timeout(), http_answer()], timeout=29.5, seconds_per_attempt=29.5)
+    assert call(client, 'GET') == {'id': 1}
+    assert len(pool.calls) == 2 and sleeps == [0.5]
+
+
+def test_a_request_that_gives_up_after_one_attempt_does_not_count_attempts():
+    client, pool, sleeps = transport_client([read_timeout()], timeout=40, seconds_per_attempt=40)
+    with pytest.raises(NodeumError) as caught:
+        call(client, 'GET')
+    sentence = expected_sentence('read timeout', 'GET').replace('3 seconds', '40 seconds')
+    assert caught.value.message == sentence + '; raise the timeout option or check the server.'
+    assert len(pool.calls) == 1 and sleeps == []
+
+
+def test_the_default_timeout_is_30_seconds():
+    client, _pool, _sleeps = transport_client([read_timeout()] * client_module.MAX_ATTEMPTS, timeout=None)
+    with pytest.raises(NodeumError) as caught:
+        call(client, 'GET')
+    assert caught.value.message.startswith(expected_sentence('read timeout', 'GET').replace('3 seconds', '30 seconds') + ' (4 attempts in 3.5 s); ')
+
+
+def test_a_post_without_a_landed_check_is_never_resent_after_its_answer_was_lost():
+    client, pool, sleeps = transport_client([refused(), read_timeout()])
+    with pytest.raises(NodeumError) as caught:
+        client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'})
+    assert caught.value.message == (expected_sentence('read timeout', 'POST') + ' (2 attempts in 0.5 s); the callback may have been created: '
+                                    'run the task again, it finds and keeps the one created.')
+    assert fields(caught.value) == error_fields(method='POST', path=PATHS['POST'])
+    assert len(pool.calls) == 2 and sleeps == [0.5]
 
 
 def test_a_post_past_the_deadline_still_checks_whether_it_landed():
@@ -602,13 +844,47 @@ def test_tls_to_a_plain_http_port_says_so_and_names_the_url():
     assert len(pool.calls) == 1
 
 
-def test_tls_failure_points_to_ca_path_and_keeps_the_url():
-    client, pool, _sleeps = transport_client([tls_failure(certificate_error())])
+@pytest.mark.parametrize('verify_message, said', [('self-signed certificate in certificate chain', 'self-signed certificate in certificate chain'),
+                                                   ('', 'certificate verify failed')])
+def test_tls_failure_points_to_ca_path_and_keeps_the_url(verify_message, said):
+    error = certificate_error()
+    error.verify_message = verify_message
+    client, pool, _sleeps = transport_client([tls_failure(error)])
+    with pytest.raises(NodeumError) as caught:
+        call(client, 'PUT')
+    assert caught.value.message == ('TLS certificate verification failed for PUT %stasks/1/task_callbacks/2 (%s); set ca_path to the CA bundle '
+                                    'that signed the server certificate, or validate_certs to false to skip the check (unsafe).' % (URL, said))
+    assert fields(caught.value) == error_fields(method='PUT', path=PATHS['PUT'])
+    assert len(pool.calls) == 1
+
+
+def real_tls_error_from_a_server_that_closes():
+    """The ssl.SSLError a handshake really raises when the other end closes the connection instead of answering."""
+    ours, theirs = socket.socketpair()
+    try:
+        theirs.shutdown(socket.SHUT_WR)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        wrapped = context.wrap_socket(ours, do_handshake_on_connect=False)
+        with pytest.raises(ssl.SSLError) as caught:
+            wrapped.do_handshake()
+        return caught.value
+    finally:
+        ours.close()
+        theirs.close()
+
+
+@pytest.mark.parametrize('failure, said', [
+    (lambda: tls_failure(real_tls_error_from_a_server_that_closes()), 'the server closed the connection during the handshake'),
+    (lambda: u3.MaxRetryError(None, '/', u3.SSLError("Can't connect to HTTPS URL because the SSL module is not available.")), 'no reason given'),
+])
+def test_a_tls_failure_without_openssl_reason_says_what_happened(failure, said):
+    client, pool, _sleeps = transport_client([failure()])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message == ('TLS certificate verification failed for GET %stasks/1/task_callbacks (self-signed certificate in '
-                                    'certificate chain); set ca_path to the CA bundle that signed the server certificate, or '
-                                    'validate_certs to false to skip the check (unsafe).' % URL)
+    assert caught.value.message == ("The TLS handshake with https://nodeum.example.com failed for GET %stasks/1/task_callbacks (%s); check that url "
+                                    "names the server's HTTPS port and that the server accepts TLS 1.2 or later." % (URL, said))
     assert len(pool.calls) == 1
 
 
@@ -628,4 +904,6 @@ def test_a_failure_the_client_cannot_place_is_not_retried():
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert len(pool.calls) == 1
-    assert caught.value.message.startswith('The request GET %stasks/1/task_callbacks failed before any answer came' % URL)
+    assert caught.value.message == ('The request GET %stasks/1/task_callbacks failed before any answer came (LocationParseError); check url and '
+                                    'the connection options.' % URL)
+    assert fields(caught.value) == error_fields(method='GET', path=PATHS['GET'])
