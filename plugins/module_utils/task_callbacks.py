@@ -110,7 +110,7 @@ def item_label(index, item):
 
 def exclusive_settings(params):
     exclusive = bool(params.get('exclusive'))
-    all_tasks = (params.get('exclusive_scope') or 'listed_tasks') == 'all_tasks'
+    all_tasks = params.get('exclusive_scope') == 'all_tasks'  # unset is listed_tasks, the option's default
     if all_tasks and not exclusive:
         raise NodeumError('exclusive_scope all_tasks removes the undeclared callbacks of every task only together with exclusive true; '
                           'set exclusive: true, or leave exclusive_scope out.')
