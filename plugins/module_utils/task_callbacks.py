@@ -244,7 +244,7 @@ def _apply(client, job):
 
 # -- the result ----------------------------------------------------------------------------------
 
-def bulk_result(items, decisions, jobs, outcomes, check_mode=False):
+def bulk_result(items, decisions, jobs, outcomes, check_mode):
     """The module's result; failed, with one sentence counting the failures, when any item or removal failed."""
     by_item = dict((job.item, outcome) for job, outcome in zip(jobs, outcomes) if job.item is not None)
     results = [_item_result(decision, by_item.get(index)) for index, decision in enumerate(decisions)]
