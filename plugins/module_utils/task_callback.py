@@ -125,7 +125,7 @@ def apply_plan(client, task_id, desired, plan):
 def settled_matches(client, task_id, desired, matches):
     """The matches to decide on: read again first when several callbacks of the type may be a race in progress."""
     if len(matches) > 1 and desired['callback_id'] is None and desired['state'] == 'present':
-        return _await_settled(client, task_id, desired, matches)
+        return _await_settled(client, task_id, desired)
     return matches
 
 
@@ -150,10 +150,10 @@ def find_matches(client, task_id, desired):
     return matching_callbacks(found, desired)
 
 
-def _await_settled(client, task_id, desired, matches):
+def _await_settled(client, task_id, desired):
     """Several callbacks of the type: concurrent runs may be between their create and the removal of
     their duplicate (see _settle_concurrent_creates). Read again after short waits before calling
-    them real duplicates."""
+    them real duplicates: the last read decides (SETTLE_WAITS is never empty)."""
     for seconds in SETTLE_WAITS:
         client.wait(seconds)
         matches = find_matches(client, task_id, desired)

@@ -110,7 +110,7 @@ def item_label(index, item):
 
 def exclusive_settings(params):
     exclusive = bool(params.get('exclusive'))
-    all_tasks = (params.get('exclusive_scope') or 'listed_tasks') == 'all_tasks'
+    all_tasks = params.get('exclusive_scope') == 'all_tasks'  # unset is listed_tasks, the option's default
     if all_tasks and not exclusive:
         raise NodeumError('exclusive_scope all_tasks removes the undeclared callbacks of every task only together with exclusive true; '
                           'set exclusive: true, or leave exclusive_scope out.')
@@ -244,7 +244,7 @@ def _apply(client, job):
 
 # -- the result ----------------------------------------------------------------------------------
 
-def bulk_result(items, decisions, jobs, outcomes, check_mode=False):
+def bulk_result(items, decisions, jobs, outcomes, check_mode):
     """The module's result; failed, with one sentence counting the failures, when any item or removal failed."""
     by_item = dict((job.item, outcome) for job, outcome in zip(jobs, outcomes) if job.item is not None)
     results = [_item_result(decision, by_item.get(index)) for index, decision in enumerate(decisions)]

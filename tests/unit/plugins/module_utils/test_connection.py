@@ -58,6 +58,11 @@ def test_secrets_to_mask_cover_environment_credentials_and_passwords_in_urls():
     assert connection.secrets_to_mask(dict(url='https://u:task-url-secret@h.example.com', api_key='k'), environ) == {'task-url-secret', 'env-url-secret', 'k'}
 
 
+def test_an_empty_secret_option_is_nothing_to_mask():
+    # Masking '' would blank out every empty value of the result.
+    assert connection.secrets_to_mask(dict(password='', api_key='', token='t0k'), {}) == {'t0k'}
+
+
 def test_secrets_are_no_log():
     assert set(connection.SECRET_OPTIONS) == {'password', 'api_key', 'token'}
 
@@ -168,6 +173,13 @@ def test_module_constraints_merge_dict_rules_and_leave_the_table_alone():
     assert connection.module_constraints({'required_one_of': [('a', 'b')]})['required_one_of'] == [('a', 'b')]
 
 
+def test_module_constraints_take_a_dict_rule_the_connection_lacks():
+    # A keyword of the module's own that the connection table has no entry for starts empty.
+    merged = connection.module_constraints({'other_by': {'limit': 'task'}})
+    assert merged['other_by'] == {'limit': 'task'}
+    assert merged['required_by'] == {'api_key_prefix': 'api_key'}
+
+
 @pytest.mark.parametrize('params, environ, message', [
     ({}, {}, 'No credential is set; give username and password, api_key or token, or set NODEUM_USERNAME and NODEUM_PASSWORD, '
              'NODEUM_API_KEY or NODEUM_TOKEN.'),
@@ -212,6 +224,7 @@ def test_the_warnings_name_the_url_and_what_to_do():
 
 @pytest.mark.parametrize('url, secrets', [
     ('https://admin:pw@h.example.com/x', {'pw'}),
+    ('https://admin:pw@h.example.com//x//y', {'pw'}),  # the user information follows the first '//', not a later one
     ('https://admin:p:w@h.example.com', {'p:w'}),
     ('https://a@b:pw@h.example.com', {'pw'}),  # the last '@' ends the user information, as urlsplit reads it
     ('https://admin@h.example.com', set()),

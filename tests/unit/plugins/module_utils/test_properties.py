@@ -80,6 +80,8 @@ class FakeClient:
     A task name must be looked up literally ('=' + name). Callback filters are passed on as the
     user wrote them: the fake applies an exact '=value' filter and leaves the list unfiltered
     for any other operator (what operators mean is the emulator's to test, not the fake's).
+    A list is answered as the API answers it ({count, tasks} or {count, task_callbacks}) and read
+    with the key the caller names, as the client reads it.
     """
 
     def __init__(self, tasks=None, callbacks=None):
@@ -100,10 +102,10 @@ class FakeClient:
             name = params.get('name')
             if name is None:  # the listing of every task (task_callback_info's inventory form)
                 found = [{'id': task_id, 'name': task_name} for task_id, task_name in sorted(self.tasks.items())]
-                return found, len(found)
+                return client_module._list_page({'count': len(found), 'tasks': found}, items_key, 'GET tasks')
             assert name.startswith('='), 'a name lookup must be literal: %r' % name
             found = [{'id': task_id, 'name': task_name} for task_id, task_name in sorted(self.tasks.items()) if task_name == name[1:]]
-            return found, len(found)
+            return client_module._list_page({'count': len(found), 'tasks': found}, items_key, 'GET tasks')
         match = re.match(r'^tasks/(\d+)/task_callbacks$', path)
         assert match, path
         task_id = int(match.group(1))
@@ -111,7 +113,8 @@ class FakeClient:
             raise NodeumNotFound('Not found.', status=404)
         found = self.matching(task_id, params)
         page = found[offset:] if limit is None else found[offset:offset + limit]
-        return [dict((key, item[key]) for key in ('id', 'type', 'script')) for item in page], len(found)
+        answer = {'count': len(found), 'task_callbacks': [dict((key, item[key]) for key in ('id', 'type', 'script')) for item in page]}
+        return client_module._list_page(answer, items_key, 'GET ' + path)
 
     def matching(self, task_id, params):
         """The task's callbacks that the server filters would keep, before paging."""

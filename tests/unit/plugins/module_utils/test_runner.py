@@ -8,6 +8,8 @@ __metaclass__ = type
 
 import pytest
 
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import runner
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
 
@@ -126,9 +128,11 @@ def test_run_ansible_module_without_requests_fails_with_the_standard_message(mon
     with pytest.raises(Ended):
         runner.run_ansible_module(module, recording_logic({}))
     assert module.ended[0] == 'fail' and 'Failed to import the required Python library (requests)' in module.ended[1]['msg']
+    assert module.ended == ('fail', dict(changed=False, msg=missing_required_lib('requests')))
 
 
-def test_run_is_not_in_check_mode_unless_told():
+def test_run_is_neither_in_check_mode_nor_in_diff_mode_unless_told():
     seen = {}
-    run(recording_logic(seen), dict(url=URL, api_key='k'), environ={})
+    outcome = runner.execute(recording_logic(seen), dict(url=URL, api_key='k'), {})
     assert seen['check_mode'] is False
+    assert outcome.result == dict(changed=True)

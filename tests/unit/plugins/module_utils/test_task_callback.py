@@ -12,7 +12,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, _list_page
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
     Plan, desired_state, ensure_task_callback, plan_change, plan_diff,
 )
@@ -26,6 +26,12 @@ def desired(**overrides):
     params = dict(task='3', callback_id=None, type='filter', script='new', state='present')
     params.update(overrides)
     return desired_state(params)
+
+
+def api_list(path, items_key, items):
+    """A list as the API answers it ({count, tasks} or {count, task_callbacks}), read with items_key as the client reads it."""
+    answer = {'count': len(items), 'tasks' if path == 'tasks' else 'task_callbacks': items}
+    return _list_page(answer, items_key, 'GET ' + path)
 
 
 class FakeServer:
@@ -45,12 +51,12 @@ class FakeServer:
         if parts == ['tasks']:
             name = params['name'][1:]
             found = [{'id': task_id, 'name': task_name} for task_id, task_name in sorted(self.tasks.items()) if task_name == name]
-            return found, len(found)
+            return api_list(path, items_key, found)
         task_id = int(parts[1])
         if task_id not in self.tasks:
             raise NodeumNotFound('no task')
         found = [dict(item) for item in self._of_task(task_id) if self._matches(item, params or {})]
-        return found, len(found)
+        return api_list(path, items_key, found)
 
     @staticmethod
     def _matches(item, params):
@@ -154,6 +160,37 @@ def test_bad_input_is_refused_before_any_request(params, message):
         desired(**params)
 
 
+@pytest.mark.parametrize('params, message', [
+    (dict(script=5), 'script must be text, got int.'),
+    (dict(script=' '), "script is empty or only white space, which the Nodeum API refuses; give the filter's source."),
+    (dict(script=None), "script is required with state present; give the filter's source, for example with lookup('file', ...)."),
+    (dict(callback_id=-3), 'callback_id must be a positive number from the server, got -3.'),
+    (dict(type='hook'), "type must be one of filter, got 'hook'."),
+])
+def test_bad_input_is_refused_in_one_exact_sentence(params, message):
+    with pytest.raises(NodeumError) as caught:
+        desired(**params)
+    assert caught.value.message == message
+
+
+def test_the_lowest_callback_id_and_the_default_state_are_taken():
+    assert desired(callback_id=1)['callback_id'] == 1
+    assert desired(state=None)['state'] == 'present'
+    with pytest.raises(NodeumError, match='^script is required'):
+        desired(state=None, script=None)  # the default state is present: it needs a script
+
+
+def test_the_decision_failures_are_exact_sentences():
+    with pytest.raises(NodeumError) as caught:
+        plan_change(desired(callback_id=42), [], 3)
+    assert caught.value.message == ("Nodeum task 3 has no callback 42; the module never creates a callback with a chosen id: check callback_id, "
+                                    "or leave it out to manage the task's filter callback.")
+    with pytest.raises(NodeumError) as caught:
+        plan_change(desired(), [callback(5), callback(6)], 3)
+    assert caught.value.message == ('Nodeum task 3 has 2 filter callbacks (ids 5, 6); pass callback_id to choose the one to manage, '
+                                    'or remove the extra ones with state absent and callback_id.')
+
+
 def test_absent_needs_no_script():
     assert desired(state='absent', script=None)['script'] is None
 
@@ -231,6 +268,13 @@ def test_task_by_name_is_resolved_and_ambiguity_fails():
     assert server.sent[0] == ('GET', 'tasks', {'name': '=Archive'})
     with pytest.raises(NodeumError, match=r"2 Nodeum tasks are named 'Backup' \(ids 4, 5\)"):
         ensure_task_callback(server, params(task='Backup'))
+
+
+def test_an_unknown_callback_id_names_the_resolved_task():
+    server = FakeServer(tasks={3: 'Archive'})
+    with pytest.raises(NodeumError, match='^Nodeum task 3 has no callback 42; the module never creates'):
+        ensure_task_callback(server, params(task='Archive', callback_id=42))
+    assert server.writes() == []
 
 
 def test_unknown_task_fails_clearly():

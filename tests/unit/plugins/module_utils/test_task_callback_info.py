@@ -8,12 +8,12 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, _list_page
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import list_query, read_task_callbacks
 
 
 class RecordingClient:
-    """Answers paginate() from a fixed list and records each call."""
+    """Answers paginate() from a fixed list, as the API lists a task's callbacks ({count, task_callbacks}), and records each call."""
 
     def __init__(self, items, missing_task=False):
         self.items = items
@@ -24,7 +24,9 @@ class RecordingClient:
         self.calls.append(dict(path=path, items_key=items_key, params=params, limit=limit, offset=offset))
         if self.missing_task:
             raise NodeumNotFound('no task')
-        return list(self.items), 42
+        assert path.endswith('/task_callbacks'), path
+        # Read with the key the caller gives, as the client reads it: a wrong key fails as it would against the server.
+        return _list_page({'count': 42, 'task_callbacks': list(self.items)}, items_key, 'GET ' + path)
 
 
 def params(**overrides):
@@ -54,6 +56,24 @@ def test_bad_queries_are_refused_before_any_request(overrides, message):
         list_query(params(**overrides))
 
 
+@pytest.mark.parametrize('overrides, message', [
+    (dict(task=None, limit=5), 'limit and offset page the callbacks of one task; without task the module returns every matching callback of '
+                               'every task, so give task, or leave limit and offset out and narrow the list with the filters.'),
+    (dict(sort_by=['id', 'name:desc']), "sort_by entry 'name:desc' is not one of id, type, script, optionally followed by :asc or :desc."),
+    (dict(sort_by=[None]), 'sort_by entry None is not one of id, type, script, optionally followed by :asc or :desc.'),
+    (dict(limit=-1), 'limit must be 1 or more, got -1; leave it out to read every callback.'),
+    (dict(offset=-2), 'offset must be 0 or more, got -2.'),
+])
+def test_bad_queries_fail_in_one_exact_sentence(overrides, message):
+    with pytest.raises(NodeumError) as caught:
+        list_query(params(**overrides))
+    assert caught.value.message == message
+
+
+def test_the_smallest_page_is_one_callback():
+    assert list_query(params(limit=1, offset=0)) == dict(params={}, limit=1, offset=0)
+
+
 def test_result_carries_task_id_and_server_count():
     client = RecordingClient([{'id': 10, 'type': 'filter', 'script': 'a'}])
     result = read_task_callbacks(client, params())
@@ -64,5 +84,12 @@ def test_result_carries_task_id_and_server_count():
 def test_unknown_task_and_unknown_callback_fail_clearly():
     with pytest.raises(NodeumError, match='Nodeum task 3 does not exist'):
         read_task_callbacks(RecordingClient([], missing_task=True), params())
-    with pytest.raises(NodeumError, match='Nodeum task 3 has no callback 7'):
+    with pytest.raises(NodeumError) as caught:
         read_task_callbacks(RecordingClient([]), params(callback_id=7))
+    assert caught.value.message == "Nodeum task 3 has no callback 7; list the task's callbacks without callback_id to find the right id."
+
+
+def test_a_task_without_callbacks_is_an_empty_list_not_a_failure():
+    client = RecordingClient([])
+    assert read_task_callbacks(client, params(type='=filter')) == {'changed': False, 'count': 42, 'task_callbacks': []}
+    assert client.calls == [dict(path='tasks/3/task_callbacks', items_key='task_callbacks', params={'type': '=filter'}, limit=None, offset=0)]

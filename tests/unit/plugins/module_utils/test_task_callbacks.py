@@ -15,8 +15,14 @@ import threading
 import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callbacks
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, _list_page
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import ensure_task_callbacks
+
+
+def api_list(path, items_key, items):
+    """A list as the API answers it ({count, tasks} or {count, task_callbacks}), read with items_key as the client reads it."""
+    answer = {'count': len(items), 'tasks' if path == 'tasks' else 'task_callbacks': items}
+    return _list_page(answer, items_key, 'GET ' + path)
 
 
 class FakeServer:
@@ -44,7 +50,7 @@ class FakeServer:
         if parts == ['tasks']:
             wanted = (params or {}).get('name')
             found = [dict(id=task_id, name=name) for task_id, name in sorted(self.tasks.items()) if wanted is None or '=' + name == wanted]
-            return found, len(found)
+            return api_list(path, items_key, found)
         task_id = int(parts[1])
         if task_id not in self.tasks:
             raise NodeumNotFound('no task')
@@ -54,7 +60,7 @@ class FakeServer:
             found = [item for item in found if item['type'] == params['type'].lstrip('=')]
         if params and 'id' in params:
             found = [item for item in found if str(item['id']) == params['id'].lstrip('=')]
-        return found, len(found)
+        return api_list(path, items_key, found)
 
     def post(self, path, body, landed=None):
         self._record('POST', path)
@@ -104,6 +110,29 @@ def item(task, script='new', **keys):
     return dict(dict(task=task, script=script, type='filter', callback_id=None, state='present'), **keys)
 
 
+def gathering(server, parties):
+    """Hold every read of a task's callbacks until `parties` of them are in flight at once; return [in flight, most in flight].
+
+    Without that many workers the barrier breaks (after its timeout) and the read raises BrokenBarrierError.
+    """
+    barrier = threading.Barrier(parties, timeout=10)
+    in_flight = [0, 0]
+    original = server.paginate
+
+    def paginate(path, items_key, params=None, limit=None, offset=0):
+        if path == 'tasks':
+            return original(path, items_key, params, limit, offset)
+        with server.lock:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+        barrier.wait()
+        with server.lock:
+            in_flight[0] -= 1
+        return original(path, items_key, params, limit, offset)
+    server.paginate = paginate
+    return in_flight
+
+
 # ---- validation: bad input refused before any request -----------------------------------------
 
 @pytest.mark.parametrize('items, message', [
@@ -120,11 +149,38 @@ def test_bad_items_are_refused_with_index_and_task_and_no_request(items, message
     assert server.sent == []
 
 
+@pytest.mark.parametrize('callbacks, message', [
+    (None, 'callbacks must be a list of items with task, script and the other keys of task_callback.'),
+    ({'task': '1'}, 'callbacks must be a list of items with task, script and the other keys of task_callback.'),
+    (['1'], 'callbacks[0]: task is empty; give the numeric id or the exact name of a Nodeum task.'),
+    ([item('1'), item(' ')], 'callbacks[1]: task is empty; give the numeric id or the exact name of a Nodeum task.'),
+])
+def test_callbacks_that_are_not_items_fail_in_one_exact_sentence(callbacks, message):
+    server = FakeServer()
+    with pytest.raises(NodeumError) as caught:
+        run(server, callbacks)
+    assert caught.value.message == message and server.sent == []
+
+
+def test_items_of_one_task_with_other_callback_ids_are_distinct():
+    server = FakeServer(callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b')])
+    result = run(server, [item('1', 'a', callback_id=10), item('1', 'b2', callback_id=11)])
+    assert [entry['changed'] for entry in result['results']] == [False, True] and server.writes() == [('PUT', 'tasks/1/task_callbacks/11')]
+
+
 def test_all_tasks_scope_needs_exclusive():
     server = FakeServer()
-    with pytest.raises(NodeumError, match='exclusive_scope all_tasks .* only together with exclusive true'):
+    with pytest.raises(NodeumError) as caught:
         run(server, [item('1')], exclusive_scope='all_tasks')
+    assert caught.value.message == ('exclusive_scope all_tasks removes the undeclared callbacks of every task only together with exclusive true; '
+                                    'set exclusive: true, or leave exclusive_scope out.')
     assert server.sent == []
+
+
+def test_without_check_mode_the_changes_are_made():
+    server = FakeServer()
+    result = ensure_task_callbacks(server, dict(callbacks=[item('1')]))
+    assert result['changed'] and server.writes() == [('POST', 'tasks/1/task_callbacks')]
 
 
 # ---- requests: one look-up per name, one read per task ---------------------------------------------
@@ -144,6 +200,29 @@ def test_many_names_are_resolved_from_one_listing_of_every_task():
     assert [entry['task_callback']['task_id'] for entry in result['results']] == list(names)
 
 
+def test_up_to_the_lookup_limit_each_name_is_looked_up_on_its_own():
+    names = dict((task_id, 'task %d' % task_id) for task_id in range(1, task_callbacks.NAME_LOOKUP_LIMIT + 1))
+    server = FakeServer(tasks=names)
+    run(server, [item(name) for name in names.values()], check_mode=True)
+    assert server.reads() == sorted(['tasks/%d/task_callbacks' % task_id for task_id in names] + ['tasks?name==' + name for name in names.values()])
+
+
+def test_against_a_listing_an_unknown_id_fails_without_a_read():
+    server = FakeServer()
+    result = run(server, [item('1'), item('9')], exclusive=True, exclusive_scope='all_tasks', check_mode=True)
+    assert result['results'][1] == dict(changed=False, task_callback=None, failed=True,
+                                        msg='Nodeum task 9 does not exist; check the task id (or give its name).')
+    assert server.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks']
+
+
+def test_the_reads_run_as_many_at_once_as_the_session_has_connections():
+    tasks = dict((task_id, 't') for task_id in range(1, task_callbacks.MAX_CONCURRENT_REQUESTS + 1))
+    server = FakeServer(tasks=tasks)
+    in_flight = gathering(server, task_callbacks.MAX_CONCURRENT_REQUESTS)
+    result = run(server, [item(str(task_id)) for task_id in tasks], check_mode=True)
+    assert in_flight[1] == task_callbacks.MAX_CONCURRENT_REQUESTS and not result.get('failed')
+
+
 def test_a_listing_for_names_does_not_widen_the_exclusive_scope():
     names = dict((task_id, 'task %d' % task_id) for task_id in range(1, 9))
     server = FakeServer(tasks=dict(list(names.items()) + [(9, 'not named')]), callbacks=[cb(90, 9, 'stays')])
@@ -157,6 +236,7 @@ def test_nothing_to_change_sends_one_read_per_task_and_no_write():
                         callbacks=[cb(100 + task_id, task_id, 'same') for task_id in range(1, 51)])
     result = run(server, [item(str(task_id), 'same') for task_id in range(1, 51)])
     assert not result['changed'] and result['drift'] == [] and result['diff'] == []
+    assert [entry['changed'] for entry in result['results']] == [False] * 50
     assert len(server.sent) == 50 and server.writes() == []
     assert [entry['task_callback']['id'] for entry in result['results']] == [100 + task_id for task_id in range(1, 51)]
 
@@ -171,6 +251,9 @@ def test_create_update_delete_then_idempotent():
     assert first['results'][1]['task_callback'] is None
     assert first['results'][2]['task_callback'] == dict(id=100, task_id=3, type='filter', script='fresh')
     assert server.writes() == [('DELETE', 'tasks/2/task_callbacks/12'), ('POST', 'tasks/3/task_callbacks'), ('PUT', 'tasks/1/task_callbacks/10')]
+    assert first['drift'] == [dict(task_id=1, create=[], update=[dict(id=10, type='filter', item=0)], remove=[]),
+                              dict(task_id=2, create=[], update=[], remove=[dict(id=12, type='filter', item=1)]),
+                              dict(task_id=3, create=[dict(id=100, type='filter', item=2)], update=[], remove=[])]
     before = len(server.sent)
     second = run(server, items)
     assert not second['changed'] and len(server.sent) - before == 3 and len(server.writes()) == 3
@@ -235,7 +318,9 @@ def test_failed_items_do_not_stop_the_others():
     assert result['failed'] and result['changed']
     assert result['msg'].startswith("4 of 5 items failed, every other change was made; the first failure: callbacks[1] (task 'No such task'): No Nodeum task")
     assert 'Nodeum task 2 has 2 filter callbacks (ids 10, 11)' in result['results'][2]['msg']
-    assert result['results'][3]['msg'] == 'Script is invalid.'
+    assert result['results'][1] == dict(changed=False, task_callback=None, failed=True,
+                                        msg="No Nodeum task is named 'No such task'; check the name (it is case-sensitive) or give the task's numeric id.")
+    assert result['results'][3] == dict(changed=False, task_callback=None, failed=True, msg='Script is invalid.')
     assert result['results'][4]['msg'].startswith('Nodeum task 9 does not exist')
     assert server.scripts(1) == {100: 'one'}
 
@@ -253,6 +338,43 @@ def test_items_that_manage_the_same_callback_both_fail():
     result = run(server, [item('1', 'a'), item('Only', 'b', callback_id=10)])
     assert [entry.get('failed') for entry in result['results']] == [True, True]
     assert 'manages the same callback of task 1 as callbacks[1]' in result['results'][0]['msg']
+    assert server.writes() == []
+
+
+def test_an_item_that_failed_its_look_up_does_not_hide_the_conflicts_after_it():
+    server = FakeServer(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'old')])
+    result = run(server, [item('No such task'), item('1', 'a'), item('Only', 'b')])
+    assert [entry.get('failed') for entry in result['results']] == [True, True, True]
+    assert result['results'][1]['msg'] == 'It manages the same callback of task 1 as callbacks[2]; keep one of the items.'
+    assert server.writes() == []
+
+
+def test_a_conflict_names_every_rival_of_every_claim_and_spares_its_task_from_exclusive_mode():
+    server = FakeServer(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'old'), cb(11, 1, 'x', 'hook')])
+    # callbacks[0] claims callback 10 by id; callbacks[1] and [2] claim it as the task's filter callback, and claim that type together.
+    result = run(server, [item('Only', 'a', callback_id=10), item('1', 'b'), item('01', 'c')], exclusive=True)
+    assert [entry['msg'] for entry in result['results']] == [
+        'It manages the same callback of task 1 as callbacks[1], callbacks[2]; keep one of the items.',
+        'It manages the same callback of task 1 as callbacks[0], callbacks[2]; keep one of the items.',
+        'It manages the same callback of task 1 as callbacks[0], callbacks[1]; keep one of the items.']
+    assert result['msg'] == ("3 of 3 items failed, every other change was made; the first failure: callbacks[0] (task 'Only'): "
+                             'It manages the same callback of task 1 as callbacks[1], callbacks[2]; keep one of the items.')
+    assert server.writes() == [] and sorted(server.callbacks) == [10, 11]
+
+
+def test_a_callback_that_settling_finds_is_claimed_like_one_named_by_id():
+    """The type's duplicates settle into callback 12 while another item names 12: applying both would undo one."""
+    server = FakeServer(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'x'), cb(11, 1, 'x')])
+
+    def wait(seconds):
+        with server.lock:
+            if 12 not in server.callbacks:  # the race ends: both duplicates gone, another run's callback 12 stays
+                server.callbacks = {12: cb(12, 1, 'x')}
+    server.wait = wait
+    result = run(server, [item('1', 'x'), item('Only', state='absent', script=None, callback_id=12)])
+    assert [entry['msg'] for entry in result['results']] == [
+        'It manages the same callback of task 1 as callbacks[1]; keep one of the items.',
+        'It manages the same callback of task 1 as callbacks[0]; keep one of the items.']
     assert server.writes() == []
 
 
@@ -282,6 +404,13 @@ def test_exclusive_leaves_a_task_with_a_failed_item_alone():
     assert result['failed'] and server.writes() == []
 
 
+def test_exclusive_still_cleans_the_tasks_after_one_it_leaves_alone():
+    server = FakeServer(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b'), cb(20, 2, 'keep'), cb(21, 2, 'x', 'hook')])
+    result = run(server, [item('1', 'new'), item('2', 'keep')], exclusive=True)
+    assert result['results'][0]['failed'] and server.writes() == [('DELETE', 'tasks/2/task_callbacks/21')]
+    assert result['drift'] == [dict(task_id=2, create=[], update=[], remove=[dict(id=21, type='hook', item=None)])]
+
+
 def test_exclusive_is_off_by_default():
     server = FakeServer(callbacks=[cb(11, 1, 'x', 'hook')])
     assert not run(server, [item('1', state='absent', script=None)])['changed']
@@ -294,6 +423,17 @@ def test_a_failed_removal_is_counted():
     assert result['results'][0]['changed'] and result['failed']
     assert result['msg'] == ('1 of 1 removals by exclusive mode failed, every other change was made; the first failure: '
                              'removing task 1 / hook callback 11: Frozen.')
+
+
+def test_failed_items_and_failed_removals_are_counted_in_one_sentence():
+    server = FakeServer(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'old'), cb(21, 2, 'x', 'hook')],
+                        refuse={('PUT', 'tasks/1/task_callbacks/10'): 'Script is invalid.', ('DELETE', 'tasks/2/task_callbacks/21'): 'Frozen.'})
+    result = run(server, [item('1', 'new'), item('2', 'fresh')], exclusive=True)
+    assert result['msg'] == ("1 of 2 items and 1 of 1 removals by exclusive mode failed, every other change was made; "
+                             "the first failure: callbacks[0] (task '1'): Script is invalid.")
+    assert result['results'] == [dict(changed=False, task_callback=None, failed=True, msg='Script is invalid.'),
+                                 dict(changed=True, task_callback=dict(id=100, task_id=2, type='filter', script='fresh'))]
+    assert result['drift'] == [dict(task_id=2, create=[dict(id=100, type='filter', item=1)], update=[], remove=[])]
 
 
 def test_writes_run_concurrently_and_bounded(monkeypatch):
@@ -351,5 +491,32 @@ def test_inventory_refuses_limit_and_offset_before_any_request(paging):
 
 
 def test_inventory_unknown_callback_id_fails_clearly():
-    with pytest.raises(NodeumError, match='No Nodeum task has a callback 7;'):
+    with pytest.raises(NodeumError) as caught:
         inventory(FakeServer(), callback_id=7)
+    assert caught.value.message == 'No Nodeum task has a callback 7; list the callbacks without callback_id to find the right id.'
+
+
+def test_inventory_of_a_server_without_callbacks_is_empty_and_unchanged():
+    assert inventory(FakeServer()) == dict(changed=False, task_callbacks=[], count=0)
+    assert inventory(FakeServer(callbacks=[cb(13, 3, 'c')]), type='=filter') == dict(
+        changed=False, count=1, task_callbacks=[dict(id=13, task_id=3, type='filter', script='c', task_name='Archive')])
+
+
+def test_inventory_skips_a_task_removed_since_the_listing():
+    server = FakeServer(callbacks=[cb(10, 1, 'a'), cb(12, 2, 'b'), cb(13, 3, 'c')])
+    original = server.paginate
+
+    def paginate_while_task_2_is_removed(path, items_key, params=None, limit=None, offset=0):
+        answer = original(path, items_key, params, limit, offset)
+        if path == 'tasks':
+            del server.tasks[2]
+        return answer
+    server.paginate = paginate_while_task_2_is_removed
+    result = inventory(server)
+    assert [entry['id'] for entry in result['task_callbacks']] == [10, 13] and result['count'] == 2
+
+
+def test_inventory_reads_as_many_tasks_at_once_as_the_session_has_connections():
+    server = FakeServer(tasks=dict((task_id, 't') for task_id in range(1, task_callbacks.MAX_CONCURRENT_REQUESTS + 1)))
+    in_flight = gathering(server, task_callbacks.MAX_CONCURRENT_REQUESTS)
+    assert inventory(server)['count'] == 0 and in_flight[1] == task_callbacks.MAX_CONCURRENT_REQUESTS

@@ -59,6 +59,7 @@ def test_an_unknown_name_and_an_ambiguous_name_say_what_to_do():
 def test_an_id_sample_names_ten_and_counts_the_rest():
     assert tasks.id_sample([1, 2, 3]) == '1, 2, 3'
     assert tasks.id_sample(list(range(1, 11))) == '1, 2, 3, 4, 5, 6, 7, 8, 9, 10'
+    assert tasks.id_sample(list(range(1, 12))) == '1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 1 more'
     assert tasks.id_sample(list(range(1, 13))) == '1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more'
 
 
