@@ -619,7 +619,8 @@ def _bulk_rows(entries):
                          '' if ratio is None else ('within 5%' if ratio <= 0.05 else 'ABOVE 5%')))
             rows.append(('5 bulk', 'floor: the plain GET loop, %d' % count, '%.3f s' % entry['plain_s'],
                          'plain/loop %.3f net' % entry['plain_over_loop_net'], ''))
-            rows.append(('5 bulk', 'floor: set_fact carrying the %d items' % count, 'playbook %.2f s (task %.2f s)' % (entry['carry_wall_s'], entry['carry_net_s']),
+            rows.append(('5 bulk', 'floor: set_fact carrying the %d items' % count,
+                         'playbook %.2f s (task %.2f s)' % (entry['carry_wall_s'], entry['carry_net_s']),
                          '(set_fact + plain)/loop %.3f net' % entry['carry_plus_plain_over_loop_net'], ''))
             rows.append(('5 bulk', 'task_callbacks on the module path, %d' % count,
                          'playbook %.2f s (task %.2f s)' % (entry['bulk_module_path_wall_s'], entry['bulk_module_path_net_s']),

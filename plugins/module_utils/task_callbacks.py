@@ -278,14 +278,19 @@ def _changed(outcome):
     return not isinstance(outcome, NodeumError) and outcome[0]
 
 
+# The drift report's key for each kind of write. Not create/update/remove: Jinja reads entry.update as
+# the dict's own method, so ansible-test (2.21) refuses a returned key named like one.
+DRIFT_KEYS = dict(create='created', update='updated', delete='removed')
+
+
 def drift_report(done):
     """Per task, ascending: the callbacks created, updated and removed."""
     report = {}
     for job, outcome in done:
-        entry = report.setdefault(job.task_id, dict(task_id=job.task_id, create=[], update=[], remove=[]))
+        entry = report.setdefault(job.task_id, dict([('task_id', job.task_id)] + [(key, []) for key in DRIFT_KEYS.values()]))
         if job.plan.action == 'delete':
-            entry['remove'].extend(dict(id=callback['id'], type=callback['type'], item=job.item) for callback in job.plan.before)
+            entry['removed'].extend(dict(id=callback['id'], type=callback['type'], item=job.item) for callback in job.plan.before)
         else:
             callback = outcome[1] or job.plan.after
-            entry[job.plan.action].append(dict(id=callback.get('id'), type=callback.get('type'), item=job.item))
+            entry[DRIFT_KEYS[job.plan.action]].append(dict(id=callback.get('id'), type=callback.get('type'), item=job.item))
     return [report[task_id] for task_id in sorted(report)]

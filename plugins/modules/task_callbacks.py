@@ -212,21 +212,21 @@ drift:
   returned: always
   type: list
   elements: dict
-  sample: [{"task_id": 2, "create": [], "update": [{"id": 12, "type": "filter", "item": 1}],
-            "remove": [{"id": 14, "type": "filter", "item": null}]}]
+  sample: [{"task_id": 2, "created": [], "updated": [{"id": 12, "type": "filter", "item": 1}],
+            "removed": [{"id": 14, "type": "filter", "item": null}]}]
   contains:
     task_id:
       description: The task's id.
       type: int
-    create:
+    created:
       description: The callbacks created.
       type: list
       elements: dict
-    update:
+    updated:
       description: The callbacks whose script was changed.
       type: list
       elements: dict
-    remove:
+    removed:
       description: The callbacks removed, by an item with O(callbacks[].state=absent) or by exclusive mode.
       type: list
       elements: dict

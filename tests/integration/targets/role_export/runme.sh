@@ -73,8 +73,8 @@ cat > "${work}/export/drift.yml" <<'PLAYBOOK'
         drift: "{{ task_callbacks_result.drift }}"
       ansible.builtin.assert:
         that:
-          - drift | map(attribute='remove') | flatten | map(attribute='id') | list == expected_removed | from_json
-          - drift | map(attribute='create') | flatten == []
+          - drift | map(attribute='removed') | flatten | map(attribute='id') | list == expected_removed | from_json
+          - drift | map(attribute='created') | flatten == []
           - drift | map(attribute='update') | flatten == []
         fail_msg: "drift {{ drift }}"
 PLAYBOOK

@@ -844,8 +844,10 @@ def test_tls_to_a_plain_http_port_says_so_and_names_the_url():
     assert len(pool.calls) == 1
 
 
-@pytest.mark.parametrize('verify_message, said', [('self-signed certificate in certificate chain', 'self-signed certificate in certificate chain'),
-                                                   ('', 'certificate verify failed')])
+@pytest.mark.parametrize('verify_message, said', [
+    ('self-signed certificate in certificate chain', 'self-signed certificate in certificate chain'),
+    ('', 'certificate verify failed'),
+])
 def test_tls_failure_points_to_ca_path_and_keeps_the_url(verify_message, said):
     error = certificate_error()
     error.verify_message = verify_message

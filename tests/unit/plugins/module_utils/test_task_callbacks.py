@@ -251,9 +251,9 @@ def test_create_update_delete_then_idempotent():
     assert first['results'][1]['task_callback'] is None
     assert first['results'][2]['task_callback'] == dict(id=100, task_id=3, type='filter', script='fresh')
     assert server.writes() == [('DELETE', 'tasks/2/task_callbacks/12'), ('POST', 'tasks/3/task_callbacks'), ('PUT', 'tasks/1/task_callbacks/10')]
-    assert first['drift'] == [dict(task_id=1, create=[], update=[dict(id=10, type='filter', item=0)], remove=[]),
-                              dict(task_id=2, create=[], update=[], remove=[dict(id=12, type='filter', item=1)]),
-                              dict(task_id=3, create=[dict(id=100, type='filter', item=2)], update=[], remove=[])]
+    assert first['drift'] == [dict(task_id=1, created=[], updated=[dict(id=10, type='filter', item=0)], removed=[]),
+                              dict(task_id=2, created=[], updated=[], removed=[dict(id=12, type='filter', item=1)]),
+                              dict(task_id=3, created=[dict(id=100, type='filter', item=2)], updated=[], removed=[])]
     before = len(server.sent)
     second = run(server, items)
     assert not second['changed'] and len(server.sent) - before == 3 and len(server.writes()) == 3
@@ -273,7 +273,7 @@ def test_check_mode_is_exact_and_reads_only():
     applied = run(FakeServer(callbacks=[cb(10, 1, 'old'), cb(12, 2, 'gone')]), items)
     assert [entry['changed'] for entry in checked['results']] == [entry['changed'] for entry in applied['results']]
     assert checked['results'][2]['task_callback']['id'] is None
-    assert [(entry['task_id'], len(entry['create']), len(entry['update']), len(entry['remove'])) for entry in checked['drift']] == \
+    assert [(entry['task_id'], len(entry['created']), len(entry['updated']), len(entry['removed'])) for entry in checked['drift']] == \
         [(1, 0, 1, 0), (2, 0, 0, 1), (3, 1, 0, 0)]
 
 
@@ -384,7 +384,7 @@ def test_exclusive_removes_what_no_item_declares_on_the_listed_tasks_only():
     server = FakeServer(callbacks=[cb(10, 1, 'keep'), cb(11, 1, 'x', 'hook'), cb(12, 2, 'other'), cb(13, 3, 'z')])
     checked = run(server, [item('1', 'keep'), item('2', 'other', callback_id=12)], check_mode=True, exclusive=True)
     assert server.writes() == []
-    assert checked['changed'] and checked['drift'] == [dict(task_id=1, create=[], update=[], remove=[dict(id=11, type='hook', item=None)])]
+    assert checked['changed'] and checked['drift'] == [dict(task_id=1, created=[], updated=[], removed=[dict(id=11, type='hook', item=None)])]
     assert [diff['before_header'] for diff in checked['diff']] == ['task 1 / hook callback 11']
     applied = run(server, [item('1', 'keep'), item('2', 'other', callback_id=12)], exclusive=True)
     assert applied['drift'] == checked['drift'] and server.writes() == [('DELETE', 'tasks/1/task_callbacks/11')]
@@ -394,7 +394,7 @@ def test_exclusive_removes_what_no_item_declares_on_the_listed_tasks_only():
 def test_exclusive_all_tasks_covers_every_task_of_the_server():
     server = FakeServer(callbacks=[cb(10, 1, 'keep'), cb(13, 3, 'z')])
     result = run(server, [item('1', 'keep')], exclusive=True, exclusive_scope='all_tasks')
-    assert result['drift'] == [dict(task_id=3, create=[], update=[], remove=[dict(id=13, type='filter', item=None)])]
+    assert result['drift'] == [dict(task_id=3, created=[], updated=[], removed=[dict(id=13, type='filter', item=None)])]
     assert server.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks']
 
 
@@ -408,7 +408,7 @@ def test_exclusive_still_cleans_the_tasks_after_one_it_leaves_alone():
     server = FakeServer(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b'), cb(20, 2, 'keep'), cb(21, 2, 'x', 'hook')])
     result = run(server, [item('1', 'new'), item('2', 'keep')], exclusive=True)
     assert result['results'][0]['failed'] and server.writes() == [('DELETE', 'tasks/2/task_callbacks/21')]
-    assert result['drift'] == [dict(task_id=2, create=[], update=[], remove=[dict(id=21, type='hook', item=None)])]
+    assert result['drift'] == [dict(task_id=2, created=[], updated=[], removed=[dict(id=21, type='hook', item=None)])]
 
 
 def test_exclusive_is_off_by_default():
@@ -433,7 +433,7 @@ def test_failed_items_and_failed_removals_are_counted_in_one_sentence():
                              "the first failure: callbacks[0] (task '1'): Script is invalid.")
     assert result['results'] == [dict(changed=False, task_callback=None, failed=True, msg='Script is invalid.'),
                                  dict(changed=True, task_callback=dict(id=100, task_id=2, type='filter', script='fresh'))]
-    assert result['drift'] == [dict(task_id=2, create=[dict(id=100, type='filter', item=1)], update=[], remove=[])]
+    assert result['drift'] == [dict(task_id=2, created=[dict(id=100, type='filter', item=1)], updated=[], removed=[])]
 
 
 def test_writes_run_concurrently_and_bounded(monkeypatch):
