@@ -75,7 +75,7 @@ cat > "${work}/export/drift.yml" <<'PLAYBOOK'
         that:
           - drift | map(attribute='removed') | flatten | map(attribute='id') | list == expected_removed | from_json
           - drift | map(attribute='created') | flatten == []
-          - drift | map(attribute='update') | flatten == []
+          - drift | map(attribute='updated') | flatten == []
         fail_msg: "drift {{ drift }}"
 PLAYBOOK
 
