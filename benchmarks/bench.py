@@ -615,17 +615,22 @@ def _bulk_rows(entries):
         if 'loop_wall_s' in entry:
             ratio = entry['bulk_over_loop_net']
             rows.append(('5 bulk', 'loop of task_callback, %d items' % count, 'playbook %.2f s (tasks %.2f s)' % (entry['loop_wall_s'], entry['loop_net_s']),
-                         'bulk/loop %s net, %.3f wall' % ('n/a' if ratio is None else '%.3f' % ratio, entry['bulk_over_loop_wall']),
+                         'bulk/loop %s net, %.3f wall' % (_ratio(ratio), entry['bulk_over_loop_wall']),
                          '' if ratio is None else ('within 5%' if ratio <= 0.05 else 'ABOVE 5%')))
             rows.append(('5 bulk', 'floor: the plain GET loop, %d' % count, '%.3f s' % entry['plain_s'],
-                         'plain/loop %.3f net' % entry['plain_over_loop_net'], ''))
+                         'plain/loop %s net' % _ratio(entry['plain_over_loop_net']), ''))
             rows.append(('5 bulk', 'floor: set_fact carrying the %d items' % count,
                          'playbook %.2f s (task %.2f s)' % (entry['carry_wall_s'], entry['carry_net_s']),
-                         '(set_fact + plain)/loop %.3f net' % entry['carry_plus_plain_over_loop_net'], ''))
+                         '(set_fact + plain)/loop %s net' % _ratio(entry['carry_plus_plain_over_loop_net']), ''))
             rows.append(('5 bulk', 'task_callbacks on the module path, %d' % count,
                          'playbook %.2f s (task %.2f s)' % (entry['bulk_module_path_wall_s'], entry['bulk_module_path_net_s']),
                          'requests %s' % fmt_counts(entry['requests']['bulk, module path']), ''))
     return rows
+
+
+def _ratio(value):
+    """A ratio to 3 places, or n/a where its denominator was not above 0 (a tiny smoke run, start-up noise)."""
+    return 'n/a' if value is None else '%.3f' % value
 
 
 def print_table(rows):
