@@ -25,7 +25,7 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbac
     CALLBACK_TYPES, Plan, apply_plan, callback_label, callback_record, callbacks_path, desired_state, matching_callbacks,
     plan_change, plan_diff, settled_matches,
 )
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import is_task_id, task_id_by_name, task_not_found
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import is_task_id, resolve_task_id, task_id_by_name, task_not_found
 
 EXCLUSIVE_SCOPES = ('listed_tasks', 'all_tasks')
 
@@ -127,17 +127,11 @@ def resolve_tasks(client, pool, items, all_tasks):
         listing, _count = client.paginate(api_path('tasks'), 'tasks')
         by_name = dict((name, _outcome(task_id_by_name, name, listing)) for name in names)
     else:
-        by_name = dict(zip(names, pool.map(lambda name: _outcome(_look_up, client, name), names)))
+        by_name = dict(zip(names, pool.map(lambda name: _outcome(resolve_task_id, client, name), names)))
     listed = set(task['id'] for task in listing) if listing is not None else None
     task_ids = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed) for desired in items]
     # A listing made only to resolve names does not widen the scope of exclusive mode.
     return task_ids, (sorted(listed) if all_tasks else None)
-
-
-def _look_up(client, name):
-    # '=' makes the name a literal value even when it starts with an operator such as '>' or '!='.
-    found, _count = client.paginate(api_path('tasks'), 'tasks', params={'name': '=' + name})
-    return task_id_by_name(name, found)
 
 
 def _known_id(task_id, listed):
