@@ -6,7 +6,7 @@
     python benchmarks/bulk_probe.py collection|plain API_URL COUNT SCRIPT_FILE COLLECTIONS_ROOT
 
 - collection: the collection's own code path without Ansible around it: the arguments checked
-  against the task_callbacks module's argument spec, then module_utils.runner.run(ensure_task_callbacks),
+  against the task_callbacks module's argument spec, then module_utils.module_run.run(ensure_task_callbacks),
   the very call the action plugin makes in-process.
 - plain: the lower bound, a bare loop with one requests.Session over the same GETs (one list
   request per task, limit=1000), comparing each script, one at a time.
@@ -26,14 +26,14 @@ import time
 def converge_with_collection(api_url, count, script, collections_root):
     sys.path.insert(0, collections_root)
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, runner, task_callbacks
+    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, module_run, task_callbacks
 
     spec = connection.module_argument_spec(task_callbacks.OPTIONS)
     validator = ArgumentSpecValidator(spec, **connection.module_constraints(task_callbacks.CONSTRAINTS))
     items = [dict(task=str(task_id), script=script) for task_id in range(1, count + 1)]
     start = time.perf_counter()
     validation = validator.validate(dict(callbacks=items, url=api_url))
-    result = runner.execute(task_callbacks.ensure_task_callbacks, validation.validated_parameters, os.environ).result
+    result = module_run.execute(task_callbacks.ensure_task_callbacks, validation.validated_parameters, os.environ)[0]
     seconds = time.perf_counter() - start
     if result.get('failed') or result['changed']:
         raise SystemExit('bulk_probe: the collection failed or changed something: %s' % result.get('msg'))

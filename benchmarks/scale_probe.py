@@ -6,7 +6,7 @@
     python benchmarks/scale_probe.py collection|plain API_URL TASK_ID COLLECTIONS_ROOT
 
 - collection: the collection's own code path without Ansible around it: the arguments checked
-  against the module's argument spec, then module_utils.runner.execute(read_task_callbacks), the
+  against the module's argument spec, then module_utils.module_run.execute(read_task_callbacks), the
   very call the action plugin makes in-process.
 - plain: the lower bound, a bare loop with one requests.Session over the same pages
   (limit=1000, offset += items received, until count items are held).
@@ -34,14 +34,14 @@ def peak_kib():
 def read_with_collection(api_url, task_id, collections_root):
     sys.path.insert(0, collections_root)
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, runner, task_callback_info
+    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, module_run, task_callback_info
 
     spec = connection.module_argument_spec(task_callback_info.OPTIONS)
     validator = ArgumentSpecValidator(spec, **connection.module_constraints(task_callback_info.CONSTRAINTS))
     before = peak_kib()
     start = time.perf_counter()
     validation = validator.validate(dict(task=str(task_id), url=api_url))
-    result = runner.execute(task_callback_info.read_task_callbacks, validation.validated_parameters, os.environ).result
+    result = module_run.execute(task_callback_info.read_task_callbacks, validation.validated_parameters, os.environ)[0]
     seconds = time.perf_counter() - start
     if result.get('failed'):
         raise SystemExit('scale_probe: the collection failed: %s' % result.get('msg'))

@@ -99,7 +99,7 @@ def core_line(line, cell):
 
 # The targets where the two execution paths differ most in shape (execution_path compares their
 # results) and a short one of both modules: enough for a change that breaks one line to fail here.
-FAST_TARGETS = 'execution_path,task_callback_info'
+FAST_TARGETS = 'task_callback,task_callback_info'
 
 # Long checks first: the scheduler starts them in this order (a cpus=2 check waits for both
 # cores, so it goes last). The two integration runs may overlap: each has its own staged
@@ -107,11 +107,8 @@ FAST_TARGETS = 'execution_path,task_callback_info'
 CHECKS = [
     Check('sanity', (*ANSIBLE_TEST, 'sanity', *LOCAL, '--junit')),
     integration('integration'),
-    integration('integration (module path)', NODEUM_EXECUTION_PATH='module', NODEUM_FORCE_MODULE='1'),
     Check('units', (*ANSIBLE_TEST, 'units', *LOCAL), needs='tests/unit/**/test_*.py'),
-    core_line('2.16', 'in-process'),
     core_line('2.16', 'module-path'),
-    core_line('2.21', 'in-process'),
     core_line('2.21', 'module-path'),
     Check('galaxy-importer', (PYTHON, 'tools/galaxy_importer.py')),
     Check('emulator tests', (PYTHON, '-m', 'pytest', 'tests/emulator_tests', '-p', 'no:cacheprovider', f'--junitxml={JUNIT}/pytest.xml'),

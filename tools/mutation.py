@@ -55,14 +55,12 @@ Pass = namedtuple('Pass', 'name mutate tests also_copy')
 # Unit tests of one layer, no server started: what the module_utils passes run.
 MODULE_UTILS_TESTS = ('tests/unit/plugins/module_utils', 'tests/unit/plugins/modules')
 PASSES = (
-    Pass('core', ('plugins/module_utils/connection.py', 'plugins/module_utils/runner.py', 'plugins/module_utils/task_callback.py',
-                  'plugins/module_utils/task_callback_info.py', 'plugins/module_utils/task_callbacks.py', 'plugins/module_utils/tasks.py'),
+    Pass('core', ('plugins/module_utils/connection_options.py', 'plugins/module_utils/module_run.py', 'plugins/module_utils/task_callback.py',
+                  'plugins/module_utils/task_callback_info.py', 'plugins/module_utils/task_callbacks.py', 'plugins/module_utils/tasks.py',
+                  'plugins/module_utils/unknown_options.py'),
          MODULE_UTILS_TESTS, ()),
     # The transport client has the most mutants and the slowest tests: a pass of its own.
     Pass('client', ('plugins/module_utils/client.py',), MODULE_UTILS_TESTS, ()),
-    # The controller-side adapter, against the action plugin tests (an emulator, both execution paths).
-    Pass('adapter', ('plugins/plugin_utils/_core_compat.py', 'plugins/plugin_utils/_in_process.py'), ('tests/unit/plugins/action',),
-         ('plugins/module_utils',)),
 )
 # What every staged mutants tree needs besides the mutated code and the tests.
 ALSO_COPY = ('plugins/action', 'plugins/modules', 'plugins/doc_fragments', 'meta', 'tests/unit', 'tests/emulator')

@@ -1,22 +1,131 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin of nodeum.data_archiving.task_callback: in-process on the controller, else the module.
+"""Action plugin of nodeum.data_archiving.task_callback: what only the controller can do, then the module.
 
-The adapter itself (when to run in-process, argument validation, the module-shaped answer) is
-plugins/plugin_utils/_in_process.py, shared by every action plugin of the collection.
+Two things happen on the controller before the module runs, as ansible.builtin.template and copy do:
+a misspelled option is named with the closest valid one, and a script_file is found (the role's and
+the play's templates/ and files/, then the path as given), read byte for byte, or rendered when it
+ends in .j2. The module then runs as any module does, with script in place of script_file.
+
+ModuleWithScriptFiles is the base of the collection's other action plugins too.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, task_callback
-from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._in_process import InProcessModuleAction
+import os
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options, task_callback
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.unknown_options import unknown_options_message
+
+try:  # ansible-core 2.19 and later template only text that is marked as trusted
+    from ansible.template import trust_as_template
+except ImportError:
+    trust_as_template = None
 
 
-class ActionModule(InProcessModuleAction):
-    """nodeum.data_archiving.task_callback: in-process on the controller, else the module."""
+class ScriptFileError(Exception):
+    """A script_file that cannot be used: its text is the sentence for the user."""
 
-    ARGUMENT_SPEC = connection.module_argument_spec(task_callback.OPTIONS)
-    CONSTRAINTS = connection.module_constraints(task_callback.CONSTRAINTS)
-    RESOURCE_LOGIC = staticmethod(task_callback.ensure_task_callback)
+
+class ModuleWithScriptFiles(ActionBase):
+    """Check the option names, read every script_file on the controller, then run the module."""
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    MODULE_OPTIONS = ()  # the module's own options, beside the connection options
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ModuleWithScriptFiles, self).run(tmp, task_vars)
+        del tmp  # tmp no longer has any effect
+        task_vars = task_vars or {}
+        module_name = self._task.resolved_action or self._task.action
+        try:
+            args = self.module_arguments(module_name, dict(self._task.args), task_vars)
+        except ScriptFileError as error:
+            return dict(result, failed=True, changed=False, msg=str(error))
+        wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
+        try:
+            result.update(self._execute_module(module_name=module_name, module_args=args, task_vars=task_vars, wrap_async=wrap_async))
+        finally:
+            if not wrap_async:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def module_arguments(self, module_name, args, task_vars):
+        """The arguments to hand the module, or ScriptFileError: option names checked, script_file read."""
+        known = set(self.MODULE_OPTIONS) | set(name for name, _type, _env, _default, _no_log in connection_options.CONNECTION_OPTIONS)
+        refusal = unknown_options_message(module_name, args, known)
+        if refusal:
+            raise ScriptFileError(refusal)
+        return self.with_scripts_read(args, task_vars)
+
+    def with_scripts_read(self, args, task_vars):
+        return with_script_read(self, args, task_vars, 'The task')
+
+    def read_script_file(self, name, task_vars, owner):
+        """The script in the file `name`: byte for byte, or rendered with the task's variables when it ends in .j2."""
+        if not isinstance(name, str) or not name.strip():
+            raise ScriptFileError('%s gives script_file %r, which is not a file name; give the path of the script file.' % (owner, name))
+        path = self._find_script(name, owner)
+        real = self._loader.get_real_file(path, decrypt=True)
+        try:
+            with open(real, 'rb') as handle:
+                data = handle.read()
+        except (IOError, OSError) as error:
+            raise ScriptFileError('%s gives script_file %s, found at %s, which cannot be read (%s); check its permissions.'
+                                  % (owner, name, path, error.strerror or error)) from None
+        finally:
+            self._loader.cleanup_tmp_file(real)
+        try:
+            text = data.decode('utf-8')
+        except UnicodeDecodeError:
+            raise ScriptFileError('%s gives script_file %s, found at %s, which is not UTF-8 text; save it as UTF-8.' % (owner, name, path)) from None
+        if not name.endswith('.j2'):
+            return text
+        return self._render(text, path, task_vars, owner, name)
+
+    def _find_script(self, name, owner):
+        for directory in ('templates', 'files'):
+            try:
+                return self._find_needle(directory, name)
+            except AnsibleError:
+                continue
+        places = ', '.join(self._task.get_search_path())
+        raise ScriptFileError('%s gives script_file %s, which was not found: looked in the templates/ and files/ directories of %s, and '
+                              'at the path as given; check the name, or give a path relative to the playbook.' % (owner, name, places))
+
+    def _render(self, text, path, task_vars, owner, name):
+        searchpath = [os.path.dirname(path)] + list(task_vars.get('ansible_search_path', []))
+        templar = self._templar.copy_with_new_env(searchpath=searchpath, available_variables=task_vars)
+        try:
+            if trust_as_template is not None:
+                rendered = templar.template(trust_as_template(text), escape_backslashes=False)
+            else:
+                rendered = templar.template(text, preserve_trailing_newlines=True, escape_backslashes=False, convert_data=False)
+        except AnsibleError as error:
+            raise ScriptFileError('%s gives script_file %s, a template that cannot be rendered: %s' % (owner, name, error.message)) from None
+        return '' if rendered is None else str(rendered)
+
+
+def with_script_read(action, args, task_vars, owner):
+    """args with script_file replaced by the script it holds; script and script_file together are refused."""
+    if args.get('script_file') is None:
+        args.pop('script_file', None)
+        return args
+    if args.get('script') is not None:
+        raise ScriptFileError('%s gives both script and script_file; give one of the two.' % owner)
+    args = dict(args)
+    args['script'] = action.read_script_file(args.pop('script_file'), task_vars, owner)
+    return args
+
+
+class ActionModule(ModuleWithScriptFiles):
+    """nodeum.data_archiving.task_callback."""
+
+    MODULE_OPTIONS = tuple(task_callback.OPTIONS)

@@ -1,21 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin of nodeum.data_archiving.task_callback_info: in-process on the controller, else the module.
-
-The adapter itself is plugins/plugin_utils/_in_process.py, shared by every action plugin of the collection.
-"""
+"""Action plugin of nodeum.data_archiving.task_callback_info: a misspelled option named with the closest valid one, then the module."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, task_callback_info
-from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._in_process import InProcessModuleAction
+from ansible_collections.nodeum.data_archiving.plugins.action.task_callback import ModuleWithScriptFiles
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callback_info
 
 
-class ActionModule(InProcessModuleAction):
-    """nodeum.data_archiving.task_callback_info: in-process on the controller, else the module."""
+class ActionModule(ModuleWithScriptFiles):
+    """nodeum.data_archiving.task_callback_info (it has no script_file: with_scripts_read finds none)."""
 
-    ARGUMENT_SPEC = connection.module_argument_spec(task_callback_info.OPTIONS)
-    CONSTRAINTS = connection.module_constraints(task_callback_info.CONSTRAINTS)
-    RESOURCE_LOGIC = staticmethod(task_callback_info.read_task_callbacks)
+    MODULE_OPTIONS = tuple(task_callback_info.OPTIONS)

@@ -7,7 +7,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment:
-    # The connection options of every module; plugins/module_utils/connection.py declares the same table.
+    # The connection options of every module; plugins/module_utils/connection_options.py declares the same table.
     DOCUMENTATION = r'''
 options:
   url:
@@ -54,6 +54,7 @@ options:
         O(ca_path) for a certificate signed by a private CA. The module warns when it is V(false).
       - If not set, the value of the E(NODEUM_VALIDATE_CERTS) environment variable is used; if neither is set, V(true).
     type: bool
+    default: true
   ca_path:
     description:
       - Path to a PEM file of CA certificates used to verify the server's certificate, on the host
@@ -65,6 +66,7 @@ options:
       - Seconds to wait for each HTTP answer.
       - If not set, the value of the E(NODEUM_TIMEOUT) environment variable is used; if neither is set, V(30).
     type: float
+    default: 30
 notes:
   - The credentials are taken as a group. When the task sets any of O(username), O(password), O(api_key),
     O(api_key_prefix) or O(token) (directly or through C(module_defaults)), the credential environment variables
@@ -81,11 +83,6 @@ notes:
   - Every option that the task does not set is read from its environment variable in the environment the module
     runs with, the task's C(environment) keyword included, and an empty variable counts as unset. The
     task's own values, and C(module_defaults), always win.
-  - When the task runs on the controller itself (local connection, no C(become), no C(async)), the module's
-    action plugin runs the same code in the controller's process instead of starting a new Python for the
-    module, with the same arguments, result and messages; where the controller's Python lacks C(requests), the module runs.
-    Set E(NODEUM_FORCE_MODULE=1) in the controller's environment (or the variable C(nodeum_force_module) to
-    V(true)) to run the module the classic way everywhere.
 requirements:
   - python >= 3.8
   - requests >= 2.25.0

@@ -28,11 +28,13 @@ OPTIONS = dict(
     task=dict(type='str', required=True),
     callback_id=dict(type='int'),
     type=dict(type='str', default='filter', choices=list(CALLBACK_TYPES)),
-    script=dict(type='str'),
+    # raw, so that a dict or a list is refused (desired_state) rather than sent as its Python text
+    script=dict(type='raw'),
+    script_file=dict(type='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
 )
 
-CONSTRAINTS = dict(required_if=[('state', 'present', ['script'])])
+CONSTRAINTS = dict(required_if=[('state', 'present', ['script'])], mutually_exclusive=[('script', 'script_file')])
 
 # action: 'none', 'create', 'update' or 'delete'; before: the callbacks it changes or removes;
 # after: the callback as it will be (None when it is removed or was never there).
@@ -48,6 +50,10 @@ def desired_state(params):
     callback_id = params.get('callback_id')
     if callback_id is not None and callback_id < 1:
         raise NodeumError('callback_id must be a positive number from the server, got %s.' % callback_id)
+    if params.get('script_file') is not None:
+        # The action plugin reads script_file on the controller and hands the module script instead.
+        raise NodeumError('script_file reached the module unread, which happens only when the module runs without its action plugin; '
+                          'give script, or run the module by its name nodeum.data_archiving.task_callback.')
     state = params.get('state') or 'present'
     script = params.get('script')
     if state == 'present':
@@ -57,11 +63,17 @@ def desired_state(params):
 
 def _validate_script(script):
     if script is None:
-        raise NodeumError('script is required with state present; give the filter\'s source, for example with lookup(\'file\', ...).')
+        raise NodeumError('script is required with state present; give the filter\'s source, or the file that holds it as script_file.')
     if not isinstance(script, str):
-        raise NodeumError('script must be text, got %s.' % type(script).__name__)
+        raise NodeumError('script must be text, got %s; quote it, or keep the script in a file and give script_file.'
+                          % _type_word(script))
     if not script.strip():
         raise NodeumError('script is empty or only white space, which the Nodeum API refuses; give the filter\'s source.')
+
+
+def _type_word(value):
+    words = ((bool, 'a boolean'), (int, 'a number'), (float, 'a number'), (dict, 'a dictionary'), (list, 'a list'))
+    return next((word for kind, word in words if isinstance(value, kind)), 'a value of type %s' % type(value).__name__)
 
 
 def plan_change(desired, matches, task_id):

@@ -21,6 +21,7 @@ from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import POOL_MAXSIZE, NodeumError, NodeumNotFound, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import failure
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
     CALLBACK_TYPES, Plan, apply_plan, callback_label, callback_record, callbacks_path, desired_state, matching_callbacks,
     plan_change, plan_diff, settled_matches,
@@ -40,7 +41,8 @@ ITEM_OPTIONS = dict(
     task=dict(type='str'),
     callback_id=dict(type='int'),
     type=dict(type='str', default='filter', choices=list(CALLBACK_TYPES)),
-    script=dict(type='str'),
+    script=dict(type='raw'),
+    script_file=dict(type='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
 )
 
@@ -62,15 +64,15 @@ def ensure_task_callbacks(client, params, check_mode=False):
     exclusive, all_tasks = exclusive_settings(params)
     with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_REQUESTS) as pool:
         task_ids, listed = resolve_tasks(client, pool, items, all_tasks)
-        scope = sorted(set(task_id for task_id in task_ids if isinstance(task_id, int)) | set(listed or ()))
-        server = read_callbacks(client, pool, scope)
+        tasks_to_read = sorted(set(task_id for task_id in task_ids if isinstance(task_id, int)) | set(listed or ()))
+        server = read_callbacks(client, pool, tasks_to_read)
         decisions = [_decide_item(client, desired, task_ids[index], server) for index, desired in enumerate(items)]
         decisions = flag_conflicts(items, decisions)
-        removals = exclusive_removals(decisions, server, scope) if exclusive else []
+        removals = exclusive_removals(decisions, server, tasks_to_read) if exclusive else []
         jobs = [Job(index, decision[0], items[index], decision[1]) for index, decision in enumerate(decisions) if _is_write(decision)]
         jobs += [Job(None, task_id, None, plan) for task_id, plan in removals]
-        outcomes = [_planned(job) for job in jobs] if check_mode else list(pool.map(lambda job: _apply(client, job), jobs))
-    return bulk_result(items, decisions, jobs, outcomes, check_mode)
+        written = [_planned(job) for job in jobs] if check_mode else list(pool.map(lambda job: _apply(client, job), jobs))
+    return bulk_result(items, decisions, jobs, written, check_mode)
 
 
 # -- validation, before any request ------------------------------------------------------------
@@ -125,12 +127,12 @@ def resolve_tasks(client, pool, items, all_tasks):
     listing = None
     if all_tasks or len(names) > NAME_LOOKUP_LIMIT:
         listing, _count = client.paginate(api_path('tasks'), 'tasks')
-        by_name = dict((name, _outcome(task_id_by_name, name, listing)) for name in names)
+        by_name = dict((name, _value_or_error(task_id_by_name, name, listing)) for name in names)
     else:
-        by_name = dict(zip(names, pool.map(lambda name: _outcome(resolve_task_id, client, name), names)))
+        by_name = dict(zip(names, pool.map(lambda name: _value_or_error(resolve_task_id, client, name), names)))
     listed = set(task['id'] for task in listing) if listing is not None else None
     task_ids = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed) for desired in items]
-    # A listing made only to resolve names does not widen the scope of exclusive mode.
+    # A listing made only to resolve names does not widen the reach of exclusive mode.
     return task_ids, (sorted(listed) if all_tasks else None)
 
 
@@ -143,7 +145,7 @@ def _known_id(task_id, listed):
 
 def read_callbacks(client, pool, task_ids):
     """{task id: every callback of the task, or the NodeumError its read raised}."""
-    return dict(zip(task_ids, pool.map(lambda task_id: _outcome(_task_callbacks, client, task_id), task_ids)))
+    return dict(zip(task_ids, pool.map(lambda task_id: _value_or_error(_task_callbacks, client, task_id), task_ids)))
 
 
 def _task_callbacks(client, task_id):
@@ -154,7 +156,7 @@ def _task_callbacks(client, task_id):
     return found
 
 
-def _outcome(function, *args):
+def _value_or_error(function, *args):
     """The function's value, or the NodeumError it raised: one item's failure must not stop the others."""
     try:
         return function(*args)
@@ -201,8 +203,8 @@ def flag_conflicts(items, decisions):
     return flagged
 
 
-def exclusive_removals(decisions, server, scope):
-    """(task id, delete plan) for each callback no item declares, on the tasks in scope whose items all succeeded."""
+def exclusive_removals(decisions, server, task_ids):
+    """(task id, delete plan) for each callback no item declares, on the given tasks whose items all succeeded."""
     declared = {}
     spoiled = set()
     for task_id, plan, matches in decisions:
@@ -210,7 +212,7 @@ def exclusive_removals(decisions, server, scope):
             spoiled.add(task_id)
         declared.setdefault(task_id, set()).update(match['id'] for match in matches)
     removals = []
-    for task_id in scope:
+    for task_id in task_ids:
         callbacks = server.get(task_id)
         if task_id in spoiled or isinstance(callbacks, NodeumError):
             continue
@@ -227,28 +229,28 @@ def _is_write(decision):
 # -- applying ----------------------------------------------------------------------------------
 
 def _planned(job):
-    """What check mode reports: the plan's own outcome, as task_callback reports it."""
+    """What check mode reports: the plan's own result, as task_callback reports it."""
     return True, job.plan.after
 
 
 def _apply(client, job):
     """(changed, callback) after the write, or the NodeumError it raised."""
-    return _outcome(apply_plan, client, job.task_id, job.desired, job.plan)
+    return _value_or_error(apply_plan, client, job.task_id, job.desired, job.plan)
 
 
 # -- the result ----------------------------------------------------------------------------------
 
-def bulk_result(items, decisions, jobs, outcomes, check_mode):
+def bulk_result(items, decisions, jobs, written, check_mode):
     """The module's result; failed, with one sentence counting the failures, when any item or removal failed."""
-    by_item = dict((job.item, outcome) for job, outcome in zip(jobs, outcomes) if job.item is not None)
+    by_item = dict((job.item, write) for job, write in zip(jobs, written) if job.item is not None)
     results = [_item_result(decision, by_item.get(index)) for index, decision in enumerate(decisions)]
-    done = [(job, outcome) for job, outcome in zip(jobs, outcomes) if _changed(outcome)]
+    done = [(job, write) for job, write in zip(jobs, written) if _changed(write)]
     failed_items = ['%s: %s' % (item_label(index, items[index]), result['msg']) for index, result in enumerate(results) if result.get('failed')]
-    removals = [(job, outcome) for job, outcome in zip(jobs, outcomes) if job.item is None]
-    failed_removals = ['removing %s: %s' % (callback_label(job.task_id, job.plan.before[0]), outcome.message)
-                       for job, outcome in removals if isinstance(outcome, NodeumError)]
+    removals = [(job, write) for job, write in zip(jobs, written) if job.item is None]
+    failed_removals = ['removing %s: %s' % (callback_label(job.task_id, job.plan.before[0]), write.message)
+                       for job, write in removals if isinstance(write, NodeumError)]
     result = dict(changed=bool(done), results=results, drift=drift_report(done),
-                  diff=[diff for job, _outcome in done for diff in plan_diff(job.plan, job.task_id)])
+                  diff=[diff for job, _written in done for diff in plan_diff(job.plan, job.task_id)])
     if failed_items or failed_removals:
         counts = ['%d of %d items' % (len(failed_items), len(items))] if failed_items else []
         counts += ['%d of %d removals by exclusive mode' % (len(failed_removals), len(removals))] if failed_removals else []
@@ -257,19 +259,19 @@ def bulk_result(items, decisions, jobs, outcomes, check_mode):
     return result
 
 
-def _item_result(decision, outcome):
+def _item_result(decision, write):
     task_id, plan, _matches = decision
     if isinstance(plan, NodeumError):
-        return dict(changed=False, task_callback=None, failed=True, msg=plan.message)
-    if outcome is None:
-        outcome = (False, plan.after)
-    if isinstance(outcome, NodeumError):
-        return dict(changed=False, task_callback=None, failed=True, msg=outcome.message)
-    return dict(changed=outcome[0], task_callback=callback_record(outcome[1], task_id))
+        return dict(failure(plan), task_callback=None)
+    if write is None:
+        write = (False, plan.after)
+    if isinstance(write, NodeumError):
+        return dict(failure(write), task_callback=None)
+    return dict(changed=write[0], task_callback=callback_record(write[1], task_id))
 
 
-def _changed(outcome):
-    return not isinstance(outcome, NodeumError) and outcome[0]
+def _changed(write):
+    return not isinstance(write, NodeumError) and write[0]
 
 
 # The drift report's key for each kind of write. Not create/update/remove: Jinja reads entry.update as
@@ -280,11 +282,11 @@ DRIFT_KEYS = dict(create='created', update='updated', delete='removed')
 def drift_report(done):
     """Per task, ascending: the callbacks created, updated and removed."""
     report = {}
-    for job, outcome in done:
+    for job, write in done:
         entry = report.setdefault(job.task_id, dict([('task_id', job.task_id)] + [(key, []) for key in DRIFT_KEYS.values()]))
         if job.plan.action == 'delete':
             entry['removed'].extend(dict(id=callback['id'], type=callback['type'], item=job.item) for callback in job.plan.before)
         else:
-            callback = outcome[1] or job.plan.after
+            callback = write[1] or job.plan.after
             entry[DRIFT_KEYS[job.plan.action]].append(dict(id=callback.get('id'), type=callback.get('type'), item=job.item))
     return [report[task_id] for task_id in sorted(report)]

@@ -64,12 +64,20 @@ options:
     default: filter
   script:
     description:
-      - The script of the callback, required with O(state=present). It must not be empty or only white space.
+      - The script of the callback, as text; with O(state=present) give it here or in O(script_file).
+        It must not be empty or only white space, and a value that is not text (a dictionary, a list, a number) is refused.
       - It is compared and sent byte for byte, without trimming or normalising line endings.
-      - Keep scripts in files beside the playbook and read them with C(lookup('ansible.builtin.file', 'x.js', rstrip=false)).
-        Without C(rstrip=false) the lookup strips the file's last line break, which the
-        P(nodeum.data_archiving.task_callbacks#role) role keeps, so the two would update the script back and forth.
+    type: raw
+  script_file:
+    description:
+      - A file that holds the script, read on the controller as M(ansible.builtin.template) and M(ansible.builtin.copy) read
+        theirs. It is looked for in the C(templates/) and C(files/) directories of the role and of the playbook, then at the path
+        as given (relative to the playbook).
+      - A plain file is sent byte for byte, line endings and the last line break included; a C({{) in it is not a template.
+      - A file whose name ends in C(.j2) is rendered with the task's variables first.
+      - Mutually exclusive with O(script). A file that cannot be found or read fails the task before any request.
     type: str
+    version_added: '0.1.0'
   state:
     description:
       - V(present) makes sure the callback exists with O(script).
@@ -115,10 +123,10 @@ EXAMPLES = r'''
       }
     state: present
 
-- name: Same, with the script kept in filters/skip_tmp.js beside the playbook, last line break included
+- name: Same, with the script kept in files/skip_tmp.js beside the playbook, sent byte for byte
   nodeum.data_archiving.task_callback:
     task: Migrate cold data
-    script: "{{ lookup('ansible.builtin.file', 'filters/skip_tmp.js', rstrip=false) }}"
+    script_file: skip_tmp.js
 
 - name: Update the one filter callback of task 2 (given by id) if its script differs
   nodeum.data_archiving.task_callback:
@@ -197,20 +205,48 @@ diff:
   returned: when diff mode is on
   type: list
   elements: dict
+api_error:
+  description:
+    - On a failed API call, its facts beside RV(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - Not returned when the task failed before any request (a bad option, a missing credential).
+  returned: when a request to the Nodeum API failed
+  type: dict
+  contains:
+    status:
+      description: The HTTP status of the answer, C(null) when no answer came (a refused connection, a timeout).
+      type: int
+      sample: 422
+    method:
+      description: The HTTP method of the failed request.
+      type: str
+      sample: PUT
+    path:
+      description: The path of the failed request, below the API root C(/api/v2).
+      type: str
+      sample: tasks/3/task_callbacks/12
+    messages:
+      description: The messages of the server's error answer, empty when it gave none.
+      type: list
+      elements: str
+      sample: ["Script can't be blank"]
+    details:
+      description: The C(details) object of the server's error answer, empty when it gave none.
+      type: dict
+      sample: {}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, runner, task_callback
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options, module_run, task_callback
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=connection.module_argument_spec(task_callback.OPTIONS),
+        argument_spec=connection_options.module_argument_spec(task_callback.OPTIONS),
         supports_check_mode=True,
-        **connection.module_constraints(task_callback.CONSTRAINTS)
+        **connection_options.module_constraints(task_callback.CONSTRAINTS)
     )
-    runner.run_ansible_module(module, task_callback.ensure_task_callback)
+    module_run.run(module, task_callback.ensure_task_callback)
 
 
 if __name__ == '__main__':

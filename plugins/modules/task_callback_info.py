@@ -179,20 +179,48 @@ count:
   returned: success
   type: int
   sample: 2
+api_error:
+  description:
+    - On a failed API call, its facts beside RV(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - Not returned when the task failed before any request (a bad option, a missing credential).
+  returned: when a request to the Nodeum API failed
+  type: dict
+  contains:
+    status:
+      description: The HTTP status of the answer, C(null) when no answer came (a refused connection, a timeout).
+      type: int
+      sample: 422
+    method:
+      description: The HTTP method of the failed request.
+      type: str
+      sample: PUT
+    path:
+      description: The path of the failed request, below the API root C(/api/v2).
+      type: str
+      sample: tasks/3/task_callbacks/12
+    messages:
+      description: The messages of the server's error answer, empty when it gave none.
+      type: list
+      elements: str
+      sample: ["Script can't be blank"]
+    details:
+      description: The C(details) object of the server's error answer, empty when it gave none.
+      type: dict
+      sample: {}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, runner, task_callback_info
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options, module_run, task_callback_info
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=connection.module_argument_spec(task_callback_info.OPTIONS),
+        argument_spec=connection_options.module_argument_spec(task_callback_info.OPTIONS),
         supports_check_mode=True,
-        **connection.module_constraints(task_callback_info.CONSTRAINTS)
+        **connection_options.module_constraints(task_callback_info.CONSTRAINTS)
     )
-    runner.run_ansible_module(module, task_callback_info.read_task_callbacks)
+    module_run.run(module, task_callback_info.read_task_callbacks)
 
 
 if __name__ == '__main__':

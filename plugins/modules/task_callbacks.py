@@ -14,7 +14,8 @@ description:
   - Creates, updates or removes the callbacks listed in O(callbacks), on any number of Nodeum tasks, in one
     Ansible task, through the Nodeum REST API v2.
   - Each item of O(callbacks) has the keys and the meaning of the options of M(nodeum.data_archiving.task_callback)
-    (O(callbacks[].task), O(callbacks[].type), O(callbacks[].callback_id), O(callbacks[].script), O(callbacks[].state)),
+    (O(callbacks[].task), O(callbacks[].type), O(callbacks[].callback_id), O(callbacks[].script), O(callbacks[].script_file),
+    O(callbacks[].state)),
     and the module decides each item exactly as M(nodeum.data_archiving.task_callback) would, with the same identity rule,
     idempotence, protection against a duplicate after a lost POST answer, and race rule.
   - "B(Requests.) Every item is checked before any request is sent: one bad item fails the task with a sentence that
@@ -80,9 +81,18 @@ options:
         default: filter
       script:
         description:
-          - The script of the callback, required with O(callbacks[].state=present). It must not be empty or only white space.
+          - The script of the callback, as text; with O(callbacks[].state=present) give it here or in O(callbacks[].script_file).
+            It must not be empty or only white space, and a value that is not text is refused.
           - It is compared and sent byte for byte, without trimming or normalising line endings.
+        type: raw
+      script_file:
+        description:
+          - A file that holds the script, found and read on the controller as O(nodeum.data_archiving.task_callback#module:script_file)
+            is (the C(templates/) and C(files/) directories of the role and the playbook, then the path as given), byte for byte,
+            or rendered with the task's variables when its name ends in C(.j2).
+          - Mutually exclusive with O(callbacks[].script).
         type: str
+        version_added: '0.1.0'
       state:
         description:
           - V(present) makes sure the callback exists with O(callbacks[].script).
@@ -146,12 +156,14 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ converged.results | map(attribute='changed') | list }}"
 
-- name: Scripts kept in files beside the playbook (the file lookup strips the final newline; keep it with rstrip=false)
+- name: Scripts kept in files beside the playbook (files/ or templates/), sent byte for byte; a .j2 file is rendered first
   nodeum.data_archiving.task_callbacks:
     callbacks:
       - task: Nightly backup
-        script: "{{ lookup('ansible.builtin.file', 'filters/nightly.js', rstrip=false) }}"
-  when: false  # shown for the shape; the file is yours to write
+        script_file: nightly.js
+      - task: Restore requests
+        script_file: restore_filter.js.j2
+  when: false  # shown for the shape; the files are yours to write
 
 - name: Report the drift of the listed tasks (what would be created, updated and removed), reading only
   nodeum.data_archiving.task_callbacks:
@@ -237,20 +249,48 @@ diff:
   returned: when diff mode is on
   type: list
   elements: dict
+api_error:
+  description:
+    - On a failed API call, its facts beside RV(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - Not returned when the task failed before any request (a bad option, a missing credential).
+  returned: when a request to the Nodeum API failed
+  type: dict
+  contains:
+    status:
+      description: The HTTP status of the answer, C(null) when no answer came (a refused connection, a timeout).
+      type: int
+      sample: 422
+    method:
+      description: The HTTP method of the failed request.
+      type: str
+      sample: PUT
+    path:
+      description: The path of the failed request, below the API root C(/api/v2).
+      type: str
+      sample: tasks/3/task_callbacks/12
+    messages:
+      description: The messages of the server's error answer, empty when it gave none.
+      type: list
+      elements: str
+      sample: ["Script can't be blank"]
+    details:
+      description: The C(details) object of the server's error answer, empty when it gave none.
+      type: dict
+      sample: {}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, runner, task_callbacks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options, module_run, task_callbacks
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=connection.module_argument_spec(task_callbacks.OPTIONS),
+        argument_spec=connection_options.module_argument_spec(task_callbacks.OPTIONS),
         supports_check_mode=True,
-        **connection.module_constraints(task_callbacks.CONSTRAINTS)
+        **connection_options.module_constraints(task_callbacks.CONSTRAINTS)
     )
-    runner.run_ansible_module(module, task_callbacks.ensure_task_callbacks)
+    module_run.run(module, task_callbacks.ensure_task_callbacks)
 
 
 if __name__ == '__main__':

@@ -1,6 +1,6 @@
 """The role's connection variables follow the connection option table of the modules.
 
-CONNECTION_OPTIONS in plugins/module_utils/connection.py declares the connection options once. The
+CONNECTION_OPTIONS in plugins/module_utils/connection_options.py declares the connection options once. The
 role restates them twice: the option names that it turns into module_defaults (vars/main.yml), and
 the nodeum_<option> entries of each entry point of meta/argument_specs.yml. An option added to the
 table and not to the role would be silently unreachable through the role; these tests fail instead.
@@ -22,11 +22,11 @@ ROLE_VARIABLES = {'nodeum_task_callbacks', 'nodeum_task_callbacks_exclusive', 'n
 
 def connection_options():
     """CONNECTION_OPTIONS, read from the source (importing it needs the collection on sys.path)."""
-    tree = ast.parse((ROOT / 'plugins' / 'module_utils' / 'connection.py').read_text(encoding='utf-8'))
+    tree = ast.parse((ROOT / 'plugins' / 'module_utils' / 'connection_options.py').read_text(encoding='utf-8'))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'CONNECTION_OPTIONS' for target in node.targets):
             return [dict(zip(('name', 'type', 'env', 'default', 'no_log'), row)) for row in ast.literal_eval(node.value)]
-    raise AssertionError('plugins/module_utils/connection.py defines no CONNECTION_OPTIONS')
+    raise AssertionError('plugins/module_utils/connection_options.py defines no CONNECTION_OPTIONS')
 
 
 def argument_specs():

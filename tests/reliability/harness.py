@@ -51,7 +51,7 @@ def module_options():
     root = str(collections_root(REPO / 'build' / 'reliability'))
     if root not in sys.path:
         sys.path.insert(0, root)
-    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection, task_callback, task_callback_info
+    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, task_callback, task_callback_info
     return dict((name, tuple(connection.module_argument_spec(resource.OPTIONS)))
                 for name, resource in (('task_callback', task_callback), ('task_callback_info', task_callback_info)))
 
@@ -60,8 +60,8 @@ def module_options():
 # templated argument dict, so that the modules get their options the way a playbook writes them.
 MODULE_OPTIONS = module_options()
 
-# Execution paths: the default (the action plugin once plugins/action exists) and the classic module.
-EXECUTION_PATHS = ('default', 'module')
+# The modules run one way (AnsiballZ); the parameter keeps each batch on one xdist worker.
+EXECUTION_PATHS = ('module',)
 
 
 def execution_paths(group):
@@ -306,8 +306,6 @@ def run_playbook(work_dir, hosts, execution_path, forks=20, pauses=None, env=Non
         'ANSIBLE_HOST_KEY_CHECKING': '0',
         'PATH': str(Path(sys.executable).parent) + os.pathsep + os.environ.get('PATH', os.defpath),
     })
-    if execution_path == 'module':
-        process_env['NODEUM_FORCE_MODULE'] = '1'
     process_env.update(env or {})
     start = time.monotonic()
     completed = subprocess.run(command, env=process_env, cwd=str(work_dir), stdin=subprocess.DEVNULL, capture_output=True,

@@ -32,10 +32,10 @@ from hypothesis import assume, example, given, settings, strategies as st  # noq
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import client as client_module, connection  # noqa: E402
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import client as client_module, connection_options as connection  # noqa: E402
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callback, task_callback_info  # noqa: E402
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound  # noqa: E402
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection import (  # noqa: E402
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import (  # noqa: E402
     client_from_params, resolve_credentials, url_secrets,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (  # noqa: E402

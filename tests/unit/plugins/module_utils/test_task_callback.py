@@ -154,6 +154,10 @@ def test_unknown_callback_id_absent_does_nothing():
     (dict(task='   '), 'task is empty'),
     (dict(callback_id=0), 'callback_id must be a positive number'),
     (dict(type='hook'), 'type must be one of filter'),
+    (dict(script=['a']), 'script must be text, got a list'),
+    (dict(script=5), 'script must be text, got a number'),
+    (dict(script=1.5), 'script must be text, got a number'),
+    (dict(script=True), 'script must be text, got a boolean'),
 ])
 def test_bad_input_is_refused_before_any_request(params, message):
     with pytest.raises(NodeumError, match=message):
@@ -161,9 +165,11 @@ def test_bad_input_is_refused_before_any_request(params, message):
 
 
 @pytest.mark.parametrize('params, message', [
-    (dict(script=5), 'script must be text, got int.'),
+    (dict(script={'a': 1}), 'script must be text, got a dictionary; quote it, or keep the script in a file and give script_file.'),
     (dict(script=' '), "script is empty or only white space, which the Nodeum API refuses; give the filter's source."),
-    (dict(script=None), "script is required with state present; give the filter's source, for example with lookup('file', ...)."),
+    (dict(script=None), "script is required with state present; give the filter's source, or the file that holds it as script_file."),
+    (dict(script_file='f.js'), 'script_file reached the module unread, which happens only when the module runs without its action plugin; '
+                               'give script, or run the module by its name nodeum.data_archiving.task_callback.'),
     (dict(callback_id=-3), 'callback_id must be a positive number from the server, got -3.'),
     (dict(type='hook'), "type must be one of filter, got 'hook'."),
 ])

@@ -14,7 +14,6 @@ import json
 import pytest
 
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import runner
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.modules import task_callback, task_callback_info
 from ansible_collections.nodeum.data_archiving.tests.unit.module_args import patch_module_args
@@ -77,34 +76,27 @@ def test_missing_requests_gives_the_standard_message(monkeypatch, capsys):
     assert code == 1 and 'requests' in result['msg'] and 'Traceback' not in result['msg']
 
 
-def test_run_turns_errors_into_a_failed_result_and_keeps_the_client_warnings():
-    def logic(client, params, check_mode):
-        client.warnings.append('Retried.')
-        raise NodeumError('It broke; do this.')
-    outcome = runner.execute(logic, dict(url='http://h.example.com', timeout=1.0), {'NODEUM_TOKEN': 'jwt'})
-    assert outcome.result == dict(failed=True, changed=False, msg='It broke; do this.')
-    assert outcome.warnings[0].startswith('The credentials are sent over plain http://') and outcome.warnings[-1] == 'Retried.'
-    assert outcome.secrets == {'jwt'}
-
-
-def test_execute_resolves_the_connection_from_the_environment_it_is_given(monkeypatch):
-    monkeypatch.setenv('NODEUM_URL', 'https://process.example.com')  # the module's own environment: not the one given here
+def test_settings_fall_back_to_their_environment_variables_and_the_defaults(monkeypatch, capsys):
+    monkeypatch.setenv('NODEUM_URL', 'https://env.example.com')
+    monkeypatch.setenv('NODEUM_TIMEOUT', '4')
+    monkeypatch.setenv('NODEUM_TOKEN', 'jwt')
     seen = {}
 
     def logic(client, params, check_mode):
-        seen.update(base_url=client.base_url, timeout=client.timeout, authorization=client._session.headers.get('Authorization'))
+        seen.update(base_url=client.base_url, timeout=client.timeout, verify=client._verify, authorization=client._session.headers.get('Authorization'))
         return dict(changed=False)
-    outcome = runner.execute(logic, dict(task='1'), {'NODEUM_URL': 'https://given.example.com', 'NODEUM_TIMEOUT': '4', 'NODEUM_TOKEN': 'jwt'})
-    assert outcome.result == dict(changed=False)
-    assert seen == dict(base_url='https://given.example.com/api/v2', timeout=4.0, authorization='Bearer jwt')
+    monkeypatch.setattr(task_callback_info.task_callback_info, 'read_task_callbacks', logic)
+    code, _result, _output = run_main(task_callback_info, dict(task='1'), capsys)
+    assert code == 0
+    assert seen == dict(base_url='https://env.example.com/api/v2', timeout=4.0, verify=True, authorization='Bearer jwt')
 
 
-def test_execute_returns_every_secret_to_mask_even_when_it_fails_early():
-    outcome = runner.execute(lambda client, params, check_mode: {}, dict(url='https://u:in-url@h.example.com'), {'NODEUM_PASSWORD': 'env-pw'})
-    assert outcome.result['failed'] is True and 'in-url' not in outcome.result['msg']
-    assert outcome.secrets == {'in-url', 'env-pw'}
-    outcome = runner.execute(lambda client, params, check_mode: {}, dict(url='ftp://x', api_key='task-key'), {'NODEUM_PASSWORD': 'env-pw'})
-    assert outcome.result['failed'] is True and outcome.secrets == {'task-key'}
+def test_an_unreadable_environment_variable_fails_in_one_sentence_naming_it(monkeypatch, capsys):
+    monkeypatch.setattr(task_callback_info.connection_options, 'UNREADABLE_VARIABLES', [])
+    monkeypatch.setattr(task_callback_info.module_run, 'UNREADABLE_VARIABLES', task_callback_info.connection_options.UNREADABLE_VARIABLES)
+    monkeypatch.setenv('NODEUM_VALIDATE_CERTS', 'maybe')
+    code, result, _output = run_main(task_callback_info, dict(CONNECTION, task='1'), capsys)
+    assert code == 1 and 'NODEUM_VALIDATE_CERTS' in result['msg'] and 'api_error' not in result
 
 
 def test_a_password_in_the_url_is_masked_in_the_module_answer(capsys):

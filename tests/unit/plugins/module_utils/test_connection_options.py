@@ -8,48 +8,61 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
 
 SECRET = 'k3y-that-must-not-show'
 
 
-def test_every_option_is_in_the_spec_without_fallback_or_default():
-    # The environment and the defaults are applied by resolve_settings and resolve_credentials, from
-    # the environment the caller gives them; a fallback in the spec would read os.environ instead.
+def test_settings_have_an_environment_fallback_and_the_credentials_none():
+    # The credentials are resolved as a group (resolve_credentials); a per-option fallback would mix them.
     spec = connection.connection_argument_spec()
     assert sorted(spec) == sorted(name for name, _type, _env, _default, _no_log in connection.CONNECTION_OPTIONS)
-    for name, option_type, _env, _default, no_log in connection.CONNECTION_OPTIONS:
-        assert spec[name] == dict(type=option_type, no_log=no_log)
+    for name, option_type, _env, default, no_log in connection.CONNECTION_OPTIONS:
+        assert (spec[name]['type'], spec[name]['no_log'], spec[name].get('default')) == (option_type, no_log, default)
+        assert ('fallback' in spec[name]) is (name not in connection.CREDENTIAL_OPTIONS)
+
+
+def settings(params, monkeypatch, environ):
+    """The connection settings as AnsibleModule's own validation gives them, with the environment given."""
+    for name in connection.ENVIRONMENT_VARIABLES.values():
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(connection, 'UNREADABLE_VARIABLES', [])
+    validated = ArgumentSpecValidator(connection.connection_argument_spec()).validate(dict(params)).validated_parameters
+    return dict((name, validated.get(name)) for name in ('url', 'validate_certs', 'ca_path', 'timeout'))
 
 
 @pytest.mark.parametrize('params, environ, expected', [
     ({}, {}, dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
     ({}, dict(NODEUM_URL='https://e.example.com', NODEUM_VALIDATE_CERTS='no', NODEUM_CA_PATH='~/ca.pem', NODEUM_TIMEOUT='7.5'),
-     dict(url='https://e.example.com', validate_certs=False, ca_path='~/ca.pem', timeout=7.5)),
+     dict(url='https://e.example.com', validate_certs=False, ca_path='/home/nodeum/ca.pem', timeout=7.5)),
     (dict(url='https://t.example.com', validate_certs=True, timeout=3.0),
      dict(NODEUM_URL='https://e.example.com', NODEUM_VALIDATE_CERTS='false', NODEUM_TIMEOUT='9'),
      dict(url='https://t.example.com', validate_certs=True, ca_path=None, timeout=3.0)),
     (dict(validate_certs=False), dict(NODEUM_VALIDATE_CERTS='true'), dict(url=None, validate_certs=False, ca_path=None, timeout=30.0)),
     ({}, dict(NODEUM_URL='', NODEUM_TIMEOUT=''), dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
 ])
-def test_settings_come_from_the_task_then_the_given_environment_then_the_default(params, environ, expected, monkeypatch):
-    monkeypatch.setenv('NODEUM_URL', 'https://process-environment.example.com')  # never read: only the given environment counts
+def test_settings_come_from_the_task_then_the_environment_then_the_default(params, environ, expected, monkeypatch):
     monkeypatch.setenv('HOME', '/home/nodeum')
-    settings = connection.resolve_settings(params, environ)
-    if expected['ca_path']:
-        expected = dict(expected, ca_path='/home/nodeum/ca.pem')
-    assert settings == expected
+    assert settings(params, monkeypatch, environ) == expected
 
 
 @pytest.mark.parametrize('environ, message', [
-    (dict(NODEUM_TIMEOUT='soon'), "The environment variable NODEUM_TIMEOUT holds 'soon', which is not a number of seconds"),
-    (dict(NODEUM_VALIDATE_CERTS='maybe'), "The environment variable NODEUM_VALIDATE_CERTS holds 'maybe', which is not true or false"),
+    (dict(NODEUM_TIMEOUT='soon'), "The environment variable NODEUM_TIMEOUT holds 'soon', which is not a number of seconds; correct it or unset it."),
+    (dict(NODEUM_VALIDATE_CERTS='maybe'), "The environment variable NODEUM_VALIDATE_CERTS holds 'maybe', which is not true or false; correct it or unset it."),
 ])
-def test_an_unreadable_variable_fails_in_one_sentence(environ, message):
-    with pytest.raises(NodeumError) as caught:
-        connection.resolve_settings({}, environ)
-    assert caught.value.message.startswith(message)
+def test_an_unreadable_variable_is_recorded_as_one_sentence(environ, message, monkeypatch):
+    settings({}, monkeypatch, environ)
+    assert connection.UNREADABLE_VARIABLES == [message]
+
+
+def test_an_unreadable_variable_the_task_overrides_is_never_read(monkeypatch):
+    settings(dict(timeout=5.0), monkeypatch, dict(NODEUM_TIMEOUT='soon'))
+    assert connection.UNREADABLE_VARIABLES == []
 
 
 def test_secrets_to_mask_cover_environment_credentials_and_passwords_in_urls():

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the execution core: execute() and run_ansible_module(), with the logic and the module replaced."""
+"""Unit tests of module_run: execute() and run(), with the logic and the module replaced."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -10,7 +10,7 @@ import pytest
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import runner
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import module_run
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
 
 URL = 'https://nodeum.example.com'
@@ -21,7 +21,7 @@ class Ended(Exception):
 
 
 class FakeModule:
-    """The few AnsibleModule attributes run_ansible_module uses."""
+    """The few AnsibleModule attributes run() uses."""
 
     def __init__(self, params, check_mode=False, diff=False):
         self.params = params
@@ -45,8 +45,7 @@ class FakeModule:
 
 def run(logic, params, environ, check_mode=False, diff_mode=False):
     """execute(), as (result, warnings)."""
-    outcome = runner.execute(logic, params, environ, check_mode=check_mode, diff_mode=diff_mode)
-    return outcome.result, outcome.warnings
+    return module_run.execute(logic, params, environ, check_mode=check_mode, diff_mode=diff_mode)
 
 
 def recording_logic(seen, result=None):
@@ -94,45 +93,66 @@ def test_run_reports_bad_connection_settings_as_a_failed_result():
     assert warnings == []
 
 
-def test_run_ansible_module_answers_with_the_result_and_the_warnings():
+def test_run_module_answers_with_the_result_and_the_warnings():
     module = FakeModule(dict(url='http://nodeum.example.com', api_key='k'), check_mode=True, diff=True)
     seen = {}
     with pytest.raises(Ended):
-        runner.run_ansible_module(module, recording_logic(seen))
+        module_run.run(module, recording_logic(seen))
     assert module.ended == ('exit', dict(changed=True, diff=[{'before': 'a', 'after': 'b'}]))
     assert seen['check_mode'] is True
     assert module.warnings[0].startswith('The credentials are sent over plain http://') and module.warnings[1:] == ['Retried.']
 
 
-def test_run_ansible_module_fails_with_the_sentence_and_without_the_failed_key():
+def test_run_module_fails_with_the_sentence_and_without_the_failed_key():
     def failing(client, params, check_mode):
         raise NodeumError('It broke; do this.')
     module = FakeModule(dict(url=URL, api_key='k'))
     with pytest.raises(Ended):
-        runner.run_ansible_module(module, failing)
+        module_run.run(module, failing)
     assert module.ended == ('fail', dict(changed=False, msg='It broke; do this.'))
 
 
-def test_run_ansible_module_masks_a_url_password_and_environment_secrets(monkeypatch):
+def test_run_module_masks_a_url_password_and_environment_secrets(monkeypatch):
     monkeypatch.setenv('NODEUM_API_KEY', 'env-key-secret')
     module = FakeModule(dict(url='https://admin:url-pass-secret@nodeum.example.com'))
     with pytest.raises(Ended):
-        runner.run_ansible_module(module, recording_logic({}))
+        module_run.run(module, recording_logic({}))
     assert module.no_log_values == {'url-pass-secret', 'env-key-secret'}
     assert module.ended[0] == 'fail' and 'url-pass-secret' not in module.ended[1]['msg']
 
 
-def test_run_ansible_module_without_requests_fails_with_the_standard_message(monkeypatch):
+def test_run_module_without_requests_fails_with_the_standard_message(monkeypatch):
     monkeypatch.setattr('ansible_collections.nodeum.data_archiving.plugins.module_utils.client.HAS_REQUESTS', False)
     module = FakeModule(dict(url=URL, api_key='k'))
     with pytest.raises(Ended):
-        runner.run_ansible_module(module, recording_logic({}))
+        module_run.run(module, recording_logic({}))
     assert module.ended[0] == 'fail' and 'Failed to import the required Python library (requests)' in module.ended[1]['msg']
     assert module.ended == ('fail', dict(changed=False, msg=missing_required_lib('requests')))
 
 
 def test_run_is_neither_in_check_mode_nor_in_diff_mode_unless_told():
     seen = {}
-    outcome = runner.execute(recording_logic(seen), dict(url=URL, api_key='k'), {})
+    result, _warnings = module_run.execute(recording_logic(seen), dict(url=URL, api_key='k'), {})
     assert seen['check_mode'] is False
-    assert outcome.result == dict(changed=True)
+    assert result == dict(changed=True)
+
+
+def test_a_failed_api_call_keeps_its_facts_beside_the_sentence():
+    def failing(client, params, check_mode):
+        raise NodeumError('The Nodeum API refused PUT x (422): Script is invalid', status=422, method='PUT', path='tasks/3/task_callbacks/12',
+                          messages=['Script is invalid'], details={'script': ['is invalid']})
+    result, _warnings = run(failing, dict(url=URL, api_key='k'), environ={})
+    assert result['api_error'] == dict(status=422, method='PUT', path='tasks/3/task_callbacks/12', messages=['Script is invalid'],
+                                       details={'script': ['is invalid']})
+
+
+def test_a_failure_before_any_request_has_no_api_error():
+    result, _warnings = run(recording_logic({}), dict(url='ftp://x', api_key='k'), environ={})
+    assert result['failed'] is True and 'api_error' not in result
+
+
+def test_an_unreadable_environment_variable_stops_the_run_before_the_logic(monkeypatch):
+    monkeypatch.setattr(module_run, 'UNREADABLE_VARIABLES', ['The environment variable NODEUM_TIMEOUT holds \'x\'; fix it.'])
+    seen = {}
+    result, _warnings = run(recording_logic(seen), dict(url=URL, api_key='k'), environ={})
+    assert result['msg'] == "The environment variable NODEUM_TIMEOUT holds 'x'; fix it." and seen == {}

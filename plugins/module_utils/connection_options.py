@@ -4,14 +4,14 @@
 """The connection options, declared once.
 
 One table gives every option its type, environment variable, default and secrecy. The argument
-spec of each module, the resolution of unset options from the environment (resolve_settings,
-resolve_credentials) and the client all come from it; the doc fragment
+spec of each module comes from it (with the environment fallbacks and the defaults, so that
+validate-modules compares them with the docs), and so does the client; the doc fragment
 plugins/doc_fragments/connection.py documents the same table for ansible-doc.
 
-The credentials are taken as a group: when a task sets any of them (directly or through
-module_defaults), the credential variables of the environment are ignored. A per-option
-fallback would mix an AWX-injected NODEUM_USERNAME with a play's api_key and fail on
-"more than one kind of credential"; the group rule gives the play the last word instead.
+The credentials are taken as a group, so they have no per-option fallback: when a task sets any of
+them (directly or through module_defaults), the credential variables of the environment are
+ignored. A per-option fallback would mix an AWX-injected NODEUM_USERNAME with a play's api_key and
+fail on "more than one kind of credential"; the group rule gives the play the last word instead.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -47,16 +47,41 @@ CONNECTION_CONSTRAINTS = dict(
     required_by={'api_key_prefix': 'api_key'},
 )
 
+# The NODEUM_* variables that a fallback found but could not read as their option's type, as
+# sentences; module_run.run() fails with the first before any request. A fallback cannot fail the
+# module itself: AnsibleModule would then report a traceback, or its own words without the variable.
+UNREADABLE_VARIABLES = []
+
 
 def connection_argument_spec():
-    """The argument spec entries of the connection options.
+    """The argument spec entries of the connection options, with their fallbacks and defaults.
 
-    They carry no environment fallback and no default: resolve_settings() and resolve_credentials()
-    apply both, from the environment the caller hands them, so that the module (its own process
-    environment) and the controller-side path (the task's environment) resolve the same way.
+    The settings fall back to their NODEUM_* variable one by one; the credentials do not (they
+    are resolved as a group by resolve_credentials()).
     """
-    # no_log is explicit either way: validate-modules asks it of options whose names look secret (api_key_prefix).
-    return dict((name, dict(type=option_type, no_log=no_log)) for name, option_type, _env, _default, no_log in CONNECTION_OPTIONS)
+    spec = {}
+    for name, option_type, env, default, no_log in CONNECTION_OPTIONS:
+        # no_log is explicit either way: validate-modules asks it of options whose names look secret (api_key_prefix).
+        entry = dict(type=option_type, no_log=no_log)
+        if name not in CREDENTIAL_OPTIONS:
+            entry['fallback'] = (environment_fallback, [env, option_type])
+        if default is not None:
+            entry['default'] = default
+        spec[name] = entry
+    return spec
+
+
+def environment_fallback(env, option_type):
+    """An option's value from its NODEUM_* variable, as the option's type; unset when the variable is empty."""
+    from ansible.module_utils.errors import AnsibleFallbackNotFound  # here: the client's unit tests import this file without ansible
+    text = os.environ.get(env)
+    if not text:
+        raise AnsibleFallbackNotFound
+    try:
+        return _environment_value(option_type, env, text)
+    except NodeumError as error:
+        UNREADABLE_VARIABLES.append(error.message)
+        raise AnsibleFallbackNotFound from None
 
 
 def module_argument_spec(resource_spec):
@@ -75,23 +100,6 @@ def module_constraints(resource_constraints):
         else:
             merged.setdefault(key, {}).update(value)
     return merged
-
-
-def resolve_settings(params, environ):
-    """The connection settings other than credentials: the task's value, else its NODEUM_* variable, else the default.
-
-    An empty variable counts as unset. A variable that cannot be read as its option's type raises
-    NodeumError before any request is sent.
-    """
-    settings = {}
-    for name, option_type, env, default, _no_log in CONNECTION_OPTIONS:
-        if name in CREDENTIAL_OPTIONS:
-            continue
-        value = params.get(name)
-        if value is None and environ.get(env):
-            value = _environment_value(option_type, env, environ[env])
-        settings[name] = default if value is None else value
-    return settings
 
 
 def _environment_value(option_type, env, text):

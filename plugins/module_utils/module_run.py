@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every module of the collection does once AnsibleModule has parsed its arguments.
+
+execute() builds the client from the parsed options and the credentials (the task's, else the
+NODEUM_* environment's), runs the resource logic and returns a plain result: on a NodeumError a
+failed one, whose msg is the error's sentence and whose api_error holds the facts of the failed
+API call. run() is the whole rest of a module's main().
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import client as transport
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import (
+    UNREADABLE_VARIABLES, client_from_params, connection_warnings, resolve_credentials, secrets_to_mask,
+)
+
+
+def execute(logic, params, environ, check_mode=False, diff_mode=False):
+    """Run logic(client, params, check_mode); return (result, warnings).
+
+    environ is where the credentials come from when the task sets none (the module's own os.environ).
+    """
+    warnings = []
+    client = None
+    try:
+        if UNREADABLE_VARIABLES:
+            raise transport.NodeumError(UNREADABLE_VARIABLES[0])
+        credentials = resolve_credentials(params, environ)
+        warnings.extend(connection_warnings(params, credentials))
+        client = client_from_params(params, credentials)
+        result = logic(client, params, check_mode)
+    except transport.NodeumError as error:
+        result = failure(error)
+    finally:
+        if client is not None:
+            warnings.extend(client.warnings)
+            client.close()
+    if not diff_mode:
+        result.pop('diff', None)
+    return result, warnings
+
+
+def failure(error):
+    """The failed result of a NodeumError: its sentence, and the facts of the API call when one failed."""
+    result = dict(failed=True, changed=False, msg=error.message)
+    if error.method is not None:
+        result['api_error'] = dict(status=error.status, method=error.method, path=error.path, messages=list(error.messages),
+                                   details=dict(error.details))
+    return result
+
+
+def run(module, logic):
+    """The whole main() of a module once AnsibleModule has parsed the arguments."""
+    # Credentials read from NODEUM_* are not options AnsibleModule parsed, so it cannot know to mask them.
+    module.no_log_values.update(secrets_to_mask(module.params, os.environ))
+    if not transport.HAS_REQUESTS:
+        from ansible.module_utils.basic import missing_required_lib
+        module.fail_json(msg=missing_required_lib('requests'), changed=False)
+    # module._diff is how AnsibleModule exposes diff mode; modules of ansible-core read it the same way.
+    result, warnings = execute(logic, module.params, os.environ, check_mode=module.check_mode, diff_mode=module._diff)
+    for warning in warnings:
+        module.warn(warning)
+    if result.pop('failed', False):
+        module.fail_json(**result)
+    module.exit_json(**result)
