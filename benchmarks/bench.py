@@ -18,7 +18,7 @@ Four parts, all printed as one table and written as JSON to benchmarks/results.j
 3. Scale: task_callback_info over 100 to 100,000 callbacks of one task, through
    ansible-playbook and through the collection's Python call alone, against a plain loop with
    requests over the same pages.
-4. The role nodeum.data_archiving.task_callbacks over 10, 100 and 500 callbacks.
+4. The role nodeum.data_archiving.callbacks_as_code over 10, 100 and 500 callbacks.
 5. Bulk: 500 callbacks on 500 tasks with nothing to change, converged by the task_callbacks
    module in one task, against a playbook that loops task_callback over the same items (what
    the role did per item), against a plain requests loop over the same GETs

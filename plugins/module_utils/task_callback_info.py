@@ -80,9 +80,13 @@ def read_task_callbacks(client, params, check_mode=False):  # pylint: disable=un
     return dict(changed=False, task_callbacks=[callback_record(item, task_id) for item in found], count=count)
 
 
-def read_inventory(client, params, query):
-    """Every task's matching callbacks, by ascending task id, each with task_id and task_name."""
-    tasks, _count = client.paginate(api_path('tasks'), 'tasks')
+def read_inventory(client, params, query, tasks=None):
+    """Every task's matching callbacks, by ascending task id, each with task_id and task_name.
+
+    tasks is the server's task listing when the caller has read it already.
+    """
+    if tasks is None:
+        tasks, _count = client.paginate(api_path('tasks'), 'tasks')
     tasks = sorted(tasks, key=lambda task: task['id'])
     with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_REQUESTS) as pool:
         pages = list(pool.map(lambda task: _callbacks_of(client, task['id'], query['params']), tasks))

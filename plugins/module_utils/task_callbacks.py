@@ -50,6 +50,7 @@ OPTIONS = dict(
     callbacks=dict(type='list', elements='dict', required=True, options=ITEM_OPTIONS),
     exclusive=dict(type='bool', default=False),
     exclusive_scope=dict(type='str', default='listed_tasks', choices=list(EXCLUSIVE_SCOPES)),
+    allow_empty=dict(type='bool', default=False),
 )
 
 CONSTRAINTS = dict()
@@ -61,12 +62,12 @@ Job = namedtuple('Job', 'item task_id desired plan')
 def ensure_task_callbacks(client, params, check_mode=False):
     """Bring every listed callback to its desired state; return changed, results, drift and diff."""
     items = desired_items(params.get('callbacks'))
-    exclusive, all_tasks = exclusive_settings(params)
+    exclusive, all_tasks = exclusive_settings(params, items)
     with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_REQUESTS) as pool:
         task_ids, listed = resolve_tasks(client, pool, items, all_tasks)
         tasks_to_read = sorted(set(task_id for task_id in task_ids if isinstance(task_id, int)) | set(listed or ()))
         server = read_callbacks(client, pool, tasks_to_read)
-        decisions = [_decide_item(client, desired, task_ids[index], server) for index, desired in enumerate(items)]
+        decisions = [_decide_item(client, desired, task_ids[index], server, exclusive) for index, desired in enumerate(items)]
         decisions = flag_conflicts(items, decisions)
         removals = exclusive_removals(decisions, server, tasks_to_read) if exclusive else []
         jobs = [Job(index, decision[0], items[index], decision[1]) for index, decision in enumerate(decisions) if _is_write(decision)]
@@ -110,12 +111,17 @@ def item_label(index, item):
     return 'callbacks[%d] (task %r)' % (index, str(task)) if task is not None and str(task).strip() else 'callbacks[%d]' % index
 
 
-def exclusive_settings(params):
+def exclusive_settings(params, items):
+    """(exclusive, all_tasks), or NodeumError for settings that would remove what the user cannot have meant to."""
     exclusive = bool(params.get('exclusive'))
     all_tasks = params.get('exclusive_scope') == 'all_tasks'  # unset is listed_tasks, the option's default
     if all_tasks and not exclusive:
         raise NodeumError('exclusive_scope all_tasks removes the undeclared callbacks of every task only together with exclusive true; '
                           'set exclusive: true, or leave exclusive_scope out.')
+    if exclusive and all_tasks and not params.get('allow_empty') and not any(item['state'] == 'present' for item in items):
+        # An empty list here is far more often a misspelled or unloaded variable than a wish to wipe the server.
+        raise NodeumError('callbacks declares no callback, so exclusive mode on all_tasks would remove every callback of the server; '
+                          'nothing was sent. Check that the list is the one you meant, or set allow_empty: true to empty the server.')
     return exclusive, all_tasks
 
 
@@ -166,8 +172,12 @@ def _value_or_error(function, *args):
 
 # -- deciding, per item with task_callback's decision ----------------------------------------------
 
-def _decide_item(client, desired, task_id, server):
-    """(task id, plan, matches) for an item, or (task id or None, NodeumError, []) when it cannot be decided."""
+def _decide_item(client, desired, task_id, server, exclusive=False):
+    """(task id, plan, matches) for an item, or (task id or None, NodeumError, []) when it cannot be decided.
+
+    In exclusive mode the list is the whole truth: of several callbacks of the item's type, the item
+    keeps one (keeper) and leaves the others undeclared, so that exclusive mode removes them.
+    """
     if isinstance(task_id, NodeumError):
         return None, task_id, []
     callbacks = server[task_id]
@@ -175,10 +185,18 @@ def _decide_item(client, desired, task_id, server):
         return task_id, callbacks, []
     matches = matching_callbacks(callbacks, desired)
     try:
-        matches = settled_matches(client, task_id, desired, matches)
+        matches = keeper(desired, matches) if exclusive else settled_matches(client, task_id, desired, matches)
         return task_id, plan_change(desired, matches, task_id), matches
     except NodeumError as error:
         return task_id, error, matches
+
+
+def keeper(desired, matches):
+    """Of several callbacks an item without callback_id matches, the one to keep: the one whose script matches, else the lowest id."""
+    if len(matches) < 2 or desired['callback_id'] is not None or desired['state'] != 'present':
+        return matches
+    same = [match for match in matches if match.get('script') == desired['script']]
+    return (same or matches)[:1]
 
 
 def flag_conflicts(items, decisions):

@@ -86,7 +86,7 @@ seealso:
     description: The request a filter script is given and what its answer does, from the vendor's protocol definitions.
     link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
   - name: Managing filter scripts from files
-    description: The P(nodeum.data_archiving.task_callbacks#role) role brings the callbacks of many tasks to a state listed in one
+    description: The P(nodeum.data_archiving.callbacks_as_code#role) role brings the callbacks of many tasks to a state listed in one
       variable, with the scripts kept in files beside the playbook; how files are read, and the last line break.
     link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#managing-filter-scripts-from-files
   - name: User guide of nodeum.data_archiving

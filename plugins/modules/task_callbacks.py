@@ -56,8 +56,8 @@ options:
       - The callbacks to manage, one item per callback, each with the meaning of the options of
         M(nodeum.data_archiving.task_callback).
       - Two items may not manage the same callback; the module fails both and names them.
-      - An empty list manages nothing, or with O(exclusive=true) removes every callback of the tasks in scope
-        (with O(exclusive_scope=listed_tasks) no task is named, so nothing).
+      - An empty list manages nothing. With O(exclusive=true) and O(exclusive_scope=all_tasks) it would remove every
+        callback of the server, which needs O(allow_empty=true).
     type: list
     elements: dict
     required: true
@@ -103,6 +103,9 @@ options:
   exclusive:
     description:
       - Also remove every callback that no item of O(callbacks) declares, on the tasks in O(exclusive_scope).
+      - An item without O(callbacks[].callback_id) on a task that holds several callbacks of its type keeps one of them,
+        the one whose script matches, else the one with the lowest id (updated to the item's script), and the others are
+        removed. Without exclusive mode such an item fails and asks for O(callbacks[].callback_id).
       - Use C(--check --diff) first to see what would be removed; RV(drift) lists it per task.
     type: bool
     default: false
@@ -115,6 +118,15 @@ options:
     type: str
     choices: [listed_tasks, all_tasks]
     default: listed_tasks
+  allow_empty:
+    description:
+      - Allow O(exclusive=true) with O(exclusive_scope=all_tasks) when O(callbacks) declares no callback (an empty list,
+        or only items with O(callbacks[].state=absent)), which removes every callback of the server.
+      - Without it such a run fails before any request, also in check mode; an empty list there is far more often a
+        misspelled or unloaded variable than a wish to empty the server.
+    type: bool
+    default: false
+    version_added: '0.1.0'
 notes:
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when an item names a task by name or with
     O(exclusive_scope=all_tasks); C(task_callbacks/create), C(task_callbacks/update) and C(task_callbacks/destroy)
@@ -215,6 +227,11 @@ results:
       returned: when the item failed
       type: str
       sample: "No Nodeum task is named 'Nightly bakup'; check the name (it is case-sensitive) or give the task's numeric id."
+    api_error:
+      description: The facts of the item's failed API call, with the keys of RV(api_error).
+      returned: when a request of this item to the Nodeum API failed
+      type: dict
+      sample: {"status": 422, "method": "PUT", "path": "tasks/3/task_callbacks/12", "messages": ["Script is too long"], "details": {}}
 drift:
   description:
     - Per task touched, in ascending task id, what the run created, updated and removed (in check mode, what it would).

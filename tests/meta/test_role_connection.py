@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-ROLE = ROOT / 'roles' / 'task_callbacks'
+ROLE = ROOT / 'roles' / 'callbacks_as_code'
 PREFIX = 'nodeum_'
 # The role's own variables that share the prefix and are not connection options.
 ROLE_VARIABLES = {'nodeum_task_callbacks', 'nodeum_task_callbacks_exclusive', 'nodeum_task_callbacks_exclusive_scope',
-                  'nodeum_export_dir'}
+                  'nodeum_task_callbacks_allow_empty', 'nodeum_export_dir'}
 
 
 def connection_options():
@@ -66,7 +66,7 @@ def test_both_entry_points_declare_them_alike():
 
 def test_the_role_passes_exactly_the_connection_options_in_table_order():
     role_vars = yaml.safe_load((ROLE / 'vars' / 'main.yml').read_text(encoding='utf-8'))
-    assert role_vars['task_callbacks_connection_options'] == [row['name'] for row in connection_options()]
+    assert role_vars['callbacks_as_code_connection_options'] == [row['name'] for row in connection_options()]
 
 
 def test_every_module_task_of_the_role_takes_its_connection_from_module_defaults():
@@ -75,7 +75,7 @@ def test_every_module_task_of_the_role_takes_its_connection_from_module_defaults
         for task in yaml.safe_load(tasks_file.read_text(encoding='utf-8')):
             modules = [key for key in task if key.startswith('nodeum.data_archiving.')]
             for module in modules:
-                assert (task.get('module_defaults') or {}).get(module) == '{{ task_callbacks_connection }}', (tasks_file.name, task['name'])
+                assert (task.get('module_defaults') or {}).get(module) == '{{ callbacks_as_code_connection }}', (tasks_file.name, task['name'])
                 connection_args = set(task[module] or {}) & set(row['name'] for row in connection_options())
                 assert not connection_args, (tasks_file.name, task['name'], connection_args)
 

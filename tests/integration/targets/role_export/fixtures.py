@@ -5,7 +5,9 @@
 The scripts are the hard cases of an export: Unicode, CRLF line endings, Jinja markers, no final
 line break, trailing blank lines, and one script of 1 MiB. The tasks include two that share a name
 (one of them has no callback, so only a look-up over every task of the server can tell), a name of
-digits only, and a name with a slash and accents.
+digits only, a name with a slash and accents, and names that hold Jinja, YAML tags and YAML specials.
+odd.json adds callbacks the export must leave out with a warning: a blank script, one that cannot be
+written as UTF-8 (a lone surrogate) and one of a type the collection does not manage.
 """
 
 import json
@@ -26,6 +28,15 @@ TASKS = [
     {"id": 10, "name": "Trailing blank lines"},
     {"id": 11, "name": "Quiet task"},
     {"id": 12, "name": "Restore requests"},
+    # Names a hostile or careless server may hold: the export must never let Ansible evaluate them,
+    # and apply.yml must find each task by exactly this name.
+    {"id": 13, "name": "{{ lookup('pipe', 'touch pwned') }}"},
+    {"id": 14, "name": "{% raw %}x{% endraw %}"},
+    {"id": 15, "name": "!unsafe {{ 7 * 7 }}"},
+    {"id": 16, "name": "true"},
+    {"id": 17, "name": "key: value # not a comment"},
+    {"id": 18, "name": "- null\n{# a comment #}\u2028 end"},
+    {"id": 19, "name": "1.5e3"},
 ]
 ONE_MIB = 1024 * 1024
 
@@ -50,6 +61,13 @@ SCRIPTS = {
     9: large_script(),
     10: "function filter(request) { return true; }\n\n\n  \n",
     12: "function filter(request) {\n\treturn request.size > 0;\n}\n",
+    13: "function filter(request) { return true; }\n",
+    14: "function filter(request) { return false; }\n",
+    15: "function filter(request) { return 1; }\n",
+    16: "function filter(request) { return 2; }\n",
+    17: "function filter(request) { return 3; }\n",
+    18: "function filter(request) { return 4; }\n",
+    19: "function filter(request) { return 5; }\n",
 }
 
 
@@ -58,6 +76,9 @@ def main(directory):
     callbacks = [{"id": 100 + task_id, "task_id": task_id, "type": "filter", "script": script} for task_id, script in sorted(SCRIPTS.items())]
     (directory / "full.json").write_text(json.dumps({"users": USERS, "tasks": TASKS, "task_callbacks": callbacks}), encoding="utf-8")
     (directory / "empty.json").write_text(json.dumps({"users": USERS, "tasks": TASKS, "task_callbacks": []}), encoding="utf-8")
+    odd = [{"id": 201, "task_id": 11, "type": "filter", "script": "  \n"}, {"id": 202, "task_id": 12, "type": "filter", "script": "x\udcff"},
+           {"id": 203, "task_id": 10, "type": "hook", "script": "x"}]
+    (directory / "odd.json").write_text(json.dumps({"users": USERS, "tasks": TASKS, "task_callbacks": callbacks[:2] + odd}), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The export entry point of the task_callbacks role: a round trip through the exported directory.
+# The export entry point of the callbacks_as_code role: a round trip through the exported directory.
 set -euo pipefail
 
 source ../setup_emulator/emulator.sh
@@ -30,9 +30,16 @@ start_emulator --fixtures "${work}/empty.json"
 empty_url="${EMULATOR_URL}"
 export EMULATOR_URL="${full_url}" NODEUM_URL="${full_url}"
 
-echo "== export the server: unicode, CRLF, {{, no final line break, 1 MiB, shared and digit-only task names"
+# A task named {{ lookup('pipe', 'touch pwned') }} must never run that command: not at the export,
+# not when apply.yml loads the names (check mode or not).
+nothing_evaluated() {
+    if [[ -e pwned || -e "${work}/export/pwned" ]]; then echo "role_export: a task name from the server was evaluated" >&2; exit 1; fi
+}
+
+echo "== export the server: unicode, CRLF, {{, no final line break, 1 MiB, shared and digit-only task names, hostile names"
 ansible-playbook export.yml -e "export_dir=${work}/export" "$@"
 "${PYTHON}" verify.py export "${work}/export" "${work}/full.json"
+nothing_evaluated
 
 echo "== a second export into the same directory changes no file"
 before="$(cd "${work}/export" && find . -type f -exec sha256sum {} + | sort)"
@@ -48,10 +55,13 @@ ansible-playbook "${work}/export/apply.yml" "$@"
 "${PYTHON}" verify.py writes "${full_url}"
 ansible-playbook "${work}/export/apply.yml" --check --diff -e nodeum_task_callbacks_exclusive=true "$@"
 "${PYTHON}" verify.py writes "${full_url}"
+(cd "${work}/export" && ansible-playbook apply.yml --check "$@")
+nothing_evaluated
 
 echo "== apply.yml against a server with the same tasks and no callbacks: every callback recreated byte for byte"
 NODEUM_URL="${empty_url}" ansible-playbook "${work}/export/apply.yml" "$@"
 "${PYTHON}" verify.py same-scripts "${empty_url}" "${work}/full.json"
+nothing_evaluated
 reset_log "${empty_url}"
 NODEUM_URL="${empty_url}" ansible-playbook "${work}/export/apply.yml" "$@"
 "${PYTHON}" verify.py writes "${empty_url}"
@@ -70,7 +80,7 @@ cat > "${work}/export/drift.yml" <<'PLAYBOOK'
   tasks:
     - name: Check that exactly the expected callbacks are the drift
       vars:
-        drift: "{{ task_callbacks_result.drift }}"
+        drift: "{{ callbacks_as_code_result.drift }}"
       ansible.builtin.assert:
         that:
           - drift | map(attribute='removed') | flatten | map(attribute='id') | list == expected_removed | from_json
@@ -93,6 +103,16 @@ ansible-playbook "${work}/export/drift.yml" -e nodeum_task_callbacks_exclusive=t
 "${PYTHON}" verify.py writes "${full_url}" DELETE
 "${PYTHON}" verify.py same-scripts "${full_url}" "${work}/full.json"
 
+echo "== exclusive mode: a second filter added by hand to task 2 (which holds one) is the drift, then removed in one run"
+added="$(add_callback_by_hand "${full_url}" 2)"
+reset_log "${full_url}"
+ansible-playbook "${work}/export/drift.yml" --check --diff -e nodeum_task_callbacks_exclusive=true \
+    -e "expected_removed=[${added}]" "$@"
+"${PYTHON}" verify.py writes "${full_url}"
+ansible-playbook "${work}/export/drift.yml" -e nodeum_task_callbacks_exclusive=true -e "expected_removed=[${added}]" "$@"
+"${PYTHON}" verify.py writes "${full_url}" DELETE
+"${PYTHON}" verify.py same-scripts "${full_url}" "${work}/full.json"
+
 echo "== a re-export after a callback is gone removes its file"
 "${PYTHON}" -c 'import base64, sys, urllib.request
 urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/api/v2/tasks/12/task_callbacks/112", method="DELETE",
@@ -109,3 +129,16 @@ grep -q 'callback_id: 10' "${work}/demo/callbacks.yml" && grep -q 'callback_id: 
 reset_log "${NODEUM_URL}"
 ansible-playbook "${work}/demo/apply.yml" "$@"
 "${PYTHON}" verify.py writes "${NODEUM_URL}"
+
+echo "== callbacks apply.yml could not apply (blank, not UTF-8, another type): left out with one warning each, the others exported"
+start_emulator --fixtures "${work}/odd.json"
+NODEUM_URL="${EMULATOR_URL}" ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini" \
+    ansible-playbook export.yml -e "export_dir=${work}/odd" "$@" > "${work}/odd.log" 2>&1 || { cat "${work}/odd.log"; exit 1; }
+warnings="$(grep -c 'is left out of the export' "${work}/odd.log" || true)"
+exported="$(find "${work}/odd/files" -type f | wc -l)"
+if [[ "${warnings}" != 3 || "${exported}" != 2 ]] || grep -q Traceback "${work}/odd.log"; then
+    cat "${work}/odd.log"
+    echo "role_export: expected 3 warnings and 2 exported files, got ${warnings} and ${exported}" >&2
+    exit 1
+fi
+echo "   3 left out with a warning, 2 exported"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The task_callbacks role against the emulator.
+# The callbacks_as_code role against the emulator.
 set -euo pipefail
 
 source ../setup_emulator/emulator.sh
@@ -51,9 +51,10 @@ ansible-playbook exclusive.yml -e expected_removed='[]' "$@"
 
 # 4. Invalid input stops the play before any request is sent, with a message that names the problem.
 expect_rejected() {
-    local items="$1" expected="$2"
+    local playbook="$1" items="$2" expected="$3"
+    shift 3
     reset_log
-    if ansible-playbook invalid.yml -e "{\"bad_items\": ${items}}" "$@" > "${work}/invalid.log" 2>&1; then
+    if ansible-playbook "${playbook}" -e "{\"bad_items\": ${items}}" "$@" > "${work}/invalid.log" 2>&1; then
         cat "${work}/invalid.log"
         echo "role_task_callbacks: ${items} was accepted" >&2
         return 1
@@ -67,13 +68,20 @@ expect_rejected() {
         echo "role_task_callbacks: requests were sent for ${items}" >&2
         return 1
     fi
-    echo "rejected as expected: ${items}"
+    echo "rejected as expected: ${items} ${*}"
 }
-expect_rejected '[{"task": "1", "scirpt": "x"}]' 'scirpt'
-expect_rejected '[{"task": "1", "script": "x", "state": "gone"}]' 'state'
-expect_rejected '[{"type": "filter", "script": "x"}]' 'task'
-expect_rejected '{"task": "1"}' 'nodeum_task_callbacks'
-expect_rejected '[{"task": "5", "script": "x"}, {"task": "4", "script": "x", "script_file": "skip_tmp.js"}]' 'item 2 (task 4, type filter, state present)'
-expect_rejected '[{"task": "4"}]' 'item 1 (task 4'
-expect_rejected '[{"task": "4", "script": "x", "state": "absent"}]' 'neither with state absent'
-expect_rejected '[{"task": "4", "script_file": "no_such_file.js"}]' 'script_file no_such_file.js was not found'
+expect_rejected invalid.yml '[{"task": "1", "scirpt": "x"}]' 'callbacks\[0\] has no key scirpt (did you mean script?)'
+expect_rejected invalid.yml '[{"task": "1", "script": "x", "state": "gone"}]' 'state'
+expect_rejected invalid.yml '[{"type": "filter", "script": "x"}]' 'task'
+expect_rejected invalid.yml '{"task": "1"}' 'nodeum_task_callbacks'
+expect_rejected invalid.yml '[{"task": "5", "script": "x"}, {"task": "4", "script": "x", "script_file": "skip_tmp.js"}]' \
+    "callbacks\[1\] (task '4') gives both script and script_file"
+expect_rejected invalid.yml '[{"task": "4"}]' "callbacks\[0\] (task '4'): script is required"
+expect_rejected invalid.yml '[{"task": "4", "script_file": "no_such_file.js"}]' 'gives script_file no_such_file.js, which was not found'
+expect_rejected invalid.yml '[{"task": "4", "script": {"a": 1}}]' 'script must be text, got a dictionary'
+# No typo and no empty list empties the server: a misspelled list name, and an empty list in exclusive mode on every task.
+expect_rejected misspelled.yml '[]' 'nodeum_task_callbacks' -e nodeum_task_callbacks_exclusive=true -e nodeum_task_callbacks_exclusive_scope=all_tasks
+for mode in --check --diff; do
+    expect_rejected invalid.yml '[]' 'set allow_empty: true' -e nodeum_task_callbacks_exclusive=true \
+        -e nodeum_task_callbacks_exclusive_scope=all_tasks "${mode}"
+done

@@ -400,15 +400,55 @@ def test_exclusive_all_tasks_covers_every_task_of_the_server():
 
 def test_exclusive_leaves_a_task_with_a_failed_item_alone():
     server = FakeServer(callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b'), cb(12, 1, 'c', 'hook')])
-    result = run(server, [item('1', 'new')], exclusive=True)
+    result = run(server, [item('1', 'new'), item('1', 'other', callback_id=10)], exclusive=True)
     assert result['failed'] and server.writes() == []
 
 
 def test_exclusive_still_cleans_the_tasks_after_one_it_leaves_alone():
     server = FakeServer(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b'), cb(20, 2, 'keep'), cb(21, 2, 'x', 'hook')])
-    result = run(server, [item('1', 'new'), item('2', 'keep')], exclusive=True)
+    result = run(server, [item('1', 'new'), item('1', 'other', callback_id=10), item('2', 'keep')], exclusive=True)
     assert result['results'][0]['failed'] and server.writes() == [('DELETE', 'tasks/2/task_callbacks/21')]
     assert result['drift'] == [dict(task_id=2, created=[], updated=[], removed=[dict(id=21, type='hook', item=None)])]
+
+
+@pytest.mark.parametrize('scripts, kept, updated', [
+    (('a', 'new', 'b'), 11, False),  # the one whose script matches stays as it is
+    (('a', 'b', 'c'), 10, True),     # none matches: the lowest id is updated
+])
+def test_exclusive_keeps_one_of_several_callbacks_of_a_type_and_removes_the_others(scripts, kept, updated):
+    server = FakeServer(callbacks=[cb(10 + index, 1, script) for index, script in enumerate(scripts)])
+    result = run(server, [item('1', 'new')], exclusive=True)
+    removed = sorted(set((10, 11, 12)) - {kept})
+    assert result['results'][0]['task_callback']['id'] == kept and result['results'][0]['changed'] is updated
+    assert [entry['id'] for entry in result['drift'][0]['removed']] == removed
+    assert sorted(server.writes()) == sorted([('DELETE', 'tasks/1/task_callbacks/%d' % gone) for gone in removed]
+                                             + ([('PUT', 'tasks/1/task_callbacks/%d' % kept)] if updated else []))
+
+
+def test_without_exclusive_several_callbacks_of_a_type_still_need_callback_id():
+    server = FakeServer(callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b')])
+    result = run(server, [item('1', 'new')])
+    assert result['results'][0]['failed'] and 'pass callback_id' in result['results'][0]['msg'] and server.writes() == []
+
+
+@pytest.mark.parametrize('callbacks, options, check_mode', [
+    ([], dict(exclusive=True, exclusive_scope='all_tasks'), False),
+    ([], dict(exclusive=True, exclusive_scope='all_tasks'), True),
+    ([item('1', state='absent')], dict(exclusive=True, exclusive_scope='all_tasks'), False),
+])
+def test_emptying_the_server_needs_allow_empty_and_fails_before_any_request(callbacks, options, check_mode):
+    server = FakeServer(callbacks=[cb(10, 1, 'a')])
+    with pytest.raises(NodeumError) as caught:
+        run(server, callbacks, check_mode=check_mode, **options)
+    assert caught.value.message == ('callbacks declares no callback, so exclusive mode on all_tasks would remove every callback of the server; '
+                                    'nothing was sent. Check that the list is the one you meant, or set allow_empty: true to empty the server.')
+    assert server.reads() == [] and server.writes() == []
+
+
+def test_allow_empty_empties_the_server():
+    server = FakeServer(callbacks=[cb(10, 1, 'a'), cb(20, 2, 'b')])
+    result = run(server, [], exclusive=True, exclusive_scope='all_tasks', allow_empty=True)
+    assert result['changed'] and sorted(server.writes()) == [('DELETE', 'tasks/1/task_callbacks/10'), ('DELETE', 'tasks/2/task_callbacks/20')]
 
 
 def test_exclusive_is_off_by_default():

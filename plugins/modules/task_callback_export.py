@@ -1,0 +1,145 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: task_callback_export
+short_description: Export every callback (filter script) of a Nodeum server into a directory, ready for git
+version_added: '0.1.0'
+description:
+  - Reads every callback of every task of a Nodeum server and writes, on the controller, a directory to keep in git
+    and to apply again with the P(nodeum.data_archiving.callbacks_as_code#role) role.
+  - C(files/) holds one file per callback, named C(task<task id>-<type>-<callback id>.js), with the script exactly as
+    the server holds it, byte for byte.
+  - C(callbacks.yml) holds the role's C(nodeum_task_callbacks), one item per callback with its C(task), C(type) and
+    C(script_file). A task is named by its name where that name finds exactly one task of the server, else by its id.
+    An item keeps its C(callback_id) only where its task holds several callbacks of the type.
+  - C(apply.yml) is a playbook that applies C(callbacks.yml) with the role, taking the connection from the
+    E(NODEUM_URL), E(NODEUM_USERNAME), ... environment variables. Right after the export it reports no change.
+  - Only reads are sent to the server.
+author:
+  - Nodeum collection contributors (@nodeum)
+extends_documentation_fragment:
+  - nodeum.data_archiving.connection
+  - nodeum.data_archiving.connection.ATTRIBUTES
+attributes:
+  check_mode:
+    description: In check mode nothing is written; the result says which files would be written and removed.
+    support: full
+  diff_mode:
+    description: Not supported; compare the directory with C(git diff) after the export.
+    support: none
+options:
+  dest:
+    description:
+      - The directory to write, on the controller. It is created if needed.
+      - C(callbacks.yml), C(apply.yml) and the exported files of C(files/) are rewritten when their content differs;
+        exported files that no callback needs any more are removed; any other file is left alone.
+    type: path
+    required: true
+notes:
+  - "Nothing the server returns is ever evaluated: each name in C(callbacks.yml) is a quoted YAML string, marked
+    C(!unsafe) wherever it could hold Jinja, so Ansible never templates it and the names come back exactly."
+  - "The export is whole or unchanged: every file is first written into a temporary directory inside O(dest) and only
+    then moved into place, so a failure leaves the previous export as it was."
+  - "A callback that C(apply.yml) could not apply (an empty script, a type other than V(filter), or a script that cannot
+    be written as UTF-8) is left out, with one warning that names it; every other callback is exported."
+  - "API key scopes: C(tasks/index) and C(task_callbacks/index)."
+seealso:
+  - module: nodeum.data_archiving.task_callback_info
+  - role: nodeum.data_archiving.callbacks_as_code
+    description: Applies the exported directory (its C(apply.yml) does); its C(export) entry point calls this module.
+'''
+
+EXAMPLES = r'''
+# Connection settings come from the NODEUM_* environment variables here.
+
+- name: Export every callback of the server into nodeum/ beside the playbook
+  nodeum.data_archiving.task_callback_export:
+    dest: "{{ playbook_dir }}/nodeum"
+  register: exported
+
+- name: Show what changed since the last export
+  ansible.builtin.debug:
+    msg: "{{ exported.written }} written, {{ exported.removed }} removed"
+'''
+
+RETURN = r'''
+dest:
+  description: The directory written, as an absolute path on the controller.
+  returned: success
+  type: str
+  sample: /home/ops/nodeum
+count:
+  description: The number of callbacks exported.
+  returned: success
+  type: int
+  sample: 3
+written:
+  description: The files written (in check mode, that would be written) because they were missing or differed, relative to RV(dest).
+  returned: success
+  type: list
+  elements: str
+  sample: ["files/task1-filter-10.js", "callbacks.yml"]
+removed:
+  description: The exported files of an earlier export that no callback needs now, removed (in check mode, to remove).
+  returned: success
+  type: list
+  elements: str
+  sample: ["files/task2-filter-12.js"]
+left_out:
+  description: One sentence per callback that was left out of the export, each also shown as a warning.
+  returned: success
+  type: list
+  elements: str
+  sample: ["Callback 14 of task 5 is left out of the export: its script is empty, which the role would refuse to apply."]
+api_error:
+  description:
+    - On a failed API call, its facts beside RV(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - Not returned when the task failed before any request (a bad option, a missing credential).
+  returned: when a request to the Nodeum API failed
+  type: dict
+  contains:
+    status:
+      description: The HTTP status of the answer, C(null) when no answer came (a refused connection, a timeout).
+      type: int
+      sample: 422
+    method:
+      description: The HTTP method of the failed request.
+      type: str
+      sample: GET
+    path:
+      description: The path of the failed request, below the API root C(/api/v2).
+      type: str
+      sample: tasks
+    messages:
+      description: The messages of the server's error answer, empty when it gave none.
+      type: list
+      elements: str
+      sample: []
+    details:
+      description: The C(details) object of the server's error answer, empty when it gave none.
+      type: dict
+      sample: {}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import callback_export, connection_options, module_run
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_options.module_argument_spec(callback_export.OPTIONS),
+        supports_check_mode=True,
+        **connection_options.module_constraints(callback_export.CONSTRAINTS)
+    )
+    module_run.run(module, callback_export.read_export)
+
+
+if __name__ == '__main__':
+    main()
