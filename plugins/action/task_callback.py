@@ -96,7 +96,8 @@ class ModuleWithScriptFiles(ActionBase):
                 return self._find_needle(directory, name)
             except AnsibleError:
                 continue
-        places = ', '.join(self._task.get_search_path())
+        # Where _find_needle looked: the task's search path (the role's directories first), then the playbook's.
+        places = ', '.join(dict.fromkeys(list(self._task.get_search_path()) + [self._loader.get_basedir()]))
         raise ScriptFileError('%s gives script_file %s, which was not found: looked in the templates/ and files/ directories of %s, and '
                               'at the path as given; check the name, or give a path relative to the playbook.' % (owner, name, places))
 

@@ -13,23 +13,11 @@ version_added: '0.1.0'
 description:
   - Creates, updates or removes a callback of a Nodeum task through the Nodeum REST API v2.
   - A callback of type V(filter) is a script, JavaScript in practice, that the task runs before each file
-    request it dispatches. The script receives the request, with the file's details under C(request.copy.info)
-    (C(path), C(size), C(mode), C(uid), C(gid), C(atime), C(mtime), C(ctime), C(metadata), C(hashes)) next to
-    C(request.copy.source_path) and C(request.copy.destination_path); it may change the request, and returning
-    false cancels it. This picture comes from the vendor's protocol definitions and was not checked against a
-    server; the user guide has the details.
-  - Attributes of a callback that the module does not manage, such as the C(language) a newer server may hold,
-    are left untouched. The module compares and sends only O(type) and O(script).
+    request it dispatches; it may change the request, and returning false cancels it (see the notes).
+  - The callback is the one given by O(callback_id), or else the task's callback of type O(type); the notes say
+    what happens when the task holds none or several.
   - The module is idempotent. It compares the script byte for byte and sends a write only when
     something differs, so a second identical run reports no change and sends only reads.
-  - "B(Which callback is managed.) When O(callback_id) is given, it is that callback of the task. Otherwise the
-    identity is O(type) within the task: the module reads the task's callbacks of that type (every page of them)."
-  - "With no callback of that type, O(state=present) creates one and O(state=absent) does nothing."
-  - "With one, O(state=present) updates its script if it differs and O(state=absent) removes it."
-  - "With several, O(state=present) fails and lists their ids: pass O(callback_id), or remove the extra ones
-    with O(state=absent) and O(callback_id). O(state=absent) without O(callback_id) removes all of them."
-  - "When O(callback_id) names no callback of the task, O(state=absent) does nothing and O(state=present) fails:
-    the module never creates a callback with an id the server did not give."
 author:
   - Nodeum collection contributors (@nodeum)
 extends_documentation_fragment:
@@ -86,6 +74,20 @@ options:
     choices: [present, absent]
     default: present
 notes:
+  - "B(What a filter script receives.) The request, with the file's details under C(request.copy.info)
+    (C(path), C(size), C(mode), C(uid), C(gid), C(atime), C(mtime), C(ctime), C(metadata), C(hashes)) next to
+    C(request.copy.source_path) and C(request.copy.destination_path). This picture comes from the vendor's protocol
+    definitions and was not checked against a server; the user guide has the details."
+  - "B(Which callback is managed.) When O(callback_id) is given, it is that callback of the task. Otherwise the
+    identity is O(type) within the task: the module reads the task's callbacks of that type (every page of them).
+    With no callback of that type, O(state=present) creates one and O(state=absent) does nothing.
+    With one, O(state=present) updates its script if it differs and O(state=absent) removes it.
+    With several, O(state=present) fails and lists their ids: pass O(callback_id), or remove the extra ones
+    with O(state=absent) and O(callback_id). O(state=absent) without O(callback_id) removes all of them."
+  - "When O(callback_id) names no callback of the task, O(state=absent) does nothing and O(state=present) fails:
+    the module never creates a callback with an id the server did not give."
+  - Attributes of a callback that the module does not manage, such as the C(language) a newer server may hold,
+    are left untouched. The module compares and sends only O(type) and O(script).
   - "API key scopes: every run needs C(task_callbacks/index), and C(tasks/index) when O(task) is a name.
     A create needs C(task_callbacks/create), an update C(task_callbacks/update) and a removal C(task_callbacks/destroy).
     Check mode needs only the read scopes."

@@ -13,13 +13,10 @@ version_added: '0.1.0'
 description:
   - Reads the callbacks of one Nodeum task through the Nodeum REST API v2, with the API's filters,
     sorting and paging.
+  - Without O(task) it lists the callbacks of every task of the server, each with the name of its task
+    (RV(task_callbacks[].task_name)).
   - Without O(limit) and O(offset) it follows every page until it holds all matching callbacks, however
     small the server's page size is; the result is never cut at the first page.
-  - "B(Inventory.) Without O(task) it lists the callbacks of every task of the server: every page of C(GET /tasks),
-    then every page of each task's callbacks (at most 8 requests at a time), with the filters and O(sort_by) applied
-    to each task's callbacks. The callbacks come by ascending task id, each with RV(task_callbacks[].task_name).
-    O(limit) and O(offset) page one task's list, so this form refuses them; RV(count) is the number of matching
-    callbacks over all tasks."
   - It never changes anything and reports no change.
 author:
   - Nodeum collection contributors (@nodeum)
@@ -79,6 +76,10 @@ options:
       - Only with O(task).
     type: int
 notes:
+  - "B(Every task.) Without O(task) the module reads every page of C(GET /tasks), then every page of each task's
+    callbacks (at most 8 requests at a time), with the filters and O(sort_by) applied to each task's callbacks. The
+    callbacks come by ascending task id. O(limit) and O(offset) page one task's list, so this form refuses them;
+    RV(count) is the number of matching callbacks over all tasks."
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when O(task) is a name or is left out. A read-only key is enough."
 seealso:
   - module: nodeum.data_archiving.task_callback

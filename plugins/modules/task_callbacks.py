@@ -15,27 +15,11 @@ description:
     Ansible task, through the Nodeum REST API v2.
   - Each item of O(callbacks) has the keys and the meaning of the options of M(nodeum.data_archiving.task_callback)
     (O(callbacks[].task), O(callbacks[].type), O(callbacks[].callback_id), O(callbacks[].script), O(callbacks[].script_file),
-    O(callbacks[].state)),
-    and the module decides each item exactly as M(nodeum.data_archiving.task_callback) would, with the same identity rule,
-    idempotence, protection against a duplicate after a lost POST answer, and race rule.
-  - "B(Requests.) Every item is checked before any request is sent: one bad item fails the task with a sentence that
-    names the item's index and task, and nothing is sent. A task name is looked up once however many items name it:
-    with up to 5 distinct names one C(GET /tasks?name=) each, with more one listing of every task (C(GET /tasks), every
-    page), which is then cheaper. Each task's callbacks are read once (C(GET /tasks/{id}/task_callbacks), every page),
-    whatever the number of items on that task. Only then are the writes sent; each create is followed by one read of
-    its task's callbacks of that type, which settles a race with another run (see the notes)."
-  - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
-  - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
-    carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
-    sentence that counts the failed items and quotes the first. Exclusive mode removes nothing on a task where an item
-    fails before its write (its task name matches no task or several, the task cannot be read, the item's identity is
-    ambiguous, or two items manage one callback)."
-  - "B(Exclusive mode.) With O(exclusive=true), every callback that no item declares is removed too, on the tasks the
-    items name, or with O(exclusive_scope=all_tasks) on every task of the server. An item declares the callback it
-    names with O(callbacks[].callback_id), else every callback of its O(callbacks[].type) on its task. The removals are
-    reported like any change, in RV(results) they are not (they belong to no item), in RV(drift) and in the diff they are."
-  - "B(Drift.) RV(drift) lists, per task, what the run creates, updates and removes (in check mode, what it would);
-    C(--check --diff) shows the same as one diff per callback."
+    O(callbacks[].state)), and the module decides each item exactly as M(nodeum.data_archiving.task_callback) would.
+  - With O(exclusive=true) it also removes every callback that no item declares, on the tasks the items name, or with
+    O(exclusive_scope=all_tasks) on every task of the server, so that the server holds what the list says.
+  - RV(drift) lists, per task, what the run creates, updates and removes (in check mode, what it would);
+    C(--check --diff) shows the same as one diff per callback.
 author:
   - Nodeum collection contributors (@nodeum)
 extends_documentation_fragment:
@@ -128,6 +112,22 @@ options:
     default: false
     version_added: '0.1.0'
 notes:
+  - "B(Requests.) Every item is checked before any request is sent: one bad item fails the task with a sentence that
+    names the item's index and task, and nothing is sent. A task name is looked up once however many items name it:
+    with up to 5 distinct names one C(GET /tasks?name=) each, with more one listing of every task (C(GET /tasks), every
+    page), which is then cheaper. Each task's callbacks are read once (C(GET /tasks/{id}/task_callbacks), every page),
+    whatever the number of items on that task. Only then are the writes sent; each create is followed by one read of
+    its task's callbacks of that type, which settles a race with another run (see the note on runs that create the
+    same callback at the same moment)."
+  - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
+  - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
+    carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
+    sentence that counts the failed items and quotes the first. Exclusive mode removes nothing on a task where an item
+    fails before its write (its task name matches no task or several, the task cannot be read, the item's identity is
+    ambiguous, or two items manage one callback)."
+  - "B(Exclusive mode.) An item declares the callback it names with O(callbacks[].callback_id), else every callback of
+    its O(callbacks[].type) on its task. The removals count as changes and show in RV(drift) and in the diff, not in
+    RV(results), where they would belong to no item."
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when an item names a task by name or with
     O(exclusive_scope=all_tasks); C(task_callbacks/create), C(task_callbacks/update) and C(task_callbacks/destroy)
     for the changes it makes. Check mode needs only the read scopes."

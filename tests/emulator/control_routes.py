@@ -43,7 +43,8 @@ class ControlApi:
 
     @staticmethod
     def health(_body):
-        return Answer(200, {"status": "ok"})
+        # "service" names the emulator, so that a playbook can tell it from a real server before it writes (the demo does).
+        return Answer(200, {"status": "ok", "service": "nodeum-api-emulator"})
 
     def list_requests(self, _body):
         return Answer(200, {"requests": self.request_log.snapshot()})

@@ -15,7 +15,7 @@ def callbacks_of_task(emulator, task_id):
 
 
 def test_health(emulator):
-    assert requests.get(f"{emulator.url}/_emulator/health", timeout=10).json() == {"status": "ok"}
+    assert requests.get(f"{emulator.url}/_emulator/health", timeout=10).json() == {"status": "ok", "service": "nodeum-api-emulator"}
 
 
 def test_status_fault_with_retry_after_and_json_body(emulator, api):
@@ -62,7 +62,7 @@ def test_faults_apply_in_the_order_added(emulator, api):
 
 def test_faults_do_not_touch_control_endpoints_and_can_be_cleared(emulator, api):
     emulator.control.add_fault(status=503, times=5)
-    assert emulator.control.health() == {"status": "ok"}
+    assert emulator.control.health() == {"status": "ok", "service": "nodeum-api-emulator"}
     assert len(requests.get(f"{emulator.url}/_emulator/faults", timeout=10).json()["faults"]) == 1
     emulator.control.clear_faults()
     assert api.get(f"{emulator.api_url}/tasks").status_code == 200
