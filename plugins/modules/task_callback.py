@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: task_callback
 short_description: Manage the callbacks (filter scripts) of a Nodeum task
-version_added: '0.1.0'
+version_added: '1.0.0'
 description:
   - Creates, updates or removes a callback of a Nodeum task through the Nodeum REST API v2.
   - A callback of type V(filter) is a script, JavaScript in practice, that the task runs before each file
@@ -65,7 +65,6 @@ options:
       - A file whose name ends in C(.j2) is rendered with the task's variables first.
       - Mutually exclusive with O(script). A file that cannot be found or read fails the task before any request.
     type: str
-    version_added: '0.1.0'
   state:
     description:
       - V(present) makes sure the callback exists with O(script).
@@ -209,7 +208,7 @@ diff:
   elements: dict
 api_error:
   description:
-    - On a failed API call, its facts beside RV(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict

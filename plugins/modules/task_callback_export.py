@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: task_callback_export
 short_description: Export every callback (filter script) of a Nodeum server into a directory, ready for git
-version_added: '0.1.0'
+version_added: '1.0.0'
 description:
   - Reads every callback of every task of a Nodeum server and writes, on the controller, a directory to keep in git
     and to apply again with the P(nodeum.data_archiving.callbacks_as_code#role) role.
@@ -99,7 +99,7 @@ left_out:
   sample: ["Callback 14 of task 5 is left out of the export: its script is empty, which the role would refuse to apply."]
 api_error:
   description:
-    - On a failed API call, its facts beside RV(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict

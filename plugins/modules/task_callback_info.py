@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: task_callback_info
 short_description: List the callbacks (filter scripts) of a Nodeum task, or of every task
-version_added: '0.1.0'
+version_added: '1.0.0'
 description:
   - Reads the callbacks of one Nodeum task through the Nodeum REST API v2, with the API's filters,
     sorting and paging.
@@ -182,7 +182,7 @@ count:
   sample: 2
 api_error:
   description:
-    - On a failed API call, its facts beside RV(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict

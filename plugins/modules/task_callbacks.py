@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: task_callbacks
 short_description: Bring many callbacks (filter scripts) of Nodeum tasks to a listed state in one task
-version_added: '0.1.0'
+version_added: '1.0.0'
 description:
   - Creates, updates or removes the callbacks listed in O(callbacks), on any number of Nodeum tasks, in one
     Ansible task, through the Nodeum REST API v2.
@@ -76,7 +76,6 @@ options:
             or rendered with the task's variables when its name ends in C(.j2).
           - Mutually exclusive with O(callbacks[].script).
         type: str
-        version_added: '0.1.0'
       state:
         description:
           - V(present) makes sure the callback exists with O(callbacks[].script).
@@ -110,7 +109,6 @@ options:
         misspelled or unloaded variable than a wish to empty the server.
     type: bool
     default: false
-    version_added: '0.1.0'
 notes:
   - "B(Requests.) Every item is checked before any request is sent: one bad item fails the task with a sentence that
     names the item's index and task, and nothing is sent. A task name is looked up once however many items name it:
@@ -123,10 +121,10 @@ notes:
   - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
     sentence that counts the failed items and quotes the first. Exclusive mode removes nothing on a task where an item
-    fails before its write (its task name matches no task or several, the task cannot be read, the item's identity is
-    ambiguous, or two items manage one callback)."
-  - "B(Exclusive mode.) An item declares the callback it names with O(callbacks[].callback_id), else every callback of
-    its O(callbacks[].type) on its task. The removals count as changes and show in RV(drift) and in the diff, not in
+    fails before its write (its task name matches no task or several, the task cannot be read, or two items manage one
+    callback)."
+  - "B(Exclusive mode.) An item declares the callback it names with O(callbacks[].callback_id), else one callback of
+    its O(callbacks[].type) on its task - the one whose script matches, else the one with the lowest id. The removals count as changes and show in RV(drift) and in the diff, not in
     RV(results), where they would belong to no item."
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when an item names a task by name or with
     O(exclusive_scope=all_tasks); C(task_callbacks/create), C(task_callbacks/update) and C(task_callbacks/destroy)
@@ -268,7 +266,7 @@ diff:
   elements: dict
 api_error:
   description:
-    - On a failed API call, its facts beside RV(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict
