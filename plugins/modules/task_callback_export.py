@@ -51,8 +51,9 @@ notes:
   - "API key scopes: C(tasks/index) and C(task_callbacks/index)."
 seealso:
   - module: nodeum.data_archiving.task_callback_info
-  - role: nodeum.data_archiving.callbacks_as_code
-    description: Applies the exported directory (its C(apply.yml) does); its C(export) entry point calls this module.
+  - name: The callbacks_as_code role
+    description: Applies the exported directory (its C(apply.yml) does); the role's C(export) entry point calls this module.
+    link: https://github.com/nodeum/data_archiving/blob/main/roles/callbacks_as_code/README.md
 '''
 
 EXAMPLES = r'''

@@ -124,8 +124,8 @@ notes:
     fails before its write (its task name matches no task or several, the task cannot be read, or two items manage one
     callback)."
   - "B(Exclusive mode.) An item declares the callback it names with O(callbacks[].callback_id), else one callback of
-    its O(callbacks[].type) on its task - the one whose script matches, else the one with the lowest id. The removals count as changes and show in RV(drift) and in the diff, not in
-    RV(results), where they would belong to no item."
+    its O(callbacks[].type) on its task - the one whose script matches, else the one with the lowest id. The removals
+    count as changes and show in RV(drift) and in the diff, not in RV(results), where they would belong to no item."
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when an item names a task by name or with
     O(exclusive_scope=all_tasks); C(task_callbacks/create), C(task_callbacks/update) and C(task_callbacks/destroy)
     for the changes it makes. Check mode needs only the read scopes."

@@ -29,8 +29,8 @@ def tree(directory):
 def test_a_first_export_writes_every_file_byte_for_byte(tmp_path):
     written, removed = write_export(str(tmp_path / 'export'), {'task1-filter-10.js': 'a\r\nb'}, DOCUMENTS, check_mode=False)
     assert written == ['apply.yml', 'callbacks.yml', 'files/task1-filter-10.js'] and removed == []
-    assert tree(tmp_path / 'export') == {'files/task1-filter-10.js': b'a\r\nb', 'callbacks.yml': DOCUMENTS['callbacks.yml'].encode(),
-                                          'apply.yml': b'---\n'}
+    expected = {'files/task1-filter-10.js': b'a\r\nb', 'callbacks.yml': DOCUMENTS['callbacks.yml'].encode(), 'apply.yml': b'---\n'}
+    assert tree(tmp_path / 'export') == expected
 
 
 def test_a_second_export_writes_only_what_differs_and_removes_only_stale_exported_files(tmp_path):
