@@ -13,6 +13,7 @@ EMULATOR_PIDS=()
 
 # The interpreter the modules run on (the version matrix's target-3.X cells): nodeum_target_python
 # in integration_config.yml, which inventory.ini reads as NODEUM_TARGET_PYTHON.
+INTEGRATION_CONFIG="$(dirname "${INVENTORY_PATH:-.}")/integration_config.yml"
 if [ -f "${INTEGRATION_CONFIG}" ] && grep -q -E '^nodeum_target_python: ' "${INTEGRATION_CONFIG}"; then
     NODEUM_TARGET_PYTHON="$(sed -n 's/^nodeum_target_python: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "${INTEGRATION_CONFIG}" | head -n 1)"
     export NODEUM_TARGET_PYTHON
