@@ -16,6 +16,9 @@ options:
       - The API path C(/api/v2) is appended unless the URL already ends with it.
       - If not set, the value of the E(NODEUM_URL) environment variable is used. One of the two is required.
       - An C(http://) URL works but sends the credentials in clear text, and the module warns about it.
+      - A URL with user-info (C(user:password@)) is refused; give O(username) and O(password), O(api_key) or O(token).
+      - Redirects are not followed. A C(3xx) answer fails the task and names where it pointed, so that nothing is sent to
+        another address; set the URL to the server's address instead.
     type: str
   username:
     description:
@@ -63,7 +66,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP answer.
+      - Seconds to wait for each HTTP answer, above 0 and at most V(3600).
       - If not set, the value of the E(NODEUM_TIMEOUT) environment variable is used; if neither is set, V(30).
     type: float
     default: 30

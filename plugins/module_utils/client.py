@@ -12,10 +12,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
+import os
 import re
 import socket
 import ssl
 import time
+import warnings
 
 from http.client import HTTPException, IncompleteRead as _HttpIncompleteRead
 
@@ -52,6 +54,14 @@ RETRYABLE_STATUSES = (429, 502, 503, 504)
 # (the bulk logic sends at most this many), so that none waits for, or reopens, a connection.
 POOL_MAXSIZE = 8
 BODY_QUOTE_LENGTH = 120
+# A redirect's Location comes from the server, which may send anything: it is quoted cut to this length.
+LOCATION_QUOTE_LENGTH = 200
+
+# The longest timeout accepted: an hour is far more than any answer of the API takes, and larger
+# values (1e308, inf) break the socket layer with its own words instead of ours.
+MAX_TIMEOUT_SECONDS = 3600.0
+# How long the check whether a plain http:// port speaks TLS may take (see speaks_tls).
+TLS_PROBE_SECONDS = 5.0
 
 # The API key scope each operation needs, as the API reference names them.
 _SCOPES = (
@@ -99,42 +109,141 @@ def normalize_base_url(url):
     """Return the API base URL ('.../api/v2') or raise NodeumError on a URL that cannot work."""
     if not url or not isinstance(url, str):
         raise NodeumError('The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.')
+    userinfo, bare = split_userinfo(url.strip())
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(bare)
         usable = parts.scheme in ('http', 'https') and bool(parts.hostname) and parts.port != 0
     except ValueError:  # an unclosed '[', a port that is no number, characters that NFKC normalisation changes
         usable = False
     if not usable:
         raise NodeumError('The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example https://nodeum.example.com.'
-                          % _without_userinfo(url))
-    if parts.username or parts.password:
-        raise NodeumError('The Nodeum url holds credentials; remove them from the URL and use username and password instead.')
+                          % bare)
+    # Refused before the url is used at all, so no request is sent and no name is looked up (urlsplit
+    # would read 'http://u:1234/ss@host' as the host 'u'); the sentence never repeats what it holds.
+    if userinfo is not None:
+        raise NodeumError('The Nodeum url holds credentials (text before an @); remove them from the URL and use username and password, '
+                          'api_key or token instead.')
     path = parts.path.rstrip('/')
     if not path.endswith(API_ROOT):
         path += API_ROOT
     return urlunsplit((parts.scheme, parts.netloc, path, '', ''))
 
 
-def _without_userinfo(url):
-    """Drop any user:password@ part so that an error message never repeats a credential."""
-    return re.sub(r'//[^/@]*@', '//', str(url))
+def split_userinfo(url):
+    """(user-info, the URL without it): the user-info is whatever comes before the last '@', None if there is no '@'.
+
+    Read more widely than urlsplit does, on purpose: urlsplit ends the host part at the first '/',
+    so in 'http://u:pa/ss@host' it sees no user-info, the host 'u' and a password in the path. Any
+    '@' after 'scheme://' (or anywhere, without '//') counts; a server root never needs one.
+    """
+    head, separator, rest = url.partition('//')
+    if not separator:
+        head, rest = '', url
+    userinfo, at, host_onwards = rest.rpartition('@')
+    if not at:
+        return None, url
+    return userinfo, head + separator + host_onwards
+
+
+def checked_timeout(timeout):
+    """The timeout in seconds as a float, or NodeumError unless it is above 0 and at most MAX_TIMEOUT_SECONDS."""
+    try:
+        seconds = float(timeout)
+    except (TypeError, ValueError):
+        seconds = float('nan')
+    if not 0 < seconds <= MAX_TIMEOUT_SECONDS:  # nan fails both comparisons
+        raise NodeumError('timeout must be a number of seconds above 0 and at most %s (one hour), got %s; give how long to wait for each '
+                          'answer, for example 30.' % (_seconds(MAX_TIMEOUT_SECONDS), timeout))
+    return seconds
+
+
+def checked_ca_path(ca_path):
+    """ca_path if it names a readable file, else NodeumError (requests would fail later, in its own words)."""
+    advice = 'give the path of a PEM file of CA certificates on the host that runs the module.'
+    if not os.path.exists(ca_path):
+        raise NodeumError('ca_path %r does not exist; %s' % (ca_path, advice))
+    if not os.path.isfile(ca_path):
+        raise NodeumError('ca_path %r is not a file; %s' % (ca_path, advice))
+    try:
+        with open(ca_path, 'rb'):
+            pass
+    except OSError as error:
+        raise NodeumError('ca_path %r cannot be read (%s); %s' % (ca_path, error.strerror or type(error).__name__, advice)) from None
+    return ca_path
+
+
+def redirect_sentence(where, base_url, status, location):
+    """The failure of a 3xx answer. Redirects are never followed: the server is not trusted to send the
+    request, its credentials or its body to another place, and the fix is a url that needs none."""
+    if not location:
+        target = 'without a Location'
+    else:
+        target = 'to %r' % shown_location(location)
+        if base_url.startswith('https://') and location.strip().lower().startswith('http:'):
+            target += ', a downgrade from https:// to http://'
+    return ('The Nodeum API answered %s with a redirect (%s) %s; redirects are not followed, so fix url to name the server\'s address '
+            'directly.' % (where, status, target))
+
+
+def shown_location(location):
+    """A Location as a message may quote it: without any user-info, and cut when long (the server chose it)."""
+    _userinfo, bare = split_userinfo(location)
+    return bare if len(bare) <= LOCATION_QUOTE_LENGTH else bare[:LOCATION_QUOTE_LENGTH] + '...'
+
+
+def plain_http_sentence(origin, where):
+    """The failure of a plain http:// request to a port that speaks TLS (see speaks_tls)."""
+    return ('The server at %s serves HTTPS on that port, so it cannot answer %s sent as plain HTTP; write url with https:// instead of '
+            'http://.' % (origin, where))
+
+
+def speaks_tls(host, port, timeout):
+    """Whether host:port completes a TLS handshake.
+
+    Asked only after a plain http:// request failed in a way that servers answering TLS give (a
+    closed connection, a garbled answer or a 400 page): it tells that failure from a network fault.
+    Nothing is sent after the handshake, so the certificate needs no check here.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=host):
+                return True
+    except (OSError, ValueError):  # ssl.SSLError is an OSError
+        return False
+
+
+def quiet_unverified_warning(host):
+    """Silence urllib3's InsecureRequestWarning for requests to this host.
+
+    The user chose validate_certs false, and the modules say so once through Ansible's warnings;
+    urllib3's own would reach the controller as stray standard error. A filter on the message that
+    names this host, rather than catch_warnings(): that one swaps the process's filters and back,
+    which is not safe while the bulk module's threads send requests.
+    """
+    warnings.filterwarnings('ignore', message="Unverified HTTPS request is being made to host '%s'" % re.escape(host),
+                            category=urllib3_errors.InsecureRequestWarning)
 
 
 class NodeumClient:
     """One session to one Nodeum server: authentication, retries, paging and error mapping."""
 
     def __init__(self, url, auth=None, authorization=None, validate_certs=True, ca_path=None, timeout=30.0, sleep=time.sleep,
-                 clock=time.monotonic, pool_maxsize=POOL_MAXSIZE):
+                 clock=time.monotonic, pool_maxsize=POOL_MAXSIZE, tls_probe=speaks_tls):
         """auth is a (username, password) pair for Basic; authorization a ready Authorization header value.
 
         pool_maxsize is how many connections the session keeps open to the server;
-        sleep and clock are the waits and the time the retry budget is measured with (tests pass their own).
+        sleep and clock are the waits and the time the retry budget is measured with, and
+        tls_probe(host, port, timeout) tells whether a port speaks TLS (tests pass their own).
         """
         self.base_url = normalize_base_url(url)
-        self.timeout = float(timeout)
+        self.timeout = checked_timeout(timeout)
         self.warnings = []
         self._sleep = sleep
         self._clock = clock
+        self._tls_probe = tls_probe
         self._session = requests.Session()
         for prefix in ('https://', 'http://'):
             self._session.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=pool_maxsize))
@@ -146,7 +255,9 @@ class NodeumClient:
         # Passed with every request: a session-level setting would lose to REQUESTS_CA_BUNDLE,
         # and validate_certs=false or ca_path must mean what they say. Proxies from the
         # environment still apply.
-        self._verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self._verify = checked_ca_path(ca_path) if (validate_certs and ca_path) else bool(validate_certs)
+        if not validate_certs:
+            quiet_unverified_warning(urlsplit(self.base_url).hostname)
 
     def close(self):
         self._session.close()
@@ -208,6 +319,8 @@ class NodeumClient:
             try:
                 return self._exchange(method, path, params, body)
             except _TransientFailure as failure:
+                if attempt == 1 and failure.kind in ('closed', 'garbled'):
+                    self._refuse_plain_http_to_tls(method, path)
                 maybe_handled = maybe_handled or failure.maybe_handled
                 delay = self._retry_delay(method, path, failure, attempt)
                 last = attempt >= MAX_ATTEMPTS or self._clock() - started + delay > RETRY_DEADLINE_SECONDS
@@ -230,12 +343,25 @@ class NodeumClient:
             # 429 says the server did not handle the request; a 502, 503 or 504 may come from a proxy after the server did.
             raise _TransientFailure(self._status_error(method, path, response), maybe_handled=response.status_code != 429,
                                     short='status %s' % response.status_code, retry_after=_retry_after(response))
+        if 300 <= response.status_code < 400:
+            raise NodeumError(redirect_sentence(self._describe(method, path), self.base_url, response.status_code, response.headers.get('Location')),
+                              status=response.status_code, method=method, path=path)
+        if response.status_code == 400 and not _is_json(response):  # how some servers answer plain HTTP on their HTTPS port
+            self._refuse_plain_http_to_tls(method, path)
         return self._decode(method, path, response)
+
+    def _refuse_plain_http_to_tls(self, method, path):
+        """Raise the sentence that says to use https:// when url is http:// and its port speaks TLS; else return."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme == 'http' and self._tls_probe(parts.hostname, parts.port or 80, min(self.timeout, TLS_PROBE_SECONDS)):
+            raise NodeumError(plain_http_sentence(_origin(self.base_url), self._describe(method, path)), method=method, path=path)
 
     def _send(self, method, path, params, body):
         url = self.base_url + '/' + path
         try:
-            return self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._verify)
+            # Redirects are never followed: a 3xx fails in _exchange, so nothing goes where url does not point.
+            return self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._verify,
+                                         allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise self._tls_error(method, path, exc) from None
         except (requests.exceptions.RequestException, urllib3_errors.HTTPError, HTTPException) as exc:

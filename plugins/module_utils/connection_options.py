@@ -18,9 +18,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import re
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient, NodeumError, normalize_base_url
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient, NodeumError, normalize_base_url, split_userinfo
 
 # (option, type, environment variable, default, no_log)
 CONNECTION_OPTIONS = (
@@ -193,23 +192,26 @@ def connection_warnings(params, credentials):
 
 
 def url_secrets(url):
-    """The password of a URL written user:password@host, as a set of values to mask wherever the options are shown.
+    """What a url holding user-info may show, as values to mask wherever the options are shown.
 
     Such a URL is refused (normalize_base_url), but Ansible still shows the url option in the task's
-    result (invocation), so its password must be masked there like the password option.
+    result (invocation). Masked: the url as given, its user-info whatever it holds (a bare user
+    name may be a token), and the password alone; user-info is read as split_userinfo reads it, so
+    'http://u:pa/ss@host' gives 'pa/ss', not 'pa'.
     """
     if not isinstance(url, str):
         return set()
-    # As urlsplit reads it, without its checks (a URL it refuses may still hold a password).
-    netloc = re.split(r'[/?#]', url.split('//', 1)[1], maxsplit=1)[0] if '//' in url else ''
-    password = netloc.rpartition('@')[0].partition(':')[2]
-    return {password} if password else set()
+    userinfo, _bare = split_userinfo(url)
+    if not userinfo:
+        return set()
+    return set(value for value in (url, url.strip(), userinfo, userinfo.partition(':')[2]) if value)
 
 
 def client_from_params(params, credentials):
-    """Build the transport client from validated module parameters and resolved credentials."""
-    if params.get('timeout') is not None and params['timeout'] <= 0:
-        raise NodeumError('timeout must be a number of seconds above 0, got %s.' % params['timeout'])
+    """Build the transport client from validated module parameters and resolved credentials.
+
+    The client refuses a url, timeout or ca_path it cannot use, before any request.
+    """
     _check_credential_text(credentials)
     kind = _credential_kind(credentials)
     # Encoded here: requests would encode a non-Latin-1 user name with latin-1 and crash.
@@ -221,7 +223,7 @@ def client_from_params(params, credentials):
     elif kind == 'token':
         authorization = 'Bearer %s' % credentials['token']
     return NodeumClient(params.get('url'), auth=auth, authorization=authorization, validate_certs=params.get('validate_certs', True),
-                        ca_path=params.get('ca_path'), timeout=params.get('timeout') or 30.0)
+                        ca_path=params.get('ca_path'), timeout=30.0 if params.get('timeout') is None else params['timeout'])
 
 
 def _check_credential_text(params):

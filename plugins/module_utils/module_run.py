@@ -30,6 +30,8 @@ def execute(logic, params, environ, check_mode=False, diff_mode=False):
     try:
         if UNREADABLE_VARIABLES:
             raise transport.NodeumError(UNREADABLE_VARIABLES[0])
+        # The url first: one that holds user-info is refused as such, not as a missing credential.
+        transport.normalize_base_url(params.get('url'))
         credentials = resolve_credentials(params, environ)
         warnings.extend(connection_warnings(params, credentials))
         client = client_from_params(params, credentials)

@@ -56,4 +56,7 @@ def id_sample(ids):
 
 
 def task_not_found(task_id):
-    return NodeumError('Nodeum task %s does not exist; check the task id (or give its name).' % task_id)
+    """The failure of a task id the server does not know. Names are resolved to ids first (a missing
+    name fails in task_id_by_name), and digits are always an id, so the sentence offers no name."""
+    return NodeumError('Nodeum task %s does not exist; give the id of an existing task (digits are always read as an id, so a name of '
+                       'digits only cannot be used).' % task_id)

@@ -16,6 +16,7 @@ import io
 import json
 import socket
 import ssl
+import warnings
 from http.client import BadStatusLine, IncompleteRead, RemoteDisconnected
 
 import pytest
@@ -111,6 +112,7 @@ NOT_USABLE = 'The Nodeum url %r is not an http:// or https:// URL with a host; g
     ('https://h:0', NOT_USABLE % 'https://h:0'),
     ('https://h:port', NOT_USABLE % 'https://h:port'),
     ('ftp://admin:%s@h/x' % SECRET, NOT_USABLE % 'ftp://h/x'),
+    ('%s@h.example.com' % SECRET, NOT_USABLE % 'h.example.com'),
 ])
 def test_unusable_urls_are_refused_in_one_sentence(url, message):
     with pytest.raises(NodeumError) as caught:
@@ -118,11 +120,14 @@ def test_unusable_urls_are_refused_in_one_sentence(url, message):
     assert caught.value.message == message
 
 
-@pytest.mark.parametrize('url', ['https://admin:%s@h.example.com' % SECRET, 'https://admin@h.example.com', 'https://:%s@h.example.com' % SECRET])
+@pytest.mark.parametrize('url', ['https://admin:%s@h.example.com' % SECRET, 'https://admin@h.example.com', 'https://:%s@h.example.com' % SECRET,
+                                 'http://admin:%s/x@h.example.com' % SECRET, 'http://admin:1234/%s@h.example.com' % SECRET,
+                                 'https://h.example.com/%s@x' % SECRET, 'http://@h.example.com'])
 def test_url_with_credentials_is_refused_without_repeating_them(url):
     with pytest.raises(NodeumError) as caught:
         normalize_base_url(url)
-    assert caught.value.message == 'The Nodeum url holds credentials; remove them from the URL and use username and password instead.'
+    assert caught.value.message == ('The Nodeum url holds credentials (text before an @); remove them from the URL and use username and '
+                                    'password, api_key or token instead.')
 
 
 def test_path_segments_are_percent_encoded():
@@ -410,9 +415,9 @@ def test_verify_follows_validate_certs_and_ca_path():
     _client, session, _sleeps = make_client([answer(200, {})], validate_certs=False)
     _client.get('tasks')
     assert session.calls[0]['verify'] is False
-    client, session, _sleeps = make_client([answer(200, {})], ca_path='/etc/ca.pem')
+    client, session, _sleeps = make_client([answer(200, {})], ca_path=__file__)
     client.get('tasks')
-    assert session.calls[0]['verify'] == '/etc/ca.pem'
+    assert session.calls[0]['verify'] == __file__
 
 
 # -- transport failures, with the real exception types of urllib3, requests and the standard library --
@@ -462,7 +467,7 @@ class FakeClock:
         self.now += seconds
 
 
-def transport_client(script, timeout=3, seconds_per_attempt=0.0, **kwargs):
+def transport_client(script, timeout=3, seconds_per_attempt=0.0, url='https://nodeum.example.com', **kwargs):
     """A client on a real requests.Session whose adapter talks to a FakePool; sleeps advance a fake clock."""
     clock = FakeClock()
     sleeps = []
@@ -474,10 +479,11 @@ def transport_client(script, timeout=3, seconds_per_attempt=0.0, **kwargs):
     kwargs.setdefault('auth', ('admin', SECRET))
     if timeout is not None:
         kwargs['timeout'] = timeout
-    client = NodeumClient('https://nodeum.example.com', sleep=sleep, clock=clock, **kwargs)
+    client = NodeumClient(url, sleep=sleep, clock=clock, **kwargs)
     pool = FakePool(script, clock, seconds_per_attempt)
     client._session.trust_env = False  # no proxy from the environment between the client and the fake pool
     client._session.mount('https://', FakePoolAdapter(pool))
+    client._session.mount('http://', FakePoolAdapter(pool))
     return client, pool, sleeps
 
 
@@ -909,3 +915,210 @@ def test_a_failure_the_client_cannot_place_is_not_retried():
     assert caught.value.message == ('The request GET %stasks/1/task_callbacks failed before any answer came (LocationParseError); check url and '
                                     'the connection options.' % URL)
     assert fields(caught.value) == error_fields(method='GET', path=PATHS['GET'])
+
+
+# -- an untrusted server: redirects, user-info, option values, plain HTTP on an HTTPS port -----------
+
+@pytest.mark.parametrize('url, userinfo, bare', [
+    ('http://u:pa/ss@h', 'u:pa/ss', 'http://h'),
+    ('http://u@h/x', 'u', 'http://h/x'),
+    ('http://:p@h', ':p', 'http://h'),
+    ('http://@h', '', 'http://h'),
+    ('https://a@b@h:1/x', 'a@b', 'https://h:1/x'),
+    ('u:p@h', 'u:p', 'h'),
+    ('https://h/x', None, 'https://h/x'),
+])
+def test_user_information_is_whatever_comes_before_the_last_at(url, userinfo, bare):
+    assert client_module.split_userinfo(url) == (userinfo, bare)
+
+
+def test_a_url_with_user_information_is_refused_without_a_name_lookup(monkeypatch):
+    def no_lookup(*args, **kwargs):
+        raise AssertionError('looked up %r' % (args,))
+    monkeypatch.setattr(socket, 'getaddrinfo', no_lookup)
+    with pytest.raises(NodeumError, match='^The Nodeum url holds credentials'):
+        NodeumClient('http://someuser:1234/%s@nodeum.example.com' % SECRET, auth=('admin', SECRET))
+
+
+@pytest.mark.parametrize('timeout', [0, -1, 1e308, float('inf'), float('-inf'), float('nan'), 3600.5, 'soon', None])
+def test_a_timeout_out_of_range_is_refused(timeout):
+    with pytest.raises(NodeumError) as caught:
+        client_module.checked_timeout(timeout)
+    assert caught.value.message.startswith('timeout must be a number of seconds above 0 and at most 3600 (one hour), got ')
+
+
+def test_the_timeout_refusal_is_one_sentence_with_the_bound():
+    with pytest.raises(NodeumError) as caught:
+        client_module.checked_timeout(1e308)
+    assert caught.value.message == ('timeout must be a number of seconds above 0 and at most 3600 (one hour), got 1e+308; give how long '
+                                    'to wait for each answer, for example 30.')
+
+
+@pytest.mark.parametrize('timeout', [0.001, 30, '7.5', 3600])
+def test_a_timeout_in_range_is_seconds(timeout):
+    assert client_module.checked_timeout(timeout) == float(timeout)
+
+
+CA_ADVICE = 'give the path of a PEM file of CA certificates on the host that runs the module.'
+
+
+def test_a_missing_ca_path_is_refused_before_any_request(tmp_path):
+    missing = str(tmp_path / 'nowhere' / 'ca.pem')
+    with pytest.raises(NodeumError) as caught:
+        NodeumClient('https://h.example.com', ca_path=missing)
+    assert caught.value.message == 'ca_path %r does not exist; %s' % (missing, CA_ADVICE)
+
+
+def test_a_ca_path_that_is_a_directory_is_refused(tmp_path):
+    with pytest.raises(NodeumError) as caught:
+        client_module.checked_ca_path(str(tmp_path))
+    assert caught.value.message == 'ca_path %r is not a file; %s' % (str(tmp_path), CA_ADVICE)
+
+
+def test_an_unreadable_ca_path_is_refused_with_the_reason(tmp_path, monkeypatch):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('x')
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, 'Permission denied')
+    monkeypatch.setattr('builtins.open', denied)  # root reads every file: the refusal is simulated
+    with pytest.raises(NodeumError) as caught:
+        client_module.checked_ca_path(str(bundle))
+    assert caught.value.message == 'ca_path %r cannot be read (Permission denied); %s' % (str(bundle), CA_ADVICE)
+
+
+def test_a_ca_path_is_not_checked_when_certificates_are_not():
+    assert NodeumClient('https://h.example.com', validate_certs=False, ca_path='/nonexistent/ca.pem')._verify is False
+
+
+REDIRECTED = 'GET https://h.example.com/api/v2/tasks'
+
+
+@pytest.mark.parametrize('location, shown', [
+    ('/elsewhere/api/v2/tasks', "to '/elsewhere/api/v2/tasks'"),
+    ('https://other.example.com/x', "to 'https://other.example.com/x'"),
+    ('http://other.example.com/x', "to 'http://other.example.com/x', a downgrade from https:// to http://"),
+    (' HTTP://other.example.com/x', "to ' HTTP://other.example.com/x', a downgrade from https:// to http://"),
+    ('http://leak-user:leak-pass@other.example.com/x', "to 'http://other.example.com/x', a downgrade from https:// to http://"),
+    ('https://o/\r\nSet-Cookie: a', "to 'https://o/\\r\\nSet-Cookie: a'"),
+    (None, 'without a Location'),
+    ('', 'without a Location'),
+])
+def test_a_redirect_is_one_sentence_that_names_status_and_location(location, shown):
+    assert client_module.redirect_sentence(REDIRECTED, 'https://h.example.com/api/v2', 302, location) == (
+        'The Nodeum API answered %s with a redirect (302) %s; redirects are not followed, so fix url to name the server\'s address '
+        'directly.' % (REDIRECTED, shown))
+
+
+def test_a_plain_http_base_url_is_no_downgrade():
+    assert 'downgrade' not in client_module.redirect_sentence(REDIRECTED, 'http://h.example.com/api/v2', 301, 'http://other/')
+
+
+def test_a_long_location_is_cut_and_never_shows_its_user_information():
+    location = 'https://u:%s@other.example.com/' % SECRET + 'a' * 5000
+    shown = client_module.shown_location(location)
+    assert SECRET not in shown and shown == ('https://other.example.com/' + 'a' * 5000)[:client_module.LOCATION_QUOTE_LENGTH] + '...'
+
+
+@pytest.mark.parametrize('status', [300, 301, 302, 303, 304, 307, 308])
+@pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
+def test_no_redirect_is_followed_and_none_is_retried(status, method):
+    # A real requests.Session: had it followed the Location, the pool would have seen a second request.
+    checks = []
+    location = 'http://other.example.com/api/v2/' + PATHS[method]
+    client, pool, sleeps = transport_client([http_answer(status, b'', headers={'Location': location})] * 2)
+    with pytest.raises(NodeumError) as caught:
+        call(client, method, landed=lambda: checks.append(1))
+    assert pool.calls == [(method, '/api/v2/' + PATHS[method])] and sleeps == [] and checks == []
+    assert caught.value.message.startswith('The Nodeum API answered %s %s with a redirect (%d) to %r, a downgrade'
+                                           % (method, URL + PATHS[method], status, location))
+    assert fields(caught.value) == error_fields(status=status, method=method, path=PATHS[method])
+
+
+def test_every_request_is_sent_without_following_redirects():
+    client, session, _sleeps = make_client([answer(200, {})])
+    client.get('tasks')
+    assert session.calls[0]['allow_redirects'] is False
+
+
+def test_plain_http_to_a_port_that_speaks_tls_is_one_sentence():
+    assert client_module.plain_http_sentence('http://h:8443', 'GET http://h:8443/api/v2/tasks') == (
+        'The server at http://h:8443 serves HTTPS on that port, so it cannot answer GET http://h:8443/api/v2/tasks sent as plain HTTP; '
+        'write url with https:// instead of http://.')
+
+
+def probe(answer_value):
+    asked = []
+
+    def tls_probe(host, port, timeout):
+        asked.append((host, port, timeout))
+        return answer_value
+    return tls_probe, asked
+
+
+@pytest.mark.parametrize('failure', [closed_without_answer, reset_before_answer, bad_status_line,
+                                     lambda: http_answer(400, b'<html>The plain HTTP request was sent to HTTPS port</html>',
+                                                         headers={'Content-Type': 'text/html'})])
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_plain_http_to_an_https_port_says_to_use_https_at_once(failure, method):
+    tls_probe, asked = probe(True)
+    client, pool, sleeps = transport_client([failure()], url='http://nodeum.example.com:8443', tls_probe=tls_probe)
+    with pytest.raises(NodeumError) as caught:
+        call(client, method, landed=lambda: None)
+    assert caught.value.message == client_module.plain_http_sentence('http://nodeum.example.com:8443', '%s http://nodeum.example.com:8443/api/v2/%s'
+                                                                     % (method, PATHS[method]))
+    assert asked == [('nodeum.example.com', 8443, 3.0)] and len(pool.calls) == 1 and sleeps == []
+
+
+def test_a_closed_connection_on_a_port_without_tls_is_a_network_failure():
+    tls_probe, asked = probe(False)
+    client, pool, _sleeps = transport_client([closed_without_answer()] * client_module.MAX_ATTEMPTS, url='http://nodeum.example.com',
+                                             tls_probe=tls_probe)
+    with pytest.raises(NodeumError, match='check the network and any proxy'):
+        call(client, 'GET')
+    assert asked == [('nodeum.example.com', 80, 3.0)] and len(pool.calls) == client_module.MAX_ATTEMPTS
+
+
+def test_an_https_url_never_probes():
+    tls_probe, asked = probe(True)
+    client, _pool, _sleeps = transport_client([closed_without_answer()] * client_module.MAX_ATTEMPTS, tls_probe=tls_probe)
+    with pytest.raises(NodeumError, match='check the network and any proxy'):
+        call(client, 'GET')
+    assert asked == []
+
+
+def test_speaks_tls_is_false_where_nothing_listens():
+    with socket.socket() as unused:
+        unused.bind(('127.0.0.1', 0))
+        port = unused.getsockname()[1]
+    assert client_module.speaks_tls('127.0.0.1', port, 1.0) is False
+
+
+def test_speaks_tls_is_false_for_a_plain_server():
+    with socket.socket() as listener:
+        listener.bind(('127.0.0.1', 0))
+        listener.listen(1)
+        # A server that accepts and closes: the handshake fails, so the port does not speak TLS.
+        assert client_module.speaks_tls('127.0.0.1', listener.getsockname()[1], 0.5) is False
+
+
+def unverified_warning(host):
+    warnings.warn("Unverified HTTPS request is being made to host '%s'. Adding certificate verification is strongly advised." % host,
+                  u3.InsecureRequestWarning)
+
+
+def test_validate_certs_false_silences_urllib3_for_that_host_only():
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter('always', u3.InsecureRequestWarning)
+        NodeumClient('https://quiet.example.com', validate_certs=False)
+        unverified_warning('quiet.example.com')
+        unverified_warning('loud.example.com')
+    assert [str(item.message).split("'")[1] for item in shown] == ['loud.example.com']
+
+
+def test_validate_certs_true_leaves_urllib3_warnings_alone():
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter('always', u3.InsecureRequestWarning)
+        NodeumClient('https://checked.example.com')
+        unverified_warning('checked.example.com')
+    assert len(shown) == 1

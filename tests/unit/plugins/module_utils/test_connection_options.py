@@ -66,9 +66,11 @@ def test_an_unreadable_variable_the_task_overrides_is_never_read(monkeypatch):
 
 
 def test_secrets_to_mask_cover_environment_credentials_and_passwords_in_urls():
-    environ = dict(NODEUM_PASSWORD=SECRET, NODEUM_USERNAME='u', NODEUM_URL='https://u:env-url-secret@h.example.com')
-    assert connection.secrets_to_mask({}, environ) == {SECRET, 'env-url-secret'}
-    assert connection.secrets_to_mask(dict(url='https://u:task-url-secret@h.example.com', api_key='k'), environ) == {'task-url-secret', 'env-url-secret', 'k'}
+    env_url, task_url = 'https://u:env-url-secret@h.example.com', 'https://u:task-url-secret@h.example.com'
+    environ = dict(NODEUM_PASSWORD=SECRET, NODEUM_USERNAME='u', NODEUM_URL=env_url)
+    assert connection.secrets_to_mask({}, environ) == {SECRET} | connection.url_secrets(env_url)
+    assert connection.secrets_to_mask(dict(url=task_url, api_key='k'), environ) == {'k'} | connection.url_secrets(env_url) | connection.url_secrets(task_url)
+    assert 'task-url-secret' in connection.secrets_to_mask(dict(url=task_url), {})
 
 
 def test_an_empty_secret_option_is_nothing_to_mask():
@@ -120,8 +122,8 @@ def test_header_credentials_are_built_per_kind():
     ({}, True),
     ({'validate_certs': True}, True),
     ({'validate_certs': False}, False),
-    ({'validate_certs': True, 'ca_path': '/etc/nodeum/ca.pem'}, '/etc/nodeum/ca.pem'),
-    ({'validate_certs': False, 'ca_path': '/etc/nodeum/ca.pem'}, False),  # false means no check, whatever ca_path says
+    ({'validate_certs': True, 'ca_path': __file__}, __file__),
+    ({'validate_certs': False, 'ca_path': '/nonexistent/ca.pem'}, False),  # false means no check, whatever ca_path says
     ({'validate_certs': True, 'ca_path': None}, True),
 ])
 def test_client_from_params_verifies_tls_as_validate_certs_and_ca_path_say(tls, verify, mocker):
@@ -235,21 +237,29 @@ def test_the_warnings_name_the_url_and_what_to_do():
     assert connection.connection_warnings({'url': 'https://h', 'validate_certs': None}, {'token': 't'}) == []
 
 
-@pytest.mark.parametrize('url, secrets', [
-    ('https://admin:pw@h.example.com/x', {'pw'}),
-    ('https://admin:pw@h.example.com//x//y', {'pw'}),  # the user information follows the first '//', not a later one
-    ('https://admin:p:w@h.example.com', {'p:w'}),
-    ('https://a@b:pw@h.example.com', {'pw'}),  # the last '@' ends the user information, as urlsplit reads it
-    ('https://admin@h.example.com', set()),
-    ('https://h.example.com/a:b@c', set()),
-    ('https://h.example.com?u=a:b@c', set()),
-    ('https://h.example.com#a:b@c', set()),
-    ('h.example.com:pw@x', set()),
-    (None, set()),
-    (42, set()),
+@pytest.mark.parametrize('url, userinfo, password', [
+    ('https://admin:pw@h.example.com/x', 'admin:pw', 'pw'),
+    ('https://admin:pw@h.example.com//x//y', 'admin:pw', 'pw'),  # the user information follows the first '//', not a later one
+    ('https://admin:p:w@h.example.com', 'admin:p:w', 'p:w'),
+    ('https://a@b:pw@h.example.com', 'a@b:pw', 'pw'),  # the last '@' ends the user information
+    ('http://u:pa/ss@h.example.com', 'u:pa/ss', 'pa/ss'),  # a '/' does not end it (urlsplit would find the host 'u')
+    ('http://u:1234/ss@h.example.com', 'u:1234/ss', '1234/ss'),
+    ('http://:pw@h.example.com', ':pw', 'pw'),
+    ('https://admin@h.example.com', 'admin', None),  # a bare user name may be a token
+    ('https://h.example.com/a:b@c', 'h.example.com/a:b', 'b'),  # an '@' anywhere counts: a server root needs none
+    ('https://h.example.com?u=a:b@c', 'h.example.com?u=a:b', 'b'),
+    ('https://h.example.com#a:b@c', 'h.example.com#a:b', 'b'),
+    ('h.example.com:pw@x', 'h.example.com:pw', 'pw'),
+    (' https://u:pw@h ', 'u:pw', 'pw'),
 ])
-def test_url_secrets_are_the_password_of_the_user_information(url, secrets):
-    assert connection.url_secrets(url) == secrets
+def test_url_secrets_are_the_url_its_user_information_and_its_password(url, userinfo, password):
+    expected = set(value for value in (url, url.strip(), userinfo, password) if value)
+    assert connection.url_secrets(url) == expected
+
+
+@pytest.mark.parametrize('url', [None, 42, 'https://h.example.com/x', 'http://@h.example.com'])
+def test_a_url_without_user_information_has_nothing_to_mask(url):
+    assert connection.url_secrets(url) == set()
 
 
 @pytest.mark.parametrize('credentials, message', [
@@ -268,10 +278,13 @@ def test_printable_credentials_pass_the_control_character_check():
     assert client._session.headers['Authorization'] == 'Bearer  ~é'
 
 
-def test_timeout_refusal_names_the_value():
-    with pytest.raises(NodeumError) as caught:
-        connection.client_from_params({'url': 'https://h', 'timeout': -2.5}, {'token': 't'})
-    assert caught.value.message == 'timeout must be a number of seconds above 0, got -2.5.'
+@pytest.mark.parametrize('timeout', [-2.5, 0, 1e308, float('inf'), float('nan')])
+def test_a_timeout_out_of_range_is_refused_by_the_client(timeout):
+    with pytest.raises(NodeumError, match='^timeout must be a number of seconds above 0 and at most 3600'):
+        connection.client_from_params({'url': 'https://h', 'timeout': timeout}, {'token': 't'})
+
+
+def test_a_timeout_in_range_is_kept():
     assert connection.client_from_params({'url': 'https://h', 'timeout': 0.5}, {'token': 't'}).timeout == 0.5
 
 

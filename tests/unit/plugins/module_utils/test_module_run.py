@@ -117,7 +117,7 @@ def test_run_module_masks_a_url_password_and_environment_secrets(monkeypatch):
     module = FakeModule(dict(url='https://admin:url-pass-secret@nodeum.example.com'))
     with pytest.raises(Ended):
         module_run.run(module, recording_logic({}))
-    assert module.no_log_values == {'url-pass-secret', 'env-key-secret'}
+    assert module.no_log_values == {'url-pass-secret', 'admin:url-pass-secret', module.params['url'], 'env-key-secret'}
     assert module.ended[0] == 'fail' and 'url-pass-secret' not in module.ended[1]['msg']
 
 

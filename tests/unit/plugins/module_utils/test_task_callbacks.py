@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callbacks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callbacks, tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, _list_page
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import ensure_task_callbacks
 
@@ -211,7 +211,7 @@ def test_against_a_listing_an_unknown_id_fails_without_a_read():
     server = FakeServer()
     result = run(server, [item('1'), item('9')], exclusive=True, exclusive_scope='all_tasks', check_mode=True)
     assert result['results'][1] == dict(changed=False, task_callback=None, failed=True,
-                                        msg='Nodeum task 9 does not exist; check the task id (or give its name).')
+                                        msg=tasks.task_not_found(9).message)
     assert server.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks']
 
 

@@ -63,5 +63,6 @@ def test_an_id_sample_names_ten_and_counts_the_rest():
     assert tasks.id_sample(list(range(1, 13))) == '1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more'
 
 
-def test_task_not_found_names_the_task():
-    assert tasks.task_not_found(9).message == 'Nodeum task 9 does not exist; check the task id (or give its name).'
+def test_a_missing_task_id_is_not_offered_as_a_name():
+    assert tasks.task_not_found(2024).message == ('Nodeum task 2024 does not exist; give the id of an existing task (digits are always read '
+                                                  'as an id, so a name of digits only cannot be used).')
