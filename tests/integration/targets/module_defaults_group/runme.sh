@@ -15,7 +15,6 @@ ansible-playbook playbook.yml -e "emulator_url=${EMULATOR_URL}" "$@"
 
 # The play's connection wins over conflicting NODEUM_* variables, for both modules and the role
 # (on the demo data again: task 4 without a callback).
-"${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import sys, urllib.request
-urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/reset", method="POST"))' "${EMULATOR_URL}"
+reset_emulator
 NODEUM_URL=http://127.0.0.1:9 NODEUM_API_KEY=demo-read-only-key \
     ansible-playbook conflicting_environment.yml -e "emulator_url=${EMULATOR_URL}" "$@"

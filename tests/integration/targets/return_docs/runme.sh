@@ -18,7 +18,7 @@ export ANSIBLE_CALLBACK_PLUGINS="${PWD}/callback_plugins"
 export ANSIBLE_CALLBACKS_ENABLED=record_results
 for cases in cases/*.yml; do
     # Each module's cases start from the demo data.
-    "${python_bin}" -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/reset", method="POST"))' "${EMULATOR_URL}"
+    reset_emulator
     ansible-playbook "${cases}" "$@"
 done
 

@@ -51,6 +51,11 @@ stop_emulators() {
     EMULATOR_PIDS=()
 }
 
+# reset_emulator: back to the startup tasks and callbacks, no faults, an empty request log.
+reset_emulator() {
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/reset", method="POST"))' "${EMULATOR_URL}"
+}
+
 # Demo credentials of the emulator (see tests/emulator/README.md).
 use_demo_admin() {
     export NODEUM_USERNAME=admin NODEUM_PASSWORD=nodeum-demo-password
