@@ -44,6 +44,8 @@ APPLY_PLAYBOOK = '''---
   vars_files:
     - callbacks.yml
   vars:
+    # The modules run on this machine, with the Python that runs Ansible (it needs requests).
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
     # callbacks.yml holds every callback the server had: with exclusive mode on, a callback that it
     # does not declare is drift on any task, also on a task that had none.
     nodeum_task_callbacks_exclusive_scope: "{{ 'all_tasks' if nodeum_task_callbacks_exclusive | default(false) | bool else 'listed_tasks' }}"
