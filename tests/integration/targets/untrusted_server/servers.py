@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Servers of the untrusted_server target, on 127.0.0.1, in one process that exits after --lifetime seconds.
 
 - other: the "other origin". It answers every request as a Nodeum server would (200, an empty list),
