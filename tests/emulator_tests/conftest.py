@@ -9,18 +9,13 @@
 """
 
 import os
-import sys
 
 import pytest
 import requests
 
-EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator")
-if EMULATOR_DIR not in sys.path:
-    sys.path.insert(0, EMULATOR_DIR)
-
-# pylint: disable=wrong-import-position  # these imports need the sys.path entry above
-import demo_data  # noqa: E402
-from emulator_control import EmulatorControl, start_emulator, stop_emulator  # noqa: E402
+# tests/emulator is on PYTHONPATH (the nox session sets it).
+import demo_data
+from emulator_control import EMULATOR_DIR, EmulatorControl, start_emulator, stop_emulator
 
 ADMIN = ("admin", "nodeum-demo-password")
 FULL_KEY = "demo-full-access-key"
