@@ -46,7 +46,7 @@ bench: $(NOX_VENV)/bin/nox
 	@$(NOX) -s bench $(if $(filter-out 0,$(BENCH_SMOKE)),-- --smoke)
 
 release: $(NOX_VENV)/bin/nox
-	@tools/release.sh "$(VERSION)" $(if $(filter-out 0,$(DRY_RUN)),--dry-run)
+	@$(NOX) -s release -- "$(VERSION)" $(if $(filter-out 0,$(DRY_RUN)),--dry-run)
 
 nox: $(NOX_VENV)/bin/nox
 	@$(NOX) $(ARGS)

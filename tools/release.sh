@@ -6,8 +6,7 @@
 #   2. sets `version: x.y.z` in galaxy.yml and releases the fragments into changelogs/changelog.yaml
 #      and CHANGELOG.rst (antsibull-changelog release; the fragments are removed);
 #   3. runs the release check (tools/release-check.sh: build, install into an empty path, demo);
-#   4. commits "Release x.y.z", builds build/release/nodeum-data_archiving-x.y.z.tar.gz from that
-#      commit and checks its content (tools/check_tarball.py);
+#   4. commits "Release x.y.z", builds build/release/nodeum-data_archiving-x.y.z.tar.gz from that commit;
 #   5. tags the commit x.y.z (annotated; the tag is the Galaxy version, no "v").
 # Nothing is pushed or published. If a step fails before the commit, the tree is put back.
 # With --dry-run (DRY_RUN=1), every step is shown with what it would change (the changelog release
@@ -15,8 +14,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv_bin="${root}/.venv/bin"
-export PATH="${venv_bin}:${PATH}"
+# Run by `nox -s release`, which puts ansible-core and antsibull-changelog on PATH.
 cd "${root}"
 
 usage() { echo "usage: make release VERSION=x.y.z [DRY_RUN=1]   (tools/release.sh x.y.z [--dry-run])" >&2; exit 2; }
@@ -71,7 +69,9 @@ if [[ ${dry_run} -eq 1 ]]; then
     # The real commands, on a scratch copy, to show the changelog the release would write.
     scratch="${root}/build/release-dry-run"
     rm -rf "${scratch}"
-    copy="$("${venv_bin}/python" tools/copy_collection.py "${scratch}")"
+    copy="${scratch}/source"
+    mkdir -p "${copy}"
+    git archive HEAD | tar -x -C "${copy}"
     run sed -i "s/^version: .*/version: ${version}/" galaxy.yml
     run antsibull-changelog release --version "${version}"
     sed -i "s/^version: .*/version: ${version}/" "${copy}/galaxy.yml"
@@ -93,9 +93,7 @@ run git add -A -- galaxy.yml CHANGELOG.rst changelogs
 run git commit -q -m "Release ${version}"
 [[ ${dry_run} -eq 1 ]] || trap - EXIT
 run rm -rf build/release
-run "${venv_bin}/python" tools/copy_collection.py build/release/source
-run ansible-galaxy collection build --force --output-path build/release build/release/source/ansible_collections/nodeum/data_archiving
-run "${venv_bin}/python" tools/check_tarball.py "${tarball}"
+run ansible-galaxy collection build --force --output-path build/release .
 run git tag -a "${version}" -m "nodeum.data_archiving ${version}"
 
 step "left for the maintainer"
