@@ -13,12 +13,6 @@
 PYTHON ?= python3
 NOX_VENV := .venv-nox
 NOX := $(NOX_VENV)/bin/nox --reuse-venv yes --non-interactive
-# make test: sanity, units and integration on the default, oldest and newest lines (those two on a fast
-# subset of targets), antsibull-nox's lint, docs, licence and extra checks, build/import, and the pytest suites.
-LINES := $(shell sed -n 's/^ansible-core==\([0-9]*\.[0-9]*\).*/\1/p' requirements-dev.txt)
-TEST_SESSIONS := sanity-$(LINES) integration-$(LINES) units-$(LINES) units-2.16 units-2.21 integration-2.16-fast integration-2.21-fast \
-	reliability network emulator lint docs-check license-check extra-checks ansible-lint build_import meta release_check workflows
-
 .DEFAULT_GOAL := help
 .PHONY: help test demo matrix docs reliability network bench mutation release properties nox clean
 
@@ -31,12 +25,12 @@ $(NOX_VENV)/bin/nox: tools/nox-requirements.txt
 
 test: $(NOX_VENV)/bin/nox
 	@rm -f build/nox-test.json; mkdir -p build
-	@$(NOX) -j 2 --allow-parallel --report build/nox-test.json -s $(TEST_SESSIONS) || true
+	@$(NOX) -j 2 --allow-parallel --report build/nox-test.json -t test || true
 	@$(NOX_VENV)/bin/python tools/junit_summary.py build/nox-test.json
 
 matrix: $(NOX_VENV)/bin/nox
 	@rm -f build/nox-matrix.json; mkdir -p build
-	@$(NOX) -j 2 --allow-parallel --report build/nox-matrix.json -s $$($(NOX) -l | sed -n 's/^[*-] \(\(sanity\|units\|integration\|target\)-$(or $(LINE),[0-9.]*)[-a-z0-9.]*\) .*/\1/p' | grep -v -- -fast) || true
+	@$(NOX) -j 2 --allow-parallel --report build/nox-matrix.json -t $(if $(LINE),matrix-$(LINE),matrix) || true
 	@$(NOX_VENV)/bin/python tools/junit_summary.py build/nox-matrix.json
 
 demo docs reliability network mutation properties: $(NOX_VENV)/bin/nox

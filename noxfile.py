@@ -103,6 +103,13 @@ def add_ansible_test(name, line, python, params, target_python=None, description
         ansible_core_version=line, ansible_core_source='pypi', callback_before=before, callback_after=after)
 
 
+def tag(names, *tags):
+    """Add nox tags to registered sessions, also those antsibull-nox registers (make test: nox -t test)."""
+    registry = nox.registry.get()
+    for name in names:
+        registry[name].tags.extend(tags)
+
+
 def skipped(name, reason):
     """Add a session that says why it cannot run here."""
     nox.session(name=name, python=False, default=False)(lambda session: session.skip(reason))
@@ -111,13 +118,14 @@ def skipped(name, reason):
 for LINE in LINES:
     PYTHON = controller_python(LINE)
     if PYTHON is None:
-        for KIND in ('sanity', 'units', 'integration'):
+        for KIND in ('sanity', 'units', 'integration', 'integration-fast'):
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
         continue
     add_ansible_test(f'sanity-{LINE}', LINE, PYTHON, ['sanity', '--junit', '--requirements'])
     add_ansible_test(f'units-{LINE}', LINE, PYTHON, ['units', '--requirements'])
     add_ansible_test(f'integration-{LINE}', LINE, PYTHON, ['integration', '--requirements', '--continue-on-error'])
-    add_ansible_test(f'integration-{LINE}-fast', LINE, PYTHON, ['integration', '--requirements', *FAST_TARGETS])
+    add_ansible_test(f'integration-fast-{LINE}', LINE, PYTHON, ['integration', '--requirements', *FAST_TARGETS])
+    tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}'], 'matrix', f'matrix-{LINE}')
     REMOTE = {str(version) for version in get_ansible_core_info(Version.parse(LINE)).remote_python_versions}
     for TARGET in TARGET_PYTHONS:
         CELL = f'target-{LINE}-python-{TARGET}'
@@ -128,9 +136,14 @@ for LINE in LINES:
         else:
             add_ansible_test(CELL, LINE, PYTHON, ['integration', '--requirements', TARGET_PYTHON_TARGET], target_python=TARGET,
                              description=f'the modules on a Python {TARGET} target, ansible-core {LINE}')
+        tag([CELL], 'matrix', f'matrix-{LINE}')
+# make test: sanity, units and integration of the default line; units and a fast integration on the oldest and newest lines.
+tag([f'sanity-{DEFAULT}', f'integration-{DEFAULT}', *(f'units-{line}' for line in {OLDEST, DEFAULT, NEWEST}),
+     f'integration-fast-{OLDEST}', f'integration-fast-{NEWEST}', 'lint', 'docs-check', 'license-check', 'extra-checks', 'ansible-lint'], 'test')
 
 # On GitHub's runners: ansible-core's development branch in antsibull-nox's usual container form.
-for KIND, PARAMS in (('sanity', ['--docker', '-v']), ('units', ['--docker', '-v']), ('integration', ['--docker', 'default', '-v'])):
+for KIND, PARAMS in (('sanity', ['--docker', '-v']), ('units', ['--docker', '-v', '--requirements']),
+                     ('integration', ['--docker', 'default', '-v', '--requirements'])):
     antsibull_nox.add_ansible_test_session(name=f'{KIND}-devel', description=f'ansible-test {KIND}, ansible-core devel, in a container',
                                            default=False, ansible_test_params=[KIND, *PARAMS], ansible_core_version='devel')
 
@@ -146,7 +159,8 @@ def collections_dir():
 
 
 TESTENV = ROOT / '.nox' / 'testenv'
-TESTS = {'python': False, 'default': False, 'requires': ['testenv']}  # the pytest sessions share the testenv venv
+TOOLS = {'python': False, 'default': False, 'requires': ['testenv']}  # the sessions that share the testenv venv
+TESTS = {**TOOLS, 'tags': ['test']}
 
 
 @nox.session(default=False)
@@ -198,19 +212,19 @@ def network(session):
     pytest_session(session, 'tests/reliability/network_lane.py', env={'NODEUM_NETWORK_LANE': os.environ.get('NODEUM_NETWORK_LANE', 'short')})
 
 
-@nox.session(**TESTS)
+@nox.session(**TOOLS)
 def properties(session):
     """The property tests with many examples from random seeds (the units sessions run them derandomised)."""
     pytest_session(session, 'tests/unit/plugins/module_utils/test_properties.py', env={'NODEUM_HYPOTHESIS_PROFILE': 'thorough'})
 
 
-@nox.session(**TESTS)
+@nox.session(**TOOLS)
 def bench(session):
     """Benchmarks against the emulator, one table (benchmarks/results.json); `-- --smoke` for tiny sizes."""
     session.run(str(TESTENV / 'bin' / 'python'), 'benchmarks/bench.py', *session.posargs, env=pytest_session(session), external=True)
 
 
-@nox.session(**TESTS)
+@nox.session(**TOOLS)
 def mutation(session):
     """Mutation score of plugins/module_utils under its unit tests (mutmut), at least 90 %."""
     session.run(str(TESTENV / 'bin' / 'python'), 'tools/mutation.py', *session.posargs, env=pytest_session(session), external=True)
@@ -264,7 +278,7 @@ def docs(session):
     session.log(f'docs site: open {site}/build/html/index.html')
 
 
-@nox.session(python='3.13', default=False)
+@nox.session(python='3.13', default=False, tags=['test'])
 def build_import(session):
     """Build the tarball and import it with galaxy-importer (what Galaxy runs), failing on any error or warning."""
     session.install('-c', PINS, 'galaxy-importer')
@@ -283,7 +297,7 @@ def build_import(session):
         session.error(f'galaxy-importer logged {len(problems)} errors or warnings')
 
 
-@nox.session(default=False)
+@nox.session(default=False, tags=['test'])
 def release_check(session):
     """Changelog lint and trial release, build, install into an empty path, the demo from the installed copy."""
     session.install('-c', PINS, 'ansible-core', 'requests', 'antsibull-changelog')
@@ -297,7 +311,7 @@ def release(session):
     session.run('bash', 'tools/release.sh', *session.posargs, external=True)
 
 
-@nox.session(default=False)
+@nox.session(default=False, tags=['test'])
 def workflows(session):
     """The CI workflows' security audit: zizmor (offline)."""
     session.install('-c', PINS, 'zizmor')

@@ -7,7 +7,6 @@ SIGTERM, SIGINT or the end of --lifetime stop it with exit status 0.
 
 import argparse
 import copy
-import os
 import signal
 import ssl
 import sys

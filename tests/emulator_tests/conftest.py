@@ -8,14 +8,12 @@
   is stopped at teardown.
 """
 
-import os
-
 import pytest
 import requests
 
 # tests/emulator is on PYTHONPATH (the nox session sets it).
 import demo_data
-from emulator_control import EMULATOR_DIR, EmulatorControl, start_emulator, stop_emulator
+from emulator_control import EMULATOR_DIR, EmulatorControl, start_emulator, stop_emulator  # noqa: F401  EMULATOR_DIR: for the test modules
 
 ADMIN = ("admin", "nodeum-demo-password")
 FULL_KEY = "demo-full-access-key"
