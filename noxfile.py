@@ -19,6 +19,8 @@ import zlib
 from pathlib import Path
 
 import nox
+import yaml
+from packaging.specifiers import SpecifierSet
 from python_discovery import get_interpreter
 
 import antsibull_nox
@@ -33,7 +35,8 @@ PYENV = Path(os.environ.get('PYENV_ROOT', Path.home() / '.pyenv')).glob('version
 os.environ['PATH'] = os.pathsep.join([*sorted(map(str, PYENV), key=lambda path: [int(n) for n in re.findall(r'\d+', path)], reverse=True),
                                       os.environ['PATH']])
 nox.options.reuse_venv = 'yes'
-nox.options.default_venv_backend = 'venv'
+nox.options.default_venv_backend = 'uv|venv'
+os.environ.setdefault('UV_VENV_SEED', '1')  # pip in every venv: ansible-test --requirements installs with it
 nox.needs_version = '>=2026.8.10'  # Python version ranges (antsibull-nox picks a range per ansible-core line)
 
 antsibull_nox.load_antsibull_nox_toml()
@@ -43,7 +46,7 @@ LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)
 OLDEST, NEWEST, DEFAULT = LINES[0], LINES[-1], re.search(r'ansible-core==(\d+\.\d+)', Path(PINS).read_text()).group(1)
 FAST_TARGETS = ('task_callback_info', 'task_callbacks')  # make test's quick look at the oldest and newest lines
 TARGET_PYTHON_TARGET = 'target_python'  # the target that proves the modules ran on the target Python
-TARGET_PYTHONS = ('3.8', '3.9', '3.10', '3.11', '3.12', '3.13')
+PYTHON_REQUIRES = SpecifierSet(yaml.safe_load((ROOT / 'tests' / 'config.yml').read_text())['modules']['python_requires'])
 
 
 def found_python(spec):
@@ -112,31 +115,28 @@ def tag(names, *tags):
 
 def skipped(name, reason):
     """Add a session that says why it cannot run here."""
-    nox.session(name=name, python=False, default=False)(lambda session: session.skip(reason))
+    def skip(session):
+        session.skip(reason)
+    skip.__doc__ = f'skipped: {reason}'
+    nox.session(name=name, python=False, default=False)(skip)
 
 
 for LINE in LINES:
     PYTHON = controller_python(LINE)
-    if PYTHON is None:
-        for KIND in ('sanity', 'units', 'integration', 'integration-fast'):
+    TARGETS = [str(version) for version in get_ansible_core_info(Version.parse(LINE)).remote_python_versions if str(version) in PYTHON_REQUIRES]
+    for KIND, PARAMS in (('sanity', ['--junit']), ('units', []), ('integration', ['--continue-on-error']), ('integration-fast', FAST_TARGETS)):
+        if PYTHON is None:
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
-        continue
-    add_ansible_test(f'sanity-{LINE}', LINE, PYTHON, ['sanity', '--junit', '--requirements'])
-    add_ansible_test(f'units-{LINE}', LINE, PYTHON, ['units', '--requirements'])
-    add_ansible_test(f'integration-{LINE}', LINE, PYTHON, ['integration', '--requirements', '--continue-on-error'])
-    add_ansible_test(f'integration-fast-{LINE}', LINE, PYTHON, ['integration', '--requirements', *FAST_TARGETS])
-    tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}'], 'matrix', f'matrix-{LINE}')
-    REMOTE = {str(version) for version in get_ansible_core_info(Version.parse(LINE)).remote_python_versions}
-    for TARGET in TARGET_PYTHONS:
+        else:
+            add_ansible_test(f'{KIND}-{LINE}', LINE, PYTHON, [KIND.split('-')[0], '--requirements', *PARAMS])
+    for TARGET in TARGETS:  # the target Pythons of the line that tests/config.yml's python_requires allows
         CELL = f'target-{LINE}-python-{TARGET}'
-        if TARGET not in REMOTE:
-            skipped(CELL, f'ansible-core {LINE} does not support Python {TARGET} targets')
-        elif found_python(TARGET) is None:
-            skipped(CELL, f'no Python {TARGET} on this machine')
+        if PYTHON is None or found_python(TARGET) is None:
+            skipped(CELL, f'no Python {TARGET if PYTHON else "controller"} for ansible-core {LINE} on this machine')
         else:
             add_ansible_test(CELL, LINE, PYTHON, ['integration', '--requirements', TARGET_PYTHON_TARGET], target_python=TARGET,
                              description=f'the modules on a Python {TARGET} target, ansible-core {LINE}')
-        tag([CELL], 'matrix', f'matrix-{LINE}')
+    tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)], 'matrix', f'matrix-{LINE}')
 # make test: sanity, units and integration of the default line; units and a fast integration on the oldest and newest lines.
 tag([f'sanity-{DEFAULT}', f'integration-{DEFAULT}', *(f'units-{line}' for line in {OLDEST, DEFAULT, NEWEST}),
      f'integration-fast-{OLDEST}', f'integration-fast-{NEWEST}', 'lint', 'docs-check', 'license-check', 'extra-checks', 'ansible-lint'], 'test')

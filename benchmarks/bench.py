@@ -1,35 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make bench`: what a task of this collection costs, against the bundled API emulator.
+"""`make bench` (nox -s bench; `-- --smoke`: tiny sizes): what a task of this collection costs, against the emulator.
 
-    .venv/bin/python benchmarks/bench.py            # the full run (a few minutes)
-    .venv/bin/python benchmarks/bench.py --smoke    # tiny sizes, one repetition: keeps it from rotting
-
-Four parts, all printed as one table and written as JSON to benchmarks/results.json:
-
-1. Round trips: every operation of task_callback and task_callback_info once, with the
-   emulator's request log counted against a budget.
-2. Against the alternatives: converging callbacks on distinct tasks with task_callback (a), with
-   the ansible.builtin.uri recipe of benchmarks/uri_recipe.yml (b), and ansible.builtin.ping (c)
-   and debug (d) as references.
-   Each cost is a marginal cost per task (per callback for b): the slope between a small and a
-   large playbook, so that playbook start-up cancels out.
-3. Scale: task_callback_info over 100 to 100,000 callbacks of one task, through
-   ansible-playbook and through the collection's Python call alone, against a plain loop with
-   requests over the same pages.
-4. The role nodeum.data_archiving.task_callbacks over 10, 100 and 500 callbacks.
-5. Bulk: 500 callbacks on 500 tasks with nothing to change, converged by the task_callbacks
-   module in one task, against a playbook that loops task_callback over the same items (what
-   the role did per item), against a plain requests loop over the same GETs
-   (benchmarks/probes.py), and against a set_fact task that carries the same list (Ansible's
-   own cost of such a task, with no request); the module again at 1,000 to 5,000 callbacks
-   (linear growth), and its request count against the budget of one list GET per task.
-
-Runs that are compared are interleaved (A B C A B C ..., the order rotating each round) and
-reported as medians. It is a benchmark: nothing here fails on a timing; it fails only when a
-playbook fails, does not do what it should (changed counts), or a round-trip count is over
-its budget.
+Five parts, printed as one table and written as JSON to benchmarks/results.json (docs/performance.md):
+1. round trips of every operation of task_callback and task_callback_info against a budget;
+2. marginal cost per task (the slope between a small and a large playbook) of task_callback (a), the
+   ansible.builtin.uri recipe of benchmarks/uri_recipe.yml (b), ping (c) and debug (d), and their ratios;
+3. task_callback_info over 100 to 100,000 callbacks: playbook, the Python call alone, a plain requests loop;
+4. the role nodeum.data_archiving.task_callbacks over 10, 100 and 500 callbacks;
+5. task_callbacks over 500 to 5,000 callbacks with nothing to change, against a loop of task_callback, a
+   plain requests loop (benchmarks/probes.py) and a set_fact carrying the same list; one GET per task.
+Compared runs are interleaved, the order rotating each round, and reported as medians. Nothing fails on
+a timing: only a failed playbook, a wrong changed count, or a round-trip count over its budget.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -1,11 +1,8 @@
-"""Print "N passed, M failed" over the nox sessions of make test; exit 1 when M > 0 (nox has no such total).
+"""Print "N passed, M failed" over the sessions of nox --report files; exit 1 when M > 0 (nox gives no such total).
 
-    python tools/junit_summary.py build/nox-*.json   # nox --report files; JUnit of a session in build/junit/<session>
-
-A session with JUnit counts its test cases (skipped ones not); one without counts as one result.
-When a session succeeded, the failed cases in its JUnit were expected by their tests (ansible's junit
-callback records a task that a target made fail on purpose) and are not counted. A session that
-failed counts at least one failure; a session skipped (no interpreter here) is not counted.
+A session counts the test cases of its JUnit (build/junit/<session>), else one result. The failed cases of a session
+that succeeded were expected by their tests (a task an integration target makes fail on purpose): not counted.
+A failed session counts at least one failure; a skipped one (no interpreter here) nothing.
 """
 
 import json
