@@ -39,8 +39,6 @@ nox.options.default_venv_backend = 'uv|venv'
 os.environ.setdefault('UV_VENV_SEED', '1')  # pip in every venv: ansible-test --requirements installs with it
 nox.needs_version = '>=2026.8.10'  # Python version ranges (antsibull-nox picks a range per ansible-core line)
 
-antsibull_nox.load_antsibull_nox_toml()
-
 MAX_CORE = Version(2, 21)  # the newest line with a final release on PyPI (2.22 has pre-releases only)
 LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)]
 OLDEST, NEWEST, DEFAULT = LINES[0], LINES[-1], re.search(r'ansible-core==(\d+\.\d+)', Path(PINS).read_text()).group(1)
@@ -121,10 +119,10 @@ def skipped(name, reason):
     nox.session(name=name, python=False, default=False)(skip)
 
 
-for LINE in LINES:
+for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts sessions in this order: the longest first
     PYTHON = controller_python(LINE)
     TARGETS = [str(version) for version in get_ansible_core_info(Version.parse(LINE)).remote_python_versions if str(version) in PYTHON_REQUIRES]
-    for KIND, PARAMS in (('sanity', ['--junit']), ('units', []), ('integration', ['--continue-on-error']), ('integration-fast', FAST_TARGETS)):
+    for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', []), ('integration-fast', FAST_TARGETS)):
         if PYTHON is None:
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
         else:
@@ -137,6 +135,7 @@ for LINE in LINES:
             add_ansible_test(CELL, LINE, PYTHON, ['integration', '--requirements', TARGET_PYTHON_TARGET], target_python=TARGET,
                              description=f'the modules on a Python {TARGET} target, ansible-core {LINE}')
     tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)], 'matrix', f'matrix-{LINE}')
+antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
 # make test: sanity, units and integration of the default line; units and a fast integration on the oldest and newest lines.
 tag([f'sanity-{DEFAULT}', f'integration-{DEFAULT}', *(f'units-{line}' for line in {OLDEST, DEFAULT, NEWEST}),
      f'integration-fast-{OLDEST}', f'integration-fast-{NEWEST}', 'lint', 'docs-check', 'license-check', 'extra-checks', 'ansible-lint'], 'test')
