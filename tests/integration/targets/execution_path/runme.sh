@@ -8,7 +8,7 @@ source ../setup_emulator/emulator.sh
 start_emulator
 use_demo_admin
 asked_for_module_path="${NODEUM_FORCE_MODULE:-}"
-# tools/staged.py also writes nodeum_execution_path: module for that run; it must agree with what setup_emulator exported.
+# The integration_config.yml also holds nodeum_execution_path: module for that run; it must agree with what setup_emulator exported.
 config="$(dirname "${INVENTORY_PATH:-.}")/integration_config.yml"
 if [ -f "${config}" ] && grep -q -E '^nodeum_execution_path: *"?module"? *$' "${config}" && [ "${asked_for_module_path}" != 1 ]; then
     echo "execution_path: integration_config.yml asks for the module path, but NODEUM_FORCE_MODULE is not set for the targets" >&2

@@ -12,13 +12,13 @@ EMULATOR_LIFETIME="${EMULATOR_LIFETIME:-900}"
 EMULATOR_PIDS=()
 
 # The execution path under test: `make test` runs the targets twice, the second time with
-# NODEUM_FORCE_MODULE=1, which tools/staged.py writes to integration_config.yml (ansible-test
+# NODEUM_FORCE_MODULE=1, written to integration_config.yml (ansible-test
 # passes no NODEUM_* variable to targets). Export it so that ansible-playbook sees it.
 INTEGRATION_CONFIG="$(dirname "${INVENTORY_PATH:-.}")/integration_config.yml"
 if [ -f "${INTEGRATION_CONFIG}" ] && grep -q -E '^nodeum_force_module: *"?(1|true|yes)"? *$' "${INTEGRATION_CONFIG}"; then
     export NODEUM_FORCE_MODULE=1
 fi
-# The interpreter the modules run on (the version matrix's target-3.X cells): nodeum_target_python
+# The interpreter the modules run on (the target-<line>-python-X.Y nox sessions): nodeum_target_python
 # in integration_config.yml, which inventory.ini reads as NODEUM_TARGET_PYTHON.
 if [ -f "${INTEGRATION_CONFIG}" ] && grep -q -E '^nodeum_target_python: ' "${INTEGRATION_CONFIG}"; then
     NODEUM_TARGET_PYTHON="$(sed -n 's/^nodeum_target_python: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "${INTEGRATION_CONFIG}" | head -n 1)"

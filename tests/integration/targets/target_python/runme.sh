@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The modules run by the target Python the inventory names: NODEUM_TARGET_PYTHON (the version
-# matrix's target-3.X cells, tools/matrix.py), else the Python of ansible-playbook. The module
+# target-<line>-python-X.Y nox sessions), else the Python of ansible-playbook. The module
 # path is forced; the -vvv output must show that interpreter starting each module's payload.
 set -euo pipefail
 source ../setup_emulator/emulator.sh
