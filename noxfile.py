@@ -126,7 +126,7 @@ for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts se
         if PYTHON is None:
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
         else:
-            add_ansible_test(f'{KIND}-{LINE}', LINE, PYTHON, [KIND.split('-')[0], '--requirements', *PARAMS])
+            add_ansible_test(f'{KIND}-{LINE}', LINE, PYTHON, [KIND.split('-', maxsplit=1)[0], '--requirements', *PARAMS])
     for TARGET in TARGETS:  # the target Pythons of the line that tests/config.yml's python_requires allows
         CELL = f'target-{LINE}-python-{TARGET}'
         if PYTHON is None or found_python(TARGET) is None:
@@ -137,7 +137,7 @@ for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts se
     tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)], 'matrix', f'matrix-{LINE}')
 antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
 # make test: sanity, units and integration of the default line; units and a fast integration on the oldest and newest lines.
-tag([f'sanity-{DEFAULT}', f'integration-{DEFAULT}', *(f'units-{line}' for line in {OLDEST, DEFAULT, NEWEST}),
+tag([f'sanity-{DEFAULT}', f'integration-{DEFAULT}', *(f'units-{line}' for line in dict.fromkeys((OLDEST, DEFAULT, NEWEST))),
      f'integration-fast-{OLDEST}', f'integration-fast-{NEWEST}', 'lint', 'docs-check', 'license-check', 'extra-checks', 'ansible-lint'], 'test')
 
 # On GitHub's runners: ansible-core's development branch in antsibull-nox's usual container form.
