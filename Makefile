@@ -33,8 +33,14 @@ matrix: $(NOX_VENV)/bin/nox
 	@$(NOX) -j 2 --allow-parallel --report build/nox-matrix.json -t $(if $(LINE),matrix-$(LINE),matrix) || true
 	@$(NOX_VENV)/bin/python tools/junit_summary.py build/nox-matrix.json
 
-demo docs reliability network mutation properties: $(NOX_VENV)/bin/nox
-	@$(NOX) -s $@ $(if $(filter reliability,$@),-- --full)
+demo docs mutation properties: $(NOX_VENV)/bin/nox
+	@$(NOX) -s $@
+
+reliability: $(NOX_VENV)/bin/nox
+	@$(NOX) -s reliability -- --full
+
+network: $(NOX_VENV)/bin/nox
+	@NODEUM_NETWORK_LANE=full $(NOX) -s network
 
 bench: $(NOX_VENV)/bin/nox
 	@$(NOX) -s bench $(if $(filter-out 0,$(BENCH_SMOKE)),-- --smoke)

@@ -53,12 +53,6 @@ def found_python(spec):
     return f'{info.version_info[0]}.{info.version_info[1]}' if info else None
 
 
-def controller_python(line):
-    """Return the controller Python nox picks for a line (as antsibull-nox asks for it), or None."""
-    versions = get_ansible_core_info(Version.parse(line)).controller_python_versions
-    return found_python(f'>={min(versions)},<{max(versions).next_minor_version()}')
-
-
 def pip_version(ansible_test_dir):
     """Return the pip version ansible-test bootstraps, read from its own source."""
     return re.search(r"pip='([0-9.]+)'", (ansible_test_dir / '_internal' / 'python_requirements.py').read_text()).group(1)
@@ -120,8 +114,9 @@ def skipped(name, reason):
 
 
 for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts sessions in this order: the longest first
-    PYTHON = controller_python(LINE)
-    TARGETS = [str(version) for version in get_ansible_core_info(Version.parse(LINE)).remote_python_versions if str(version) in PYTHON_REQUIRES]
+    INFO = get_ansible_core_info(Version.parse(LINE))  # the controller Python range below is the one antsibull-nox gives nox
+    PYTHON = found_python(f'>={min(INFO.controller_python_versions)},<{max(INFO.controller_python_versions).next_minor_version()}')
+    TARGETS = [str(version) for version in INFO.remote_python_versions if str(version) in PYTHON_REQUIRES]
     for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', []), ('integration-fast', FAST_TARGETS)):
         if PYTHON is None:
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
