@@ -1,35 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""`make bench`: what a task of this collection costs, against the bundled API emulator.
+"""`make bench` (nox -s bench; `-- --smoke`: tiny sizes): what a task of this collection costs, against the emulator.
 
-    .venv/bin/python benchmarks/bench.py            # the full run (a few minutes)
-    .venv/bin/python benchmarks/bench.py --smoke    # tiny sizes, one repetition: keeps it from rotting
-
-Four parts, all printed as one table and written as JSON to benchmarks/results.json:
-
-1. Round trips: every operation of task_callback and task_callback_info once, on both
-   execution paths, with the emulator's request log counted against a budget.
-2. Against the alternatives: converging callbacks on distinct tasks with task_callback
-   in-process (a), on the module path (a'), with the ansible.builtin.uri recipe of
-   benchmarks/uri_recipe.yml (b), and ansible.builtin.ping (c) and debug (d) as references.
-   Each cost is a marginal cost per task (per callback for b): the slope between a small and a
-   large playbook, so that playbook start-up cancels out.
-3. Scale: task_callback_info over 100 to 100,000 callbacks of one task, through
-   ansible-playbook and through the collection's Python call alone, against a plain loop with
-   requests over the same pages.
-4. The role nodeum.data_archiving.callbacks_as_code over 10, 100 and 500 callbacks.
-5. Bulk: 500 callbacks on 500 tasks with nothing to change, converged by the task_callbacks
-   module in one task, against a playbook that loops task_callback over the same items (what
-   the role did per item), against a plain requests loop over the same GETs
-   (benchmarks/bulk_probe.py), and against a set_fact task that carries the same list (Ansible's
-   own cost of such a task, with no request); the module again at 1,000 to 5,000 callbacks
-   (linear growth), and its request count against the budget of one list GET per task.
-
-Runs that are compared are interleaved (A B C A B C ..., the order rotating each round) and
-reported as medians. It is a benchmark: nothing here fails on a timing; it fails only when a
-playbook fails, does not do what it should (changed counts), or a round-trip count is over
-its budget.
+Five parts, printed as one table and written as JSON to benchmarks/results.json (docs/performance.md):
+1. round trips of every operation of task_callback and task_callback_info against a budget;
+2. marginal cost per task (the slope between a small and a large playbook) of task_callback (a), the
+   ansible.builtin.uri recipe of benchmarks/uri_recipe.yml (b), ping (c) and debug (d), and their ratios;
+3. task_callback_info over 100 to 100,000 callbacks: playbook, the Python call alone, a plain requests loop;
+4. the role nodeum.data_archiving.task_callbacks over 10, 100 and 500 callbacks;
+5. task_callbacks over 500 to 5,000 callbacks with nothing to change, against a loop of task_callback, a
+   plain requests loop (benchmarks/probes.py) and a set_fact carrying the same list; one GET per task.
+Compared runs are interleaved, the order rotating each round, and reported as medians. Nothing fails on
+a timing: only a failed playbook, a wrong changed count, or a round-trip count over its budget.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -50,13 +33,11 @@ import time
 from pathlib import Path
 
 import yaml
+from emulator_control import EmulatorControl, start_emulator, stop_emulator  # tests/emulator is on PYTHONPATH (nox -s bench)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / 'benchmarks'
 RESULTS = BENCH_DIR / 'results.json'
-sys.path.insert(0, str(ROOT / 'tests' / 'emulator'))
-
-from emulator_control import EmulatorControl, start_emulator, stop_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 USERNAME = 'admin'
 PASSWORD = 'nodeum-demo-password'
@@ -66,7 +47,7 @@ PLAYBOOK_TIMEOUT = 900
 SCRIPT = 'function filter(request) {\n  return !request.copy.info.path.endsWith(".tmp");\n}\n'
 
 BOTH_CASES = ('nothing to do', 'everything changes')
-# Sizes: the in-process task and debug cost a few milliseconds, so their slope needs a long
+# Sizes: debug costs a few milliseconds, so their slope needs a long
 # span (20 -> 100 tasks); a module costs a third of a second, so 5 -> 15 tasks measure it as
 # well and keep `make bench` within minutes. Through ansible-playbook, listing 100,000
 # callbacks takes long, so the playbook joins only the first scale_playbook_rounds rounds.
@@ -86,8 +67,6 @@ BULK = 'nodeum.data_archiving.task_callbacks'
 class BenchError(Exception):
     """A run that did not do what it should: the benchmark stops and says which."""
 
-
-# -- processes ---------------------------------------------------------------------------------
 
 def timed_run(argv, env, cwd, timeout=PLAYBOOK_TIMEOUT):
     """Run a command; return wall seconds, CPU seconds and peak memory of its process tree, and its output."""
@@ -126,9 +105,6 @@ class Workspace:
     def __init__(self, url):
         self.url = url
         self.dir = Path(tempfile.mkdtemp(prefix='nodeum-bench-'))
-        collection = self.dir / 'collections' / 'ansible_collections' / 'nodeum'
-        collection.mkdir(parents=True)
-        (collection / 'data_archiving').symlink_to(ROOT)
         (self.dir / 'ansible.cfg').write_text('[defaults]\n', encoding='utf-8')
         (self.dir / 'inventory.ini').write_text(
             '[local]\nlocalhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n', encoding='utf-8')
@@ -136,12 +112,12 @@ class Workspace:
         if not os.path.exists(self.playbook_bin):
             self.playbook_bin = shutil.which('ansible-playbook') or 'ansible-playbook'
 
-    def env(self, force_module=False):
+    def env(self):
         env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('NODEUM_', 'ANSIBLE_')))
         home = self.dir / 'home'
         env.update(
             ANSIBLE_CONFIG=str(self.dir / 'ansible.cfg'),
-            ANSIBLE_COLLECTIONS_PATH=str(self.dir / 'collections'),
+            ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],  # set by nox -s bench
             ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
             ANSIBLE_HOME=str(home),
             ANSIBLE_LOCAL_TEMP=str(home / 'tmp'),
@@ -153,8 +129,6 @@ class Workspace:
             NODEUM_USERNAME=USERNAME,
             NODEUM_PASSWORD=PASSWORD,
         )
-        if force_module:
-            env['NODEUM_FORCE_MODULE'] = '1'
         return env
 
     def write_playbook(self, name, plays):
@@ -162,10 +136,10 @@ class Workspace:
         path.write_text(yaml.safe_dump(plays, sort_keys=False, width=1000), encoding='utf-8')
         return path
 
-    def play(self, path, force_module=False, expect_changed=None, verbose=False):
+    def play(self, path, expect_changed=None, verbose=False):
         """Run a playbook and check its recap; with verbose, at -vvv and with its output kept."""
         argv = [self.playbook_bin, '-i', str(self.dir / 'inventory.ini'), str(path)] + (['-vvv'] if verbose else [])
-        run = timed_run(argv, self.env(force_module), str(self.dir))
+        run = timed_run(argv, self.env(), str(self.dir))
         recap = _recap(run['output'])
         if run['rc'] != 0 or recap is None or recap['failed'] or recap['unreachable']:
             raise BenchError('%s failed (exit %s):\n%s' % (path.name, run['rc'], _tail(run['output'])))
@@ -176,7 +150,7 @@ class Workspace:
         return run
 
     def probe(self, mode, task_id):
-        argv = [sys.executable, str(BENCH_DIR / 'scale_probe.py'), mode, self.url, str(task_id), str(self.dir / 'collections')]
+        argv = [sys.executable, str(BENCH_DIR / 'probes.py'), 'scale', mode, self.url, str(task_id)]
         run = timed_run(argv, self.env(), str(self.dir))
         if run['rc'] != 0:
             raise BenchError('scale_probe %s failed:\n%s' % (mode, _tail(run['output'])))
@@ -186,7 +160,7 @@ class Workspace:
     def bulk_probe(self, mode, count):
         script_file = self.dir / 'bulk-script.js'
         script_file.write_text(SCRIPT, encoding='utf-8')
-        argv = [sys.executable, str(BENCH_DIR / 'bulk_probe.py'), mode, self.url, str(count), str(script_file), str(self.dir / 'collections')]
+        argv = [sys.executable, str(BENCH_DIR / 'probes.py'), 'bulk', mode, self.url, str(count), str(script_file)]
         run = timed_run(argv, self.env(), str(self.dir))
         if run['rc'] != 0:
             raise BenchError('bulk_probe %s failed:\n%s' % (mode, _tail(run['output'])))
@@ -208,8 +182,6 @@ def _recap(output):
 def _tail(text, lines=25):
     return '\n'.join(text.splitlines()[-lines:])
 
-
-# -- emulator state ----------------------------------------------------------------------------
 
 def tasks(count, first=1):
     return [dict(id=task_id, name='bench task %d' % task_id) for task_id in range(first, first + count)]
@@ -242,8 +214,6 @@ def rotated(items, round_index):
 def median(values):
     return statistics.median(values) if values else None
 
-
-# -- part 1: round trips -----------------------------------------------------------------------
 
 # (label, module, arguments for task N, check mode, changed, budget by method): run once with
 # task ids and once with task names, which the budget allows one more GET (the name lookup).
@@ -299,33 +269,22 @@ def part_round_trips(workspace, control):
                            "changed=bench_op.changed)] }}" % log_url}})
     steps.append({'name': 'keep the marks', 'ansible.builtin.copy': {'content': '{{ bench_marks | to_json }}', 'dest': str(marks_file)}})
     path = workspace.write_playbook('round_trips', play(steps, vars=dict(bench_marks=[])))
-    paths = {}
-    for path_name, force_module in (('in-process', False), ('module', True)):
-        progress('part 1, %s path' % path_name)
-        control.replace_state(*round_trip_state())
-        control.reset_requests()
-        run = workspace.play(path, force_module=force_module, verbose=True)
-        if ('AnsiballZ_task_callback' in run['output']) != force_module:
-            raise BenchError('round trips: the %s run did not take the %s path (AnsiballZ in its -vvv output or not)' % (path_name, path_name))
-        marks = json.loads(marks_file.read_text(encoding='utf-8'))
-        log = control.requests()
-        paths[path_name] = _slice_log(operations, marks, log, path_name)
-    rows = []
-    for index, operation in enumerate(operations):
-        label, _module, _args, _check, _changed, budget = operation
-        measured = paths['in-process'][index]
-        rows.append(dict(operation=label, budget=budget, measured=measured['counts'], measured_module_path=paths['module'][index]['counts'],
-                         page_limits=measured['limits'], within_budget=all(_within(paths[name][index]['counts'], budget) for name in paths)))
-    return rows
+    progress('part 1')
+    control.replace_state(*round_trip_state())
+    control.reset_requests()
+    workspace.play(path)
+    measured = _slice_log(operations, json.loads(marks_file.read_text(encoding='utf-8')), control.requests())
+    return [dict(operation=operation[0], budget=operation[5], measured=counts['counts'], page_limits=counts['limits'],
+                 within_budget=_within(counts['counts'], operation[5])) for operation, counts in zip(operations, measured)]
 
 
-def _slice_log(operations, marks, log, path_name):
+def _slice_log(operations, marks, log):
     sliced = []
     start = 0
     for operation, mark in zip(operations, marks):
         label, _module, _args, _check, changed, _budget = operation
         if mark['changed'] != changed:
-            raise BenchError('round trips (%s): %r reported changed=%s, expected %s' % (path_name, label, mark['changed'], changed))
+            raise BenchError('round trips: %r reported changed=%s, expected %s' % (label, mark['changed'], changed))
         requests = log[start:mark['log']]
         start = mark['log']
         counts = {}
@@ -341,12 +300,10 @@ def _within(measured, budget):
     return all(measured.get(method, 0) <= budget.get(method, 0) for method in set(measured) | set(budget))
 
 
-# -- part 2: against the alternatives ----------------------------------------------------------
-
 def variant_playbook(workspace, variant, count, script, round_tag):
-    if variant in ('a', "a'"):
+    if variant == 'a':
         steps = [{'name': 'callback of task %d' % task_id, MODULE: dict(task=task_id, script=script)} for task_id in range(1, count + 1)]
-        return workspace.write_playbook('%s-%s-%d' % (variant.replace("'", 'm'), round_tag, count), play(steps))
+        return workspace.write_playbook('a-%s-%d' % (round_tag, count), play(steps))
     if variant == 'b':
         recipe = yaml.safe_load((BENCH_DIR / 'uri_recipe.yml').read_text(encoding='utf-8'))
         steps = []
@@ -365,8 +322,7 @@ def variant_playbook(workspace, variant, count, script, round_tag):
 
 
 VARIANTS = (
-    ('a', 'task_callback, in-process (this collection)'),
-    ("a'", 'task_callback, module path (NODEUM_FORCE_MODULE=1)'),
+    ('a', 'task_callback (this collection)'),
     ('b', 'ansible.builtin.uri recipe, GET then conditional PUT'),
     ('c', 'ansible.builtin.ping'),
     ('d', 'ansible.builtin.debug'),
@@ -377,8 +333,8 @@ def part_alternatives(workspace, control, sizes):
     """Every (variant, case, size) job once per round, the order rotating from round to round."""
     jobs = []
     for variant, _label in VARIANTS:
-        small, large = (sizes['small'], sizes['large']) if variant in ('a', 'd') else (sizes['module_small'], sizes['module_large'])
-        cases = sizes['cases'] if variant in ('a', "a'", 'b') else ('-',)
+        small, large = (sizes['small'], sizes['large']) if variant == 'd' else (sizes['module_small'], sizes['module_large'])
+        cases = sizes['cases'] if variant in ('a', 'b') else ('-',)
         for case in cases:
             for count in (small, large):
                 jobs.append((variant, case, count))
@@ -391,7 +347,7 @@ def part_alternatives(workspace, control, sizes):
             script = SCRIPT + ('// round %d\n' % round_index if changes else '')
             control.replace_state(tasks(largest), one_callback_each(range(1, largest + 1), SCRIPT))
             path = variant_playbook(workspace, variant, count, script, 'r%d' % round_index if changes else 'same')
-            run = workspace.play(path, force_module=variant == "a'", expect_changed=count if changes else 0)
+            run = workspace.play(path, expect_changed=count if changes else 0)
             runs.setdefault((variant, case), {}).setdefault(count, []).append(run)
     return summarize_alternatives(runs)
 
@@ -418,14 +374,12 @@ def alternative_ratios(summary):
         return None
     ratios = []
     for case in BOTH_CASES:
-        for numerator, denominator, target in (('a', 'd', 3.0), ('a', 'c', None), ('a', 'b', None), ("a'", 'c', None)):
+        for numerator, denominator, target in (('a', 'd', None), ('a', 'c', None), ('a', 'b', None)):
             top, bottom = cost(numerator, case), cost(denominator, case)
             value = top / bottom if top is not None and bottom else None
             ratios.append(dict(ratio='%s/%s' % (numerator, denominator), case=case, value=value, target=target))
     return ratios
 
-
-# -- part 3: scale -----------------------------------------------------------------------------
 
 def part_scale(workspace, control, sizes):
     info_playbook = workspace.write_playbook('scale-info', play([{'name': 'read every callback of task 1', INFO: dict(task=1), 'register': 'bench_info'}]))
@@ -463,8 +417,6 @@ def _scale_entry(count, runs):
     )
 
 
-# -- part 4: the role --------------------------------------------------------------------------
-
 def part_role(workspace, control, sizes):
     counts = (0,) + tuple(sizes['role'])
     largest = max(counts)
@@ -490,8 +442,6 @@ def part_role(workspace, control, sizes):
     return summary
 
 
-# -- part 5: bulk -------------------------------------------------------------------------------
-
 def bulk_playbooks(workspace, count):
     """(empty, bulk, loop) playbooks over count items on tasks 1..count; the loop only at the smallest size."""
     items = [dict(task=str(task_id), script=SCRIPT) for task_id in range(1, count + 1)]
@@ -512,7 +462,7 @@ def part_bulk(workspace, control, sizes):
     for count in sizes['bulk']:
         control.replace_state(tasks(count), one_callback_each(range(1, count + 1), SCRIPT))
         playbooks = bulk_playbooks(workspace, count)
-        ways = ['empty', 'bulk', 'collection', 'plain'] + (['loop', 'bulk, module path', 'carry'] if count == smallest else [])
+        ways = ['empty', 'bulk', 'collection', 'plain'] + (['loop', 'carry'] if count == smallest else [])
         runs = dict((way, []) for way in ways)
         for round_index in range(sizes['bulk_rounds']):
             for way in rotated(ways, round_index):
@@ -521,8 +471,7 @@ def part_bulk(workspace, control, sizes):
                 if way in ('collection', 'plain'):
                     run = workspace.bulk_probe(way, count)
                 else:
-                    path = playbooks['bulk' if way.startswith('bulk') else way]
-                    run = workspace.play(path, force_module=way == 'bulk, module path', expect_changed=None if way == 'carry' else 0)
+                    run = workspace.play(playbooks[way], expect_changed=None if way == 'carry' else 0)
                 run['requests'] = _method_counts(control.requests())
                 runs[way].append(run)
         results.append(_bulk_entry(count, runs))
@@ -545,8 +494,8 @@ def _bulk_entry(count, runs):
             entry['%s_s' % way] = median([run['seconds'] for run in runs[way]])
         elif way != 'empty':
             wall = median([run['wall'] for run in runs[way]])
-            entry[way.replace(', ', '_').replace(' ', '_') + '_wall_s'] = wall
-            entry[way.replace(', ', '_').replace(' ', '_') + '_net_s'] = wall - empty
+            entry[way + '_wall_s'] = wall
+            entry[way + '_net_s'] = wall - empty
     entry['bulk_per_callback_ms'] = 1000 * entry['bulk_net_s'] / count
     entry['collection_over_plain'] = entry['collection_s'] / entry['plain_s'] if entry['plain_s'] else None
     if 'loop_net_s' in entry:
@@ -558,8 +507,6 @@ def _bulk_entry(count, runs):
     return entry
 
 
-# -- report ------------------------------------------------------------------------------------
-
 def fmt_counts(counts):
     order = ('GET', 'POST', 'PUT', 'DELETE')
     parts = ['%d %s' % (counts[method], method) for method in order if counts.get(method)]
@@ -569,8 +516,7 @@ def fmt_counts(counts):
 def table_rows(results):
     rows = []
     for entry in results['round_trips']:
-        same = entry['measured'] == entry['measured_module_path']
-        verdict = ('ok' if entry['within_budget'] else 'OVER BUDGET') + ('' if same else ' (module path: %s)' % fmt_counts(entry['measured_module_path']))
+        verdict = 'ok' if entry['within_budget'] else 'OVER BUDGET'
         limits = ' limit=%s' % ','.join(entry['page_limits']) if entry['page_limits'] else ''
         rows.append(('1 round trips', entry['operation'], fmt_counts(entry['measured']) + limits, 'budget ' + fmt_counts(entry['budget']), verdict))
     labels = dict(VARIANTS)
@@ -622,9 +568,6 @@ def _bulk_rows(entries):
             rows.append(('5 bulk', 'floor: set_fact carrying the %d items' % count,
                          'playbook %.2f s (task %.2f s)' % (entry['carry_wall_s'], entry['carry_net_s']),
                          '(set_fact + plain)/loop %s net' % _ratio(entry['carry_plus_plain_over_loop_net']), ''))
-            rows.append(('5 bulk', 'task_callbacks on the module path, %d' % count,
-                         'playbook %.2f s (task %.2f s)' % (entry['bulk_module_path_wall_s'], entry['bulk_module_path_net_s']),
-                         'requests %s' % fmt_counts(entry['requests']['bulk, module path']), ''))
     return rows
 
 

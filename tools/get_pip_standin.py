@@ -2,7 +2,7 @@
 
 ansible-test bootstraps pip into each sanity/units virtual environment with a get-pip.py
 script it downloads from the internet, unless it finds one in its cache
-(~/.ansible/test/cache/get_pip_<version>.py). tools/staged.py copies this file there.
+(~/.ansible/test/cache/get_pip_<version>.py). noxfile.py copies this file there.
 
 It installs pip from the interpreter's own ensurepip, then runs pip install with the
 arguments ansible-test gave get-pip.py (for example pip==24.2). ensurepip runs in a

@@ -9,12 +9,9 @@
 #      source tree is neither on the collections path nor the working directory.
 set -euo pipefail
 
+# Run by `nox -s release_check`, which puts ansible-core and antsibull-changelog on PATH.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv_bin="${root}/.venv/bin"
 work="${root}/build/release-check"
-export PATH="${venv_bin}:${PATH}"
-export HOME="${root}/build/home"
-mkdir -p "${HOME}"
 
 rm -rf "${work}"
 mkdir -p "${work}/dist" "${work}/collections"
@@ -23,7 +20,11 @@ echo "== changelog lint"
 (cd "${root}" && antsibull-changelog lint)
 
 echo "== build"
-source_copy="$("${venv_bin}/python" "${root}/tools/copy_collection.py" "${work}/source")"
+# A scratch copy of what git would commit, for the trial changelog release.
+source_copy="${work}/source"
+mkdir -p "${source_copy}"
+revision="$(cd "${root}" && git stash create)"  # the working tree's tracked files, as a commit that changes nothing
+(cd "${root}" && git archive "${revision:-HEAD}" | tar -x -C "${source_copy}")
 (cd "${source_copy}" && ansible-galaxy collection build --force --output-path "${work}/dist")
 tarballs=("${work}"/dist/nodeum-data_archiving-*.tar.gz)
 [[ ${#tarballs[@]} -eq 1 && -f "${tarballs[0]}" ]] || { echo "release-check: expected one tarball in ${work}/dist" >&2; exit 1; }
@@ -46,7 +47,7 @@ grep -q "${work}/collections" <<<"${found}" || { echo "release-check: ansible-ga
 
 echo "== demo playbook from the installed copy"
 emulator_log="${work}/emulator.log"
-"${venv_bin}/python" "${installed}/tests/emulator" --host 127.0.0.1 --port 0 --lifetime 600 > "${emulator_log}" 2>&1 &
+python "${installed}/tests/emulator" --host 127.0.0.1 --port 0 --lifetime 600 > "${emulator_log}" 2>&1 &
 emulator_pid=$!
 trap 'kill "${emulator_pid}" 2>/dev/null || true; wait "${emulator_pid}" 2>/dev/null || true' EXIT
 url=""

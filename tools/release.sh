@@ -1,22 +1,13 @@
 #!/usr/bin/env bash
-# make release VERSION=x.y.z [DRY_RUN=1]: prepare the release of version x.y.z, on the branch
-# that is checked out, for the maintainer to push.
-#   1. checks: x.y.z is semantic (MAJOR.MINOR.PATCH) and newer than galaxy.yml's version, no tag
-#      x.y.z exists, the working tree is clean, the changelog fragments lint;
-#   2. sets `version: x.y.z` in galaxy.yml and releases the fragments into changelogs/changelog.yaml
-#      and CHANGELOG.rst (antsibull-changelog release; the fragments are removed);
-#   3. runs the release check (tools/release-check.sh: build, install into an empty path, demo);
-#   4. commits "Release x.y.z", builds build/release/nodeum-data_archiving-x.y.z.tar.gz from that
-#      commit and checks its content (tools/check_tarball.py);
-#   5. tags the commit x.y.z (annotated; the tag is the Galaxy version, no "v").
-# Nothing is pushed or published. If a step fails before the commit, the tree is put back.
-# With --dry-run (DRY_RUN=1), every step is shown with what it would change (the changelog release
-# is tried in a scratch copy), and the working tree, index and tags are left as they are.
+# make release VERSION=x.y.z [DRY_RUN=1] (nox -s release): on the checked-out branch, check that x.y.z is a newer
+# semantic version with no tag, the tree clean and the fragments linting; set galaxy.yml's version and release the
+# changelog; run the release check; commit "Release x.y.z", build build/release/nodeum-data_archiving-x.y.z.tar.gz
+# and tag x.y.z. Nothing is pushed; a failure before the commit puts the tree back. --dry-run shows every step
+# (the changelog release tried in a scratch copy) and changes nothing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv_bin="${root}/.venv/bin"
-export PATH="${venv_bin}:${PATH}"
+# Run by `nox -s release`, which puts ansible-core and antsibull-changelog on PATH.
 cd "${root}"
 
 usage() { echo "usage: make release VERSION=x.y.z [DRY_RUN=1]   (tools/release.sh x.y.z [--dry-run])" >&2; exit 2; }
@@ -71,7 +62,9 @@ if [[ ${dry_run} -eq 1 ]]; then
     # The real commands, on a scratch copy, to show the changelog the release would write.
     scratch="${root}/build/release-dry-run"
     rm -rf "${scratch}"
-    copy="$("${venv_bin}/python" tools/copy_collection.py "${scratch}")"
+    copy="${scratch}/source"
+    mkdir -p "${copy}"
+    git archive HEAD | tar -x -C "${copy}"
     run sed -i "s/^version: .*/version: ${version}/" galaxy.yml
     run antsibull-changelog release --version "${version}"
     sed -i "s/^version: .*/version: ${version}/" "${copy}/galaxy.yml"
@@ -93,9 +86,7 @@ run git add -A -- galaxy.yml CHANGELOG.rst changelogs
 run git commit -q -m "Release ${version}"
 [[ ${dry_run} -eq 1 ]] || trap - EXIT
 run rm -rf build/release
-run "${venv_bin}/python" tools/copy_collection.py build/release/source
-run ansible-galaxy collection build --force --output-path build/release build/release/source/ansible_collections/nodeum/data_archiving
-run "${venv_bin}/python" tools/check_tarball.py "${tarball}"
+run ansible-galaxy collection build --force --output-path build/release .
 run git tag -a "${version}" -m "nodeum.data_archiving ${version}"
 
 step "left for the maintainer"

@@ -7,27 +7,22 @@ SIGTERM, SIGINT or the end of --lifetime stop it with exit status 0.
 
 import argparse
 import copy
-import os
 import signal
 import ssl
 import sys
 import threading
 import time
 
-EMULATOR_DIR = os.path.dirname(os.path.abspath(__file__))
-# The modules beside this file are imported by their bare names, whatever the current directory.
-if EMULATOR_DIR not in sys.path:
-    sys.path.insert(0, EMULATOR_DIR)
-
-# pylint: disable=wrong-import-position  # these imports need the sys.path entry above
-import api_store  # noqa: E402
-import credentials  # noqa: E402
-import demo_data  # noqa: E402
-import fault_table  # noqa: E402
-import fixture_loader  # noqa: E402
-import http_handler  # noqa: E402
-import nodeum_api  # noqa: E402
-from control_routes import ControlApi  # noqa: E402
+# Run as `python tests/emulator`: Python puts this directory first on sys.path, so the modules
+# beside this file are imported by their bare names.
+import api_store
+import credentials
+import demo_data
+import fault_table
+import fixture_loader
+import http_handler
+import nodeum_api
+from control_routes import ControlApi
 
 READY_LINE = "Nodeum API emulator listening on {url}"
 STOP_CHECK_SECONDS = 0.5

@@ -1,6 +1,6 @@
 """Start and stop an emulator subprocess from test code, and steer it (standard library only).
 
-    import sys; sys.path.insert(0, "<repo>/tests/emulator")
+    # with tests/emulator on PYTHONPATH (the nox sessions set it)
     from emulator_control import start_emulator, stop_emulator, EmulatorControl
 
     url, process = start_emulator(lifetime=300)

@@ -8,19 +8,12 @@
   is stopped at teardown.
 """
 
-import os
-import sys
-
 import pytest
 import requests
 
-EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator")
-if EMULATOR_DIR not in sys.path:
-    sys.path.insert(0, EMULATOR_DIR)
-
-# pylint: disable=wrong-import-position  # these imports need the sys.path entry above
-import demo_data  # noqa: E402
-from emulator_control import EmulatorControl, start_emulator, stop_emulator  # noqa: E402
+# tests/emulator is on PYTHONPATH (the nox session sets it).
+import demo_data
+from emulator_control import EMULATOR_DIR, EmulatorControl, start_emulator, stop_emulator  # noqa: F401  pylint: disable=unused-import  # EMULATOR_DIR: for the test modules
 
 ADMIN = ("admin", "nodeum-demo-password")
 FULL_KEY = "demo-full-access-key"

@@ -8,15 +8,15 @@ licence text, the forum tag, the tarball's content list) agree with their source
 import ast
 import fnmatch
 import re
-import sys
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
+import check_tarball
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / 'tools'))
-import check_tarball  # noqa: E402
 
 README = ROOT / 'README.md'
 REPOSITORY = 'https://github.com/nodeum/data_archiving'
@@ -182,3 +182,15 @@ NOT_FOUND = (' is listed in tests/meta/tarball-contents.txt but nothing in the t
 ])
 def test_the_tarball_comparison_catches_each_mismatch(members, entries, expected):
     assert check_tarball.problems(members, entries) == expected
+
+
+def test_the_built_tarball_holds_what_the_list_says(tmp_path):
+    subprocess.run(['ansible-galaxy', 'collection', 'build', '--output-path', str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    members = check_tarball.tarball_files(next(tmp_path.glob('*.tar.gz')))
+    assert check_tarball.problems(members, check_tarball.read_entries(check_tarball.EXPECTED)) == []
+
+
+def test_sanity_passes_with_no_ignore_entries():
+    entries = [line for path in (ROOT / 'tests' / 'sanity').glob('ignore-*.txt')
+               for line in path.read_text(encoding='utf-8').splitlines() if line.strip() and not line.startswith('#')]
+    assert entries == [], 'fix the code instead of ignoring what ansible-test sanity finds'

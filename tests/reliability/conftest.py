@@ -6,15 +6,10 @@ JUnit XML), and the terminal summary adds them up into one table.
 """
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-# pylint: disable=wrong-import-position  # needs the sys.path entry above
-from harness import Figures  # noqa: E402
+from harness import Figures
 
 PROPERTY = 'reliability_figures'
 LABELS = (

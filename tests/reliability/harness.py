@@ -20,15 +20,13 @@ from pathlib import Path
 
 import pytest
 
+# The emulator's modules and the collection come from PYTHONPATH, which the nox session sets (noxfile.py).
+import demo_data
+from emulator_control import READY_PREFIX, EmulatorControl, emulator_command, stop_emulator
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, task_callback, task_callback_info
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-EMULATOR_DIR = REPO / 'tests' / 'emulator'
-if str(EMULATOR_DIR) not in sys.path:
-    sys.path.insert(0, str(EMULATOR_DIR))
-
-# pylint: disable=wrong-import-position  # these imports need the sys.path entry above
-import demo_data  # noqa: E402
-from emulator_control import READY_PREFIX, EmulatorControl, emulator_command, stop_emulator  # noqa: E402
 
 LIFETIME = 600
 ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name('ansible-playbook'))
@@ -36,22 +34,8 @@ TRACEBACK = 'Traceback (most recent call last)'
 MODULES = ('task_callback', 'task_callback_info')
 
 
-def collections_root(base_dir):
-    """A directory holding ansible_collections/nodeum/data_archiving -> this repository."""
-    root = Path(base_dir) / 'collections'
-    link = root / 'ansible_collections' / 'nodeum' / 'data_archiving'
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO, target_is_directory=True)
-    return root
-
-
 def module_options():
     """Each module's options, read from the collection's own tables (the connection options are declared once)."""
-    root = str(collections_root(REPO / 'build' / 'reliability'))
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, task_callback, task_callback_info
     return dict((name, tuple(connection.module_argument_spec(resource.OPTIONS)))
                 for name, resource in (('task_callback', task_callback), ('task_callback_info', task_callback_info)))
 
@@ -295,7 +279,7 @@ def run_playbook(work_dir, hosts, execution_path, forks=20, pauses=None, env=Non
         command[-1:-1] = ['-e', '@' + str(path)]
     process_env = dict((key, value) for key, value in os.environ.items() if not key.startswith(('NODEUM_', 'ANSIBLE_')))
     process_env.update({
-        'ANSIBLE_COLLECTIONS_PATH': str(collections_root(work_dir.parent)),
+        'ANSIBLE_COLLECTIONS_PATH': os.environ['ANSIBLE_COLLECTIONS_PATH'],
         'ANSIBLE_CALLBACK_PLUGINS': str(HERE / 'callback_plugins'),
         'ANSIBLE_CALLBACKS_ENABLED': 'reliability_recorder',
         'RELIABILITY_RESULTS': str(results),

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import EMULATOR_DIR, EmulatorFleet
+from harness import EmulatorFleet
 from emulator_control import emulator_command, stop_emulator
 
 PORT = 8787
@@ -159,8 +159,8 @@ class Lab:
 
     def state(self):
         """The emulator's task callbacks, read from inside the namespace (its loopback, no fault on the way)."""
-        reader = ('import json, sys; sys.path.insert(0, %r); from emulator_control import EmulatorControl; '
-                  'print(json.dumps(EmulatorControl(%r).state()))' % (str(EMULATOR_DIR), self.url))
+        reader = ('import json; from emulator_control import EmulatorControl; '  # PYTHONPATH holds tests/emulator
+                  'print(json.dumps(EmulatorControl(%r).state()))' % self.url)
         return json.loads(self.inside(sys.executable, '-c', reader).stdout)['task_callbacks']
 
     def faults(self, rules=(), blackout=None, rate=None):

@@ -2,8 +2,8 @@
 
 Run by path (its name keeps it out of `pytest tests/reliability`):
 
-    NODEUM_NETWORK_LANE=short .venv/bin/python -m pytest tests/reliability/network_lane.py   # make test
-    NODEUM_NETWORK_LANE=full  .venv/bin/python -m pytest tests/reliability/network_lane.py   # make network
+    NODEUM_NETWORK_LANE=short nox -s network   # make test
+    NODEUM_NETWORK_LANE=full  nox -s network   # make network
 
 Each scenario has a namespace of its own (netns_lab.Lab) holding TASKS tasks, half of them with a
 callback at the start. A cycle is three rounds, `present` (a script new to the cycle), `present`

@@ -11,7 +11,7 @@ SETUP_EMULATOR_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 EMULATOR_LIFETIME="${EMULATOR_LIFETIME:-900}"
 EMULATOR_PIDS=()
 
-# The interpreter the modules run on (the version matrix's target-3.X cells): nodeum_target_python
+# The interpreter the modules run on (the target-<line>-python-X.Y nox sessions): nodeum_target_python
 # in integration_config.yml, which inventory.ini reads as NODEUM_TARGET_PYTHON.
 INTEGRATION_CONFIG="$(dirname "${INVENTORY_PATH:-.}")/integration_config.yml"
 if [ -f "${INTEGRATION_CONFIG}" ] && grep -q -E '^nodeum_target_python: ' "${INTEGRATION_CONFIG}"; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The modules run by the target Python the inventory names: NODEUM_TARGET_PYTHON (the version
-# matrix's target-3.X cells), else the Python of ansible-playbook. The -vvv output must show that
-# interpreter starting each module's AnsiballZ payload.
+# target-<line>-python-X.Y nox sessions), else the Python of ansible-playbook. The -vvv output must show
+# that interpreter starting each module's AnsiballZ payload.
 set -euo pipefail
 source ../setup_emulator/emulator.sh
 

