@@ -234,7 +234,8 @@ def demo(session):
         url = process.stdout.readline().rpartition(' ')[2].strip()
         session.log(f'emulator listening on {url} (pid {process.pid}); running playbooks/demo.yml')
         session.run('ansible-playbook', '-i', 'localhost,', 'playbooks/demo.yml', env={
-            'ANSIBLE_COLLECTIONS_PATH': str(collections_dir()), 'NODEUM_URL': url, 'NODEUM_USERNAME': 'admin', 'NODEUM_PASSWORD': 'nodeum-demo-password'})
+            'ANSIBLE_COLLECTIONS_PATH': str(collections_dir()), 'NODEUM_URL': url, 'NODEUM_USERNAME': 'admin', 'NODEUM_PASSWORD': 'nodeum-demo-password',
+            'ANSIBLE_CALLBACK_RESULT_FORMAT': 'yaml'})  # scripts shown as text, not as JSON strings
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

@@ -23,7 +23,7 @@ COLLECTIONS = ROOT / 'build' / 'mutation' / 'collections'
 IN_TREE = 'ansible_collections/nodeum/data_archiving/'
 COPIED = ('plugins', 'meta', 'tests/unit')
 MUTATED = 'plugins/module_utils/'
-TESTS = ('tests/unit/plugins/module_utils/', 'tests/unit/plugins/modules/')
+TESTS = ('tests/unit/plugins/module_utils/', 'tests/unit/plugins/modules/', 'tests/unit/plugins/action/')
 SCORE_TARGET = 90.0
 
 

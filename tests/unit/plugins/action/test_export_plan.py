@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the export plan: which files hold what, and that Ansible reads every name back exactly."""
+"""Unit tests of the export plan: which files hold what, and that Ansible reads every name back exactly.
+
+Here, not beside the other module_utils tests: it reads callbacks.yml with the controller's own YAML loader.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
