@@ -140,7 +140,7 @@ def test_signals_stop_promptly_with_status_0(signal_number):
         # An idle keep-alive connection must not hold the server up.
         connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
         connection.request("GET", "/_emulator/health")
-        assert connection.getresponse().read() == b'{"status": "ok"}'
+        assert connection.getresponse().read() == b'{"status": "ok", "service": "nodeum-api-emulator"}'
         started = time.monotonic()
         process.send_signal(signal_number)
         assert process.wait(timeout=10) == 0
@@ -194,7 +194,7 @@ def test_tls(start_emulator_process, self_signed_certificate):
     # A plain HTTP client on the TLS port does not break the server for others.
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(server.url.replace("https://", "http://") + "/_emulator/health", timeout=5)
-    assert requests.get(f"{server.url}/_emulator/health", verify=str(cert), timeout=10).json() == {"status": "ok"}
+    assert requests.get(f"{server.url}/_emulator/health", verify=str(cert), timeout=10).json() == {"status": "ok", "service": "nodeum-api-emulator"}
 
 
 def test_bad_tls_files_exit_2(tmp_path):
