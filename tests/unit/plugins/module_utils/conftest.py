@@ -120,3 +120,19 @@ def client_mock(mocker):
     client = mocker.create_autospec(NodeumClient, instance=True)
     client.warnings = []
     return client
+
+
+@pytest.fixture
+def new_nodeum(emulator_control):  # pylint: disable=redefined-outer-name  # pytest injects fixtures by name
+    """For property tests (one hypothesis example each): a function that resets the emulator and returns a fresh Nodeum."""
+    made = []
+
+    def fresh():
+        emulator_control.reset()
+        made.append(Nodeum(emulator_control))
+        return made[-1]
+    try:
+        yield fresh
+    finally:
+        for server in made:
+            server.close()
