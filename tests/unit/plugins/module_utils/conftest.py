@@ -6,7 +6,7 @@
 - `emulator_control` (session scope, per xdist worker): one emulator on a free port with a bounded
   lifetime, stopped by its own process handle.
 - `nodeum`: that emulator reset (startup data, no faults, empty request log) and a NodeumClient on it
-  whose waits are recorded instead of slept.
+  whose waits are recorded instead of slept (its clock moves by them alone).
 - `client_mock`: for the few tests that need a client without a server, a mock with NodeumClient's
   interface (create_autospec), never a re-implementation of the server.
 """
@@ -52,11 +52,13 @@ class Nodeum:
         self.control = control
         self.waits = []
         self.on_wait = None  # called with the seconds of each wait of the client: another run acts meanwhile
-        self.client = NodeumClient(control.url, auth=ADMIN, sleep=self._wait)
+        self.clock = 1000.0  # advanced by the waits alone: the retry budget never depends on how busy the machine is
+        self.client = NodeumClient(control.url, auth=ADMIN, sleep=self._wait, clock=lambda: self.clock)
         self._others = []
 
     def _wait(self, seconds):
         self.waits.append(seconds)
+        self.clock += seconds
         if self.on_wait is not None:
             self.on_wait(seconds)
 
