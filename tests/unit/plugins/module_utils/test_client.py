@@ -409,13 +409,6 @@ def test_no_message_or_warning_holds_the_credential(nodeum):
     assert len(client.warnings) == 2 and caught.value.status == 401 and all(SECRET not in text for text in texts)
 
 
-def test_verify_follows_validate_certs_and_ca_path():
-    for options, verify in ((dict(), True), (dict(validate_certs=False), False), (dict(ca_path=__file__), __file__)):
-        client, pool, _sleeps = transport_client([http_answer()], **options)
-        client.get('tasks')
-        assert client._verify == verify and len(pool.calls) == 1
-
-
 # -- transport failures, with the real exception types of urllib3, requests and the standard library --
 
 URL = 'https://nodeum.example.com/api/v2/'
