@@ -75,6 +75,7 @@ def test_unknown_callback_id_absent_does_nothing():
     (dict(script=5), '^script must be text, got a number'),
     (dict(script=1.5), '^script must be text, got a number'),
     (dict(script=True), '^script must be text, got a boolean'),
+    (dict(script=b'x'), '^script must be text, got a value of type bytes'),
 ])
 def test_bad_input_is_refused_before_any_request_by_kind(params, message):
     with pytest.raises(NodeumError, match=message):
@@ -99,6 +100,7 @@ def test_bad_input_is_refused_in_one_exact_sentence(params, message):
 def test_the_lowest_callback_id_and_the_default_state_are_taken():
     assert desired(callback_id=1)['callback_id'] == 1
     assert desired(state=None)['state'] == 'present'
+    assert desired(type=None)['type'] == 'filter'
     with pytest.raises(NodeumError, match='^script is required'):
         desired(state=None, script=None)  # the default state is present: it needs a script
 
@@ -182,6 +184,13 @@ def test_update_by_callback_id_looks_up_that_id_only(nodeum):
     assert nodeum.requests()[0] == ('GET', 'tasks/3/task_callbacks', {'id': '=8'})
     assert nodeum.writes() == [('PUT', 'tasks/3/task_callbacks/8')]
     assert result['task_callback']['id'] == 8 and nodeum.callbacks(3) == {7: 'old', 8: 'new'}
+
+
+def test_an_update_by_callback_id_sets_the_type_as_well(nodeum):
+    nodeum.load(callbacks=on_task_3(callback(7, 'old', 'hook')))
+    result = ensure_task_callback(nodeum.client, params(callback_id=7))
+    assert result['task_callback'] == {'id': 7, 'task_id': 3, 'type': 'filter', 'script': 'new'}
+    assert nodeum.control.state()['task_callbacks'] == [dict(id=7, task_id=3, type='filter', script='new')]
 
 
 def test_absent_deletes_every_callback_of_the_type_and_tolerates_one_already_gone(nodeum):

@@ -155,7 +155,7 @@ def test_nothing_to_change_sends_one_read_per_task_and_no_write(nodeum):
 def test_create_update_delete_then_idempotent(nodeum):
     nodeum.load(callbacks=[cb(10, 1, 'old'), cb(11, 1, 'x', 'hook'), cb(12, 2, 'gone')])
     items = [item('1', 'new'), item('2', state='absent', script=None), item('3', 'fresh')]
-    first = run(nodeum, items)
+    first = ensure_task_callbacks(nodeum.client, dict(callbacks=items))  # not check mode unless asked
     created = list(nodeum.callbacks(3))[0]
     assert [entry['changed'] for entry in first['results']] == [True, True, True]
     assert first['results'][1]['task_callback'] is None
