@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Unit tests of the transport client: paging, retries, error mapping, secrecy.
 
-The HTTP session is replaced by a scripted one, so these tests cover the client alone. The
-transport failures are raised where urllib3 raises them (from a fake connection pool under a real
-requests.Session and HTTPAdapter), so requests wraps them exactly as it does on a real network.
+Paging, statuses, retries and lost POST answers run against the emulator (the `nodeum` fixture),
+its faults injecting the failures. What no server here can send (failures of the network, answers
+without a content type, a Retry-After that is a date) is raised where urllib3 raises it, from a fake
+connection pool under a real requests.Session and HTTPAdapter, so requests wraps it exactly as it
+does on a real network.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +20,7 @@ import socket
 import ssl
 import warnings
 from http.client import BadStatusLine, IncompleteRead, RemoteDisconnected
+from urllib.parse import parse_qsl
 
 import pytest
 import requests
@@ -30,54 +33,6 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.client impor
 )
 
 SECRET = 's3cr3t-Pa55word'
-
-
-def answer(status, body=None, headers=None, raw=None, content_type='application/json'):
-    response = requests.Response()
-    response.status_code = status
-    response.reason = {200: 'OK', 201: 'Created', 204: 'No Content'}.get(status, 'Error')
-    if content_type is not None:
-        response.headers['Content-Type'] = content_type
-    response.headers.update(headers or {})
-    if raw is not None:
-        response._content = raw if isinstance(raw, bytes) else raw.encode('utf-8')
-    else:
-        response._content = b'' if body is None else json.dumps(body).encode('utf-8')
-    return response
-
-
-class ScriptedSession:
-    """Stands in for requests.Session: answers from a script and records every call."""
-
-    def __init__(self, script):
-        self.script = list(script)
-        self.calls = []
-        self.headers = {}
-        self.auth = None
-
-    def request(self, method, url, **kwargs):
-        self.calls.append(dict(method=method, url=url, **kwargs))
-        step = self.script.pop(0)
-        if isinstance(step, Exception):
-            raise step
-        return step
-
-    def close(self):
-        pass
-
-
-def make_client(script, **kwargs):
-    """A client on a ScriptedSession; its sleeps are recorded and advance a fake clock (no real waits)."""
-    clock = FakeClock()
-    sleeps = []
-
-    def sleep(seconds):
-        sleeps.append(seconds)
-        clock.sleep(seconds)
-
-    client = NodeumClient('https://nodeum.example.com', auth=('admin', SECRET), sleep=sleep, clock=clock, **kwargs)
-    client._session = ScriptedSession(script)
-    return client, client._session, sleeps
 
 
 def fields(error):
@@ -148,49 +103,6 @@ def test_each_operation_names_its_scope(method, path, scope):
     assert required_scope(method, path) == scope
 
 
-def page(ids, count):
-    return answer(200, {'count': count, 'task_callbacks': [{'id': i, 'type': 'filter', 'script': 's%d' % i} for i in ids]})
-
-
-def test_pager_follows_short_pages_until_count():
-    client, session, _sleeps = make_client([page(range(0, 50), 120), page(range(50, 100), 120), page(range(100, 120), 120)])
-    items, count = client.paginate('tasks/1/task_callbacks', 'task_callbacks', params={'type': '=filter'})
-    assert count == 120
-    assert [item['id'] for item in items] == list(range(120))
-    assert [call['params']['offset'] for call in session.calls] == [0, 50, 100]
-    assert all(call['params']['type'] == '=filter' for call in session.calls)
-
-
-def test_pager_stops_on_an_empty_page_even_if_count_says_more():
-    client, session, _sleeps = make_client([page(range(0, 10), 30), page([], 30)])
-    items, count = client.paginate('tasks/1/task_callbacks', 'task_callbacks')
-    assert len(items) == 10 and count == 30
-    assert len(session.calls) == 2
-
-
-def test_pager_honours_limit_and_offset():
-    client, session, _sleeps = make_client([page(range(5, 8), 100), page(range(8, 10), 100)])
-    items, _count = client.paginate('tasks/1/task_callbacks', 'task_callbacks', limit=5, offset=5)
-    assert [item['id'] for item in items] == [5, 6, 7, 8, 9]
-    assert [(call['params']['limit'], call['params']['offset']) for call in session.calls] == [(5, 5), (2, 8)]
-
-
-def test_pager_takes_a_page_without_count_as_all_there_is():
-    answer_without_count = answer(200, {'task_callbacks': [{'id': 1}, {'id': 2}]})
-    client, session, _sleeps = make_client([answer_without_count])
-    assert client.paginate('tasks/1/task_callbacks', 'task_callbacks') == ([{'id': 1}, {'id': 2}], 2)
-    assert len(session.calls) == 1
-
-
-@pytest.mark.parametrize('body', [{'unexpected': True}, {'task_callbacks': {'id': 1}}, [{'id': 1}]])
-def test_pager_refuses_an_answer_that_is_not_a_list(body):
-    client, _session, _sleeps = make_client([answer(200, body)])
-    with pytest.raises(NodeumError) as caught:
-        client.paginate('tasks/1/task_callbacks', 'task_callbacks')
-    assert caught.value.message == ("The Nodeum API answered GET https://nodeum.example.com/api/v2/tasks/1/task_callbacks with a list that has no "
-                                    "'task_callbacks' array; check that url points to a Nodeum server.")
-
-
 def test_the_session_asks_for_json_and_each_method_sends_its_body():
     client, pool, _sleeps = transport_client([http_answer(), http_answer(201), http_answer(), http_answer(204, b'')], auth=None,
                                              authorization='Bearer t0ken')
@@ -214,210 +126,287 @@ def test_the_session_keeps_pool_maxsize_connections_open_per_scheme(scheme):
         assert adapter.poolmanager.connection_pool_kw['maxsize'] == size
 
 
-def test_wait_sleeps_with_the_given_function():
-    client, _session, sleeps = make_client([])
-    client.wait(2.5)
-    assert sleeps == [2.5]
+# -- against the emulator: paging, statuses, retries, lost POST answers --------------------------------
+
+def queries(nodeum):
+    """The query of each request the emulator logged, as a dict."""
+    return [dict(parse_qsl(entry['query'] or '')) for entry in nodeum.control.requests()]
+
+
+def json_fault(nodeum, status, body, **fault):
+    """The next request (or the next `times`) is answered with this status and JSON body."""
+    return nodeum.fault(status=status, body=json.dumps(body), content_type='application/json', **fault)
+
+
+def test_pager_follows_capped_pages_until_count(nodeum):
+    nodeum.load(callbacks=[dict(id=number, task_id=1, type='filter', script='s') for number in range(1000, 1120)]
+                + [dict(id=2000, task_id=1, type='hook', script='s')])
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks', params={'type': '=filter'})
+    assert count == 120 and [item['id'] for item in items] == list(range(1000, 1120))
+    # the emulator serves at most 50 a page, whatever limit asks for
+    assert queries(nodeum) == [dict(type='=filter', limit='1000', offset=str(offset)) for offset in (0, 50, 100)]
+
+
+def test_pager_honours_limit_and_offset_across_capped_pages(nodeum):
+    nodeum.load(callbacks=[dict(id=number, task_id=1, type='filter', script='s') for number in range(1000, 1120)])
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks', limit=60, offset=5)
+    assert count == 120 and [item['id'] for item in items] == list(range(1005, 1065))
+    assert [(query['limit'], query['offset']) for query in queries(nodeum)] == [('60', '5'), ('10', '55')]
+
+
+def test_pager_stops_on_an_empty_page_even_if_count_says_more(nodeum):
+    json_fault(nodeum, 200, {'count': 30, 'task_callbacks': [{'id': number} for number in range(10)]})
+    json_fault(nodeum, 200, {'count': 30, 'task_callbacks': []})
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks')
+    assert len(items) == 10 and count == 30 and len(nodeum.requests()) == 2
+
+
+def test_pager_takes_a_page_without_count_as_all_there_is(nodeum):
+    json_fault(nodeum, 200, {'task_callbacks': [{'id': 1}, {'id': 2}]})
+    assert nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks') == ([{'id': 1}, {'id': 2}], 2)
+    assert len(nodeum.requests()) == 1
+
+
+@pytest.mark.parametrize('body', [{'unexpected': True}, {'task_callbacks': {'id': 1}}, [{'id': 1}]])
+def test_pager_refuses_an_answer_that_is_not_a_list(nodeum, body):
+    json_fault(nodeum, 200, body)
+    with pytest.raises(NodeumError) as caught:
+        nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks')
+    assert caught.value.message == ("The Nodeum API answered GET %s/tasks/1/task_callbacks with a list that has no 'task_callbacks' array; "
+                                    "check that url points to a Nodeum server." % nodeum.client.base_url)
+
+
+def test_each_method_reaches_the_emulator_and_decodes_its_answer(nodeum):
+    nodeum.load(tasks={1: 'a b'})
+    client = nodeum.client
+    assert client.get('tasks', params={'name': '=a b'})['tasks'] == [{'id': 1, 'name': 'a b'}]
+    created = client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
+    assert client.put('tasks/1/task_callbacks/%d' % created['id'], {'script': 'y'})['script'] == 'y'
+    assert client.delete('tasks/1/task_callbacks/%d' % created['id']) is None and nodeum.callbacks() == {}
+    assert [entry['caller'] for entry in nodeum.control.requests()] == ['user:admin'] * 4
+
+
+def test_wait_sleeps_with_the_given_function(nodeum):
+    nodeum.client.wait(2.5)
+    assert nodeum.waits == [2.5]
 
 
 @pytest.mark.parametrize('status', [502, 503, 504])
-def test_safe_requests_are_retried_with_backoff_and_a_warning(status):
-    client, session, sleeps = make_client([answer(status, {}), answer(status, {}), answer(200, {'id': 1})])
-    assert client.get('tasks/1') == {'id': 1}
-    assert len(session.calls) == 3
-    assert sleeps == [0.5, 1.0]
-    assert client.warnings == ['Retried GET https://nodeum.example.com/api/v2/tasks/1 after status %d (attempt 2 of 4, waited 0.5 s).' % status,
-                               'Retried GET https://nodeum.example.com/api/v2/tasks/1 after status %d (attempt 3 of 4, waited 1 s).' % status]
+def test_safe_requests_are_retried_with_backoff_and_a_warning(nodeum, status):
+    nodeum.load()
+    nodeum.fault(status=status, times=2)
+    assert nodeum.client.get('tasks/1')['id'] == 1
+    assert len(nodeum.requests()) == 3 and nodeum.waits == [0.5, 1.0]
+    where = 'GET %s/tasks/1' % nodeum.client.base_url
+    assert nodeum.client.warnings == ['Retried %s after status %d (attempt 2 of 4, waited 0.5 s).' % (where, status),
+                                      'Retried %s after status %d (attempt 3 of 4, waited 1 s).' % (where, status)]
 
 
-@pytest.mark.parametrize('retry_after, waits', [
-    ('3', [3.0]),
-    ('30', [30.0]),  # the cap itself is waited
-    ('0', [0.5]),  # never less than the backoff
-    ('-5', [0.5]),
-    ('Wed, 21 Oct 2015 07:28:00 GMT', [0.5]),  # a date: the backoff
-])
-def test_retry_after_is_honoured(retry_after, waits):
-    client, _session, sleeps = make_client([answer(429, {}, headers={'Retry-After': retry_after}), answer(204)])
+@pytest.mark.parametrize('retry_after, waits', [(3, [3.0]), (30, [30.0]), (0, [0.5])])  # the cap itself is waited; never less than the backoff
+def test_retry_after_is_honoured(nodeum, retry_after, waits):
+    nodeum.load(callbacks=[dict(id=2, task_id=1, type='filter', script='s')])
+    nodeum.fault(status=429, retry_after=retry_after)
+    assert nodeum.client.delete('tasks/1/task_callbacks/2') is None
+    assert nodeum.waits == waits and nodeum.callbacks() == {}
+
+
+@pytest.mark.parametrize('retry_after, waits', [('-5', [0.5]), ('Wed, 21 Oct 2015 07:28:00 GMT', [0.5])])  # a date: the backoff
+def test_a_retry_after_no_server_here_sends_waits_the_backoff(retry_after, waits):
+    client, _pool, sleeps = transport_client([http_answer(429, b'{}', headers={'Retry-After': retry_after}), http_answer(204, b'')])
     assert client.delete('tasks/1/task_callbacks/2') is None
     assert sleeps == waits
 
 
-@pytest.mark.parametrize('retry_after, said', [('120', '120'), ('30.5', '30.5'), ('45.25', '45.2'), ('inf', 'inf')])
-def test_retry_after_above_the_cap_fails_with_a_sentence(retry_after, said):
-    client, session, sleeps = make_client([answer(429, {}, headers={'Retry-After': retry_after})])
+@pytest.mark.parametrize('retry_after, said', [(120, '120'), (30.5, '30.5'), (45.25, '45.2')])
+def test_retry_after_above_the_cap_fails_with_a_sentence(nodeum, retry_after, said):
+    nodeum.fault(status=429, retry_after=retry_after)
     with pytest.raises(NodeumError) as caught:
+        nodeum.client.get('tasks')
+    assert caught.value.message == ('The Nodeum API asked to wait %s seconds before retrying GET %s/tasks, longer than the 30 seconds this '
+                                    'collection waits at most; run the task again later.' % (said, nodeum.client.base_url))
+    assert fields(caught.value) == error_fields(429, path='tasks', messages=caught.value.messages)
+    assert len(nodeum.requests()) == 1 and nodeum.waits == []
+
+
+def test_an_infinite_retry_after_is_above_the_cap():
+    client, pool, sleeps = transport_client([http_answer(429, b'{}', headers={'Retry-After': 'inf'})])
+    with pytest.raises(NodeumError, match='^The Nodeum API asked to wait inf seconds'):
         client.get('tasks')
-    assert caught.value.message == ('The Nodeum API asked to wait %s seconds before retrying GET https://nodeum.example.com/api/v2/tasks, longer '
-                                    'than the 30 seconds this collection waits at most; run the task again later.' % said)
-    assert fields(caught.value) == error_fields(429, path='tasks')
-    assert len(session.calls) == 1 and sleeps == []
+    assert len(pool.calls) == 1 and sleeps == []
 
 
-def test_retries_end_after_the_last_attempt_with_the_last_error():
-    client, session, _sleeps = make_client([answer(503, {'messages': ['Busy']})] * client_module.MAX_ATTEMPTS)
+def test_retries_end_after_the_last_attempt_with_the_last_error(nodeum):
+    json_fault(nodeum, 503, {'messages': ['Busy']}, times=client_module.MAX_ATTEMPTS)
     with pytest.raises(NodeumError) as caught:
-        client.put('tasks/1/task_callbacks/2', {'script': 'x'})
-    assert len(session.calls) == client_module.MAX_ATTEMPTS
-    assert caught.value.message == 'The Nodeum API refused PUT https://nodeum.example.com/api/v2/tasks/1/task_callbacks/2 (503): Busy'
+        nodeum.client.put('tasks/1/task_callbacks/2', {'script': 'x'})
+    assert len(nodeum.requests()) == client_module.MAX_ATTEMPTS
+    assert caught.value.message == 'The Nodeum API refused PUT %s/tasks/1/task_callbacks/2 (503): Busy' % nodeum.client.base_url
     assert fields(caught.value) == error_fields(503, 'PUT', 'tasks/1/task_callbacks/2', ['Busy'])
 
 
-def test_lost_connection_is_retried_for_get():
-    client, session, _sleeps = make_client([requests.exceptions.ConnectionError('Remote end closed connection without response'),
-                                            answer(200, {'id': 1})])
-    assert client.get('tasks/1') == {'id': 1}
-    assert len(session.calls) == 2
-    assert 'a lost connection' in client.warnings[0]
+def test_lost_connection_is_retried_for_get(nodeum):
+    nodeum.load()
+    nodeum.fault(method='GET', drop='before')
+    assert nodeum.client.get('tasks/1')['id'] == 1
+    assert len(nodeum.requests()) == 2 and 'a lost connection' in nodeum.client.warnings[0]
 
 
-def test_post_is_never_resent_without_a_landed_check():
-    client, session, _sleeps = make_client([answer(502, {})])
-    with pytest.raises(NodeumError, match='502'):
-        client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
-    assert len(session.calls) == 1
+def test_post_is_never_resent_without_a_landed_check(nodeum):
+    nodeum.load()
+    nodeum.fault(method='POST', status=502)
+    with pytest.raises(NodeumError, match=r'\(502\)'):
+        nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
+    assert len(nodeum.requests()) == 1 and nodeum.callbacks() == {}
 
 
-def test_post_whose_answer_was_lost_adopts_what_it_created():
-    found = {'id': 9, 'type': 'filter', 'script': 'x'}
-    client, session, _sleeps = make_client([requests.exceptions.ConnectionError('Connection aborted')])
-    assert client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'}, landed=lambda: found) is found
-    assert len(session.calls) == 1
-    assert 'not sent again' in client.warnings[0]
+def test_post_whose_answer_was_lost_adopts_what_it_created(nodeum):
+    nodeum.load()
+    nodeum.fault(method='POST', drop='after')
+    found = []
+    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'},
+                                 landed=lambda: found.append(nodeum.client.get('tasks/1/task_callbacks')['task_callbacks'][0]) or found[0])
+    assert created is found[0] and nodeum.callbacks() == {created['id']: 'x'}
+    assert [entry['method'] for entry in nodeum.control.requests()] == ['POST', 'GET']
+    assert len(nodeum.client.warnings) == 1  # its sentence: test_lost_answer_of_a_post_that_landed_adopts_what_it_created
 
 
-def test_post_is_resent_only_after_the_landed_check_found_nothing():
+@pytest.mark.parametrize('fault', [dict(status=503), dict(drop='before')])
+def test_post_is_resent_only_after_the_landed_check_found_nothing(nodeum, fault):
+    nodeum.load()
+    nodeum.fault(method='POST', **fault)
     checks = []
-    client, session, _sleeps = make_client([answer(503, {}), answer(201, {'id': 9})])
-    created = client.post('tasks/1/task_callbacks', {'script': 'x'}, landed=lambda: checks.append(1))
-    assert created == {'id': 9}
-    assert checks == [1] and len(session.calls) == 2
+    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'}, landed=lambda: checks.append(1))
+    assert checks == [1] and nodeum.callbacks() == {created['id']: 'x'}
+    assert len(nodeum.requests()) == 2
 
 
-def test_post_refused_with_429_is_resent_without_a_check():
-    client, session, _sleeps = make_client([answer(429, {}), answer(201, {'id': 9})])
-    assert client.post('tasks/1/task_callbacks', {'script': 'x'}, landed=lambda: pytest.fail('no check needed')) == {'id': 9}
-    assert len(session.calls) == 2
+def test_post_refused_with_429_is_resent_without_a_check(nodeum):
+    nodeum.load()
+    nodeum.fault(method='POST', status=429)
+    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'}, landed=lambda: pytest.fail('no check needed'))
+    assert nodeum.callbacks() == {created['id']: 'x'} and len(nodeum.requests()) == 2
 
 
-WHERE = 'GET https://nodeum.example.com/api/v2/tasks/3/task_callbacks'
-
-
-@pytest.mark.parametrize('status, expected', [
-    (400, 'The Nodeum API refused %s (400): Script can\'t be blank' % WHERE),
-    (401, 'The Nodeum API refused the credentials for %s (401); check username and password, api_key or token.' % WHERE),
-    (403, 'The Nodeum API denied %s (403): the credential lacks the scope task_callbacks/index; grant it to the API key or use another credential.'
-     % WHERE),
-    (422, 'The Nodeum API refused %s (422): Script can\'t be blank' % WHERE),
-    (500, 'The Nodeum API refused %s (500): Script can\'t be blank' % WHERE),
-])
-def test_error_statuses_become_one_sentence(status, expected):
+@pytest.mark.parametrize('status', [400, 422, 500])
+def test_an_error_status_gives_the_servers_messages_and_details(nodeum, status):
     body = {'details': {'script': [{'error': 'blank'}]}, 'messages': ["Script can't be blank"]}
-    client, _session, _sleeps = make_client([answer(status, body)])
+    json_fault(nodeum, status, body)
     with pytest.raises(NodeumError) as caught:
-        client.get('tasks/3/task_callbacks')
-    assert caught.value.message == expected
+        nodeum.client.get('tasks/3/task_callbacks')
+    assert caught.value.message == "The Nodeum API refused GET %s/tasks/3/task_callbacks (%d): Script can't be blank" % (nodeum.client.base_url, status)
     assert fields(caught.value) == error_fields(status, path='tasks/3/task_callbacks', messages=["Script can't be blank"], details=body['details'])
 
 
-@pytest.mark.parametrize('method, path, scope', [
-    ('GET', 'tasks/3/task_callbacks/4', 'task_callbacks/show'),
-    ('POST', 'tasks/3/task_callbacks', 'task_callbacks/create'),
-    ('PUT', 'tasks/3/task_callbacks/4', 'task_callbacks/update'),
-    ('DELETE', 'tasks/3/task_callbacks/4', 'task_callbacks/destroy'),
-])
-def test_a_denied_operation_names_the_scope_of_its_method(method, path, scope):
-    client, _session, _sleeps = make_client([answer(403, {})])
-    operation = dict(GET=lambda: client.get(path), POST=lambda: client.post(path, {'script': 'x'}), PUT=lambda: client.put(path, {'script': 'x'}),
-                     DELETE=lambda: client.delete(path))[method]
-    with pytest.raises(NodeumError) as caught:
-        operation()
-    assert caught.value.message == ('The Nodeum API denied %s https://nodeum.example.com/api/v2/%s (403): the credential lacks the scope %s; '
-                                    'grant it to the API key or use another credential.' % (method, path, scope))
+def test_a_real_validation_failure_carries_the_emulators_details(nodeum):
+    nodeum.load()
+    with pytest.raises(NodeumError, match=r'^The Nodeum API refused POST .* \(422\): ') as caught:
+        nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': ' '})
+    assert caught.value.status == 422 and caught.value.details == {'script': [{'error': 'blank'}]} and caught.value.messages
 
 
-def test_a_scope_the_table_does_not_know_is_named_as_the_one_needed():
-    client, _session, _sleeps = make_client([answer(403, {})])
-    with pytest.raises(NodeumError) as caught:
-        client.get('tasks/3/elsewhere')
-    assert caught.value.message == ('The Nodeum API denied GET https://nodeum.example.com/api/v2/tasks/3/elsewhere (403): the credential lacks the '
-                                    'scope the one this operation needs; grant it to the API key or use another credential.')
-
-
-@pytest.mark.parametrize('body, reason, content_type, said, messages, details', [
-    ({}, 'Unprocessable Entity', 'application/json', 'Unprocessable Entity', [], {}),
-    ({}, '', 'application/json', 'no reason given', [], {}),
-    ({'messages': ['Type is invalid', '', 'Script is empty'], 'details': ['type']}, 'Error', 'application/json', 'Type is invalid; Script is empty',
-     ['Type is invalid', 'Script is empty'], {}),
-    ({'messages': ['Type is invalid']}, 'Error', 'text/plain', 'Type is invalid', ['Type is invalid'], {}),  # JSON all the same
-])
-def test_an_error_body_gives_its_messages_or_the_reason(body, reason, content_type, said, messages, details):
-    response = answer(422, body, content_type=content_type)
-    response.reason = reason
-    client, _session, _sleeps = make_client([response])
+def test_refused_credentials_are_one_sentence(nodeum):
+    client = NodeumClient(nodeum.control.url, auth=('admin', SECRET), sleep=nodeum.waits.append)
     with pytest.raises(NodeumError) as caught:
         client.get('tasks/3/task_callbacks')
-    assert caught.value.message == 'The Nodeum API refused %s (422): %s' % (WHERE, said)
-    assert fields(caught.value) == error_fields(422, path='tasks/3/task_callbacks', messages=messages, details=details)
+    client.close()
+    assert caught.value.message == ('The Nodeum API refused the credentials for GET %s/tasks/3/task_callbacks (401); check username and password, '
+                                    'api_key or token.' % client.base_url)
+    assert caught.value.status == 401 and SECRET not in caught.value.message
 
 
-def test_not_found_has_its_own_type_for_the_resource_logic():
-    client, _session, _sleeps = make_client([answer(404, {'messages': ['Task not found']})])
+@pytest.mark.parametrize('method, path, scope', [
+    ('POST', 'tasks/1/task_callbacks', 'task_callbacks/create'),
+    ('PUT', 'tasks/1/task_callbacks/10', 'task_callbacks/update'),
+    ('DELETE', 'tasks/1/task_callbacks/10', 'task_callbacks/destroy'),
+])
+def test_a_denied_operation_names_the_scope_of_its_method(nodeum, method, path, scope):
+    nodeum.load(callbacks=[dict(id=10, task_id=1, type='filter', script='s')])
+    client = NodeumClient(nodeum.control.url, authorization='demo-read-only-key')
+    with pytest.raises(NodeumError) as caught:
+        client.request(method, path, body=None if method == 'DELETE' else {'type': 'filter', 'script': 'x'})
+    client.close()
+    assert caught.value.message == ('The Nodeum API denied %s %s/%s (403): the credential lacks the scope %s; grant it to the API key or use '
+                                    'another credential.' % (method, client.base_url, path, scope))
+
+
+def test_a_scope_the_table_does_not_know_is_named_as_the_one_needed(nodeum):
+    json_fault(nodeum, 403, {})
+    with pytest.raises(NodeumError, match='lacks the scope the one this operation needs;'):
+        nodeum.client.get('tasks/3/elsewhere')
+
+
+@pytest.mark.parametrize('body, content_type, said, messages', [
+    ({}, 'application/json', 'Unprocessable Entity', []),
+    ({'messages': ['Type is invalid', '', 'Script is empty'], 'details': ['type']}, 'application/json', 'Type is invalid; Script is empty',
+     ['Type is invalid', 'Script is empty']),
+    ({'messages': ['Type is invalid']}, 'text/plain', 'Type is invalid', ['Type is invalid']),  # JSON all the same
+])
+def test_an_error_body_gives_its_messages_or_the_reason(nodeum, body, content_type, said, messages):
+    nodeum.fault(status=422, body=json.dumps(body), content_type=content_type)
+    with pytest.raises(NodeumError) as caught:
+        nodeum.client.get('tasks/3/task_callbacks')
+    assert caught.value.message.endswith(' (422): %s' % said)
+    assert fields(caught.value) == error_fields(422, path='tasks/3/task_callbacks', messages=messages)
+
+
+def test_an_error_without_messages_or_reason_says_no_reason_given():
+    client, _pool, _sleeps = transport_client([http_answer(422, b'{}', reason='')])
+    with pytest.raises(NodeumError, match=r'\(422\): no reason given$'):
+        client.get('tasks/3/task_callbacks')
+
+
+def test_not_found_has_its_own_type_for_the_resource_logic(nodeum):
+    nodeum.load()
     with pytest.raises(NodeumNotFound) as caught:
-        client.get('tasks/99/task_callbacks')
-    assert fields(caught.value) == error_fields(404, path='tasks/99/task_callbacks', messages=['Task not found'], error_type='NodeumNotFound')
+        nodeum.client.get('tasks/99/task_callbacks')
+    assert fields(caught.value) == error_fields(404, path='tasks/99/task_callbacks', messages=caught.value.messages, details=caught.value.details,
+                                                error_type='NodeumNotFound')
 
 
-@pytest.mark.parametrize('status, content', [(204, b'{"id": 1}'), (200, b''), (201, b'')])
-def test_an_answer_without_content_is_none(status, content):
-    client, _session, _sleeps = make_client([answer(status, raw=content)])
-    assert client.get('tasks') is None
+@pytest.mark.parametrize('status', [204, 200, 201])
+def test_an_answer_without_content_is_none(nodeum, status):
+    nodeum.fault(status=status, body='', content_type='application/json')
+    assert nodeum.client.get('tasks') is None
 
 
 NOT_JSON_ADVICE = 'check that url points to the Nodeum server and not to a proxy or another service.'
+NGINX_502 = '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>'
 
 
-@pytest.mark.parametrize('raw, content_type, said_type, quoted', [
-    ('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', 'text/html; charset=utf-8', 'text/html',
-     '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>'),
-    (b'caf\xe9\n  menu', None, 'no content type', 'caf\ufffd menu'),
-])
-def test_html_answer_is_quoted_not_parsed(raw, content_type, said_type, quoted):
-    client, _session, _sleeps = make_client([answer(200, raw=raw, content_type=content_type)])
+def test_html_answer_is_quoted_not_parsed(nodeum):
+    nodeum.fault(status=200, body=NGINX_502, content_type='text/html; charset=utf-8')
     with pytest.raises(NodeumError) as caught:
-        client.get('tasks')
-    assert caught.value.message == ('The Nodeum API answered GET https://nodeum.example.com/api/v2/tasks with a body that is not JSON (200, %s): %r; %s'
-                                    % (said_type, quoted, NOT_JSON_ADVICE))
+        nodeum.client.get('tasks')
+    assert caught.value.message == ('The Nodeum API answered GET %s/tasks with a body that is not JSON (200, text/html): %r; %s'
+                                    % (nodeum.client.base_url, NGINX_502, NOT_JSON_ADVICE))
     assert fields(caught.value) == error_fields(200, path='tasks')
 
 
-def test_html_error_page_after_retries_says_so():
-    html = '<html><body><h1>503 Service Unavailable</h1></body></html>'
-    client, _session, _sleeps = make_client([answer(503, raw=html, content_type='text/html; charset=utf-8')] * client_module.MAX_ATTEMPTS)
-    with pytest.raises(NodeumError) as caught:
+def test_an_answer_without_content_type_is_quoted_as_text():
+    client, _pool, _sleeps = transport_client([http_answer(200, b'caf\xe9\n  menu', headers={'Content-Type': None})])
+    with pytest.raises(NodeumError, match=r"^The Nodeum API answered GET .* with a body that is not JSON \(200, no content type\): 'caf\ufffd menu'"):
         client.get('tasks')
-    assert caught.value.message == ('The Nodeum API answered GET https://nodeum.example.com/api/v2/tasks with 503 and a body that is not JSON '
-                                    '(text/html): %r; %s' % (html, NOT_JSON_ADVICE))
+
+
+def test_html_error_page_after_retries_says_so(nodeum):
+    html = '<html><body><h1>503 Service Unavailable</h1></body></html>'
+    nodeum.fault(status=503, body=html, times=client_module.MAX_ATTEMPTS)
+    with pytest.raises(NodeumError) as caught:
+        nodeum.client.get('tasks')
+    assert caught.value.message == ('The Nodeum API answered GET %s/tasks with 503 and a body that is not JSON (text/html): %r; %s'
+                                    % (nodeum.client.base_url, html, NOT_JSON_ADVICE))
     assert fields(caught.value) == error_fields(503, path='tasks')
 
 
-def test_no_message_or_warning_holds_the_credential():
-    script = [answer(503, {}), requests.exceptions.ConnectionError('boom %s' % 'x'), answer(401, {'messages': ['Bad credentials']})]
-    client, session, _sleeps = make_client(script)
+def test_no_message_or_warning_holds_the_credential(nodeum):
+    client = NodeumClient(nodeum.control.url, auth=('admin', SECRET), sleep=nodeum.waits.append)
+    nodeum.fault(status=503)
+    nodeum.fault(drop='before')
     with pytest.raises(NodeumError) as caught:
         client.get('tasks')
-    texts = [caught.value.message] + client.warnings + [str(caught.value)]
-    assert all(SECRET not in text for text in texts)
-    assert session.calls[0]['verify'] is True
-
-
-def test_verify_follows_validate_certs_and_ca_path():
-    _client, session, _sleeps = make_client([answer(200, {})], validate_certs=False)
-    _client.get('tasks')
-    assert session.calls[0]['verify'] is False
-    client, session, _sleeps = make_client([answer(200, {})], ca_path=__file__)
-    client.get('tasks')
-    assert session.calls[0]['verify'] == __file__
+    client.close()
+    texts = [caught.value.message, str(caught.value)] + client.warnings
+    assert len(client.warnings) == 2 and caught.value.status == 401 and all(SECRET not in text for text in texts)
 
 
 # -- transport failures, with the real exception types of urllib3, requests and the standard library --
@@ -487,11 +476,12 @@ def transport_client(script, timeout=3, seconds_per_attempt=0.0, url='https://no
     return client, pool, sleeps
 
 
-def http_answer(status=200, body=b'{"id": 1}', headers=None, fp=None):
-    """A urllib3 response as the pool returns it; fp replaces the body stream (to fail while it is read)."""
+def http_answer(status=200, body=b'{"id": 1}', headers=None, fp=None, reason='OK'):
+    """A urllib3 response as the pool returns it; fp replaces the body stream (to fail while it is read); a header set to None is left out."""
     all_headers = {'Content-Type': 'application/json', 'Content-Length': str(len(body))}
     all_headers.update(headers or {})
-    return urllib3.HTTPResponse(body=fp or io.BytesIO(body), headers=all_headers, status=status, reason='OK',
+    all_headers = dict((name, value) for name, value in all_headers.items() if value is not None)
+    return urllib3.HTTPResponse(body=fp or io.BytesIO(body), headers=all_headers, status=status, reason=reason,
                                 preload_content=False, decode_content=False, enforce_content_length=True)
 
 
@@ -1033,12 +1023,6 @@ def test_no_redirect_is_followed_and_none_is_retried(status, method):
     assert caught.value.message.startswith('The Nodeum API answered %s %s with a redirect (%d) to %r, a downgrade'
                                            % (method, URL + PATHS[method], status, location))
     assert fields(caught.value) == error_fields(status=status, method=method, path=PATHS[method])
-
-
-def test_every_request_is_sent_without_following_redirects():
-    client, session, _sleeps = make_client([answer(200, {})])
-    client.get('tasks')
-    assert session.calls[0]['allow_redirects'] is False
 
 
 def test_plain_http_to_a_port_that_speaks_tls_is_one_sentence():

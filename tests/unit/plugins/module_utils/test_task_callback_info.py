@@ -1,32 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the task_callback_info logic: query building and the returned shape."""
+"""Unit tests of the task_callback_info logic: query building (pure), and reading against the emulator (the `nodeum` fixture)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import threading
+
 import pytest
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, _list_page
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import MAX_CONCURRENT_REQUESTS
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import list_query, read_task_callbacks
-
-
-class RecordingClient:
-    """Answers paginate() from a fixed list, as the API lists a task's callbacks ({count, task_callbacks}), and records each call."""
-
-    def __init__(self, items, missing_task=False):
-        self.items = items
-        self.missing_task = missing_task
-        self.calls = []
-
-    def paginate(self, path, items_key, params=None, limit=None, offset=0):
-        self.calls.append(dict(path=path, items_key=items_key, params=params, limit=limit, offset=offset))
-        if self.missing_task:
-            raise NodeumNotFound('no task')
-        assert path.endswith('/task_callbacks'), path
-        # Read with the key the caller gives, as the client reads it: a wrong key fails as it would against the server.
-        return _list_page({'count': 42, 'task_callbacks': list(self.items)}, items_key, 'GET ' + path)
 
 
 def params(**overrides):
@@ -74,22 +60,94 @@ def test_the_smallest_page_is_one_callback():
     assert list_query(params(limit=1, offset=0)) == dict(params={}, limit=1, offset=0)
 
 
-def test_result_carries_task_id_and_server_count():
-    client = RecordingClient([{'id': 10, 'type': 'filter', 'script': 'a'}])
-    result = read_task_callbacks(client, params())
-    assert result == {'changed': False, 'count': 42, 'task_callbacks': [{'id': 10, 'task_id': 3, 'type': 'filter', 'script': 'a'}]}
-    assert client.calls[0]['path'] == 'tasks/3/task_callbacks' and client.calls[0]['limit'] is None
+def cb(callback_id, task_id, script='s', callback_type='filter'):
+    return dict(id=callback_id, task_id=task_id, type=callback_type, script=script)
 
 
-def test_unknown_task_and_unknown_callback_fail_clearly():
-    with pytest.raises(NodeumError, match='Nodeum task 3 does not exist'):
-        read_task_callbacks(RecordingClient([], missing_task=True), params())
+def test_a_page_carries_task_id_and_the_servers_count_of_every_match(nodeum):
+    nodeum.load(callbacks=[cb(10, 3, 'a'), cb(11, 3, 'b'), cb(12, 3, 'c'), cb(13, 1, 'd')])
+    result = read_task_callbacks(nodeum.client, params(limit=1, offset=1))
+    assert result == {'changed': False, 'count': 3, 'task_callbacks': [{'id': 11, 'task_id': 3, 'type': 'filter', 'script': 'b'}]}
+    assert nodeum.requests() == [('GET', 'tasks/3/task_callbacks', {})]
+
+
+def test_unknown_task_and_unknown_callback_fail(nodeum):
+    nodeum.load(callbacks=[cb(10, 3)])
+    with pytest.raises(NodeumError, match='^Nodeum task 9 does not exist'):
+        read_task_callbacks(nodeum.client, params(task='9'))
     with pytest.raises(NodeumError) as caught:
-        read_task_callbacks(RecordingClient([]), params(callback_id=7))
+        read_task_callbacks(nodeum.client, params(callback_id=7))
     assert caught.value.message == "Nodeum task 3 has no callback 7; list the task's callbacks without callback_id to find the right id."
 
 
-def test_a_task_without_callbacks_is_an_empty_list_not_a_failure():
-    client = RecordingClient([])
-    assert read_task_callbacks(client, params(type='=filter')) == {'changed': False, 'count': 42, 'task_callbacks': []}
-    assert client.calls == [dict(path='tasks/3/task_callbacks', items_key='task_callbacks', params={'type': '=filter'}, limit=None, offset=0)]
+def test_a_task_without_matching_callbacks_is_an_empty_list_not_a_failure(nodeum):
+    nodeum.load(callbacks=[cb(10, 3, 'x', 'hook')])
+    assert read_task_callbacks(nodeum.client, params(type='=filter')) == {'changed': False, 'count': 0, 'task_callbacks': []}
+    assert nodeum.requests() == [('GET', 'tasks/3/task_callbacks', {'type': '=filter'})]
+
+
+# ---- the inventory: every task's callbacks -------------------------------------------------------
+
+def inventory(nodeum, **options):
+    return read_task_callbacks(nodeum.client, params(task=None, **options))
+
+
+def test_inventory_lists_every_task_with_its_name_and_one_read_per_task(nodeum):
+    nodeum.load(callbacks=[cb(13, 3, 'c'), cb(10, 1, 'a'), cb(11, 1, 'b', 'hook')])
+    result = inventory(nodeum)
+    assert result['count'] == 3
+    assert [(entry['task_id'], entry['task_name'], entry['id']) for entry in result['task_callbacks']] == \
+        [(1, 'Archive', 10), (1, 'Archive', 11), (3, 'Archive', 13)]
+    assert nodeum.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks']
+
+
+def test_inventory_applies_the_filters_to_every_task(nodeum):
+    nodeum.load(callbacks=[cb(13, 3, 'c'), cb(10, 1, 'a'), cb(11, 1, 'b', 'hook')])
+    assert inventory(nodeum, type='=filter') == dict(changed=False, count=2, task_callbacks=[
+        dict(id=10, task_id=1, type='filter', script='a', task_name='Archive'), dict(id=13, task_id=3, type='filter', script='c', task_name='Archive')])
+    assert all(query == {'type': '=filter'} for _method, path, query in nodeum.requests() if path != 'tasks')
+
+
+def test_inventory_of_a_server_without_callbacks_is_empty_and_unchanged(nodeum):
+    assert inventory(nodeum.load()) == dict(changed=False, task_callbacks=[], count=0)
+
+
+@pytest.mark.parametrize('paging', [dict(limit=5), dict(offset=0)])
+def test_inventory_refuses_limit_and_offset_before_any_request(nodeum, paging):
+    with pytest.raises(NodeumError, match='^limit and offset page the callbacks of one task'):
+        inventory(nodeum, **paging)
+    assert nodeum.requests() == []
+
+
+def test_inventory_unknown_callback_id_fails(nodeum):
+    with pytest.raises(NodeumError) as caught:
+        inventory(nodeum.load(callbacks=[cb(10, 1)]), callback_id=7)
+    assert caught.value.message == 'No Nodeum task has a callback 7; list the callbacks without callback_id to find the right id.'
+    assert len(nodeum.requests()) == 4  # it looked on every task
+
+
+def test_inventory_skips_a_task_removed_since_the_listing(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'a'), cb(12, 2, 'b'), cb(13, 3, 'c')])
+    paginate = nodeum.client.paginate
+
+    def paginate_while_task_2_is_removed(path, *args, **kwargs):
+        answer = paginate(path, *args, **kwargs)
+        if path == 'tasks':
+            nodeum.load(tasks={1: 'Archive', 3: 'Archive'}, callbacks=[cb(10, 1, 'a'), cb(13, 3, 'c')])
+        return answer
+    nodeum.client.paginate = paginate_while_task_2_is_removed
+    result = inventory(nodeum)
+    assert [entry['id'] for entry in result['task_callbacks']] == [10, 13] and result['count'] == 2
+
+
+def test_inventory_reads_as_many_tasks_at_once_as_the_session_has_connections(nodeum):
+    nodeum.load(tasks=dict((task_id, 't') for task_id in range(1, MAX_CONCURRENT_REQUESTS + 1)))
+    barrier = threading.Barrier(MAX_CONCURRENT_REQUESTS, timeout=10)
+    paginate = nodeum.client.paginate
+
+    def held(path, *args, **kwargs):
+        if path != 'tasks':
+            barrier.wait()  # breaks (BrokenBarrierError) unless every task is read at once
+        return paginate(path, *args, **kwargs)
+    nodeum.client.paginate = held
+    assert inventory(nodeum)['count'] == 0

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of finding a task by id or by name, and of the sentences that say why not."""
+"""Unit tests of finding a task by id or by name (against the emulator, the `nodeum` fixture), and of the sentences that say why not."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -10,18 +10,6 @@ import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
-
-
-class TaskList:
-    """Answers the task list with fixed items, whatever the filter (a server that ignores it)."""
-
-    def __init__(self, items):
-        self.items = items
-        self.calls = []
-
-    def paginate(self, path, items_key, params=None, limit=None, offset=0):
-        self.calls.append((path, items_key, params))
-        return list(self.items), len(self.items)
 
 
 @pytest.mark.parametrize('task', [None, '', ' \t'])
@@ -36,24 +24,30 @@ def test_only_ascii_digits_are_an_id(task, is_id):
     assert tasks.is_task_id(task) is is_id
 
 
-def test_a_name_is_looked_up_literally_and_checked_again():
-    client = TaskList([{'id': 4, 'name': 'Backup'}, {'id': 2, 'name': 'Backup copy'}, {'id': 3}])
-    assert tasks.resolve_task_id(client, 'Backup') == 4
-    assert client.calls == [('tasks', 'tasks', {'name': '=Backup'})]
+def test_a_name_is_looked_up_literally(nodeum):
+    nodeum.load(tasks={4: 'Backup', 2: 'Backup copy', 5: '>Backup', 6: '%'})
+    assert [tasks.resolve_task_id(nodeum.client, name) for name in ('Backup', '>Backup', '%')] == [4, 5, 6]
+    assert nodeum.requests() == [('GET', 'tasks', {'name': '=' + name}) for name in ('Backup', '>Backup', '%')]
 
 
-def test_an_id_is_used_as_it_is_without_a_request():
-    client = TaskList([])
-    assert tasks.resolve_task_id(client, '0042') == 42 and client.calls == []
+def test_a_listing_is_checked_again_for_the_exact_name(client_mock):
+    """A server that ignores the name filter: only the task of exactly that name counts (one without a name never does)."""
+    client_mock.paginate.return_value = ([{'id': 4, 'name': 'Backup'}, {'id': 2, 'name': 'Backup copy'}, {'id': 3}], 3)
+    assert tasks.resolve_task_id(client_mock, 'Backup') == 4
 
 
-def test_an_unknown_name_and_an_ambiguous_name_say_what_to_do():
+def test_an_id_is_used_as_it_is_without_a_request(client_mock):
+    assert tasks.resolve_task_id(client_mock, '0042') == 42 and client_mock.method_calls == []
+
+
+def test_an_unknown_name_and_a_shared_name_say_what_to_do(nodeum):
+    nodeum.load(tasks={4: 'Other', 9: 'Backup', 3: 'Backup'})
     with pytest.raises(NodeumError) as caught:
-        tasks.resolve_task_id(TaskList([{'id': 4, 'name': 'Other'}]), 'Backup')
-    assert caught.value.message == "No Nodeum task is named 'Backup'; check the name (it is case-sensitive) or give the task's numeric id."
+        tasks.resolve_task_id(nodeum.client, 'backup')
+    assert caught.value.message == "No Nodeum task is named 'backup'; check the name (it is case-sensitive) or give the task's numeric id."
     with pytest.raises(NodeumError) as caught:
-        tasks.resolve_task_id(TaskList([{'id': 9, 'name': 'Backup'}, {'id': 4, 'name': 'Backup'}]), 'Backup')
-    assert caught.value.message == "2 Nodeum tasks are named 'Backup' (ids 4, 9); give the numeric id of the one you mean."
+        tasks.resolve_task_id(nodeum.client, 'Backup')
+    assert caught.value.message == "2 Nodeum tasks are named 'Backup' (ids 3, 9); give the numeric id of the one you mean."
 
 
 def test_an_id_sample_names_ten_and_counts_the_rest():

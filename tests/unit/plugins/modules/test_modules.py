@@ -51,11 +51,11 @@ def test_result_and_warnings_reach_the_answer(monkeypatch, capsys):
 
 def test_a_nodeum_error_becomes_a_failure_with_its_sentence(monkeypatch, capsys):
     def logic(client, params, check_mode):
-        raise NodeumError('Nodeum task 3 does not exist; check the task id (or give its name).')
+        raise NodeumError('A sentence of the logic.')
     monkeypatch.setattr(task_callback_info.task_callback_info, 'read_task_callbacks', logic)
     code, result, output = run_main(task_callback_info, dict(CONNECTION, task='3'), capsys)
     assert code == 1 and result['failed'] is True
-    assert result['msg'] == 'Nodeum task 3 does not exist; check the task id (or give its name).'
+    assert result['msg'] == 'A sentence of the logic.'
     assert SECRET not in output
 
 
