@@ -61,9 +61,6 @@ done
 
 export NODEUM_URL="${url}" NODEUM_USERNAME=admin NODEUM_PASSWORD=nodeum-demo-password
 unset NODEUM_API_KEY NODEUM_TOKEN
-# The modules run as ordinary modules: give them this venv's Python (it has requests) instead of
-# whatever interpreter discovery finds first on PATH (a pyenv shim, or a system Python without requests).
-export ANSIBLE_PYTHON_INTERPRETER="${venv_bin}/python"
 ansible-playbook -i localhost, nodeum.data_archiving.demo | tee "${work}/demo.log"
 # The playbook must have come from the installed copy: its tasks' paths show where it was read.
 ansible-playbook -i localhost, nodeum.data_archiving.demo --list-tasks -vv > "${work}/demo-tasks.log" 2>&1 || true
