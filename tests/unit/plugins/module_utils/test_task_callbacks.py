@@ -303,8 +303,8 @@ def test_exclusive_all_tasks_covers_every_task_of_the_server(nodeum):
 
 
 def test_exclusive_leaves_a_task_with_a_failed_item_alone_and_still_cleans_the_others(nodeum):
-    nodeum.load(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b'), cb(12, 1, 'c', 'hook'), cb(20, 2, 'keep'),
-                                                             cb(21, 2, 'x', 'hook')])
+    callbacks = [cb(10, 1, 'a'), cb(11, 1, 'b'), cb(12, 1, 'c', 'hook'), cb(20, 2, 'keep'), cb(21, 2, 'x', 'hook')]
+    nodeum.load(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=callbacks)
     result = run(nodeum, [item('1', 'new'), item('1', 'other', callback_id=10), item('2', 'keep')], exclusive=True)
     assert result['results'][0]['failed'] and nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/21')]
     assert result['drift'] == [dict(task_id=2, created=[], updated=[], removed=[dict(id=21, type='hook', item=None)])]
