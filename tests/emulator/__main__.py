@@ -7,6 +7,7 @@ SIGTERM, SIGINT or the end of --lifetime stop it with exit status 0.
 
 import argparse
 import copy
+import os
 import signal
 import ssl
 import sys
@@ -93,10 +94,15 @@ def install_stop_signals():
 
 
 def wait_for_stop(stop, lifetime):
-    """Return when stop is set or the lifetime ends."""
+    """Return when stop is set, the lifetime ends, or the process that started the emulator is gone.
+
+    The last: a test runner that ends without its clean-up (an xdist worker that exits at once)
+    must not leave an emulator behind until its lifetime runs out.
+    """
     deadline = time.monotonic() + lifetime if lifetime else None
+    parent = os.getppid()
     # Short waits keep the main thread responsive to signals.
-    while not stop.is_set():
+    while not stop.is_set() and os.getppid() == parent:
         remaining = STOP_CHECK_SECONDS if deadline is None else min(STOP_CHECK_SECONDS, deadline - time.monotonic())
         if remaining <= 0:
             return

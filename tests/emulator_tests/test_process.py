@@ -203,3 +203,24 @@ def test_bad_tls_files_exit_2(tmp_path):
     result = run_emulator_to_exit(["--port", "0", "--lifetime", "30", "--tls-cert", str(cert), "--tls-key", str(cert)])
     assert result.returncode == 2
     assert "TLS" in result.stderr
+
+
+def test_an_emulator_whose_parent_is_gone_stops_by_itself():
+    # The parent starts the emulator, prints its pid once it listens, and exits without stopping it.
+    starter = ("import subprocess, sys; p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True); "
+               "p.stdout.readline(); print(p.pid, flush=True)")
+    parent = subprocess.run([sys.executable, "-c", starter] + emulator_command(lifetime=120),
+                            capture_output=True, text=True, timeout=30, check=True)
+    pid = int(parent.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.exists("/proc/%d" % pid) and "Z" not in _state(pid):
+        time.sleep(0.2)
+    assert not os.path.exists("/proc/%d" % pid) or "Z" in _state(pid), "the orphaned emulator still runs"
+
+
+def _state(pid):
+    try:
+        with open("/proc/%d/stat" % pid, encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

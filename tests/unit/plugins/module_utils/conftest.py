@@ -37,6 +37,8 @@ def _load_emulator_control():
 
 @pytest.fixture(scope='session')
 def emulator_control():
+    # ansible-test runs each test in a fork that ends with os._exit, so there the session ends with the
+    # test and this clean-up never runs: the emulator then stops by itself once its starter is gone.
     control_module = _load_emulator_control()
     url, process = control_module.start_emulator(lifetime=LIFETIME)
     try:
