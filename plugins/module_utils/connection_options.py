@@ -37,6 +37,7 @@ CONNECTION_OPTIONS = (
 CREDENTIAL_OPTIONS = ('username', 'password', 'api_key', 'api_key_prefix', 'token')
 SECRET_OPTIONS = tuple(name for name, _type, _env, _default, no_log in CONNECTION_OPTIONS if no_log)
 ENVIRONMENT_VARIABLES = dict((name, env) for name, _type, env, _default, _no_log in CONNECTION_OPTIONS)
+DEFAULTS = dict((name, default) for name, _type, _env, default, _no_log in CONNECTION_OPTIONS)
 
 # Exactly one kind of credential in the task's options: a user (with its password), an API key,
 # or a token. resolve_credentials() applies the same rule to the environment's credentials.
@@ -223,7 +224,7 @@ def client_from_params(params, credentials):
     elif kind == 'token':
         authorization = 'Bearer %s' % credentials['token']
     return NodeumClient(params.get('url'), auth=auth, authorization=authorization, validate_certs=params.get('validate_certs', True),
-                        ca_path=params.get('ca_path'), timeout=30.0 if params.get('timeout') is None else params['timeout'])
+                        ca_path=params.get('ca_path'), timeout=DEFAULTS['timeout'] if params.get('timeout') is None else params['timeout'])
 
 
 def _check_credential_text(params):
