@@ -224,3 +224,24 @@ def _state(pid):
             return stat.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+SETUP_EMULATOR = os.path.join(os.path.dirname(EMULATOR_DIR), "integration", "targets", "setup_emulator", "emulator.sh")
+
+
+@pytest.mark.parametrize("ending", ["exit 0", "false", "exit 3"])
+def test_a_target_shell_that_ends_stops_its_emulators_and_runs_its_cleanup(tmp_path, ending):
+    # What a target's runme.sh does: source the helper, define cleanup, start emulators, end in any way (set -e).
+    mark = tmp_path / "cleaned"
+    script = ("set -euo pipefail; source %s; cleanup() { touch %s; }; start_emulator; start_emulator; "
+              "echo \"${EMULATOR_PIDS[@]}\"; %s" % (SETUP_EMULATOR, mark, ending))
+    collections = tmp_path / "collections" / "ansible_collections" / "nodeum"
+    collections.mkdir(parents=True)
+    (collections / "data_archiving").symlink_to(os.path.dirname(os.path.dirname(EMULATOR_DIR)))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "collections"), ANSIBLE_TEST_PYTHON_INTERPRETER=sys.executable)
+    shell = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, env=env, check=False)
+    pids = [int(pid) for pid in shell.stdout.split()]
+    assert len(pids) == 2, shell.stderr
+    assert shell.returncode == {"exit 0": 0, "false": 1, "exit 3": 3}[ending]
+    assert mark.exists(), "the target's cleanup did not run"
+    assert [pid for pid in pids if os.path.exists("/proc/%d" % pid) and _state(pid) != "Z"] == []

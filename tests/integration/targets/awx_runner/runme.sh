@@ -11,7 +11,7 @@ unset NODEUM_URL NODEUM_USERNAME NODEUM_PASSWORD NODEUM_API_KEY NODEUM_API_KEY_P
     NODEUM_VALIDATE_CERTS NODEUM_CA_PATH NODEUM_TIMEOUT
 
 work="$(mktemp -d)"
-trap '[[ -n "${KEEP_WORK:-}" ]] || rm -rf "${work}"; stop_emulators' EXIT
+cleanup() { [[ -n "${KEEP_WORK:-}" ]] || rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 
 # The methods of the writes, sorted: the role sends its writes concurrently (one bulk module call).
 writes() {

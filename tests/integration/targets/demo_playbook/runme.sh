@@ -8,8 +8,7 @@ demo="${COLLECTION_ROOT}/playbooks/demo.yml"
 
 work="$(mktemp -d)"
 server_pid=""
-cleanup() { [[ -n "${server_pid}" ]] && kill "${server_pid}" 2>/dev/null; rm -rf "${work}"; stop_emulators; }
-trap cleanup EXIT
+cleanup() { if [[ -n "${server_pid}" ]]; then kill "${server_pid}" 2>/dev/null || true; fi; rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 
 start_emulator
 use_demo_admin

@@ -18,7 +18,7 @@ source ../setup_emulator/emulator.sh
 start_emulator
 
 work="$(mktemp -d)"
-trap 'rm -rf "${work}"; stop_emulators' EXIT
+cleanup() { rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 python_bin="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 
 PYTHONPATH="${PWD}/../module_examples" "${python_bin}" docs_playbooks.py "${COLLECTION_ROOT}" "${work}"

@@ -9,7 +9,7 @@ start_emulator
 use_demo_admin
 
 work="$(mktemp -d)"
-trap 'rm -rf "${work}"; stop_emulators' EXIT
+cleanup() { rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 
 # The demo data, which each module's play restores before its examples.
 python_bin="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"

@@ -6,7 +6,7 @@ source ../setup_emulator/emulator.sh
 PYTHON="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 
 work="$(mktemp -d)"
-trap 'rm -rf "${work}"; stop_emulators' EXIT
+cleanup() { rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 "${PYTHON}" fixtures.py "${work}"
 
 reset_log() {

@@ -6,7 +6,7 @@ source ../setup_emulator/emulator.sh
 start_emulator
 
 work="$(mktemp -d)"
-trap 'rm -rf "${work}"; stop_emulators' EXIT
+cleanup() { rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 
 writes_since_reset() {
     "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import json, sys, urllib.request

@@ -2,14 +2,21 @@
 # Sourced by the runme.sh of integration targets whose aliases say needs/target/setup_emulator.
 #
 # start_emulator [emulator options...] starts the Nodeum API emulator of this collection on a free
-# loopback port, exports NODEUM_URL and EMULATOR_URL, and makes sure it is stopped by its own pid
-# when the target's shell exits, whatever happens. The emulator also exits by itself after
-# EMULATOR_LIFETIME seconds, so a killed test run cannot leave it behind.
+# loopback port and exports NODEUM_URL and EMULATOR_URL. Sourcing this file sets the shell's EXIT trap,
+# which runs the target's own `cleanup` function if it defines one, then stops every emulator by its
+# own pid, whatever happens; a target sets no trap of its own, since a second trap would replace this
+# one. The emulator also exits by itself after EMULATOR_LIFETIME seconds, so a killed test run cannot
+# leave it behind.
 
 COLLECTION_ROOT="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/nodeum/data_archiving"
 SETUP_EMULATOR_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 EMULATOR_LIFETIME="${EMULATOR_LIFETIME:-900}"
 EMULATOR_PIDS=()
+on_exit() {
+    if declare -F cleanup > /dev/null; then cleanup; fi
+    stop_emulators
+}
+trap on_exit EXIT
 
 # The interpreter the modules run on (the target-<line>-python-X.Y nox sessions): nodeum_target_python
 # in integration_config.yml, which inventory.ini reads as NODEUM_TARGET_PYTHON.
@@ -25,7 +32,6 @@ start_emulator() {
     "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${COLLECTION_ROOT}/tests/emulator" --host 127.0.0.1 --port 0 \
         --lifetime "${EMULATOR_LIFETIME}" "$@" > "${output}" 2>&1 &
     EMULATOR_PIDS+=("$!")
-    trap stop_emulators EXIT
     local tries=0
     until grep -q 'listening on ' "${output}"; do
         tries=$((tries + 1))

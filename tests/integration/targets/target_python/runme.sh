@@ -8,7 +8,7 @@ source ../setup_emulator/emulator.sh
 start_emulator
 use_demo_admin
 work="$(mktemp -d)"
-trap 'rm -rf "${work}"; stop_emulators' EXIT
+cleanup() { rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 
 ansible-playbook playbook.yml -vvv -e "emulator_url=${EMULATOR_URL}" "$@" > "${work}/play.log" 2>&1 || {
     tail -n 60 "${work}/play.log" >&2

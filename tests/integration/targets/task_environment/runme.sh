@@ -5,7 +5,7 @@ set -euo pipefail
 source ../setup_emulator/emulator.sh
 
 work="$(mktemp -d)"
-trap 'rm -rf "${work}"; stop_emulators' EXIT
+cleanup() { rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
     -keyout "${work}/key.pem" -out "${work}/cert.pem" > /dev/null 2>&1
 start_emulator --tls-cert "${work}/cert.pem" --tls-key "${work}/key.pem"

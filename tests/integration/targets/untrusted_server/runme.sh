@@ -18,7 +18,6 @@ cleanup() {
         kill "${servers_pid}" 2>/dev/null || true
         wait "${servers_pid}" 2>/dev/null || true
     fi
-    stop_emulators
     rm -rf "${work}"
 }
 
@@ -29,7 +28,6 @@ TLS_EMULATOR_URL="${EMULATOR_URL}"
 "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" servers.py --work "${work}" --tls-cert "${work}/cert.pem" --tls-key "${work}/key.pem" \
     --lifetime "${EMULATOR_LIFETIME}" > "${work}/ports.json" &
 servers_pid=$!
-trap cleanup EXIT
 for _try in $(seq 1 100); do
     [ -s "${work}/ports.json" ] && break
     kill -0 "${servers_pid}" 2>/dev/null || { echo "untrusted_server: the servers did not start" >&2; exit 1; }
