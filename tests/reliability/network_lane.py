@@ -55,8 +55,9 @@ SCENARIOS = {
 # short: what make test runs; full: make network and make reliability (40 tasks x 3 rounds =
 # 120 faulted task runs per scenario, and as many clean ones).
 SIZES = {
-    # Scenarios whose allowed failures are 0, since 1 % of a short run's task runs rounds down to none.
-    'short': dict(tasks=6, cycles=1, parallel=3, scenarios=('loss 20 % both ways', 'every 201 dropped', 'answers corrupted 10 %')),
+    # Two scenarios that a short run always meets (a lost 201 and garbled answers) and whose allowed failures are 0,
+    # since 1 % of a short run's task runs rounds down to none; loss, which TCP often absorbs unseen, is in full.
+    'short': dict(tasks=6, cycles=1, parallel=2, scenarios=('every 201 dropped', 'answers corrupted 10 %')),
     'full': dict(tasks=40, cycles=1, parallel=3, scenarios=tuple(SCENARIOS)),
 }
 SIZE = dict(SIZES[LANE])
