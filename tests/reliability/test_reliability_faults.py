@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from harness import execution_paths, HTML_PAGE, EmulatorFleet, assert_one_sentence, credentials, duplicates, fixtures, run_playbook, same_callbacks
+from harness import HTML_PAGE, EmulatorFleet, assert_one_sentence, credentials, duplicates, fixtures, run_playbook, same_callbacks
 
 OLD = 'function filter(request) {\n  return true;\n}\n'
 NEW = 'function filter(request) {\n  return !request.copy.info.path.endsWith(".tmp");\n}\n'
@@ -75,18 +75,18 @@ FAULTS = {
 PAIRS = {'503 twice': 0, '502 twice': 1, 'HTML 502 until retries run out': 0, 'HTML page with status 200': 1}
 SCENARIOS = [(kind, fault) for number, kind in enumerate(KINDS) for fault in FAULTS if PAIRS.get(fault, number % 2) == number % 2]
 PAUSE = 2.5  # longer than the delay fault, so that a delayed request has landed before the second run
-_BATCHES = {}
+_BATCHES = {}  # the batch's one playbook run; xdist_group keeps its tests on one worker (--dist loadgroup)
 
 
 def host_name(kind, fault):
     return re.sub(r'[^a-z0-9]+', '_', ('%s %s' % (kind, fault)).lower()).strip('_')
 
 
-def batch(execution_path, tmp_path_factory):
-    """Run every scenario once per execution path (cached for the tests of this worker)."""
-    if execution_path in _BATCHES:
-        return _BATCHES[execution_path]
-    work = tmp_path_factory.mktemp('faults-%s' % execution_path)
+def batch(tmp_path_factory):
+    """Run every scenario once (cached for the tests of this worker)."""
+    if _BATCHES:
+        return _BATCHES['batch']
+    work = tmp_path_factory.mktemp('faults')
     specs = [kind_spec(kind, number) for number, (kind, _fault) in enumerate(SCENARIOS)]
     shared_tasks = [task for spec in specs if not spec['own_emulator'] for task in spec['tasks']]
     shared_callbacks = [callback for spec in specs if not spec['own_emulator'] for callback in spec['start']]
@@ -106,10 +106,10 @@ def batch(execution_path, tmp_path_factory):
             if FAULTS[fault]['outcome'] == 'failed':
                 steps.append(dict(module=spec['module'], args=rerun))
             hosts[host_name(kind, fault)] = steps
-        run = run_playbook(work, hosts, execution_path, forks=len(hosts), pauses={1: PAUSE})
+        run = run_playbook(work, hosts, forks=len(hosts), pauses={1: PAUSE})
         snapshots = dict((id(emulator), emulator.snapshot()) for emulator in started)
         views = dict((host, _view(spec, snapshots[id(emulator)], emulator.api_url)) for host, spec, emulator in zip(hosts, specs, emulators))
-        result = _BATCHES[execution_path] = dict(run=run, views=views, specs=dict(zip(hosts, specs)))
+        result = _BATCHES['batch'] = dict(run=run, views=views, specs=dict(zip(hosts, specs)))
     return result
 
 
@@ -123,17 +123,17 @@ def _view(spec, snapshot, api_url):
                 api_url=api_url)
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('faults'))
-def test_fault_runs_show_no_traceback_and_no_secret(execution_path, tmp_path_factory, figures):
-    run = batch(execution_path, tmp_path_factory)['run']
+@pytest.mark.xdist_group('faults')
+def test_fault_runs_show_no_traceback_and_no_secret(tmp_path_factory, figures):
+    run = batch(tmp_path_factory)['run']
     figures.record_run(run)
     assert run.records, 'the playbook recorded no result:\n%s\n%s' % (run.stdout[-3000:], run.stderr[-3000:])
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('faults'))
+@pytest.mark.xdist_group('faults')
 @pytest.mark.parametrize('kind, fault', SCENARIOS)
-def test_fault(execution_path, kind, fault, tmp_path_factory, figures):
-    data = batch(execution_path, tmp_path_factory)
+def test_fault(kind, fault, tmp_path_factory, figures):
+    data = batch(tmp_path_factory)
     run = data['run']
     host = host_name(kind, fault)
     view, expected, spec = data['views'][host], data['specs'][host], FAULTS[fault]

@@ -1,6 +1,6 @@
 """Bad input, literal task names, a byte-exact round trip of a large script, and TLS, end to end.
 
-One playbook per execution path holds every scenario as an inventory host:
+One playbook holds every scenario as an inventory host:
 - bad input: each host fails before any request (the emulator they share logs none);
 - literal names: task names that hold '/', '%', '?', '#', spaces, non-ASCII text or start with
   an operator ('>', '!=', '~', '><'); a decoy task makes a lookup that read the operator find
@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from harness import execution_paths, SECRETS, EmulatorFleet, assert_one_sentence, credentials, fixtures, run_playbook
+from harness import SECRETS, EmulatorFleet, assert_one_sentence, credentials, fixtures, run_playbook
 
 SCRIPT = 'function filter(request) {\n  return true;\n}\n'
 MIB = 1024 * 1024
@@ -110,13 +110,13 @@ def make_tls_files(directory):
     return ca_path, cert_path, key_path
 
 
-_BATCHES = {}
+_BATCHES = {}  # the batch's one playbook run; xdist_group keeps its tests on one worker (--dist loadgroup)
 
 
-def batch(execution_path, tmp_path_factory):
-    if execution_path in _BATCHES:
-        return _BATCHES[execution_path]
-    work = tmp_path_factory.mktemp('inputs-%s' % execution_path)
+def batch(tmp_path_factory):
+    if _BATCHES:
+        return _BATCHES['batch']
+    work = tmp_path_factory.mktemp('inputs')
     ca_path, cert, key = make_tls_files(work)
     context = ssl.create_default_context(cafile=str(ca_path))
     script = large_script()
@@ -143,25 +143,25 @@ def batch(execution_path, tmp_path_factory):
         hosts['tls_ca_path'] = [dict(module='task_callback', args=dict(present, url=tls.url, ca_path=str(ca_path), **credentials(1)))]
         hosts['tls_env_ca_path'] = [dict(module='task_callback', args=dict(present, url=tls.url, **credentials(2)), env={'NODEUM_CA_PATH': str(ca_path)})]
         hosts['tls_no_validation'] = [dict(module='task_callback_info', args=dict(task='1', url=tls.url, validate_certs=False, **credentials(3)))]
-        run = run_playbook(work / 'run', hosts, execution_path, forks=len(hosts))
+        run = run_playbook(work / 'run', hosts, forks=len(hosts))
         snapshots = dict(bad=bad.snapshot(), names=names.snapshot(), roundtrip=roundtrip.snapshot(), tls=tls.snapshot())
-        result = _BATCHES[execution_path] = dict(run=run, snapshots=snapshots, script=script, tls_url=tls.api_url)
+        result = _BATCHES['batch'] = dict(run=run, snapshots=snapshots, script=script, tls_url=tls.api_url)
     return result
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('inputs'))
-def test_input_runs_show_no_traceback_and_no_secret(execution_path, tmp_path_factory, figures):
-    run = batch(execution_path, tmp_path_factory)['run']
+@pytest.mark.xdist_group('inputs')
+def test_input_runs_show_no_traceback_and_no_secret(tmp_path_factory, figures):
+    run = batch(tmp_path_factory)['run']
     figures.record_run(run)
     assert run.records, run.stderr[-3000:]
     # The password in a URL is refused, and (a password like any other) never shown.
     assert SECRETS['password'] not in run.stdout
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('inputs'))
+@pytest.mark.xdist_group('inputs')
 @pytest.mark.parametrize('host', list(BAD_INPUT))
-def test_bad_input_fails_before_any_request(execution_path, host, tmp_path_factory, figures):
-    data = batch(execution_path, tmp_path_factory)
+def test_bad_input_fails_before_any_request(host, tmp_path_factory, figures):
+    data = batch(tmp_path_factory)
     figures.add(scenarios=1)
     record = data['run'].step('bad_' + host, 0)
     assert record is not None and record['status'] == 'failed', record
@@ -176,9 +176,9 @@ def test_bad_input_fails_before_any_request(execution_path, host, tmp_path_facto
     figures.add(converged=1)
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('inputs'))
-def test_task_names_are_looked_up_literally(execution_path, tmp_path_factory, figures):
-    data = batch(execution_path, tmp_path_factory)
+@pytest.mark.xdist_group('inputs')
+def test_task_names_are_looked_up_literally(tmp_path_factory, figures):
+    data = batch(tmp_path_factory)
     run, snapshot = data['run'], data['snapshots']['names']
     figures.add(scenarios=len(LITERAL_NAMES) + 1)
     for number, name in enumerate(LITERAL_NAMES):
@@ -195,9 +195,9 @@ def test_task_names_are_looked_up_literally(execution_path, tmp_path_factory, fi
     figures.add(converged=len(LITERAL_NAMES) + 1)
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('inputs'))
-def test_large_script_round_trip_is_byte_exact(execution_path, tmp_path_factory, figures):
-    data = batch(execution_path, tmp_path_factory)
+@pytest.mark.xdist_group('inputs')
+def test_large_script_round_trip_is_byte_exact(tmp_path_factory, figures):
+    data = batch(tmp_path_factory)
     run, snapshot, script = data['run'], data['snapshots']['roundtrip'], data['script']
     figures.add(scenarios=1)
     assert len(script.encode('utf-8')) == MIB and '\r\n' in script and '\t' in script and '  \t \r\n' in script
@@ -211,9 +211,9 @@ def test_large_script_round_trip_is_byte_exact(execution_path, tmp_path_factory,
     figures.add(converged=1)
 
 
-@pytest.mark.parametrize('execution_path', execution_paths('inputs'))
-def test_tls(execution_path, tmp_path_factory, figures):
-    data = batch(execution_path, tmp_path_factory)
+@pytest.mark.xdist_group('inputs')
+def test_tls(tmp_path_factory, figures):
+    data = batch(tmp_path_factory)
     run = data['run']
     figures.add(scenarios=4)
     refused = run.step('tls_default', 0)
