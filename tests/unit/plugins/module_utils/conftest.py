@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one fake server of the unit tests: the emulator (tests/emulator), through the real NodeumClient.
 
-- `emulator_control` (session scope, per xdist worker): one emulator on a free port with a bounded
-  lifetime, stopped by its own process handle.
+- `emulator_control`: one emulator per pytest process (each xdist worker), on a free port with a
+  bounded lifetime, started when pytest configures this file and stopped by its own process handle
+  when pytest unconfigures it.
 - `nodeum`: that emulator reset (startup data, no faults, empty request log) and a NodeumClient on it
   whose waits are recorded instead of slept (its clock moves by them alone).
 - `client_mock`: for the few tests that need a client without a server, a mock with NodeumClient's
@@ -35,16 +36,31 @@ def _load_emulator_control():
     return module
 
 
-@pytest.fixture(scope='session')
-def emulator_control():
-    # ansible-test runs each test in a fork that ends with os._exit, so there the session ends with the
-    # test and this clean-up never runs: the emulator then stops by itself once its starter is gone.
+_PROCESS = {}  # the emulator of this pytest process
+
+
+def pytest_configure(config):
+    """Start this process's emulator.
+
+    ansible-test runs each test in a fork that ends with os._exit: a session fixture would run in every
+    fork, so every test would start an emulator of its own. Started here, before the forks, one serves
+    them all (each test resets it). An xdist controller runs no test and starts none.
+    """
+    if getattr(config.option, 'numprocesses', None) and not hasattr(config, 'workerinput'):
+        return
     control_module = _load_emulator_control()
     url, process = control_module.start_emulator(lifetime=LIFETIME)
-    try:
-        yield control_module.EmulatorControl(url)
-    finally:
-        control_module.stop_emulator(process)
+    _PROCESS.update(control=control_module.EmulatorControl(url), process=process, stop=control_module.stop_emulator)
+
+
+def pytest_unconfigure(config):  # pylint: disable=unused-argument  # pytest's hook signature
+    if 'process' in _PROCESS:
+        _PROCESS['stop'](_PROCESS.pop('process'))
+
+
+@pytest.fixture
+def emulator_control():
+    return _PROCESS['control']
 
 
 class Nodeum:
