@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS = ROOT / 'build' / 'mutation' / 'collections'
 IN_TREE = 'ansible_collections/nodeum/data_archiving/'
-COPIED = ('plugins', 'meta', 'tests/unit')
+COPIED = ('plugins', 'meta', 'tests/unit', 'tests/emulator')
 MUTATED = 'plugins/module_utils/'
 TESTS = ('tests/unit/plugins/module_utils/', 'tests/unit/plugins/modules/', 'tests/unit/plugins/action/')
 SCORE_TARGET = 90.0
