@@ -50,12 +50,12 @@ def pytest_configure(config):
         return
     control_module = _load_emulator_control()
     url, process = control_module.start_emulator(lifetime=LIFETIME)
-    _PROCESS.update(control=control_module.EmulatorControl(url), process=process, stop=control_module.stop_emulator)
+    _PROCESS.update(control=control_module.EmulatorControl(url), process=process, module=control_module)
 
 
-def pytest_unconfigure(config):  # pylint: disable=unused-argument  # pytest's hook signature
+def pytest_unconfigure():
     if 'process' in _PROCESS:
-        _PROCESS['stop'](_PROCESS.pop('process'))
+        _PROCESS['module'].stop_emulator(_PROCESS.pop('process'))
 
 
 @pytest.fixture
