@@ -26,7 +26,7 @@ $(NOX_VENV)/bin/nox: tools/nox-requirements.txt
 
 test: $(NOX_VENV)/bin/nox
 	@rm -f build/nox-test.json; mkdir -p build
-	@$(NOX) -j 2 --allow-parallel --report build/nox-test.json -t test || true
+	@$(NOX) -j 2 --allow-parallel --report build/nox-test.json || true
 	@$(NOX_VENV)/bin/python tools/junit_summary.py build/nox-test.json
 
 matrix: $(NOX_VENV)/bin/nox
