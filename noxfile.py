@@ -119,7 +119,10 @@ for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts se
     INFO = get_ansible_core_info(Version.parse(LINE))  # the controller Python range below is the one antsibull-nox gives nox
     PYTHON = found_python(f'>={min(INFO.controller_python_versions)},<{max(INFO.controller_python_versions).next_minor_version()}')
     TARGETS = [str(version) for version in INFO.remote_python_versions if str(version) in PYTHON_REQUIRES]
-    for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', []), ('integration-fast', FAST_TARGETS)):
+    # units: one xdist worker, as nox runs two sessions at a time on this machine kind's 2 cores; a second worker only
+    # adds its start-up and an emulator of its own (about 9 s of CPU a line).
+    for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', ['--num-workers', '1']),
+                         ('integration-fast', FAST_TARGETS)):
         if PYTHON is None:
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
         else:
