@@ -137,12 +137,11 @@ for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts se
     tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)], 'matrix', f'matrix-{LINE}')
 antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
 # make test (plain `nox`): sanity, units and integration of the default line; units and a fast integration on the oldest and
-# newest lines; then every other gate. nox -j 2 starts them in this order, so the longest come first and the short ones fill
-# the gaps at the end (CPU seconds each, alone: integration 280, network 100, sanity 80, ansible-lint 55, a units line 50).
-nox.options.sessions = [f'integration-{DEFAULT}', f'sanity-{DEFAULT}', 'network', 'ansible-lint',
-                        *(f'units-{line}' for line in dict.fromkeys((NEWEST, DEFAULT, OLDEST))), f'integration-fast-{NEWEST}',
-                        'build_import', 'release_check', 'emulator', f'integration-fast-{OLDEST}', 'docs-check', 'meta', 'lint',
-                        'license-check', 'extra-checks', 'workflows']
+# newest lines; then every other gate. nox -j 2 starts them in this order: the longest first (by their CPU time, alone), so
+# that the short ones fill the gaps at the end (docs/testing.md gives the figures).
+nox.options.sessions = [f'integration-{DEFAULT}', f'sanity-{DEFAULT}', 'network', *(f'units-{line}' for line in dict.fromkeys((NEWEST, DEFAULT, OLDEST))),
+                        f'integration-fast-{NEWEST}', 'release_check', 'emulator', 'build_import', f'integration-fast-{OLDEST}', 'docs-check',
+                        'ansible-lint', 'meta', 'lint', 'license-check', 'extra-checks', 'workflows']
 
 # On GitHub's runners: ansible-core's development branch in antsibull-nox's usual container form.
 for KIND, PARAMS in (('sanity', ['--docker', '-v']), ('units', ['--docker', '-v', '--requirements']),
