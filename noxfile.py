@@ -43,6 +43,7 @@ nox.needs_version = '>=2026.8.10'  # Python version ranges (antsibull-nox picks 
 MAX_CORE = Version(2, 21)  # the newest line with a final release on PyPI (2.22 has pre-releases only)
 LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)]
 OLDEST, NEWEST, DEFAULT = LINES[0], LINES[-1], re.search(r'ansible-core==(\d+\.\d+)', Path(PINS).read_text()).group(1)
+UNIT_WORKERS = ['--num-workers', '1']  # nox runs two sessions on 2 cores: a second xdist worker costs 9 s of CPU a line (start-up, emulator)
 FAST_TARGETS = ('module_examples', 'script_file')  # make test's look at the oldest and newest lines: every module, and the action plugins
 TARGET_PYTHON_TARGET = 'target_python'  # the target that proves the modules ran on the target Python
 PYTHON_REQUIRES = SpecifierSet(yaml.safe_load((ROOT / 'tests' / 'config.yml').read_text())['modules']['python_requires'])
@@ -119,10 +120,7 @@ for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts se
     INFO = get_ansible_core_info(Version.parse(LINE))  # the controller Python range below is the one antsibull-nox gives nox
     PYTHON = found_python(f'>={min(INFO.controller_python_versions)},<{max(INFO.controller_python_versions).next_minor_version()}')
     TARGETS = [str(version) for version in INFO.remote_python_versions if str(version) in PYTHON_REQUIRES]
-    # units: one xdist worker, as nox runs two sessions at a time on this machine kind's 2 cores; a second worker only
-    # adds its start-up and an emulator of its own (about 9 s of CPU a line).
-    for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', ['--num-workers', '1']),
-                         ('integration-fast', FAST_TARGETS)):
+    for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', UNIT_WORKERS), ('integration-fast', FAST_TARGETS)):
         if PYTHON is None:
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
         else:
@@ -136,9 +134,8 @@ for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts se
                              description=f'the modules on a Python {TARGET} target, ansible-core {LINE}')
     tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)], 'matrix', f'matrix-{LINE}')
 antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
-# make test (plain `nox`): sanity, units and integration of the default line; units and a fast integration on the oldest and
-# newest lines; then every other gate. nox -j 2 starts them in this order: the longest first (by their CPU time, alone), so
-# that the short ones fill the gaps at the end (docs/testing.md gives the figures).
+# make test (plain `nox`): sanity, units and integration of the default line, units and a fast integration on the oldest and newest
+# lines, every other gate. nox -j 2 starts them in this order, longest first (CPU alone: docs/testing.md), so short ones fill the end.
 nox.options.sessions = [f'integration-{DEFAULT}', f'sanity-{DEFAULT}', 'network', *(f'units-{line}' for line in dict.fromkeys((NEWEST, DEFAULT, OLDEST))),
                         f'integration-fast-{NEWEST}', 'release_check', 'emulator', 'build_import', f'integration-fast-{OLDEST}', 'docs-check',
                         'ansible-lint', 'meta', 'lint', 'license-check', 'extra-checks', 'workflows']
