@@ -11,6 +11,7 @@ check, the demo, the benchmark and the mutation score. Sessions write JUnit to b
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -137,7 +138,8 @@ antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extr
 # make test (plain `nox`): sanity, units and integration of the default line, units and a fast integration on the oldest and newest
 # lines, every other gate. nox -j 2 starts them in this order, longest first (CPU alone: docs/testing.md), so short ones fill the end.
 nox.options.sessions = [f'integration-{DEFAULT}', f'sanity-{DEFAULT}', 'network', *(f'units-{line}' for line in dict.fromkeys((NEWEST, DEFAULT, OLDEST))),
-                        f'integration-fast-{NEWEST}', 'release_check', 'emulator', 'build_import', f'integration-fast-{OLDEST}', 'docs-check',
+                        f'integration-fast-{NEWEST}', 'release_check', 'emulator', 'build_import', f'integration-fast-{OLDEST}',
+                        'docs', 'docs-check',
                         'ansible-lint', 'meta', 'lint', 'license-check', 'extra-checks', 'workflows']
 
 # On GitHub's runners: ansible-core's development branch in antsibull-nox's usual container form.
@@ -249,8 +251,47 @@ def demo(session):
 ANSIBLE_LABELS = (('ansible_configuration_settings', 'reference_appendices/config.html#ansible-configuration-settings'),
                   ('action_plugins', 'plugins/action.html#action-plugins'),
                   ('common_return_values', 'reference_appendices/common_return_values.html#common-return-values'),
-                  ('ansible_collections.ansible.builtin.template_lookup',
-                   'collections/ansible/builtin/template_lookup.html#ansible-collections-ansible-builtin-template-lookup'))
+                  *((f'ansible_collections.ansible.builtin.{name}_{kind}',
+                     f'collections/ansible/builtin/{name}_{kind}.html'
+                     f'#ansible-collections-ansible-builtin-{name}-{kind}')
+                    for name, kind in (('template', 'lookup'), ('template', 'module'), ('copy', 'module'))))
+# antsibull-docs' settings (what sphinx-init writes, where to install from, and its log kept out of $HOME).
+ANTSIBULL_DOCS_CFG = '''breadcrumbs = true
+indexes = true
+use_html_blobs = false
+add_antsibull_docs_version = true
+collection_url = {
+  * = "https://github.com/{namespace}/{name}"
+}
+collection_install = {
+  * = "ansible-galaxy collection install git+https://github.com/{namespace}/{name}.git"
+}
+logging_cfg = {
+  version = 1.0
+  outputs = {
+    logfile = {
+      output = twiggy.outputs.FileOutput
+      args = [
+        LOG
+      ]
+    }
+    stderr = {
+      output = twiggy.outputs.StreamOutput
+      format = twiggy.formats.shell_format
+    }
+  }
+  emitters = {
+    all = {
+      level = INFO
+      output_name = logfile
+    }
+    problems = {
+      level = WARNING
+      output_name = stderr
+    }
+  }
+}
+'''
 
 
 def inventory(labels):
@@ -267,14 +308,37 @@ def docs(session):
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True, mode=0o755)
     site.chmod(0o755)  # antsibull-docs refuses a directory that others can write to
-    env = {'ANSIBLE_COLLECTIONS_PATH': str(collections_dir())}
-    session.run('antsibull-docs', 'sphinx-init', '--use-current', '--dest-dir', str(site), '--index-rst-source', 'docs/site_index.rst',
+    env = {'ANSIBLE_COLLECTIONS_PATH': str(collections_dir()), 'ANSIBLE_HOME': str(ROOT / 'build' / 'ansible-home')}
+    config = ROOT / 'build' / 'antsibull-docs.cfg'
+    config.write_text(ANTSIBULL_DOCS_CFG.replace('LOG', str(site / 'antsibull.log')))
+    session.run('antsibull-docs', '--config-file', str(config),
+                'sphinx-init', '--use-current', '--dest-dir', str(site), '--index-rst-source', 'docs/site_index.rst',
                 '--project', 'nodeum.data_archiving', '--title', 'nodeum.data_archiving collection', '--fail-on-error',
                 '--copyright', 'Contributors to the nodeum.data_archiving collection', 'nodeum.data_archiving', env=env)
     for name, labels in (('ansible_devel', ANSIBLE_LABELS), ('python2', ()), ('python3', ()), ('jinja2', ())):
         (site / f'{name}.inv').write_bytes(inventory(labels))  # this machine cannot download them
+    shutil.copyfile(config, site / 'antsibull-docs.cfg')  # build.sh reads it
     session.run('bash', str(site / 'build.sh'), env=env, external=True)
+    broken_reference_fails(session, site)
     session.log(f'docs site: open {site}/build/html/index.html')
+
+
+def broken_reference_fails(session, site):
+    """Fail unless build.sh's own sphinx-build, on the site's conf.py, fails on a page with one broken reference."""
+    command = next(line.split() for line in (site / 'build.sh').read_text().splitlines()
+                   if line.startswith('sphinx-build '))
+    canary = site / 'broken-reference'  # beside rst/, so that conf.py finds the offline inventories at ../<name>.inv
+    canary.mkdir()
+    (canary / 'index.rst').write_text('Canary\n======\n\nSee :ref:`a label no page defines <no_such_label>`.\n')
+    places = {'sphinx-build': str(Path(session.bin) / 'sphinx-build'), 'rst': str(canary), 'build': str(canary / '_build'),
+              '.': str(site)}
+    args = [places.get(arg, arg) for arg in command]
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    shutil.rmtree(canary)
+    if result.returncode == 0 or "undefined label: 'no_such_label'" not in result.stderr:
+        session.error(f'a page with a broken reference built without an error: {shlex.join(args)} '
+                      f'exited {result.returncode}')
+    session.log('a broken reference fails the build (checked on a page that holds one)')
 
 
 @nox.session(python='3.13', default=False)

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: task_callback
 short_description: Manage the callbacks (filter scripts) of a Nodeum task
-version_added: '1.0.0'
+version_added: '0.1.0'
 description:
   - Creates, updates or removes a callback of a Nodeum task through the Nodeum REST API v2.
   - A callback of type V(filter) is a script, JavaScript in practice, that the task runs before each file

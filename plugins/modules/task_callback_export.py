@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: task_callback_export
 short_description: Export every callback (filter script) of a Nodeum server into a directory, ready for git
-version_added: '1.0.0'
+version_added: '0.1.0'
 description:
   - Reads every callback of every task of a Nodeum server and writes, on the controller, a directory to keep in git
     and to apply again with the P(nodeum.data_archiving.callbacks_as_code#role) role.

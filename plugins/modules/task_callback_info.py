@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: task_callback_info
 short_description: List the callbacks (filter scripts) of a Nodeum task, or of every task
-version_added: '1.0.0'
+version_added: '0.1.0'
 description:
   - Reads the callbacks of one Nodeum task through the Nodeum REST API v2, with the API's filters,
     sorting and paging.

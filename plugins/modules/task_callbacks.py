@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: task_callbacks
 short_description: Bring many callbacks (filter scripts) of Nodeum tasks to a listed state in one task
-version_added: '1.0.0'
+version_added: '0.1.0'
 description:
   - Creates, updates or removes the callbacks listed in O(callbacks), on any number of Nodeum tasks, in one
     Ansible task, through the Nodeum REST API v2.
