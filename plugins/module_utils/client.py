@@ -50,9 +50,10 @@ RETRY_DEADLINE_SECONDS = 30.0
 MAX_RETRY_AFTER_SECONDS = 30.0
 RETRYABLE_STATUSES = (429, 502, 503, 504)
 
-# Connections the session keeps open to the server: as many as requests may be in flight at once
-# (the bulk logic sends at most this many), so that none waits for, or reopens, a connection.
-POOL_MAXSIZE = 8
+# Requests the modules send at once over the one session, and the connections the session keeps open
+# for them, so that none waits for, or reopens, a connection: enough to hide the round trip, few
+# enough not to crowd the server.
+MAX_CONCURRENT_REQUESTS = 8
 BODY_QUOTE_LENGTH = 120
 # A redirect's Location comes from the server, which may send anything: it is quoted cut to this length.
 LOCATION_QUOTE_LENGTH = 200
@@ -231,7 +232,7 @@ class NodeumClient:
     """One session to one Nodeum server: authentication, retries, paging and error mapping."""
 
     def __init__(self, url, auth=None, authorization=None, validate_certs=True, ca_path=None, timeout=30.0, sleep=time.sleep,
-                 clock=time.monotonic, pool_maxsize=POOL_MAXSIZE, tls_probe=speaks_tls):
+                 clock=time.monotonic, pool_maxsize=MAX_CONCURRENT_REQUESTS, tls_probe=speaks_tls):
         """auth is a (username, password) pair for Basic; authorization a ready Authorization header value.
 
         pool_maxsize is how many connections the session keeps open to the server;

@@ -119,7 +119,7 @@ def ensure_task_callback(client, params, check_mode=False):
     """Bring one task callback to its desired state; return changed, task_callback and diff."""
     desired = desired_state(params)
     task_id = resolve_task_id(client, desired['task'])
-    matches = settled_matches(client, task_id, desired, find_matches(client, task_id, desired))
+    matches = recheck_duplicates(client, task_id, desired, find_matches(client, task_id, desired))
     plan = plan_change(desired, matches, task_id)
     diff = plan_diff(plan, task_id)
     if check_mode or plan.action == 'none':
@@ -134,7 +134,7 @@ def apply_plan(client, task_id, desired, plan):
     return apply(client, task_id, desired, plan)
 
 
-def settled_matches(client, task_id, desired, matches):
+def recheck_duplicates(client, task_id, desired, matches):
     """The matches to decide on: read again first when several callbacks of the type may be a race in progress."""
     if len(matches) > 1 and desired['callback_id'] is None and desired['state'] == 'present':
         return _await_settled(client, task_id, desired)

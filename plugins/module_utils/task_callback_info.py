@@ -15,9 +15,10 @@ import re
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import (
+    MAX_CONCURRENT_REQUESTS, NodeumError, NodeumNotFound, api_path,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import callback_record, callbacks_path
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import MAX_CONCURRENT_REQUESTS
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id, task_not_found, validate_task_reference
 
 SORTABLE_ATTRIBUTES = ('id', 'type', 'script')

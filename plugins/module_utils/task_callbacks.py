@@ -7,7 +7,7 @@ Each item is decided by the same pure functions as task_callback (matching_callb
 plan_diff) and applied by the same apply_plan, with its lost-POST check and race rule. What this
 module adds is the sharing of the reads: every item is validated before any request, each task
 name is looked up once, each task's callbacks are read once (every page), and the reads and the
-writes run at most MAX_CONCURRENT_REQUESTS at a time over the client's one session.
+writes run at most MAX_CONCURRENT_REQUESTS (client) at a time over the client's one session.
 
 Items are independent: an item that fails (at its look-up, its read, its decision or its write)
 is reported in its own result, and every other item is still applied. Exclusive mode leaves alone
@@ -20,18 +20,19 @@ __metaclass__ = type
 from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import POOL_MAXSIZE, NodeumError, NodeumNotFound, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import (
+    MAX_CONCURRENT_REQUESTS, NodeumError, NodeumNotFound, api_path,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import failure
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
-    CALLBACK_TYPES, Plan, apply_plan, callback_label, callback_record, callbacks_path, desired_state, matching_callbacks,
-    plan_change, plan_diff, settled_matches,
+    CALLBACK_TYPES, Plan, apply_plan, callback_label, callback_record, callbacks_path, desired_state,
+    matching_callbacks, plan_change, plan_diff, recheck_duplicates,
 )
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import is_task_id, resolve_task_id, task_id_by_name, task_not_found
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
+    is_task_id, resolve_task_id, task_id_by_name, task_not_found,
+)
 
 EXCLUSIVE_SCOPES = ('listed_tasks', 'all_tasks')
-
-# Requests in flight at once: enough to hide the round trip, few enough not to crowd the server.
-MAX_CONCURRENT_REQUESTS = POOL_MAXSIZE
 
 # Up to this many distinct task names, one GET /tasks?name= each; above it one listing of every
 # task (one request per 1000 tasks) is cheaper.
@@ -55,8 +56,17 @@ OPTIONS = dict(
 
 CONSTRAINTS = dict()
 
+# What was decided for one item. task_id: the item's task (None when it could not be found); plan: what to
+# do (None when the item failed); matches: the callbacks the item manages; error: the NodeumError that
+# stopped the item, or None.
+Decision = namedtuple('Decision', 'task_id plan matches error')
+
 # One write to make: item is the index in callbacks (None for a removal by exclusive mode).
 Job = namedtuple('Job', 'item task_id desired plan')
+
+# What a job did. changed and callback as apply_plan returns them; error: the NodeumError the write
+# raised (then changed is False and callback None), or None.
+Outcome = namedtuple('Outcome', 'changed callback error')
 
 
 def ensure_task_callbacks(client, params, check_mode=False):
@@ -67,13 +77,15 @@ def ensure_task_callbacks(client, params, check_mode=False):
         task_ids, listed = resolve_tasks(client, pool, items, all_tasks)
         tasks_to_read = sorted(set(task_id for task_id in task_ids if isinstance(task_id, int)) | set(listed or ()))
         server = read_callbacks(client, pool, tasks_to_read)
-        decisions = [_decide_item(client, desired, task_ids[index], server, exclusive) for index, desired in enumerate(items)]
-        decisions = flag_conflicts(items, decisions)
-        removals = exclusive_removals(decisions, server, tasks_to_read) if exclusive else []
-        jobs = [Job(index, decision[0], items[index], decision[1]) for index, decision in enumerate(decisions) if _is_write(decision)]
-        jobs += [Job(None, task_id, None, plan) for task_id, plan in removals]
-        written = [_planned(job) for job in jobs] if check_mode else list(pool.map(lambda job: _apply(client, job), jobs))
-    return bulk_result(items, decisions, jobs, written, check_mode)
+        decisions = flag_conflicts(items, [decide_item(client, desired, task_ids[index], server, exclusive)
+                                           for index, desired in enumerate(items)])
+        jobs = write_jobs(items, decisions)
+        jobs += exclusive_removals(decisions, server, tasks_to_read) if exclusive else []
+        if check_mode:
+            outcomes = [planned(job) for job in jobs]
+        else:
+            outcomes = list(pool.map(lambda job: apply_job(client, job), jobs))
+    return bulk_result(items, decisions, list(zip(jobs, outcomes)), check_mode)
 
 
 # -- validation, before any request ------------------------------------------------------------
@@ -87,7 +99,8 @@ def desired_items(callbacks):
         try:
             items.append(desired_state(item if isinstance(item, dict) else {}))
         except NodeumError as error:
-            raise NodeumError('%s: %s' % (item_label(index, item if isinstance(item, dict) else {}), error.message)) from None
+            label = item_label(index, item if isinstance(item, dict) else {})
+            raise NodeumError('%s: %s' % (label, error.message)) from None
     _refuse_repeated_items(items)
     return items
 
@@ -108,7 +121,9 @@ def identity_key(desired):
 
 def item_label(index, item):
     task = item.get('task')
-    return 'callbacks[%d] (task %r)' % (index, str(task)) if task is not None and str(task).strip() else 'callbacks[%d]' % index
+    if task is not None and str(task).strip():
+        return 'callbacks[%d] (task %r)' % (index, str(task))
+    return 'callbacks[%d]' % index
 
 
 def exclusive_settings(params, items):
@@ -116,12 +131,14 @@ def exclusive_settings(params, items):
     exclusive = bool(params.get('exclusive'))
     all_tasks = params.get('exclusive_scope') == 'all_tasks'  # unset is listed_tasks, the option's default
     if all_tasks and not exclusive:
-        raise NodeumError('exclusive_scope all_tasks removes the undeclared callbacks of every task only together with exclusive true; '
-                          'set exclusive: true, or leave exclusive_scope out.')
-    if exclusive and all_tasks and not params.get('allow_empty') and not any(item['state'] == 'present' for item in items):
+        raise NodeumError('exclusive_scope all_tasks removes the undeclared callbacks of every task only together with '
+                          'exclusive true; set exclusive: true, or leave exclusive_scope out.')
+    declares_none = not any(item['state'] == 'present' for item in items)
+    if exclusive and all_tasks and not params.get('allow_empty') and declares_none:
         # An empty list here is far more often a misspelled or unloaded variable than a wish to wipe the server.
-        raise NodeumError('callbacks declares no callback, so exclusive mode on all_tasks would remove every callback of the server; '
-                          'nothing was sent. Check that the list is the one you meant, or set allow_empty: true to empty the server.')
+        raise NodeumError('callbacks declares no callback, so exclusive mode on all_tasks would remove every callback '
+                          'of the server; nothing was sent. Check that the list is the one you meant, or set '
+                          'allow_empty: true to empty the server.')
     return exclusive, all_tasks
 
 
@@ -137,7 +154,8 @@ def resolve_tasks(client, pool, items, all_tasks):
     else:
         by_name = dict(zip(names, pool.map(lambda name: _value_or_error(resolve_task_id, client, name), names)))
     listed = set(task['id'] for task in listing) if listing is not None else None
-    task_ids = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed) for desired in items]
+    task_ids = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed)
+                for desired in items]
     # A listing made only to resolve names does not widen the reach of exclusive mode.
     return task_ids, (sorted(listed) if all_tasks else None)
 
@@ -172,27 +190,31 @@ def _value_or_error(function, *args):
 
 # -- deciding, per item with task_callback's decision ----------------------------------------------
 
-def _decide_item(client, desired, task_id, server, exclusive=False):
-    """(task id, plan, matches) for an item, or (task id or None, NodeumError, []) when it cannot be decided.
+def decide_item(client, desired, task_id, server, exclusive=False):
+    """The Decision for an item: its plan, or the error that keeps it from being decided.
 
     In exclusive mode the list is the whole truth: of several callbacks of the item's type, the item
-    keeps one (keeper) and leaves the others undeclared, so that exclusive mode removes them.
+    keeps one (callbacks_to_keep) and leaves the others undeclared, so that exclusive mode removes them.
     """
     if isinstance(task_id, NodeumError):
-        return None, task_id, []
+        return Decision(None, None, [], task_id)
     callbacks = server[task_id]
     if isinstance(callbacks, NodeumError):
-        return task_id, callbacks, []
+        return Decision(task_id, None, [], callbacks)
     matches = matching_callbacks(callbacks, desired)
     try:
-        matches = keeper(desired, matches) if exclusive else settled_matches(client, task_id, desired, matches)
-        return task_id, plan_change(desired, matches, task_id), matches
+        if exclusive:
+            matches = callbacks_to_keep(desired, matches)
+        else:
+            matches = recheck_duplicates(client, task_id, desired, matches)
+        return Decision(task_id, plan_change(desired, matches, task_id), matches, None)
     except NodeumError as error:
-        return task_id, error, matches
+        return Decision(task_id, None, matches, error)
 
 
-def keeper(desired, matches):
-    """Of several callbacks an item without callback_id matches, the one to keep: the one whose script matches, else the lowest id."""
+def callbacks_to_keep(desired, matches):
+    """Of several callbacks an item without callback_id matches, the one to keep: the one whose script
+    matches, else the lowest id. Other items keep all their matches."""
     if len(matches) < 2 or desired['callback_id'] is not None or desired['state'] != 'present':
         return matches
     same = [match for match in matches if match.get('script') == desired['script']]
@@ -201,95 +223,119 @@ def keeper(desired, matches):
 
 def flag_conflicts(items, decisions):
     """Fail every item that manages a callback another item manages too: applying both would undo one of them."""
+    rivals = _rivals(items, decisions)
+    return [_conflict(decision, rivals[index]) if rivals[index] and decision.error is None else decision
+            for index, decision in enumerate(decisions)]
+
+
+def _rivals(items, decisions):
+    """{item index: the indexes of the other items that claim one of its callbacks}."""
     claims = {}
-    for index, (task_id, _plan, matches) in enumerate(decisions):
-        if task_id is None:
+    for index, decision in enumerate(decisions):
+        if decision.task_id is None:
             continue
-        for claim in [identity_key(items[index])] + [('id', match['id']) for match in matches]:
-            claims.setdefault((task_id, claim), set()).add(index)
+        for claim in [identity_key(items[index])] + [('id', match['id']) for match in decision.matches]:
+            claims.setdefault((decision.task_id, claim), set()).add(index)
     rivals = dict((index, set()) for index in range(len(items)))
     for indexes in claims.values():
         for index in indexes:
             rivals[index] |= indexes - {index}
-    flagged = []
-    for index, decision in enumerate(decisions):
-        if rivals[index] and not isinstance(decision[1], NodeumError):
-            others = ', '.join('callbacks[%d]' % other for other in sorted(rivals[index]))
-            decision = (decision[0], NodeumError('It manages the same callback of task %s as %s; keep one of the items.'
-                                                 % (decision[0], others)), decision[2])
-        flagged.append(decision)
-    return flagged
+    return rivals
+
+
+def _conflict(decision, rivals):
+    others = ', '.join('callbacks[%d]' % other for other in sorted(rivals))
+    error = NodeumError('It manages the same callback of task %s as %s; keep one of the items.'
+                        % (decision.task_id, others))
+    return decision._replace(plan=None, error=error)
+
+
+def write_jobs(items, decisions):
+    """A Job for each item decided on a change."""
+    return [Job(index, decision.task_id, items[index], decision.plan) for index, decision in enumerate(decisions)
+            if decision.error is None and decision.plan.action != 'none']
 
 
 def exclusive_removals(decisions, server, task_ids):
-    """(task id, delete plan) for each callback no item declares, on the given tasks whose items all succeeded."""
+    """A Job deleting each callback no item declares, on the given tasks whose items all succeeded."""
     declared = {}
-    spoiled = set()
-    for task_id, plan, matches in decisions:
-        if isinstance(plan, NodeumError):
-            spoiled.add(task_id)
-        declared.setdefault(task_id, set()).update(match['id'] for match in matches)
+    tasks_with_failures = set()
+    for decision in decisions:
+        if decision.error is not None:
+            tasks_with_failures.add(decision.task_id)
+        declared.setdefault(decision.task_id, set()).update(match['id'] for match in decision.matches)
     removals = []
     for task_id in task_ids:
         callbacks = server.get(task_id)
-        if task_id in spoiled or isinstance(callbacks, NodeumError):
+        if task_id in tasks_with_failures or isinstance(callbacks, NodeumError):
             continue
         for callback in sorted(callbacks, key=lambda item: item['id']):
             if callback['id'] not in declared.get(task_id, ()):
-                removals.append((task_id, Plan('delete', [callback], None)))
+                removals.append(Job(None, task_id, None, Plan('delete', [callback], None)))
     return removals
-
-
-def _is_write(decision):
-    return not isinstance(decision[1], NodeumError) and decision[1].action != 'none'
 
 
 # -- applying ----------------------------------------------------------------------------------
 
-def _planned(job):
+def planned(job):
     """What check mode reports: the plan's own result, as task_callback reports it."""
-    return True, job.plan.after
+    return Outcome(True, job.plan.after, None)
 
 
-def _apply(client, job):
-    """(changed, callback) after the write, or the NodeumError it raised."""
-    return _value_or_error(apply_plan, client, job.task_id, job.desired, job.plan)
+def apply_job(client, job):
+    """The Outcome of the job's write."""
+    try:
+        changed, callback = apply_plan(client, job.task_id, job.desired, job.plan)
+    except NodeumError as error:
+        return Outcome(False, None, error)
+    return Outcome(changed, callback, None)
 
 
 # -- the result ----------------------------------------------------------------------------------
 
-def bulk_result(items, decisions, jobs, written, check_mode):
-    """The module's result; failed, with one sentence counting the failures, when any item or removal failed."""
-    by_item = dict((job.item, write) for job, write in zip(jobs, written) if job.item is not None)
-    results = [_item_result(decision, by_item.get(index)) for index, decision in enumerate(decisions)]
-    done = [(job, write) for job, write in zip(jobs, written) if _changed(write)]
-    failed_items = ['%s: %s' % (item_label(index, items[index]), result['msg']) for index, result in enumerate(results) if result.get('failed')]
-    removals = [(job, write) for job, write in zip(jobs, written) if job.item is None]
-    failed_removals = ['removing %s: %s' % (callback_label(job.task_id, job.plan.before[0]), write.message)
-                       for job, write in removals if isinstance(write, NodeumError)]
-    result = dict(changed=bool(done), results=results, drift=drift_report(done),
-                  diff=[diff for job, _written in done for diff in plan_diff(job.plan, job.task_id)])
-    if failed_items or failed_removals:
-        counts = ['%d of %d items' % (len(failed_items), len(items))] if failed_items else []
-        counts += ['%d of %d removals by exclusive mode' % (len(failed_removals), len(removals))] if failed_removals else []
-        result.update(failed=True, msg='%s failed, every other change %s; the first failure: %s'
-                      % (' and '.join(counts), 'would be made (check mode)' if check_mode else 'was made', (failed_items + failed_removals)[0]))
+def bulk_result(items, decisions, done, check_mode):
+    """The module's result from the decisions and the (job, outcome) pairs; failed, with one sentence
+    counting the failures, when any item or removal failed."""
+    results = item_results(decisions, done)
+    changes = [(job, outcome) for job, outcome in done if outcome.changed]
+    result = dict(changed=bool(changes), results=results, drift=drift_report(changes),
+                  diff=[diff for job, _outcome in changes for diff in plan_diff(job.plan, job.task_id)])
+    message = failure_summary(items, results, done, check_mode)
+    if message:
+        result.update(failed=True, msg=message)
     return result
 
 
-def _item_result(decision, write):
-    task_id, plan, _matches = decision
-    if isinstance(plan, NodeumError):
-        return dict(failure(plan), task_callback=None)
-    if write is None:
-        write = (False, plan.after)
-    if isinstance(write, NodeumError):
-        return dict(failure(write), task_callback=None)
-    return dict(changed=write[0], task_callback=callback_record(write[1], task_id))
+def item_results(decisions, done):
+    """Each item's own result: changed and task_callback, or failed and msg."""
+    by_item = dict((job.item, outcome) for job, outcome in done if job.item is not None)
+    return [_item_result(decision, by_item.get(index)) for index, decision in enumerate(decisions)]
 
 
-def _changed(write):
-    return not isinstance(write, NodeumError) and write[0]
+def _item_result(decision, outcome):
+    if decision.error is not None:
+        return dict(failure(decision.error), task_callback=None)
+    if outcome is None:  # nothing to write
+        outcome = Outcome(False, decision.plan.after, None)
+    if outcome.error is not None:
+        return dict(failure(outcome.error), task_callback=None)
+    return dict(changed=outcome.changed, task_callback=callback_record(outcome.callback, decision.task_id))
+
+
+def failure_summary(items, results, done, check_mode):
+    """The one sentence counting the failed items and removals, with the first failure; None when none failed."""
+    failed_items = ['%s: %s' % (item_label(index, items[index]), result['msg'])
+                    for index, result in enumerate(results) if result.get('failed')]
+    removals = [(job, outcome) for job, outcome in done if job.item is None]
+    failed_removals = ['removing %s: %s' % (callback_label(job.task_id, job.plan.before[0]), outcome.error.message)
+                       for job, outcome in removals if outcome.error is not None]
+    if not failed_items and not failed_removals:
+        return None
+    counts = ['%d of %d items' % (len(failed_items), len(items))] if failed_items else []
+    counts += ['%d of %d removals by exclusive mode' % (len(failed_removals), len(removals))] if failed_removals else []
+    others = 'would be made (check mode)' if check_mode else 'was made'
+    return '%s failed, every other change %s; the first failure: %s' % (
+        ' and '.join(counts), others, (failed_items + failed_removals)[0])
 
 
 # The drift report's key for each kind of write. Not create/update/remove: Jinja reads entry.update as
@@ -297,14 +343,23 @@ def _changed(write):
 DRIFT_KEYS = dict(create='created', update='updated', delete='removed')
 
 
-def drift_report(done):
+def drift_report(changes):
     """Per task, ascending: the callbacks created, updated and removed."""
     report = {}
-    for job, write in done:
-        entry = report.setdefault(job.task_id, dict([('task_id', job.task_id)] + [(key, []) for key in DRIFT_KEYS.values()]))
+    for job, outcome in changes:
+        if job.task_id not in report:
+            report[job.task_id] = _task_drift(job.task_id)
+        entry = report[job.task_id]
         if job.plan.action == 'delete':
-            entry['removed'].extend(dict(id=callback['id'], type=callback['type'], item=job.item) for callback in job.plan.before)
+            entry['removed'].extend(_drift_entry(callback, job.item) for callback in job.plan.before)
         else:
-            callback = write[1] or job.plan.after
-            entry[DRIFT_KEYS[job.plan.action]].append(dict(id=callback.get('id'), type=callback.get('type'), item=job.item))
+            entry[DRIFT_KEYS[job.plan.action]].append(_drift_entry(outcome.callback or job.plan.after, job.item))
     return [report[task_id] for task_id in sorted(report)]
+
+
+def _task_drift(task_id):
+    return dict([('task_id', task_id)] + [(key, []) for key in DRIFT_KEYS.values()])
+
+
+def _drift_entry(callback, item):
+    return dict(id=callback.get('id'), type=callback.get('type'), item=item)

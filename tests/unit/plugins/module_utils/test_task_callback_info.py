@@ -10,8 +10,7 @@ import threading
 
 import pytest
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import MAX_CONCURRENT_REQUESTS
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS, NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import list_query, read_task_callbacks
 
 

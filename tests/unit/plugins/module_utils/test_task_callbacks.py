@@ -4,7 +4,7 @@
 """Unit tests of the bulk task callback logic, against the emulator through the real client.
 
 What is sent is read from the emulator's own request log, what is held from its state (the
-`nodeum` fixture); the decisions the bulk logic adds (keeper, flag_conflicts) are tested pure.
+`nodeum` fixture); the decisions the bulk logic adds (callbacks_to_keep, flag_conflicts) are tested pure.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,7 +16,7 @@ import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callbacks, tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import ensure_task_callbacks, keeper
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import callbacks_to_keep, ensure_task_callbacks
 
 
 def cb(callback_id, task_id, script='s', callback_type='filter'):
@@ -332,8 +332,8 @@ def test_exclusive_keeps_one_of_several_callbacks_of_a_type_and_removes_the_othe
     (dict(callback_id=6, state='present', script='z'), [cb(5, 1, 'a'), cb(6, 1, 'b')], [5, 6]),
     (dict(callback_id=None, state='present', script='z'), [cb(6, 1, 'b')], [6]),
 ])
-def test_keeper_keeps_the_matching_script_else_the_first_and_only_for_present_items_without_id(desired, matches, kept):
-    assert [match['id'] for match in keeper(desired, matches)] == kept
+def test_callbacks_to_keep_keeps_the_matching_script_else_the_first_and_only_for_present_items_without_id(desired, matches, kept):
+    assert [match['id'] for match in callbacks_to_keep(desired, matches)] == kept
 
 
 def test_without_exclusive_several_callbacks_of_a_type_still_need_callback_id(nodeum):
