@@ -19,14 +19,19 @@ from ansible_collections.nodeum.data_archiving.plugins.action.task_callback impo
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import callback_export
 
 DOCUMENTS = ('callbacks.yml', 'apply.yml')
+ASYNC_REFUSAL = ('The task sets async, but task_callback_export writes its directory on the controller from the answer '
+                 'of the module, so it cannot run in the background; remove async and poll from the task.')
 
 
 class ActionModule(ModuleWithScriptFiles):
     """nodeum.data_archiving.task_callback_export."""
 
     MODULE_OPTIONS = tuple(callback_export.OPTIONS)
+    _supports_async = False  # the directory is written here, from the answer that an async job keeps to itself
 
     def run(self, tmp=None, task_vars=None):
+        if self._task.async_val:
+            return dict(failed=True, changed=False, msg=ASYNC_REFUSAL)
         result = super(ActionModule, self).run(tmp, task_vars)
         export = result.pop('export', None)
         if result.get('failed') or export is None:

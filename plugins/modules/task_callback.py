@@ -30,6 +30,10 @@ attributes:
   diff_mode:
     description: Shows a unified diff of the script, headed with the task and the callback, for example C(task 3 / filter callback 12).
     support: full
+  async:
+    description: The module runs as an C(async) job on the host; a C(script_file) is read on the controller before
+      the job starts.
+    support: full
 options:
   task:
     description:

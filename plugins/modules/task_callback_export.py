@@ -33,6 +33,10 @@ attributes:
   diff_mode:
     description: Not supported; compare the directory with C(git diff) after the export.
     support: none
+  async:
+    description: Not supported; the directory is written on the controller, so a task with C(async) fails before any
+      request.
+    support: none
 options:
   dest:
     description:

@@ -30,6 +30,9 @@ attributes:
   diff_mode:
     description: The module changes nothing, so there is no diff.
     support: none
+  async:
+    description: The module runs as an C(async) job on the host.
+    support: full
 options:
   task:
     description:

@@ -34,6 +34,10 @@ attributes:
       - One unified diff of the script per callback touched, headed with the task and the callback as
         M(nodeum.data_archiving.task_callback) heads it, for example C(task 3 / filter callback 12).
     support: full
+  async:
+    description: The module runs as an C(async) job on the host; a C(script_file) is read on the controller before
+      the job starts.
+    support: full
 options:
   callbacks:
     description:
