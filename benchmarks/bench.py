@@ -46,7 +46,8 @@ PASSWORD = 'nodeum-demo-password'
 PAGE_CAP = 1000
 EMULATOR_LIFETIME = 7200  # a safety net only: the benchmark stops the emulator itself
 PLAYBOOK_TIMEOUT = 900
-SCRIPT = 'function filter(request) {\n  return !request.copy.info.path.endsWith(".tmp");\n}\n'
+SCRIPT = ('function run(req) {\n  const info = utils.getNodeInfo(req);\n'
+          '  return !(info?.getPath() ?? "").endsWith(".tmp");\n}\n')
 
 BOTH_CASES = ('nothing to do', 'everything changes')
 # Sizes: debug costs a few milliseconds, so their slope needs a long

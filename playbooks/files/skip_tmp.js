@@ -1,4 +1,5 @@
 // Skip temporary files: they are rewritten before they are worth archiving.
-function filter(request) {
-  return !/\.tmp$/.test(request.copy.info.path);
+function run(req) {
+  const info = utils.getNodeInfo(req);
+  return !/\.tmp$/.test(info?.getPath() ?? '');
 }

@@ -12,7 +12,7 @@ short_description: Manage the callbacks (filter scripts) of a Nodeum task
 version_added: '0.1.0'
 description:
   - Creates, updates or removes a callback of a Nodeum task through the Nodeum REST API v2.
-  - A callback of type V(filter) is a script, JavaScript in practice, that the task runs before each file
+  - A callback of type V(filter) is a script, in JavaScript or Python, that the task runs before each file
     request it dispatches; it may change the request, and returning false cancels it (see the notes).
   - The callback is the one given by O(callback_id), or else the task's callback of type O(type); the notes say
     what happens when the task holds none or several.
@@ -77,10 +77,10 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - "B(What a filter script receives.) The request, with the file's details under C(request.copy.info)
-    (C(path), C(size), C(mode), C(uid), C(gid), C(atime), C(mtime), C(ctime), C(metadata), C(hashes)) next to
-    C(request.copy.source_path) and C(request.copy.destination_path). This picture comes from the vendor's protocol
-    definitions and was not checked against a server; the user guide has the details."
+  - "B(What a filter script receives.) The vendor's page \"Hook service (callback)\" documents a Python C(def run(req)) that
+    reads the file's details with C(utils.get_node_info(req)) (C(info.path), C(info.size), ...) and returns true to let
+    the request go on, and says the logic is the same in JavaScript (C(utils.getNodeInfo(req)), C(info?.getPath())).
+    The module sends the script as opaque text; the user guide says what is documented, and what is only inferred."
   - "B(Which callback is managed.) When O(callback_id) is given, it is that callback of the task. Otherwise the
     identity is O(type) within the task: the module reads the task's callbacks of that type (every page of them).
     With no callback of that type, O(state=present) creates one and O(state=absent) does nothing.
@@ -100,7 +100,7 @@ notes:
 seealso:
   - module: nodeum.data_archiving.task_callback_info
   - name: What a filter script receives
-    description: The request a filter script is given and what its answer does, from the vendor's protocol definitions.
+    description: What the vendor documents about a filter script, what comes from nodeum-proto, and what is inferred.
     link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
   - name: Managing filter scripts from files
     description: The P(nodeum.data_archiving.callbacks_as_code#role) role brings the callbacks of many tasks to a state listed in one
@@ -115,16 +115,17 @@ EXAMPLES = r'''
 # Connection settings come from the NODEUM_* environment variables here; they can also be given
 # as options or once for all modules with module_defaults (group/nodeum.data_archiving.nodeum).
 
-# A filter script receives a request; the file's details are under request.copy.info
-# (path, size, mode, uid, gid, atime, mtime, ctime, metadata, hashes). Returning false cancels it.
+# Scripts follow the vendor's page "Hook service (callback)": run(req) reads the file's details with
+# utils.getNodeInfo(req) (getPath(), getSize(), ...) and returns false to cancel the request.
 
 - name: Skip temporary files in the migration task (the task is found by its name)
   nodeum.data_archiving.task_callback:
     task: Migrate cold data
     type: filter
     script: |
-      function filter(request) {
-        return !/\.tmp$/.test(request.copy.info.path);
+      function run(req) {
+        const info = utils.getNodeInfo(req);
+        return !/\.tmp$/.test(info?.getPath() ?? '');
       }
     state: present
 
@@ -137,8 +138,9 @@ EXAMPLES = r'''
   nodeum.data_archiving.task_callback:
     task: 2
     script: |
-      function filter(request) {
-        return request.copy.info.size < 20 * 1024 * 1024 * 1024;
+      function run(req) {
+        const info = utils.getNodeInfo(req);
+        return (info?.getSize() ?? 0) < 20 * 1024 * 1024 * 1024;
       }
 
 - name: Task 1 holds two filter callbacks, so name the one to manage
@@ -146,8 +148,9 @@ EXAMPLES = r'''
     task: 1
     callback_id: 10
     script: |
-      function filter(request) {
-        return !/\.(tmp|swp)$/.test(request.copy.info.path);
+      function run(req) {
+        const info = utils.getNodeInfo(req);
+        return !/\.(tmp|swp)$/.test(info?.getPath() ?? '');
       }
 
 - name: Remove one callback by id (nothing happens if it is already gone)
@@ -168,7 +171,7 @@ EXAMPLES = r'''
     username: "{{ lookup('ansible.builtin.env', 'NODEUM_USERNAME') or omit }}"
     password: "{{ lookup('ansible.builtin.env', 'NODEUM_PASSWORD') or omit }}"
     task: Restore requests
-    script: "function filter(request) { return true; }"
+    script: "function run(req) { return true; }"
   register: result
 
 - name: Show what the server holds now
@@ -201,7 +204,7 @@ task_callback:
     script:
       description: The callback's script, byte for byte.
       type: str
-      sample: "function filter(request) { return true; }"
+      sample: "function run(req) { return true; }"
 diff:
   description:
     - With C(--diff), one entry per callback touched, each a unified diff of the script headed with the

@@ -87,7 +87,7 @@ notes:
 seealso:
   - module: nodeum.data_archiving.task_callback
   - name: What a filter script receives
-    description: The request a filter script is given and what its answer does, from the vendor's protocol definitions.
+    description: What the vendor documents about a filter script, what comes from nodeum-proto, and what is inferred.
     link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
   - name: Managing filter scripts from files
     description: The P(nodeum.data_archiving.callbacks_as_code#role) role brings the callbacks of many tasks to a state listed in one
@@ -175,7 +175,7 @@ task_callbacks:
     script:
       description: The callback's script, byte for byte.
       type: str
-      sample: "function filter(request) { return true; }"
+      sample: "function run(req) { return true; }"
 count:
   description:
     - The number of callbacks that match the filters on the server, before O(limit) and O(offset) apply.

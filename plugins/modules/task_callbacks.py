@@ -156,11 +156,12 @@ EXAMPLES = r'''
     callbacks:
       - task: Migrate cold data
         script: |
-          function filter(request) {
-            return !request.copy.info.path.endsWith(".tmp");
+          function run(req) {
+            const info = utils.getNodeInfo(req);
+            return !(info?.getPath() ?? '').endsWith(".tmp");
           }
       - task: 2
-        script: "function filter(request) { return request.copy.info.size < 1073741824; }"
+        script: "function run(req) { return (utils.getNodeInfo(req)?.getSize() ?? 0) < 1073741824; }"
       - task: 1
         callback_id: 11
         state: absent
@@ -184,7 +185,7 @@ EXAMPLES = r'''
     exclusive: true
     callbacks:
       - task: 2
-        script: "function filter(request) { return request.copy.info.size < 1073741824; }"
+        script: "function run(req) { return (utils.getNodeInfo(req)?.getSize() ?? 0) < 1073741824; }"
   check_mode: true
   register: drift
 
@@ -197,7 +198,7 @@ EXAMPLES = r'''
     exclusive: true
     callbacks:
       - task: 2
-        script: "function filter(request) { return request.copy.info.size < 1073741824; }"
+        script: "function run(req) { return (utils.getNodeInfo(req)?.getSize() ?? 0) < 1073741824; }"
 '''
 
 RETURN = r'''
@@ -218,7 +219,7 @@ results:
           as it would be (C(id) is C(null) for a create). V(null) after a removal, when the item found nothing to remove,
           or when the item failed.
       type: dict
-      sample: {"id": 12, "task_id": 2, "type": "filter", "script": "function filter(request) { return true; }"}
+      sample: {"id": 12, "task_id": 2, "type": "filter", "script": "function run(req) { return true; }"}
     failed:
       description: V(true) when this item failed.
       returned: when the item failed

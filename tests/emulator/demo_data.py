@@ -21,37 +21,41 @@ READ_ONLY_SCOPES = [
     "tasks/show",
 ]
 
-SKIP_TMP_FILES = """function filter(request) {
+SKIP_TMP_FILES = """function run(req) {
   // Temporary files are rebuilt by the applications that own them.
-  if (/\\.tmp$/i.test(request.copy.info.path)) {
+  const info = utils.getNodeInfo(req);
+  if (/\\.tmp$/i.test(info?.getPath() ?? '')) {
     return false;
   }
   return true;
 }
 """
 
-SKIP_HIDDEN_FILES = """function filter(request) {
+SKIP_HIDDEN_FILES = """function run(req) {
   // Dot files and dot directories hold local settings that must not follow the data.
-  if (request.copy.info.path.indexOf("/.") !== -1) {
+  const info = utils.getNodeInfo(req);
+  if ((info?.getPath() ?? '').indexOf("/.") !== -1) {
     return false;
   }
   return true;
 }
 """
 
-SKIP_FILES_OVER_10_GIB = """function filter(request) {
+SKIP_FILES_OVER_10_GIB = """function run(req) {
   // Files over 10 GiB go to tape through another task.
-  var limit = 10 * 1024 * 1024 * 1024;
-  if (request.copy.info.size > limit) {
+  const info = utils.getNodeInfo(req);
+  const limit = 10 * 1024 * 1024 * 1024;
+  if ((info?.getSize() ?? 0) > limit) {
     return false;
   }
   return true;
 }
 """
 
-SKIP_BAK_FILES = """function filter(request) {
+SKIP_BAK_FILES = """function run(req) {
   // Backup copies made by editors are not worth archiving.
-  if (/\\.bak$/i.test(request.copy.info.path)) {
+  const info = utils.getNodeInfo(req);
+  if (/\\.bak$/i.test(info?.getPath() ?? '')) {
     return false;
   }
   return true;

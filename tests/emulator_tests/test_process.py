@@ -36,7 +36,7 @@ def test_demo_data_values():
     assert [(task["id"], task["name"]) for task in demo["tasks"]] == [
         (1, "Archive projects"), (2, "Nightly backup"), (3, "Archive projects"), (4, "Migrate cold data"), (5, "Restore requests")]
     assert [(callback["id"], callback["task_id"]) for callback in demo["task_callbacks"]] == [(10, 1), (11, 1), (12, 2), (13, 3)]
-    assert all(callback["script"].startswith("function filter(request) {") and "return true;" in callback["script"] for callback in demo["task_callbacks"])
+    assert all(callback["script"].startswith("function run(req) {") and "return true;" in callback["script"] for callback in demo["task_callbacks"])
     assert demo["users"] == [{"username": "admin", "password": "nodeum-demo-password"}]
     assert {key["key"]: len(key["scopes"]) for key in demo["api_keys"]} == {"demo-full-access-key": 7, "demo-read-only-key": 4}
 

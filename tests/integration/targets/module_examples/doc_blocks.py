@@ -15,7 +15,7 @@ SUPPORT = Path(__file__).resolve().parent / 'support'
 MARKDOWN_BLOCK = re.compile(r'^```(\w+)\n(.*?)^```', re.MULTILINE | re.DOTALL)
 RST_DIRECTIVE = re.compile(r'^( *)\.\. code-block:: (\w+) *$')
 RST_OPTION = re.compile(r'^ *:[\w-]+:')
-NAMED_FILE = re.compile(r'^// ([\w./-]+): ')
+NAMED_FILE = re.compile(r'^(?://|#) ([\w./-]+): ')
 # The docs whose playbooks run as written (docs_examples), relative to the collection's root.
 DOCS = ('README.md', 'roles/callbacks_as_code/README.md', 'docs/docsite/rst/user_guide.rst')
 
@@ -77,12 +77,13 @@ def doc_playbooks(path):
 
 def write_script_files(collection_root, output):
     """Write the script files the docs' playbooks read into output: this target's support/ files (those the docs
-    name but do not show), and each javascript block whose first line names its file (// files/skip_tmp.js: ...)."""
+    name but do not show), and each javascript or python block whose first line names its file
+    (// files/skip_tmp.js: ..., # files/skip_tmp.py: ...)."""
     shutil.copytree(SUPPORT, output, dirs_exist_ok=True)
     for path in (Path(collection_root) / doc for doc in DOCS):
         for language, body in code_blocks(path):
             match = NAMED_FILE.match(body)
-            if language == 'javascript' and match:
+            if language in ('javascript', 'python') and match:
                 target = output / match.group(1)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(body, encoding='utf-8')

@@ -1,4 +1,5 @@
 // Keep the nightly backup small: skip ISO images.
-function filter(request) {
-  return !request.copy.info.path.endsWith(".iso");
+function run(req) {
+  const info = utils.getNodeInfo(req);
+  return !(info?.getPath() ?? '').endsWith(".iso");
 }
