@@ -71,21 +71,17 @@ options:
     type: float
     default: 30
 notes:
-  - The credentials are taken as a group. When the task sets any of O(username), O(password), O(api_key),
-    O(api_key_prefix) or O(token) (directly or through C(module_defaults)), the credential environment variables
-    are ignored, so a play's own credential always wins over one that AWX injects.
-  - A request that could not connect (refused, no connection within O(timeout), a host name that does not
-    resolve) is sent again, whatever its method. Reads, updates and removals (GET, PUT, DELETE) are also sent
-    again when their answer was lost, cut off or garbled (no answer within O(timeout) included) and on the
-    statuses 429, 502, 503 and 504. Each request gets 4 attempts, waiting 0.5, 1 and 2 seconds, or as long as
-    the server's C(Retry-After) header asks, up to 30 seconds (past 30 seconds the task fails and says so);
-    no new attempt starts once 30 seconds have passed since the first. Each retry shows as a warning.
-  - A create (POST) is never sent again blindly; after a lost answer the module reads the task's callbacks
-    to learn whether the create took effect before it tries again (after no answer within O(timeout), it
-    first gives the server O(timeout) more).
-  - Every option that the task does not set is read from its environment variable in the environment the module
-    runs with, the task's C(environment) keyword included, and an empty variable counts as unset. The
-    task's own values, and C(module_defaults), always win.
+  - Each connection option that the task does not set, directly or through C(module_defaults), is read from its
+    E(NODEUM_*) environment variable; the credentials are taken as a group, so that a task's own credential always wins
+    over one that AWX injects. A request that could not connect or lost its answer is sent again, a create never
+    blindly. The user guide (see below) says how.
+seealso:
+  - name: Connecting and authenticating
+    description: The connection options and their environment variables, the credentials as a group, and C(module_defaults).
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#connecting-and-authenticating
+  - name: Retries and timeouts
+    description: Which requests are sent again, how many times, and how long the modules wait.
+    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#retries-and-timeouts
 requirements:
   - python >= 3.8
   - requests >= 2.25.0

@@ -5,7 +5,7 @@
 
 This layer knows HTTP and the API's conventions (paths, paging, errors, scopes) and nothing of
 Ansible: it takes plain arguments, returns plain data and raises NodeumError, whose text is one
-sentence a user can act on. The modules and the action plugins both build on it.
+sentence a user can act on. The modules build on it; the action plugins send no request of their own.
 """
 
 from __future__ import absolute_import, division, print_function

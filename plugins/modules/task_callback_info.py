@@ -11,10 +11,8 @@ module: task_callback_info
 short_description: List the callbacks (filter scripts) of a Nodeum task, or of every task
 version_added: '0.1.0'
 description:
-  - Reads the callbacks of one Nodeum task through the Nodeum REST API v2, with the API's filters,
-    sorting and paging.
-  - Without O(task) it lists the callbacks of every task of the server, each with the name of its task
-    (RV(task_callbacks[].task_name)).
+  - Lists the callbacks of one Nodeum task, or without O(task) of every task of the server (each with the name of its
+    task, RV(task_callbacks[].task_name)), through the Nodeum REST API v2, with the API's filters, sorting and paging.
   - Without O(limit) and O(offset) it follows every page until it holds all matching callbacks, however
     small the server's page size is; the result is never cut at the first page.
   - It never changes anything and reports no change.
@@ -193,20 +191,20 @@ api_error:
     status:
       description: The HTTP status of the answer, C(null) when no answer came (a refused connection, a timeout).
       type: int
-      sample: 422
+      sample: 403
     method:
       description: The HTTP method of the failed request.
       type: str
-      sample: PUT
+      sample: GET
     path:
       description: The path of the failed request, below the API root C(/api/v2).
       type: str
-      sample: tasks/3/task_callbacks/12
+      sample: tasks/3/task_callbacks
     messages:
       description: The messages of the server's error answer, empty when it gave none.
       type: list
       elements: str
-      sample: ["Script can't be blank"]
+      sample: []
     details:
       description: The C(details) object of the server's error answer, empty when it gave none.
       type: dict

@@ -52,7 +52,8 @@ options:
     suboptions:
       task:
         description:
-          - Required. The task that owns the callback, by numeric id or by name.
+          - The task that owns the callback, by numeric id or by name. Every item needs it; an item without it, or with an
+            empty value, fails before any request is sent, with its index.
           - A value of digits only is an id. Anything else is a name; it must match exactly one task (names are
             case-sensitive and not unique on a Nodeum server), otherwise the item fails and the message lists the ids found.
         type: str

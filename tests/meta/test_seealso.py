@@ -82,11 +82,20 @@ def module_documentation(path):
     raise AssertionError('%s has no DOCUMENTATION' % path)
 
 
+def fragment_documentations(path):
+    """The documentation strings of a doc fragment's class (DOCUMENTATION, ATTRIBUTES, ...), parsed."""
+    return [yaml.safe_load(node.value.value) for cls in ast.parse(path.read_text(encoding='utf-8')).body
+            if isinstance(cls, ast.ClassDef) for node in cls.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)]
+
+
 def seealso_entries(root=ROOT):
-    """(owner, entry) of every SEE ALSO entry of the modules and of the roles' entry points."""
+    """(owner, entry) of every SEE ALSO entry of the modules, of the doc fragments and of the roles' entry points."""
     entries = []
     for path in sorted((root / 'plugins' / 'modules').glob('*.py')):
         entries += [(path.stem, entry) for entry in module_documentation(path).get('seealso') or []]
+    for path in sorted((root / 'plugins' / 'doc_fragments').glob('*.py')):
+        entries += [('doc fragment %s' % path.stem, entry) for doc in fragment_documentations(path) for entry in doc.get('seealso') or []]
     for spec in sorted((root / 'roles').glob('*/meta/argument_specs.yml')):
         for entry_point, doc in (yaml.safe_load(spec.read_text(encoding='utf-8')).get('argument_specs') or {}).items():
             owner = 'role %s (%s)' % (spec.parent.parent.name, entry_point)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every playbook of the README, the role README and the user guide (each yaml block that is a list of
-# plays; console blocks are commands and are not run) runs as written, one file each beside the script
+# plays; console blocks are commands and are not run), and the EXAMPLES of each entry point of the role
+# (ansible-doc -t role), runs as written, one file each beside the script
 # files it reads, with the inventory the README uses: ansible-playbook -i localhost, FILE. The README's
 # playbooks also run without an inventory (Ansible's implicit localhost), its other command line.
 # Each starts from the demo data. The run fails if any example fails or runs no task on localhost.
