@@ -18,7 +18,7 @@ __metaclass__ = type
 import json
 import re
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import CALLBACK_TYPES
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import read_inventory
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import is_task_id
@@ -56,7 +56,7 @@ APPLY_PLAYBOOK = '''---
 
 def read_export(client, params, check_mode=False):  # pylint: disable=unused-argument
     """Read the server once (every task, every callback) and return the planned export."""
-    tasks, _count = client.paginate(api_path('tasks'), 'tasks')
+    tasks, _count = list_tasks(client)
     inventory = read_inventory(client, params, dict(params={}), tasks=tasks)
     files, documents, left_out = plan_export(inventory['task_callbacks'], tasks)
     return dict(changed=False, export=dict(files=files, documents=documents, left_out=left_out), count=len(files))

@@ -14,7 +14,10 @@ __metaclass__ = type
 
 from collections import namedtuple
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import (
+    answer_sentence, callback_problem, callbacks_path, checked_callback, list_callbacks,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
     id_sample, resolve_task_id, task_not_found, validate_task_reference,
 )
@@ -155,7 +158,7 @@ def find_matches(client, task_id, desired):
     else:
         server_filter = {'type': '=' + desired['type']}
     try:
-        found, _count = client.paginate(callbacks_path(task_id), 'task_callbacks', params=server_filter)
+        found, _count = list_callbacks(client, task_id, params=server_filter)
     except NodeumNotFound:
         raise task_not_found(task_id) from None
     # The server filtered already; checking again costs nothing and guards against one that ignores filters.
@@ -174,12 +177,6 @@ def _await_settled(client, task_id, desired):
     return matches
 
 
-def callbacks_path(task_id, callback_id=None):
-    if callback_id is None:
-        return api_path('tasks', task_id, 'task_callbacks')
-    return api_path('tasks', task_id, 'task_callbacks', callback_id)
-
-
 def _create(client, task_id, desired, plan):
     body = dict(type=plan.after['type'], script=plan.after['script'])
 
@@ -187,7 +184,23 @@ def _create(client, task_id, desired, plan):
         return _created_meanwhile(client, task_id, desired)
 
     created = client.post(callbacks_path(task_id), body, landed=landed)
-    return _settle_concurrent_creates(client, task_id, desired, created)
+    return _settle_concurrent_creates(client, task_id, desired, _usable_created(client, task_id, desired, created))
+
+
+def _usable_created(client, task_id, desired, created):
+    """The callback a create made: its answer when that is a callback, else the one the task's callbacks show with the script."""
+    problem = callback_problem(created) if created is not None else 'an empty body instead of the callback it created'
+    if not problem:
+        return created
+    path = callbacks_path(task_id)
+    found = _created_meanwhile(client, task_id, desired)
+    if found is None:
+        raise NodeumError(answer_sentence(client, 'POST', path, problem, 'the server created the callback, but none with this script '
+                                          'shows among the task\'s callbacks: list them with task_callback_info before running the task '
+                                          'again'), method='POST', path=path)
+    client.warnings.append(answer_sentence(client, 'POST', path, problem, 'the callback it created was found among the task\'s '
+                                           'callbacks (id %s) and is the one used' % found['id']))
+    return found
 
 
 def _created_meanwhile(client, task_id, desired):
@@ -222,12 +235,13 @@ def _settle_concurrent_creates(client, task_id, desired, created):
 def _update(client, task_id, desired, plan):
     current = plan.before[0]
     body = dict(type=desired['type'], script=desired['script'])
+    path = callbacks_path(task_id, current['id'])
     try:
-        updated = client.put(callbacks_path(task_id, current['id']), body)
+        updated = client.put(path, body)
     except NodeumNotFound:
         raise NodeumError('Nodeum callback %s of task %s was removed while this run was updating it; run the task again.'
                           % (current['id'], task_id)) from None
-    updated = updated if isinstance(updated, dict) else dict(current, **body)
+    updated = checked_callback(updated, client, 'PUT', path) if updated is not None else dict(current, **body)
     # changed follows what the server answered, not what was sent.
     return (updated.get('script'), updated.get('type')) != (current['script'], current['type']), updated
 

@@ -15,10 +15,9 @@ import re
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import (
-    MAX_CONCURRENT_REQUESTS, NodeumError, NodeumNotFound, api_path,
-)
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import callback_record, callbacks_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS, NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import callback_record
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id, task_not_found, validate_task_reference
 
 SORTABLE_ATTRIBUTES = ('id', 'type', 'script')
@@ -71,8 +70,7 @@ def read_task_callbacks(client, params, check_mode=False):  # pylint: disable=un
         return read_inventory(client, params, query)
     task_id = resolve_task_id(client, params['task'])
     try:
-        found, count = client.paginate(callbacks_path(task_id), 'task_callbacks', params=query['params'],
-                                       limit=query['limit'], offset=query['offset'])
+        found, count = list_callbacks(client, task_id, params=query['params'], limit=query['limit'], offset=query['offset'])
     except NodeumNotFound:
         raise task_not_found(task_id) from None
     if params.get('callback_id') is not None and not found:
@@ -87,7 +85,7 @@ def read_inventory(client, params, query, tasks=None):
     tasks is the server's task listing when the caller has read it already.
     """
     if tasks is None:
-        tasks, _count = client.paginate(api_path('tasks'), 'tasks')
+        tasks, _count = list_tasks(client)
     tasks = sorted(tasks, key=lambda task: task['id'])
     with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_REQUESTS) as pool:
         pages = list(pool.map(lambda task: _callbacks_of(client, task['id'], query['params']), tasks))
@@ -103,6 +101,6 @@ def read_inventory(client, params, query, tasks=None):
 
 def _callbacks_of(client, task_id, filters):
     try:
-        return client.paginate(callbacks_path(task_id), 'task_callbacks', params=filters)
+        return list_callbacks(client, task_id, params=filters)
     except NodeumNotFound:  # removed since the task listing: it holds no callback any more
         return [], 0

@@ -11,7 +11,8 @@ writes run at most MAX_CONCURRENT_REQUESTS (client) at a time over the client's 
 
 Items are independent: an item that fails (at its look-up, its read, its decision or its write)
 is reported in its own result, and every other item is still applied. Exclusive mode leaves alone
-every task where an item failed before its write, since what that item meant to keep is unknown.
+every task that an item which failed before its write may have meant (what it meant to keep there
+is unknown), and removes nothing at all when the tasks such an item meant are unknown.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,16 +21,15 @@ __metaclass__ = type
 from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import (
-    MAX_CONCURRENT_REQUESTS, NodeumError, NodeumNotFound, api_path,
-)
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS, NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import failure
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
-    CALLBACK_TYPES, Plan, apply_plan, callback_label, callback_record, callbacks_path, desired_state,
+    CALLBACK_TYPES, Plan, apply_plan, callback_label, callback_record, desired_state,
     matching_callbacks, plan_change, plan_diff, recheck_duplicates,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
-    is_task_id, resolve_task_id, task_id_by_name, task_not_found,
+    is_task_id, task_id_by_name, task_not_found, tasks_by_name, tasks_named,
 )
 
 EXCLUSIVE_SCOPES = ('listed_tasks', 'all_tasks')
@@ -56,10 +56,15 @@ OPTIONS = dict(
 
 CONSTRAINTS = dict()
 
+# What an item's task found. task_id: the one task it names (None when it names not exactly one); error: the
+# NodeumError that says why not, or None; meant: the ids of the tasks the item may mean (each task of a name that
+# several tasks share, none for a name no task has), or None when they are unknown (the name's look-up failed).
+TaskLookup = namedtuple('TaskLookup', 'task_id error meant')
+
 # What was decided for one item. task_id: the item's task (None when it could not be found); plan: what to
 # do (None when the item failed); matches: the callbacks the item manages; error: the NodeumError that
-# stopped the item, or None.
-Decision = namedtuple('Decision', 'task_id plan matches error')
+# stopped the item, or None; meant: the TaskLookup's, the tasks exclusive mode spares when the item fails.
+Decision = namedtuple('Decision', 'task_id plan matches error meant')
 
 # One write to make: item is the index in callbacks (None for a removal by exclusive mode).
 Job = namedtuple('Job', 'item task_id desired plan')
@@ -74,10 +79,10 @@ def ensure_task_callbacks(client, params, check_mode=False):
     items = desired_items(params.get('callbacks'))
     exclusive, all_tasks = exclusive_settings(params, items)
     with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_REQUESTS) as pool:
-        task_ids, listed = resolve_tasks(client, pool, items, all_tasks)
-        tasks_to_read = sorted(set(task_id for task_id in task_ids if isinstance(task_id, int)) | set(listed or ()))
+        lookups, listed = resolve_tasks(client, pool, items, all_tasks)
+        tasks_to_read = sorted(set(lookup.task_id for lookup in lookups if lookup.task_id is not None) | set(listed or ()))
         server = read_callbacks(client, pool, tasks_to_read)
-        decisions = flag_conflicts(items, [decide_item(client, desired, task_ids[index], server, exclusive)
+        decisions = flag_conflicts(items, [decide_item(client, desired, lookups[index], server, exclusive)
                                            for index, desired in enumerate(items)])
         jobs = write_jobs(items, decisions)
         jobs += exclusive_removals(decisions, server, tasks_to_read) if exclusive else []
@@ -85,7 +90,7 @@ def ensure_task_callbacks(client, params, check_mode=False):
             outcomes = [planned(job) for job in jobs]
         else:
             outcomes = list(pool.map(lambda job: apply_job(client, job), jobs))
-    return bulk_result(items, decisions, list(zip(jobs, outcomes)), check_mode)
+    return bulk_result(items, decisions, list(zip(jobs, outcomes)), check_mode, exclusive)
 
 
 # -- validation, before any request ------------------------------------------------------------
@@ -145,26 +150,44 @@ def exclusive_settings(params, items):
 # -- reading the server: each name looked up once, each task read once ---------------------------
 
 def resolve_tasks(client, pool, items, all_tasks):
-    """(task id or NodeumError per item, every task id of the server with all_tasks, else None)."""
+    """(a TaskLookup per item, every task id of the server with all_tasks, else None)."""
     names = sorted(set(desired['task'] for desired in items if not is_task_id(desired['task'])))
     listing = None
     if all_tasks or len(names) > NAME_LOOKUP_LIMIT:
-        listing, _count = client.paginate(api_path('tasks'), 'tasks')
-        by_name = dict((name, _value_or_error(task_id_by_name, name, listing)) for name in names)
+        listing, _count = list_tasks(client)
+        by_name = dict((name, lookup_in(name, listing)) for name in names)
     else:
-        by_name = dict(zip(names, pool.map(lambda name: _value_or_error(resolve_task_id, client, name), names)))
+        by_name = dict(zip(names, pool.map(lambda name: _look_up(client, name), names)))
     listed = set(task['id'] for task in listing) if listing is not None else None
-    task_ids = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed)
-                for desired in items]
+    lookups = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed)
+               for desired in items]
     # A listing made only to resolve names does not widen the reach of exclusive mode.
-    return task_ids, (sorted(listed) if all_tasks else None)
+    return lookups, (sorted(listed) if all_tasks else None)
+
+
+def _look_up(client, name):
+    """The TaskLookup of a name through its own GET /tasks?name=; when that fails, the tasks it meant are unknown."""
+    try:
+        found = tasks_by_name(client, name)
+    except NodeumError as error:
+        return TaskLookup(None, error, None)
+    return lookup_in(name, found)
+
+
+def lookup_in(name, tasks):
+    """The TaskLookup of a name in a checked listing: every task of that name is one the item may mean."""
+    meant = frozenset(tasks_named(name, tasks))
+    try:
+        return TaskLookup(task_id_by_name(name, tasks), None, meant)
+    except NodeumError as error:
+        return TaskLookup(None, error, meant)
 
 
 def _known_id(task_id, listed):
     """An id is used as it is (a missing task answers 404 to its read); against a listing it is checked at once."""
     if listed is not None and task_id not in listed:
-        return task_not_found(task_id)
-    return task_id
+        return TaskLookup(None, task_not_found(task_id), frozenset())
+    return TaskLookup(task_id, None, frozenset([task_id]))
 
 
 def read_callbacks(client, pool, task_ids):
@@ -174,7 +197,7 @@ def read_callbacks(client, pool, task_ids):
 
 def _task_callbacks(client, task_id):
     try:
-        found, _count = client.paginate(callbacks_path(task_id), 'task_callbacks')
+        found, _count = list_callbacks(client, task_id)
     except NodeumNotFound:
         raise task_not_found(task_id) from None
     return found
@@ -190,26 +213,27 @@ def _value_or_error(function, *args):
 
 # -- deciding, per item with task_callback's decision ----------------------------------------------
 
-def decide_item(client, desired, task_id, server, exclusive=False):
-    """The Decision for an item: its plan, or the error that keeps it from being decided.
+def decide_item(client, desired, lookup, server, exclusive=False):
+    """The Decision for an item (its TaskLookup given): its plan, or the error that keeps it from being decided.
 
     In exclusive mode the list is the whole truth: of several callbacks of the item's type, the item
     keeps one (callbacks_to_keep) and leaves the others undeclared, so that exclusive mode removes them.
     """
-    if isinstance(task_id, NodeumError):
-        return Decision(None, None, [], task_id)
+    if lookup.error is not None:
+        return Decision(None, None, [], lookup.error, lookup.meant)
+    task_id = lookup.task_id
     callbacks = server[task_id]
     if isinstance(callbacks, NodeumError):
-        return Decision(task_id, None, [], callbacks)
+        return Decision(task_id, None, [], callbacks, lookup.meant)
     matches = matching_callbacks(callbacks, desired)
     try:
         if exclusive:
             matches = callbacks_to_keep(desired, matches)
         else:
             matches = recheck_duplicates(client, task_id, desired, matches)
-        return Decision(task_id, plan_change(desired, matches, task_id), matches, None)
+        return Decision(task_id, plan_change(desired, matches, task_id), matches, None, lookup.meant)
     except NodeumError as error:
-        return Decision(task_id, None, matches, error)
+        return Decision(task_id, None, matches, error, lookup.meant)
 
 
 def callbacks_to_keep(desired, matches):
@@ -257,22 +281,35 @@ def write_jobs(items, decisions):
 
 
 def exclusive_removals(decisions, server, task_ids):
-    """A Job deleting each callback no item declares, on the given tasks whose items all succeeded."""
+    """A Job deleting each callback no item declares, on the given tasks but those spared_tasks() spares; none when it spares all."""
+    spared = spared_tasks(decisions)
+    if spared is None:
+        return []
     declared = {}
-    tasks_with_failures = set()
     for decision in decisions:
-        if decision.error is not None:
-            tasks_with_failures.add(decision.task_id)
         declared.setdefault(decision.task_id, set()).update(match['id'] for match in decision.matches)
     removals = []
     for task_id in task_ids:
         callbacks = server.get(task_id)
-        if task_id in tasks_with_failures or isinstance(callbacks, NodeumError):
+        if task_id in spared or isinstance(callbacks, NodeumError):
             continue
         for callback in sorted(callbacks, key=lambda item: item['id']):
             if callback['id'] not in declared.get(task_id, ()):
                 removals.append(Job(None, task_id, None, Plan('delete', [callback], None)))
     return removals
+
+
+def spared_tasks(decisions):
+    """The tasks on which exclusive mode removes nothing: every task a failed item may have meant (what it meant to keep
+    there is unknown). None when a failed item's tasks are unknown (its name's look-up failed): then it removes nothing at all."""
+    spared = set()
+    for decision in decisions:
+        if decision.error is None:
+            continue
+        if decision.meant is None:
+            return None
+        spared.update(decision.meant)
+    return spared
 
 
 # -- applying ----------------------------------------------------------------------------------
@@ -293,14 +330,14 @@ def apply_job(client, job):
 
 # -- the result ----------------------------------------------------------------------------------
 
-def bulk_result(items, decisions, done, check_mode):
+def bulk_result(items, decisions, done, check_mode, exclusive=False):
     """The module's result from the decisions and the (job, outcome) pairs; failed, with one sentence
     counting the failures, when any item or removal failed."""
     results = item_results(decisions, done)
     changes = [(job, outcome) for job, outcome in done if outcome.changed]
     result = dict(changed=bool(changes), results=results, drift=drift_report(changes),
                   diff=[diff for job, _outcome in changes for diff in plan_diff(job.plan, job.task_id)])
-    message = failure_summary(items, results, done, check_mode)
+    message = failure_summary(items, results, done, check_mode, exclusive and spared_tasks(decisions) is None)
     if message:
         result.update(failed=True, msg=message)
     return result
@@ -322,8 +359,10 @@ def _item_result(decision, outcome):
     return dict(changed=outcome.changed, task_callback=callback_record(outcome.callback, decision.task_id))
 
 
-def failure_summary(items, results, done, check_mode):
-    """The one sentence counting the failed items and removals, with the first failure; None when none failed."""
+def failure_summary(items, results, done, check_mode, removals_withheld=False):
+    """The one sentence counting the failed items and removals, with the first failure; None when none failed.
+
+    removals_withheld: exclusive mode removed nothing, because the tasks a failed item meant are unknown."""
     failed_items = ['%s: %s' % (item_label(index, items[index]), result['msg'])
                     for index, result in enumerate(results) if result.get('failed')]
     removals = [(job, outcome) for job, outcome in done if job.item is None]
@@ -334,6 +373,9 @@ def failure_summary(items, results, done, check_mode):
     counts = ['%d of %d items' % (len(failed_items), len(items))] if failed_items else []
     counts += ['%d of %d removals by exclusive mode' % (len(failed_removals), len(removals))] if failed_removals else []
     others = 'would be made (check mode)' if check_mode else 'was made'
+    if removals_withheld:
+        others += (' but the removals of exclusive mode, which wait until the task of every item is known (a look-up of a task name '
+                   'failed)')
     return '%s failed, every other change %s; the first failure: %s' % (
         ' and '.join(counts), others, (failed_items + failed_removals)[0])
 

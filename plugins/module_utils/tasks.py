@@ -6,7 +6,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_tasks
 
 # How many ids a failure lists before it says "and N more".
 ID_SAMPLE_SIZE = 10
@@ -34,13 +35,23 @@ def resolve_task_id(client, task):
     if is_task_id(task):
         return int(task)
     # '=' makes the name a literal value even when it starts with an operator such as '>' or '!='.
-    found, _count = client.paginate(api_path('tasks'), 'tasks', params={'name': '=' + task})
-    return task_id_by_name(task, found)
+    return task_id_by_name(task, tasks_by_name(client, task))
+
+
+def tasks_by_name(client, name):
+    """The tasks the server lists for a name filter (which a server may ignore: task_id_by_name checks the name again)."""
+    found, _count = list_tasks(client, params={'name': '=' + name})
+    return found
+
+
+def tasks_named(name, tasks):
+    """The ids of the tasks in `tasks` (a checked listing) named exactly `name`, ascending."""
+    return sorted(item['id'] for item in tasks if item['name'] == name)
 
 
 def task_id_by_name(task, tasks):
-    """The id of the one task in `tasks` (a listing) named exactly `task`, or NodeumError."""
-    ids = sorted(item['id'] for item in tasks if item.get('name') == task)
+    """The id of the one task in `tasks` (a checked listing) named exactly `task`, or NodeumError."""
+    ids = tasks_named(task, tasks)
     if not ids:
         raise NodeumError('No Nodeum task is named %r; check the name (it is case-sensitive) or give the task\'s numeric id.' % task)
     if len(ids) > 1:

@@ -125,9 +125,9 @@ notes:
   - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
   - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
-    sentence that counts the failed items and quotes the first. Exclusive mode removes nothing on a task where an item
-    fails before its write (its task name matches no task or several, the task cannot be read, or two items manage one
-    callback)."
+    sentence that counts the failed items and quotes the first. Exclusive mode removes nothing on a task that an item
+    which fails before its write may have meant (every task of a name that several tasks share), and nothing at all when
+    the look-up of an item's task name fails; the user guide lists each case."
   - "B(Exclusive mode.) An item declares the callback it names with O(callbacks[].callback_id), else one callback of
     its O(callbacks[].type) on its task - the one whose script matches, else the one with the lowest id. The removals
     count as changes and show in RV(drift) and in the diff, not in RV(results), where they would belong to no item."

@@ -139,6 +139,7 @@ def client_mock(mocker):
     """A client without a server: NodeumClient's interface, no behaviour (set return values per test)."""
     client = mocker.create_autospec(NodeumClient, instance=True)
     client.warnings = []
+    client.base_url = 'https://nodeum.example.com/api/v2'
     return client
 
 

