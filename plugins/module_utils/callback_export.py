@@ -23,7 +23,13 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbac
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import read_inventory
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import is_task_id
 
-EXPORTED_NAME = re.compile(r'^task[0-9]+-[A-Za-z0-9_]+-[0-9]+\.js$')
+# The documents of an export directory, beside files/.
+DOCUMENTS = ('callbacks.yml', 'apply.yml')
+
+# Every name the export gives a file of files/ (<task>-<type>-<position>.js); the writer refuses any
+# other, and removes as stale only the files so named. <task> is a name made file-safe (ASCII letters,
+# digits and _, at most 40), with --<8 hex digits> where that alone would not tell tasks apart, or task-<id>.
+EXPORTED_NAME = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_]{0,38}[A-Za-z0-9])?(?:--[0-9a-f]{8})?|task-[0-9]+)-[A-Za-z0-9_]+-[0-9]+\.js$')
 
 OPTIONS = dict(dest=dict(type='path', required=True))
 

@@ -40,16 +40,21 @@ attributes:
 options:
   dest:
     description:
-      - The directory to write, on the controller. It is created if needed.
+      - The directory to write, on the controller. It is created if needed. An empty value (an unset or empty variable)
+        is refused before any request.
       - C(callbacks.yml), C(apply.yml) and the exported files of C(files/) are rewritten when their content differs;
         exported files that no callback needs any more are removed; any other file is left alone.
+      - Nothing in O(dest) is followed or opened unless it is a regular file. A C(files) that is a symbolic link, or a
+        link, a directory or a FIFO where the export writes a file, fails the task before any write, in one sentence
+        that names it.
     type: path
     required: true
 notes:
   - "Nothing the server returns is ever evaluated: each name in C(callbacks.yml) is a quoted YAML string, marked
     C(!unsafe) wherever it could hold Jinja, so Ansible never templates it and the names come back exactly."
-  - "The export is whole or unchanged: every file is first written into a temporary directory inside O(dest) and only
-    then moved into place, so a failure leaves the previous export as it was."
+  - "The export is whole or unchanged: every new file is first written into a staging directory beside its place
+    (C(.nodeum-export-*) in O(dest) and in C(files/)), then each file is swapped in by a rename, and any failure undoes
+    every step done so far, so that the previous export is back byte for byte. Only then are the previous files deleted."
   - "A callback that C(apply.yml) could not apply (an empty script, a type other than V(filter), or a script that cannot
     be written as UTF-8) is left out, with one warning that names it; every other callback is exported."
   - "API key scopes: C(tasks/index) and C(task_callbacks/index)."
