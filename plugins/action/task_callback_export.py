@@ -12,7 +12,9 @@ __metaclass__ = type
 
 from ansible_collections.nodeum.data_archiving.plugins.action.task_callback import ModuleWithScriptFiles
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import callback_export
-from ansible_collections.nodeum.data_archiving.plugins.plugin_utils.export_writer import ExportError, destination, write_export
+from ansible_collections.nodeum.data_archiving.plugins.plugin_utils.export_writer import (
+    ExportError, destination, write_export,
+)
 
 ASYNC_REFUSAL = ('The task sets async, but task_callback_export writes its directory on the controller from the answer '
                  'of the module, so it cannot run in the background; remove async and poll from the task.')

@@ -34,8 +34,8 @@ FILE_MODE = 0o644
 READ_FLAGS = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
 CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0)
 
-EMPTY_DEST = ('dest is empty, which would write the export into the current directory; give the directory to export into '
-              '(an unset or empty variable gives an empty dest). Nothing was read or written.')
+EMPTY_DEST = ('dest is empty, which would write the export into the current directory; give the directory to '
+              'export into (an unset or empty variable gives an empty dest). Nothing was read or written.')
 
 # written and removed: paths relative to dest, sorted; warnings: sentences for a swap that succeeded but left
 # its staging directory behind.
@@ -58,8 +58,8 @@ def destination(dest):
     files = os.path.join(path, 'files')
     mode = _lstat_mode(files)
     if mode is not None and not stat.S_ISDIR(mode):
-        raise ExportError('%s is %s, where the export keeps its scripts in a directory; move it away, or give another dest. '
-                          'Nothing was written.' % (files, _kind(mode)))
+        raise ExportError('%s is %s, where the export keeps its scripts in a directory; move it away, or give '
+                          'another dest. Nothing was written.' % (files, _kind(mode)))
     return path
 
 
@@ -71,7 +71,8 @@ def write_export(dest, files, documents, check_mode):
     path = destination(dest)
     unexpected = sorted(name for name in files if not EXPORTED_NAME.match(name))
     if unexpected:
-        raise ExportError('The export holds file names it does not make (%s); nothing was written.' % ', '.join(unexpected[:3]))
+        raise ExportError('The export holds file names it does not make (%s); nothing was written.'
+                          % ', '.join(unexpected[:3]))
     wanted = dict(('files/' + name, text.encode('utf-8')) for name, text in files.items())
     wanted.update((name, documents[name].encode('utf-8')) for name in DOCUMENTS)
     written = [name for name in sorted(wanted) if _current_bytes(os.path.join(path, name)) != wanted[name]]
@@ -89,8 +90,8 @@ def _current_bytes(path):
     if mode is None:
         return None
     if not stat.S_ISREG(mode):
-        raise ExportError('%s is %s, where the export writes a file; move it away, or give another dest. Nothing was written.'
-                          % (path, _kind(mode)))
+        raise ExportError('%s is %s, where the export writes a file; move it away, or give another dest. '
+                          'Nothing was written.' % (path, _kind(mode)))
     try:
         handle = os.open(path, READ_FLAGS)  # no link followed, and no wait on a FIFO put there since the check
     except OSError:
@@ -114,7 +115,8 @@ def _stale_files(path, files):
     if _lstat_mode(directory) is None:
         return []
     return ['files/' + name for name in sorted(os.listdir(directory))
-            if EXPORTED_NAME.match(name) and name not in files and stat.S_ISREG(_lstat_mode(os.path.join(directory, name)) or 0)]
+            if EXPORTED_NAME.match(name) and name not in files
+            and stat.S_ISREG(_lstat_mode(os.path.join(directory, name)) or 0)]
 
 
 def _lstat_mode(path):
@@ -161,8 +163,8 @@ class _Swap:
             for directory in self.staging.values():
                 os.rmdir(directory)
         except OSError as error:
-            warnings.append('The export is written, but its staging directory could not be removed (%s); remove %s by hand.'
-                            % (error.strerror or error, ' and '.join(sorted(self.staging.values()))))
+            warnings.append('The export is written, but its staging directory could not be removed (%s); remove %s '
+                            'by hand.' % (error.strerror or error, ' and '.join(sorted(self.staging.values()))))
         return warnings
 
     def _full(self, name):
@@ -223,7 +225,9 @@ class _Swap:
                 failures.append(undo_error)
         reason = error.strerror or str(error)
         if not failures:
-            raise ExportError('Cannot write the export into %s (%s); the directory is as it was before the export.' % (self.path, reason))
+            raise ExportError('Cannot write the export into %s (%s); the directory is as it was before the export.'
+                              % (self.path, reason))
         raise ExportError('Cannot write the export into %s (%s), and putting the previous export back failed too (%s); '
                           'the files not back in place are in %s: move them back by hand.'
-                          % (self.path, reason, failures[0].strerror or failures[0], ' and '.join(sorted(self.staging.values()))))
+                          % (self.path, reason, failures[0].strerror or failures[0],
+                             ' and '.join(sorted(self.staging.values()))))

@@ -15,7 +15,11 @@ import threading
 import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.plugin_utils import export_writer
-from ansible_collections.nodeum.data_archiving.plugins.plugin_utils.export_writer import EMPTY_DEST, ExportError, write_export
+from ansible_collections.nodeum.data_archiving.plugins.plugin_utils.export_writer import (
+    EMPTY_DEST,
+    ExportError,
+    write_export,
+)
 
 DOCUMENTS = {'callbacks.yml': 'nodeum_task_callbacks: []\n', 'apply.yml': '---\n'}
 NEW_DOCUMENTS = {'callbacks.yml': 'nodeum_task_callbacks: [new]\n', 'apply.yml': '---\n'}
@@ -57,11 +61,11 @@ class FailingOs:
         def call(*args, **kwargs):
             if name != 'open' or args[1] & os.O_CREAT:
                 self.count += 1
-                failing = self.fail_at is not None and (self.count == self.fail_at or (self.fail_after and self.count > self.fail_at
-                                                                                      and name == 'rename'))
-                if failing:
+                later_rename = self.fail_after and name == 'rename' and self.count > (self.fail_at or self.count)
+                if self.count == self.fail_at or later_rename:
                     raise OSError(errno.EIO, 'Input/output error')
             return real(*args, **kwargs)
+
         return call
 
 
@@ -73,18 +77,31 @@ def previous_export(tmp_path):
 
 
 def test_a_first_export_writes_every_file_byte_for_byte_readable_by_all(tmp_path):
-    done = write_export(str(tmp_path / 'new' / 'export'), {'Archive-filter-1.js': 'a\r\nb'}, DOCUMENTS, check_mode=False)
+    done = write_export(
+        str(tmp_path / 'new' / 'export'), {'Archive-filter-1.js': 'a\r\nb'}, DOCUMENTS, check_mode=False
+    )
     assert done == (['apply.yml', 'callbacks.yml', 'files/Archive-filter-1.js'], [], [])
-    assert tree(tmp_path / 'new' / 'export') == {'files': 'dir', 'files/Archive-filter-1.js': (b'a\r\nb', 0o644),
-                                                 'callbacks.yml': (DOCUMENTS['callbacks.yml'].encode(), 0o644), 'apply.yml': (b'---\n', 0o644)}
+    assert tree(tmp_path / 'new' / 'export') == {
+        'files': 'dir',
+        'files/Archive-filter-1.js': (b'a\r\nb', 0o644),
+        'callbacks.yml': (DOCUMENTS['callbacks.yml'].encode(), 0o644),
+        'apply.yml': (b'---\n', 0o644),
+    }
 
 
 def test_a_second_export_writes_only_what_differs_and_removes_only_stale_exported_files(tmp_path):
     dest = previous_export(tmp_path)
     done = write_export(str(dest), NEXT, DOCUMENTS, check_mode=False)
     assert done == (['files/Added-filter-1.js', 'files/Archive-filter-1.js'], ['files/Gone-filter-1.js'], [])
-    assert sorted(tree(dest)) == ['apply.yml', 'callbacks.yml', 'files', 'files/Added-filter-1.js', 'files/Archive-filter-1.js',
-                                  'files/Restore-filter-1.js', 'files/notes.txt']
+    assert sorted(tree(dest)) == [
+        'apply.yml',
+        'callbacks.yml',
+        'files',
+        'files/Added-filter-1.js',
+        'files/Archive-filter-1.js',
+        'files/Restore-filter-1.js',
+        'files/notes.txt',
+    ]
     assert (dest / 'files' / 'Added-filter-1.js').read_bytes() == 'été 🎉'.encode('utf-8')
 
 
@@ -92,7 +109,11 @@ def test_check_mode_tells_and_writes_nothing(tmp_path):
     dest = previous_export(tmp_path)
     before = tree(tmp_path)
     done = write_export(str(dest), NEXT, NEW_DOCUMENTS, check_mode=True)
-    assert done == (['callbacks.yml', 'files/Added-filter-1.js', 'files/Archive-filter-1.js'], ['files/Gone-filter-1.js'], [])
+    assert done == (
+        ['callbacks.yml', 'files/Added-filter-1.js', 'files/Archive-filter-1.js'],
+        ['files/Gone-filter-1.js'],
+        [],
+    )
     assert tree(tmp_path) == before
 
 
@@ -100,6 +121,7 @@ def test_check_mode_tells_and_writes_nothing(tmp_path):
 def test_a_failure_at_any_step_leaves_the_directory_byte_for_byte_or_the_export_whole(tmp_path, monkeypatch, first):
     """Fail each call that changes the file system in turn: either the export fails and the directory is as it was
     (no staging left), or the export is whole and a warning names the staging directory left behind."""
+
     def attempt(fail_at):
         base = tmp_path / str(fail_at)
         base.mkdir()
@@ -110,19 +132,29 @@ def test_a_failure_at_any_step_leaves_the_directory_byte_for_byte_or_the_export_
         try:
             done = write_export(str(dest), NEXT, NEW_DOCUMENTS, check_mode=False)
         except ExportError as error:
-            assert str(error) == ('Cannot write the export into %s (Input/output error); the directory is as it was before the export.'
-                                  % dest)
+            assert str(error) == (
+                'Cannot write the export into %s (Input/output error); the directory is as it was before the export.'
+                % dest
+            )
             assert tree(base) == before
             return 'failed', failing.count
         finally:
             monkeypatch.setattr(export_writer, 'os', os)
-        exported = dict((path, entry) for path, entry in tree(dest).items() if not path.startswith(('.nodeum-export-', 'files/.nodeum-export-')))
+        exported = dict(
+            (path, entry)
+            for path, entry in tree(dest).items()
+            if not path.startswith(('.nodeum-export-', 'files/.nodeum-export-'))
+        )
         expected = dict(('files/' + name, (text.encode('utf-8'), 0o644)) for name, text in NEXT.items())
         if not first:
             expected['files/notes.txt'] = (b'mine', 0o644)
         expected.update((name, (text.encode(), 0o644)) for name, text in NEW_DOCUMENTS.items())
         assert exported == dict(expected, files='dir')
-        left = sorted(path for path in tree(dest) if os.path.basename(path).startswith('.nodeum-export-') and tree(dest)[path] == 'dir')
+        left = sorted(
+            path
+            for path in tree(dest)
+            if os.path.basename(path).startswith('.nodeum-export-') and tree(dest)[path] == 'dir'
+        )
         assert bool(done.warnings) == bool(left)
         assert all(str(dest / path) in done.warnings[0] for path in left)
         return ('whole, staging left' if left else 'whole'), failing.count
@@ -145,24 +177,29 @@ def kept_copy(path, message):
 
 
 def test_when_putting_the_previous_export_back_fails_too_the_message_says_where_its_files_are(tmp_path, monkeypatch):
-    previous = dict((path, entry) for path, entry in tree(previous_export(tmp_path / 'reference')).items() if entry != 'dir')
+    previous = dict(
+        (path, entry) for path, entry in tree(previous_export(tmp_path / 'reference')).items() if entry != 'dir'
+    )
     undone = 0
     for fail_at in range(1, 100):
         dest = previous_export(tmp_path / str(fail_at))
         monkeypatch.setattr(export_writer, 'os', FailingOs(fail_at, fail_after=True))
         try:
             write_export(str(dest), NEXT, NEW_DOCUMENTS, check_mode=False)
-            break  # the failure came after the swap, at the clean-up of the previous files
         except ExportError as error:
             message = str(error)
+        else:
+            break  # the failure came after the swap, at the clean-up of the previous files
         finally:
             monkeypatch.setattr(export_writer, 'os', os)
         if 'failed too' not in message:
             assert tree(dest) == tree(tmp_path / 'reference' / 'export')
             continue
         undone += 1
-        assert message.startswith('Cannot write the export into %s (Input/output error), and putting the previous export back failed '
-                                  'too (Input/output error); the files not back in place are in ' % dest)
+        assert message.startswith(
+            'Cannot write the export into %s (Input/output error), and putting the previous export back failed '
+            'too (Input/output error); the files not back in place are in ' % dest
+        )
         assert message.endswith(': move them back by hand.')
         now = tree(dest)
         for path, (data, _mode) in previous.items():
@@ -181,7 +218,9 @@ def test_an_empty_dest_is_refused(tmp_path, monkeypatch, dest):
 
 def test_a_dest_that_is_a_file_is_refused(tmp_path):
     (tmp_path / 'export').write_text('x')
-    with pytest.raises(ExportError, match=r'^dest .*/export is a file, not a directory; give the directory to export into\. '):
+    with pytest.raises(
+        ExportError, match=r'^dest .*/export is a file, not a directory; give the directory to export into\. '
+    ):
         write_export(str(tmp_path / 'export'), {}, DOCUMENTS, check_mode=False)
 
 
@@ -195,8 +234,10 @@ def test_a_files_symlink_is_neither_followed_nor_removed(tmp_path):
     before = tree(tmp_path)
     with pytest.raises(ExportError) as caught:
         write_export(str(dest), NEXT, DOCUMENTS, check_mode=False)
-    assert str(caught.value) == ('%s is a symbolic link, where the export keeps its scripts in a directory; move it away, or give another '
-                                 'dest. Nothing was written.' % (dest / 'files'))
+    assert str(caught.value) == (
+        '%s is a symbolic link, where the export keeps its scripts in a directory; move it away, or give another '
+        'dest. Nothing was written.' % (dest / 'files')
+    )
     assert tree(tmp_path) == before
 
 
@@ -210,8 +251,10 @@ def test_a_symlink_where_the_export_writes_a_file_is_refused_and_its_target_unto
     before = tree(tmp_path)
     with pytest.raises(ExportError) as caught:
         write_export(str(dest), NEXT, NEW_DOCUMENTS, check_mode=False)
-    assert str(caught.value) == ('%s is a symbolic link, where the export writes a file; move it away, or give another dest. '
-                                 'Nothing was written.' % (dest / where))
+    assert str(caught.value) == (
+        '%s is a symbolic link, where the export writes a file; move it away, or give another dest. '
+        'Nothing was written.' % (dest / where)
+    )
     assert tree(tmp_path) == before
 
 
@@ -225,7 +268,7 @@ def test_a_directory_in_the_way_is_refused_before_any_write(tmp_path):
 
 
 def bounded(function, seconds=10):
-    """function's ExportError or result, failing the test when it does not return within seconds (a FIFO opened waits)."""
+    """function's ExportError or result; the test fails when it does not return within seconds (a FIFO open waits)."""
     outcome = []
 
     def target():
@@ -233,6 +276,7 @@ def bounded(function, seconds=10):
             outcome.append(function())
         except ExportError as error:
             outcome.append(error)
+
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     thread.join(seconds)
@@ -247,8 +291,10 @@ def test_a_fifo_where_the_export_writes_a_file_is_refused_without_opening_it(tmp
     os.mkfifo(str(dest / where))
     before = tree(tmp_path)
     error = bounded(lambda: write_export(str(dest), NEXT, NEW_DOCUMENTS, check_mode=False))
-    assert str(error) == ('%s is a named pipe (FIFO), where the export writes a file; move it away, or give another dest. '
-                          'Nothing was written.' % (dest / where))
+    assert str(error) == (
+        '%s is a named pipe (FIFO), where the export writes a file; move it away, or give another dest. '
+        'Nothing was written.' % (dest / where)
+    )
     assert tree(tmp_path) == before
 
 
@@ -259,7 +305,9 @@ def test_links_and_fifos_that_carry_an_exported_name_are_not_removed(tmp_path):
     os.mkfifo(str(dest / 'files' / 'Piped-filter-1.js'))
     done = bounded(lambda: write_export(str(dest), NEXT, DOCUMENTS, check_mode=False))
     assert done.removed == ['files/Gone-filter-1.js']
-    assert os.path.islink(str(dest / 'files' / 'Linked-filter-1.js')) and (tmp_path / 'target.js').read_text() == 'keep me'
+    assert (
+        os.path.islink(str(dest / 'files' / 'Linked-filter-1.js')) and (tmp_path / 'target.js').read_text() == 'keep me'
+    )
     assert stat.S_ISFIFO(os.lstat(str(dest / 'files' / 'Piped-filter-1.js')).st_mode)
 
 
