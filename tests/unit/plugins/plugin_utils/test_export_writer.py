@@ -176,6 +176,18 @@ def kept_copy(path, message):
     return None
 
 
+def failure_of(monkeypatch, failing, dest):
+    """The sentence of the export of NEXT into dest with the writer's os replaced by failing, None when it succeeds."""
+    monkeypatch.setattr(export_writer, 'os', failing)
+    try:
+        write_export(str(dest), NEXT, NEW_DOCUMENTS, check_mode=False)
+    except ExportError as error:
+        return str(error)
+    finally:
+        monkeypatch.setattr(export_writer, 'os', os)
+    return None
+
+
 def test_when_putting_the_previous_export_back_fails_too_the_message_says_where_its_files_are(tmp_path, monkeypatch):
     previous = dict(
         (path, entry) for path, entry in tree(previous_export(tmp_path / 'reference')).items() if entry != 'dir'
@@ -183,15 +195,9 @@ def test_when_putting_the_previous_export_back_fails_too_the_message_says_where_
     undone = 0
     for fail_at in range(1, 100):
         dest = previous_export(tmp_path / str(fail_at))
-        monkeypatch.setattr(export_writer, 'os', FailingOs(fail_at, fail_after=True))
-        try:
-            write_export(str(dest), NEXT, NEW_DOCUMENTS, check_mode=False)
-        except ExportError as error:
-            message = str(error)
-        else:
+        message = failure_of(monkeypatch, FailingOs(fail_at, fail_after=True), dest)
+        if message is None:
             break  # the failure came after the swap, at the clean-up of the previous files
-        finally:
-            monkeypatch.setattr(export_writer, 'os', os)
         if 'failed too' not in message:
             assert tree(dest) == tree(tmp_path / 'reference' / 'export')
             continue
