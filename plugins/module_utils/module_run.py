@@ -6,7 +6,8 @@
 execute() builds the client from the parsed options and the credentials (the task's, else the
 NODEUM_* environment's), runs the resource logic and returns a plain result: on a NodeumError a
 failed one, whose msg is the error's sentence and whose api_error holds the facts of the failed
-API call. run() is the whole rest of a module's main().
+API call. run() is the whole rest of a module's main(). Every msg and warning leaves here with its
+control characters shown, not obeyed (terminal_safe), whatever part of it the server wrote.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,11 +15,11 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import HAS_REQUESTS
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import client as transport
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import (
-    UNREADABLE_VARIABLES, client_from_params, connection_warnings, normalize_base_url, resolve_credentials, secrets_to_mask,
+    UNREADABLE_VARIABLES, client_from_params, connection_warnings, resolve_credentials, secrets_to_mask,
 )
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import visible, visible_data
 
 
 def execute(logic, params, environ, check_mode=False, diff_mode=False):
@@ -30,14 +31,14 @@ def execute(logic, params, environ, check_mode=False, diff_mode=False):
     client = None
     try:
         if UNREADABLE_VARIABLES:
-            raise NodeumError(UNREADABLE_VARIABLES[0])
+            raise transport.NodeumError(UNREADABLE_VARIABLES[0])
         # The url first: one that holds user-info is refused as such, not as a missing credential.
-        normalize_base_url(params.get('url'))
+        transport.normalize_base_url(params.get('url'))
         credentials = resolve_credentials(params, environ)
         warnings.extend(connection_warnings(params, credentials))
         client = client_from_params(params, credentials)
         result = logic(client, params, check_mode)
-    except NodeumError as error:
+    except transport.NodeumError as error:
         result = failure(error)
     finally:
         if client is not None:
@@ -45,15 +46,17 @@ def execute(logic, params, environ, check_mode=False, diff_mode=False):
             client.close()
     if not diff_mode:
         result.pop('diff', None)
-    return result, warnings
+    if 'msg' in result:
+        result['msg'] = visible(result['msg'])
+    return result, [visible(warning) for warning in warnings]
 
 
 def failure(error):
     """The failed result of a NodeumError: its sentence, and the facts of the API call when one failed."""
-    result = dict(failed=True, changed=False, msg=error.message)
+    result = dict(failed=True, changed=False, msg=visible(error.message))
     if error.method is not None:
-        result['api_error'] = dict(status=error.status, method=error.method, path=error.path, messages=list(error.messages),
-                                   details=dict(error.details))
+        result['api_error'] = dict(status=error.status, method=error.method, path=visible(error.path),
+                                   messages=[visible(message) for message in error.messages], details=visible_data(dict(error.details)))
     return result
 
 
@@ -61,7 +64,7 @@ def run(module, logic):
     """The whole main() of a module once AnsibleModule has parsed the arguments."""
     # Credentials read from NODEUM_* are not options AnsibleModule parsed, so it cannot know to mask them.
     module.no_log_values.update(secrets_to_mask(module.params, os.environ))
-    if not HAS_REQUESTS:
+    if not transport.HAS_REQUESTS:
         from ansible.module_utils.basic import missing_required_lib
         module.fail_json(msg=missing_required_lib('requests'), changed=False)
     # module._diff is how AnsibleModule exposes diff mode; modules of ansible-core read it the same way.

@@ -14,14 +14,14 @@ __metaclass__ = type
 
 from collections import namedtuple
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import PostNotConfirmed
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import (
     answer_sentence, callback_problem, callbacks_path, checked_callback, list_callbacks,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
     id_sample, resolve_task_id, task_not_found, validate_task_reference,
 )
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import shown_diff
 
 CALLBACK_TYPES = ('filter',)
 
@@ -103,7 +103,7 @@ def plan_diff(plan, task_id):
     """Ansible diffs, one per callback touched, each headed 'task 3 / filter callback 12'."""
     if plan.action == 'none':
         # Nothing there and nothing wanted: no diff at all (Ansible fails on a diff of two empty texts).
-        return [dict(before=plan.after['script'], after=plan.after['script'])] if plan.after else []
+        return [shown_diff(plan.after['script'], plan.after['script'])] if plan.after else []
     if plan.action == 'delete':
         return [_diff(task_id, callback, callback['script'], '') for callback in plan.before]
     before = plan.before[0]['script'] if plan.before else ''
@@ -111,8 +111,7 @@ def plan_diff(plan, task_id):
 
 
 def _diff(task_id, callback, before, after):
-    header = callback_label(task_id, callback)
-    return dict(before=before, after=after, before_header=header, after_header=header)
+    return shown_diff(before, after, callback_label(task_id, callback))
 
 
 def callback_label(task_id, callback):
@@ -180,7 +179,11 @@ def _await_settled(client, task_id, desired):
 
 def _create(client, task_id, desired, plan):
     body = dict(type=plan.after['type'], script=plan.after['script'])
-    created = _post_without_duplicate(client, task_id, desired, body)
+
+    def landed():
+        return _created_meanwhile(client, task_id, desired)
+
+    created = client.post(callbacks_path(task_id), body, landed=landed)
     return _settle_concurrent_creates(client, task_id, desired, _usable_created(client, task_id, desired, created))
 
 
@@ -190,7 +193,7 @@ def _usable_created(client, task_id, desired, created):
     if not problem:
         return created
     path = callbacks_path(task_id)
-    found = _callback_with_the_script(client, task_id, desired)
+    found = _created_meanwhile(client, task_id, desired)
     if found is None:
         raise NodeumError(answer_sentence(client, 'POST', path, problem, 'the server created the callback, but none with this script '
                                           'shows among the task\'s callbacks: list them with task_callback_info before running the task '
@@ -200,44 +203,12 @@ def _usable_created(client, task_id, desired, created):
     return found
 
 
-# The end of a create that failed without a trusted answer, by whether any attempt may have reached the server.
-_CREATE_GIVE_UP_ADVICE = {
-    False: 'nothing reached the server, so no callback was created; check url, the network and that the server is up',
-    True: 'the callback may have been created: run the task again, it finds and keeps the one created',
-}
-
-
-def _post_without_duplicate(client, task_id, desired, body):
-    """POST the callback; after an answer that may be lost, read the task first and keep the callback the
-    lost request created, if it did; send it again (at once, within the client's retry budget) only if not."""
-    resume = None
-    while True:
-        try:
-            return client.post(callbacks_path(task_id), body, resume=resume)
-        except PostNotConfirmed as lost:
-            created = _created_despite(client, task_id, desired, lost) if lost.check_after is not None else None
-            if created is not None:
-                client.warnings.append('%s; the server had created it all the same, so it was not sent again.' % lost.reason.message)
-                return created
-            if lost.resume is None:
-                raise lost.given_up(_CREATE_GIVE_UP_ADVICE[lost.may_have_been_handled], lost.check_after or 0.0) from None
-            resume = lost.resume
-
-
-def _created_despite(client, task_id, desired, lost):
-    """After a lost POST answer, and a wait for the server to finish: the callback the lost request created, if it did (else None)."""
-    client.wait(lost.check_after)
-    try:
-        return _callback_with_the_script(client, task_id, desired)
-    except NodeumError:
-        raise NodeumError('%s, and the check whether the server had created the callback failed as well; the callback may exist: '
-                          'run the task again, it finds and keeps the one created.' % lost.reason.message,
-                          method='POST', path=lost.reason.path) from None
-
-
-def _callback_with_the_script(client, task_id, desired):
-    """The task's callback of the desired identity whose script is the desired one (what this run's create made), or None."""
-    return next((match for match in find_matches(client, task_id, desired) if match.get('script') == desired['script']), None)
+def _created_meanwhile(client, task_id, desired):
+    """After a lost POST answer: the callback the lost request created, if it did (else None)."""
+    for match in find_matches(client, task_id, desired):
+        if match.get('script') == desired['script']:
+            return match
+    return None
 
 
 def _settle_concurrent_creates(client, task_id, desired, created):

@@ -56,6 +56,10 @@ RESTATED_CONSTANTS = (
     ('RETRYABLE_STATUSES', r'statuses\s+(\d{3}),\s+(\d{3}),\s+(\d{3})\s+and\s+(\d{3})'),
     ('MAX_RETRY_AFTER_SECONDS', r'Retry-After`*\s+header\s+asks,\s+up\s+to\s+%s\s+seconds' % NUMBER),
     ('RETRY_DEADLINE_SECONDS', r'once\s+%s\s+seconds\s+have\s+passed' % NUMBER),
+    ('DETAILS_MAX_DEPTH', r'details`*\s+keeps\s+its\s+structure\s+to\s+a\s+depth\s+of\s+%s' % NUMBER),
+    ('DETAILS_MAX_ENTRIES', r'%s\s+entries\s+per\s+object\s+or\s+list' % NUMBER),
+    ('DETAILS_MAX_TOTAL', r'%s\s+values\s+in\s+all' % NUMBER),
+    ('DETAILS_MAX_TEXT', r'each\s+text\s+cut\s+at\s+%s\s+characters' % NUMBER),
 )
 
 
@@ -105,9 +109,11 @@ def test_the_numbers_the_docs_restate_are_those_of_the_code():
 def test_a_restated_number_that_differs_is_named():
     texts = [('doc', 'at most 8 at a time, up to 5 distinct names, 4 attempts, attempt N of 4, waiting 0.5, 1 and 2 seconds, '
                      'the statuses 429, 502, 503 and 504; as the Retry-After header asks, up to 30 seconds; '
-                     'once 30 seconds have passed')]
+                     'once 30 seconds have passed; api_error.details keeps its structure to a depth of 8, 50 entries per object '
+                     'or list and 500 values in all, each text cut at 500 characters')]
     constants = dict(MAX_CONCURRENT_REQUESTS=6, NAME_LOOKUP_LIMIT=5, MAX_ATTEMPTS=4, BACKOFF_SECONDS=(0.5, 1.0, 2.0),
-                     RETRYABLE_STATUSES=(429, 502, 503, 504), MAX_RETRY_AFTER_SECONDS=30.0, RETRY_DEADLINE_SECONDS=30.0)
+                     RETRYABLE_STATUSES=(429, 502, 503, 504), MAX_RETRY_AFTER_SECONDS=30.0, RETRY_DEADLINE_SECONDS=30.0,
+                     DETAILS_MAX_DEPTH=8, DETAILS_MAX_ENTRIES=50, DETAILS_MAX_TOTAL=500, DETAILS_MAX_TEXT=500)
     assert restated_problems(texts, constants) == ["doc says 'at most 8 at a time', but MAX_CONCURRENT_REQUESTS is 6"]
     assert 'no doc restates NAME_LOOKUP_LIMIT' in restated_problems([('doc', '')], constants)[1]
 

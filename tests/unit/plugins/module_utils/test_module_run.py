@@ -122,7 +122,7 @@ def test_run_module_masks_a_url_password_and_environment_secrets(monkeypatch):
 
 
 def test_run_module_without_requests_fails_with_the_standard_message(monkeypatch):
-    monkeypatch.setattr('ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run.HAS_REQUESTS', False)
+    monkeypatch.setattr('ansible_collections.nodeum.data_archiving.plugins.module_utils.client.HAS_REQUESTS', False)
     module = FakeModule(dict(url=URL, api_key='k'))
     with pytest.raises(Ended):
         module_run.run(module, recording_logic({}))
@@ -156,3 +156,19 @@ def test_an_unreadable_environment_variable_stops_the_run_before_the_logic(monke
     seen = {}
     result, _warnings = run(recording_logic(seen), dict(url=URL, api_key='k'), environ={})
     assert result['msg'] == "The environment variable NODEUM_TIMEOUT holds 'x'; fix it." and seen == {}
+
+
+def test_what_the_server_wrote_leaves_with_its_control_characters_shown():
+    def hostile(client, params, check_mode):
+        client.warnings.append('Retried after status 503 \x1b]0;owned\x07.')
+        raise NodeumError('The Nodeum API refused POST x (422): \x1b[2JScript \x9b31mforged', status=422, method='POST',
+                          path='tasks/3/task_callbacks', messages=['\x1b[2JScript \x9b31mforged'], details={'s\x1b': ['\x07']})
+    result, warnings = run(hostile, dict(url=URL, api_key='k'), environ={})
+    assert result['msg'] == 'The Nodeum API refused POST x (422): \\x1b[2JScript \\x9b31mforged'
+    assert result['api_error']['messages'] == ['\\x1b[2JScript \\x9b31mforged'] and result['api_error']['details'] == {'s\\x1b': ['\\x07']}
+    assert warnings == ['Retried after status 503 \\x1b]0;owned\\x07.']
+
+
+def test_a_msg_the_logic_returns_leaves_with_its_control_characters_shown():
+    result, _warnings = run(recording_logic({}, dict(failed=True, msg='1 of 1 items failed: \x1b[2J')), dict(url=URL, api_key='k'), {})
+    assert result['msg'] == '1 of 1 items failed: \\x1b[2J'

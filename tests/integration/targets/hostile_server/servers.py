@@ -1,0 +1,111 @@
+"""A hostile Nodeum server for the hostile_server target, on 127.0.0.1, exiting after --lifetime seconds.
+
+The first path segment of url picks the case (the modules append /api/v2/...); every request is logged to
+--log as one JSON line {case, method, path}. Cases:
+- ansi422: no callback yet; a create is refused 422 with escape sequences in its message and details nested 300 deep.
+- reason: no callback yet; a create is refused 422 with an empty JSON body and escape sequences in the reason phrase.
+- script: task 3 holds callback 5, whose script holds escape sequences (a removal in --check --diff shows it).
+- warnid: no callback yet; a create is answered 201 with an id of escape sequences, and the task then shows callback 9.
+- dotid: task 3 lists a callback whose id is '..'.
+When ready it prints one JSON line: {"port": port}.
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ESCAPES = '\x1b[2J\x1b]0;owned\x07\x9b31m'
+SCRIPT = 'function run(req) {\n  return true;\n}\n'
+
+
+def nested(depth):
+    value = {'error': 'blank'}
+    for _level in range(depth):
+        value = {'a': [value]}
+    return value
+
+
+def listing(*callbacks):
+    return {'count': len(callbacks), 'task_callbacks': list(callbacks)}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    log_path = None
+    created = {}  # case: the script a create sent
+    lock = threading.Lock()
+
+    def handle_one(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        body = json.loads(self.rfile.read(length) or b'null') if length else None
+        case, _separator, rest = self.path.lstrip('/').partition('/')
+        with self.lock, open(self.log_path, 'a', encoding='utf-8') as log:
+            log.write(json.dumps({'case': case, 'method': self.command, 'path': '/' + rest.split('?')[0]}) + '\n')
+        getattr(self, 'case_' + case, self.case_unknown)(body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = handle_one
+
+    def case_unknown(self, _body):
+        self.send_json(404, {'messages': ['unknown case'], 'details': {}})
+
+    def case_ansi422(self, _body):
+        if self.command == 'POST':
+            return self.send_json(422, {'messages': [ESCAPES + 'Script is forged'], 'details': {'script': [nested(300)]}})
+        return self.send_json(200, listing())
+
+    def case_reason(self, _body):
+        if self.command == 'POST':
+            return self.send_json(422, {}, reason=ESCAPES + 'Forged reason')
+        return self.send_json(200, listing())
+
+    def case_script(self, _body):
+        return self.send_json(200, listing({'id': 5, 'type': 'filter', 'script': 'return 1;' + ESCAPES + '\r\nforged\u202e\n'}))
+
+    def case_warnid(self, body):
+        if self.command == 'POST':
+            self.created['warnid'] = body['script']
+            return self.send_json(201, {'id': ESCAPES, 'type': 'filter', 'script': body['script']})
+        if 'warnid' in self.created:
+            return self.send_json(200, listing({'id': 9, 'type': 'filter', 'script': self.created['warnid']}))
+        return self.send_json(200, listing())
+
+    def case_dotid(self, _body):
+        return self.send_json(200, listing({'id': '..', 'type': 'filter', 'script': 'old'}))
+
+    def send_json(self, status, payload, reason=None):
+        data = json.dumps(payload).encode('utf-8')
+        self.send_response_only(status, reason)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_response_only(self, code, message=None):
+        # http.server writes the reason phrase as latin-1, which holds every escape sequence above
+        if message is None:
+            message = self.responses.get(code, ('',))[0]
+        self.wfile.write(('%s %d %s\r\n' % (self.protocol_version, code, message)).encode('latin-1'))
+
+    def log_message(self, *args):  # quiet: the log file is the record
+        pass
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--log', required=True)
+    parser.add_argument('--lifetime', type=float, default=600)
+    arguments = parser.parse_args()
+    handler = type('Hostile', (Handler,), {'log_path': arguments.log, 'created': {}})
+    server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(json.dumps({'port': server.server_address[1]}), flush=True)
+    time.sleep(arguments.lifetime)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
