@@ -19,7 +19,11 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient, NodeumError, normalize_base_url, split_userinfo
+from urllib.parse import urlsplit, urlunsplit
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import API_ROOT, NodeumClient
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.transport_failures import seconds_text, split_userinfo
 
 # (option, type, environment variable, default, no_log)
 CONNECTION_OPTIONS = (
@@ -211,7 +215,7 @@ def url_secrets(url):
 def client_from_params(params, credentials):
     """Build the transport client from validated module parameters and resolved credentials.
 
-    The client refuses a url, timeout or ca_path it cannot use, before any request.
+    A url, timeout or ca_path that cannot work is refused here, before any request.
     """
     _check_credential_text(credentials)
     kind = _credential_kind(credentials)
@@ -223,8 +227,11 @@ def client_from_params(params, credentials):
         authorization = '%s %s' % (prefix, credentials['api_key']) if prefix else credentials['api_key']
     elif kind == 'token':
         authorization = 'Bearer %s' % credentials['token']
-    return NodeumClient(params.get('url'), auth=auth, authorization=authorization, validate_certs=params.get('validate_certs', True),
-                        ca_path=params.get('ca_path'), timeout=DEFAULTS['timeout'] if params.get('timeout') is None else params['timeout'])
+    validate_certs = params.get('validate_certs', True)
+    ca_path = params.get('ca_path')
+    timeout = DEFAULTS['timeout'] if params.get('timeout') is None else params['timeout']
+    return NodeumClient(normalize_base_url(params.get('url')), auth=auth, authorization=authorization, timeout=checked_timeout(timeout),
+                        verify=checked_ca_path(ca_path) if (validate_certs and ca_path) else bool(validate_certs))
 
 
 # The credentials sent as the Authorization header as they are; the user name and password are encoded as UTF-8 first.
@@ -251,3 +258,61 @@ def _credential_kind(params):
     if params.get('token'):
         return 'token'
     return None
+
+
+# -- the checks of the connection settings, before any request ---------------------------------
+
+# The longest timeout accepted: an hour is far more than any answer of the API takes, and larger
+# values (1e308, inf) break the socket layer with its own words instead of ours.
+MAX_TIMEOUT_SECONDS = 3600.0
+
+
+def normalize_base_url(url):
+    """Return the API base URL ('.../api/v2') or raise NodeumError on a URL that cannot work."""
+    if not url or not isinstance(url, str):
+        raise NodeumError('The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.')
+    userinfo, bare = split_userinfo(url.strip())
+    try:
+        parts = urlsplit(bare)
+        usable = parts.scheme in ('http', 'https') and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # an unclosed '[', a port that is no number, characters that NFKC normalisation changes
+        usable = False
+    if not usable:
+        raise NodeumError('The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example '
+                          'https://nodeum.example.com.' % bare)
+    # Refused before the url is used at all, so no request is sent and no name is looked up (urlsplit
+    # would read 'http://u:1234/ss@host' as the host 'u'); the sentence never repeats what it holds.
+    if userinfo is not None:
+        raise NodeumError('The Nodeum url holds credentials (text before an @); remove them from the URL and use username and '
+                          'password, api_key or token instead.')
+    path = parts.path.rstrip('/')
+    if not path.endswith(API_ROOT):
+        path += API_ROOT
+    return urlunsplit((parts.scheme, parts.netloc, path, '', ''))
+
+
+def checked_timeout(timeout):
+    """The timeout in seconds as a float, or NodeumError unless it is above 0 and at most MAX_TIMEOUT_SECONDS."""
+    try:
+        seconds = float(timeout)
+    except (TypeError, ValueError):
+        seconds = float('nan')
+    if not 0 < seconds <= MAX_TIMEOUT_SECONDS:  # nan fails both comparisons
+        raise NodeumError('timeout must be a number of seconds above 0 and at most %s (one hour), got %s; give how long to wait '
+                          'for each answer, for example 30.' % (seconds_text(MAX_TIMEOUT_SECONDS), timeout))
+    return seconds
+
+
+def checked_ca_path(ca_path):
+    """ca_path if it names a readable file, else NodeumError (requests would fail later, in its own words)."""
+    advice = 'give the path of a PEM file of CA certificates on the host that runs the module.'
+    if not os.path.exists(ca_path):
+        raise NodeumError('ca_path %r does not exist; %s' % (ca_path, advice))
+    if not os.path.isfile(ca_path):
+        raise NodeumError('ca_path %r is not a file; %s' % (ca_path, advice))
+    try:
+        with open(ca_path, 'rb'):
+            pass
+    except OSError as error:
+        raise NodeumError('ca_path %r cannot be read (%s); %s' % (ca_path, error.strerror or type(error).__name__, advice)) from None
+    return ca_path

@@ -15,10 +15,11 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import client as transport
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import (
-    UNREADABLE_VARIABLES, client_from_params, connection_warnings, resolve_credentials, secrets_to_mask,
+    UNREADABLE_VARIABLES, client_from_params, connection_warnings, normalize_base_url, resolve_credentials, secrets_to_mask,
 )
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import visible, visible_data
 
 
@@ -31,14 +32,14 @@ def execute(logic, params, environ, check_mode=False, diff_mode=False):
     client = None
     try:
         if UNREADABLE_VARIABLES:
-            raise transport.NodeumError(UNREADABLE_VARIABLES[0])
+            raise NodeumError(UNREADABLE_VARIABLES[0])
         # The url first: one that holds user-info is refused as such, not as a missing credential.
-        transport.normalize_base_url(params.get('url'))
+        normalize_base_url(params.get('url'))
         credentials = resolve_credentials(params, environ)
         warnings.extend(connection_warnings(params, credentials))
         client = client_from_params(params, credentials)
         result = logic(client, params, check_mode)
-    except transport.NodeumError as error:
+    except NodeumError as error:
         result = failure(error)
     finally:
         if client is not None:
@@ -64,7 +65,7 @@ def run(module, logic):
     """The whole main() of a module once AnsibleModule has parsed the arguments."""
     # Credentials read from NODEUM_* are not options AnsibleModule parsed, so it cannot know to mask them.
     module.no_log_values.update(secrets_to_mask(module.params, os.environ))
-    if not transport.HAS_REQUESTS:
+    if not HAS_REQUESTS:
         from ansible.module_utils.basic import missing_required_lib
         module.fail_json(msg=missing_required_lib('requests'), changed=False)
     # module._diff is how AnsibleModule exposes diff mode; modules of ansible-core read it the same way.

@@ -14,7 +14,8 @@ the answer. The modules read the server through list_callbacks() and list_tasks(
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 
 # How much of a text value the server sent a sentence quotes.
 QUOTE_LENGTH = 40

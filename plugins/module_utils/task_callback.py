@@ -14,7 +14,8 @@ __metaclass__ = type
 
 from collections import namedtuple
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import PostNotConfirmed
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import (
     answer_sentence, callback_problem, callbacks_path, checked_callback, list_callbacks,
 )
@@ -179,11 +180,7 @@ def _await_settled(client, task_id, desired):
 
 def _create(client, task_id, desired, plan):
     body = dict(type=plan.after['type'], script=plan.after['script'])
-
-    def landed():
-        return _created_meanwhile(client, task_id, desired)
-
-    created = client.post(callbacks_path(task_id), body, landed=landed)
+    created = _post_without_duplicate(client, task_id, desired, body)
     return _settle_concurrent_creates(client, task_id, desired, _usable_created(client, task_id, desired, created))
 
 
@@ -193,7 +190,7 @@ def _usable_created(client, task_id, desired, created):
     if not problem:
         return created
     path = callbacks_path(task_id)
-    found = _created_meanwhile(client, task_id, desired)
+    found = _callback_with_the_script(client, task_id, desired)
     if found is None:
         raise NodeumError(answer_sentence(client, 'POST', path, problem, 'the server created the callback, but none with this script '
                                           'shows among the task\'s callbacks: list them with task_callback_info before running the task '
@@ -203,12 +200,44 @@ def _usable_created(client, task_id, desired, created):
     return found
 
 
-def _created_meanwhile(client, task_id, desired):
-    """After a lost POST answer: the callback the lost request created, if it did (else None)."""
-    for match in find_matches(client, task_id, desired):
-        if match.get('script') == desired['script']:
-            return match
-    return None
+# The end of a create that failed without a trusted answer, by whether any attempt may have reached the server.
+_CREATE_GIVE_UP_ADVICE = {
+    False: 'nothing reached the server, so no callback was created; check url, the network and that the server is up',
+    True: 'the callback may have been created: run the task again, it finds and keeps the one created',
+}
+
+
+def _post_without_duplicate(client, task_id, desired, body):
+    """POST the callback; after an answer that may be lost, read the task first and keep the callback the
+    lost request created, if it did; send it again (at once, within the client's retry budget) only if not."""
+    resume = None
+    while True:
+        try:
+            return client.post(callbacks_path(task_id), body, resume=resume)
+        except PostNotConfirmed as lost:
+            created = _created_despite(client, task_id, desired, lost) if lost.check_after is not None else None
+            if created is not None:
+                client.warnings.append('%s; the server had created it all the same, so it was not sent again.' % lost.reason.message)
+                return created
+            if lost.resume is None:
+                raise lost.given_up(_CREATE_GIVE_UP_ADVICE[lost.may_have_been_handled], lost.check_after or 0.0) from None
+            resume = lost.resume
+
+
+def _created_despite(client, task_id, desired, lost):
+    """After a lost POST answer, and a wait for the server to finish: the callback the lost request created, if it did (else None)."""
+    client.wait(lost.check_after)
+    try:
+        return _callback_with_the_script(client, task_id, desired)
+    except NodeumError:
+        raise NodeumError('%s, and the check whether the server had created the callback failed as well; the callback may exist: '
+                          'run the task again, it finds and keeps the one created.' % lost.reason.message,
+                          method='POST', path=lost.reason.path) from None
+
+
+def _callback_with_the_script(client, task_id, desired):
+    """The task's callback of the desired identity whose script is the desired one (what this run's create made), or None."""
+    return next((match for match in find_matches(client, task_id, desired) if match.get('script') == desired['script']), None)
 
 
 def _settle_concurrent_creates(client, task_id, desired, created):

@@ -15,7 +15,8 @@ import re
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS, NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import callback_record
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id, task_not_found, validate_task_reference

@@ -6,7 +6,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_tasks
 
 # How many ids a failure lists before it says "and N more".

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, unquote
 import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import normalize_base_url
 
 _EMULATOR_CONTROL = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'emulator', 'emulator_control.py')
 ADMIN = ('admin', 'nodeum-demo-password')
@@ -71,7 +72,7 @@ class Nodeum:
         self.waits = []
         self.on_wait = None  # called with the seconds of each wait of the client: another run acts meanwhile
         self.clock = 1000.0  # advanced by the waits alone: the retry budget never depends on how busy the machine is
-        self.client = NodeumClient(control.url, auth=ADMIN, sleep=self._wait, clock=lambda: self.clock)
+        self.client = NodeumClient(normalize_base_url(control.url), auth=ADMIN, sleep=self._wait, clock=lambda: self.clock)
         self._others = []
 
     def _wait(self, seconds):
@@ -82,7 +83,7 @@ class Nodeum:
 
     def another_run(self):
         """A second client on the same server: what a concurrent run of the module would send."""
-        other = NodeumClient(self.control.url, auth=ADMIN, sleep=lambda seconds: None)
+        other = NodeumClient(normalize_base_url(self.control.url), auth=ADMIN, sleep=lambda seconds: None)
         self._others.append(other)
         return other
 

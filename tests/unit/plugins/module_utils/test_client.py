@@ -14,26 +14,29 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
-import io
 import json
 import socket
 import ssl
 import warnings
 from http import HTTPStatus
-from http.client import BadStatusLine, IncompleteRead, RemoteDisconnected
+from http.client import IncompleteRead
 from urllib.parse import parse_qsl
 
 import pytest
 import requests
-import urllib3
 from urllib3 import exceptions as u3
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import client as client_module
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import (
-    NodeumClient, NodeumError, NodeumNotFound, api_path, normalize_base_url, required_scope,
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import transport_failures
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.answers import required_scope
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient, PostNotConfirmed, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import normalize_base_url
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.tests.unit.plugins.module_utils.fake_transport import (
+    ANSWER_LOST, FAILURES, FakePool, FakePoolAdapter, NOTHING_SENT, PATHS, SHORT, URL, bad_status_line, call, caused,
+    closed_without_answer, expected_sentence, http_answer, read_timeout, refused, reset_before_answer,
+    transport_client, SECRET,
 )
-
-SECRET = 's3cr3t-Pa55word'
 
 
 def fields(error):
@@ -43,47 +46,6 @@ def fields(error):
 
 def error_fields(status=None, method='GET', path=None, messages=(), details=None, error_type='NodeumError'):
     return dict(type=error_type, status=status, method=method, path=path, messages=list(messages), details=details or {})
-
-
-def test_base_url_gets_the_api_root_once():
-    assert normalize_base_url('https://h.example.com') == 'https://h.example.com/api/v2'
-    assert normalize_base_url('https://h.example.com/') == 'https://h.example.com/api/v2'
-    assert normalize_base_url('https://h.example.com/api/v2/') == 'https://h.example.com/api/v2'
-    assert normalize_base_url('http://h:8787/prefix') == 'http://h:8787/prefix/api/v2'
-    assert normalize_base_url('http://h/BOX/') == 'http://h/BOX/api/v2'
-    assert normalize_base_url(' https://h:1 ') == 'https://h:1/api/v2'
-
-
-NOT_SET = 'The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.'
-NOT_USABLE = 'The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example https://nodeum.example.com.'
-
-
-@pytest.mark.parametrize('url, message', [
-    ('', NOT_SET),
-    (None, NOT_SET),
-    (8787, NOT_SET),
-    ('ftp://h', NOT_USABLE % 'ftp://h'),
-    ('nodeum.example.com', NOT_USABLE % 'nodeum.example.com'),
-    ('https://', NOT_USABLE % 'https://'),
-    ('https://h:0', NOT_USABLE % 'https://h:0'),
-    ('https://h:port', NOT_USABLE % 'https://h:port'),
-    ('ftp://admin:%s@h/x' % SECRET, NOT_USABLE % 'ftp://h/x'),
-    ('%s@h.example.com' % SECRET, NOT_USABLE % 'h.example.com'),
-])
-def test_unusable_urls_are_refused_in_one_sentence(url, message):
-    with pytest.raises(NodeumError) as caught:
-        normalize_base_url(url)
-    assert caught.value.message == message
-
-
-@pytest.mark.parametrize('url', ['https://admin:%s@h.example.com' % SECRET, 'https://admin@h.example.com', 'https://:%s@h.example.com' % SECRET,
-                                 'http://admin:%s/x@h.example.com' % SECRET, 'http://admin:1234/%s@h.example.com' % SECRET,
-                                 'https://h.example.com/%s@x' % SECRET, 'http://@h.example.com'])
-def test_url_with_credentials_is_refused_without_repeating_them(url):
-    with pytest.raises(NodeumError) as caught:
-        normalize_base_url(url)
-    assert caught.value.message == ('The Nodeum url holds credentials (text before an @); remove them from the URL and use username and '
-                                    'password, api_key or token instead.')
 
 
 def test_path_segments_are_percent_encoded():
@@ -122,7 +84,8 @@ def test_the_session_asks_for_json_and_each_method_sends_its_body():
 
 @pytest.mark.parametrize('scheme', ['https', 'http'])
 def test_the_session_keeps_pool_maxsize_connections_open_per_scheme(scheme):
-    for client, size in ((NodeumClient('%s://nodeum.example.com' % scheme), 8), (NodeumClient('%s://nodeum.example.com' % scheme, pool_maxsize=3), 3)):
+    base_url = '%s://nodeum.example.com/api/v2' % scheme
+    for client, size in ((NodeumClient(base_url), 8), (NodeumClient(base_url, pool_maxsize=3), 3)):
         adapter = client._session.get_adapter('%s://nodeum.example.com/api/v2/tasks' % scheme)
         assert adapter.poolmanager.connection_pool_kw['maxsize'] == size
 
@@ -252,39 +215,40 @@ def test_lost_connection_is_retried_for_get(nodeum):
     assert len(nodeum.requests()) == 2 and 'a lost connection' in nodeum.client.warnings[0]
 
 
-def test_post_is_never_resent_without_a_landed_check(nodeum):
+def test_a_post_answered_502_is_not_sent_again_but_said_unconfirmed(nodeum):
     nodeum.load()
     nodeum.fault(method='POST', status=502)
-    with pytest.raises(NodeumError, match=r'\(502\)'):
+    with pytest.raises(PostNotConfirmed) as caught:
         nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
-    assert len(nodeum.requests()) == 1 and nodeum.callbacks() == {}
+    lost = caught.value
+    assert lost.reason.status == 502 and lost.may_have_been_handled and lost.check_after == 0.5 and lost.resume.attempt == 2
+    assert len(nodeum.requests()) == 1 and nodeum.callbacks() == {} and nodeum.waits == []
 
 
-def test_post_whose_answer_was_lost_adopts_what_it_created(nodeum):
+def test_a_post_whose_answer_was_lost_after_it_was_handled_is_not_sent_again(nodeum):
     nodeum.load()
     nodeum.fault(method='POST', drop='after')
-    found = []
-    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'},
-                                 landed=lambda: found.append(nodeum.client.get('tasks/1/task_callbacks')['task_callbacks'][0]) or found[0])
-    assert created is found[0] and nodeum.callbacks() == {created['id']: 'x'}
-    assert [entry['method'] for entry in nodeum.control.requests()] == ['POST', 'GET']
-    assert len(nodeum.client.warnings) == 1  # its sentence: test_lost_answer_of_a_post_that_landed_adopts_what_it_created
+    with pytest.raises(PostNotConfirmed) as caught:
+        nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
+    assert caught.value.may_have_been_handled and caught.value.resume is not None
+    assert len(nodeum.callbacks()) == 1 and [entry['method'] for entry in nodeum.control.requests()] == ['POST']
 
 
 @pytest.mark.parametrize('fault', [dict(status=503), dict(drop='before')])
-def test_post_is_resent_only_after_the_landed_check_found_nothing(nodeum, fault):
+def test_a_post_resumed_is_sent_again_at_once_within_the_same_budget(nodeum, fault):
     nodeum.load()
     nodeum.fault(method='POST', **fault)
-    checks = []
-    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'}, landed=lambda: checks.append(1))
-    assert checks == [1] and nodeum.callbacks() == {created['id']: 'x'}
-    assert len(nodeum.requests()) == 2
+    with pytest.raises(PostNotConfirmed) as caught:
+        nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
+    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'}, resume=caught.value.resume)
+    assert nodeum.callbacks() == {created['id']: 'x'} and len(nodeum.requests()) == 2 and nodeum.waits == []
+    assert len(nodeum.client.warnings) == 1 and '(attempt 2 of 4, waited 0.5 s)' in nodeum.client.warnings[0]
 
 
-def test_post_refused_with_429_is_resent_without_a_check(nodeum):
+def test_post_refused_with_429_is_resent_by_the_client(nodeum):
     nodeum.load()
     nodeum.fault(method='POST', status=429)
-    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'}, landed=lambda: pytest.fail('no check needed'))
+    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
     assert nodeum.callbacks() == {created['id']: 'x'} and len(nodeum.requests()) == 2
 
 
@@ -306,7 +270,7 @@ def test_a_real_validation_failure_carries_the_emulators_details(nodeum):
 
 
 def test_refused_credentials_are_one_sentence(nodeum):
-    client = NodeumClient(nodeum.control.url, auth=('admin', SECRET), sleep=nodeum.waits.append)
+    client = NodeumClient(normalize_base_url(nodeum.control.url), auth=('admin', SECRET), sleep=nodeum.waits.append)
     with pytest.raises(NodeumError) as caught:
         client.get('tasks/3/task_callbacks')
     client.close()
@@ -322,7 +286,7 @@ def test_refused_credentials_are_one_sentence(nodeum):
 ])
 def test_a_denied_operation_names_the_scope_of_its_method(nodeum, method, path, scope):
     nodeum.load(callbacks=[dict(id=10, task_id=1, type='filter', script='s')])
-    client = NodeumClient(nodeum.control.url, authorization='demo-read-only-key')
+    client = NodeumClient(normalize_base_url(nodeum.control.url), authorization='demo-read-only-key')
     with pytest.raises(NodeumError) as caught:
         client.request(method, path, body=None if method == 'DELETE' else {'type': 'filter', 'script': 'x'})
     client.close()
@@ -400,7 +364,7 @@ def test_html_error_page_after_retries_says_so(nodeum):
 
 
 def test_no_message_or_warning_holds_the_credential(nodeum):
-    client = NodeumClient(nodeum.control.url, auth=('admin', SECRET), sleep=nodeum.waits.append)
+    client = NodeumClient(normalize_base_url(nodeum.control.url), auth=('admin', SECRET), sleep=nodeum.waits.append)
     nodeum.fault(status=503)
     nodeum.fault(drop='before')
     with pytest.raises(NodeumError) as caught:
@@ -411,205 +375,6 @@ def test_no_message_or_warning_holds_the_credential(nodeum):
 
 
 # -- transport failures, with the real exception types of urllib3, requests and the standard library --
-
-URL = 'https://nodeum.example.com/api/v2/'
-
-
-class FakePool:
-    """Stands in for urllib3's connection pool under requests' real HTTPAdapter: each urlopen()
-    raises what urllib3 raises for a failure of the script, or returns a urllib3 response."""
-
-    def __init__(self, script, clock=None, seconds_per_attempt=0.0):
-        self.script = list(script)
-        self.calls = []
-        self.sent = []
-        self.clock = clock
-        self.seconds_per_attempt = seconds_per_attempt
-
-    def urlopen(self, method, url, **kwargs):
-        self.calls.append((method, url))
-        self.sent.append(dict(method=method, url=url, body=kwargs.get('body'), headers=kwargs.get('headers')))
-        if self.clock is not None:
-            self.clock.now += self.seconds_per_attempt
-        step = self.script.pop(0)
-        if isinstance(step, BaseException):
-            raise step
-        return step
-
-
-class FakePoolAdapter(requests.adapters.HTTPAdapter):
-    def __init__(self, pool):
-        super().__init__()
-        self.pool = pool
-
-    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
-        return self.pool
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
-def transport_client(script, timeout=3, seconds_per_attempt=0.0, url='https://nodeum.example.com', **kwargs):
-    """A client on a real requests.Session whose adapter talks to a FakePool; sleeps advance a fake clock."""
-    clock = FakeClock()
-    sleeps = []
-
-    def sleep(seconds):
-        sleeps.append(seconds)
-        clock.sleep(seconds)
-
-    kwargs.setdefault('auth', ('admin', SECRET))
-    if timeout is not None:
-        kwargs['timeout'] = timeout
-    client = NodeumClient(url, sleep=sleep, clock=clock, **kwargs)
-    pool = FakePool(script, clock, seconds_per_attempt)
-    client._session.trust_env = False  # no proxy from the environment between the client and the fake pool
-    client._session.mount('https://', FakePoolAdapter(pool))
-    client._session.mount('http://', FakePoolAdapter(pool))
-    return client, pool, sleeps
-
-
-def http_answer(status=200, body=b'{"id": 1}', headers=None, fp=None, reason='OK'):
-    """A urllib3 response as the pool returns it; fp replaces the body stream (to fail while it is read); a header set to None is left out."""
-    all_headers = {'Content-Type': 'application/json', 'Content-Length': str(len(body))}
-    all_headers.update(headers or {})
-    all_headers = dict((name, value) for name, value in all_headers.items() if value is not None)
-    return urllib3.HTTPResponse(body=fp or io.BytesIO(body), headers=all_headers, status=status, reason=reason,
-                                preload_content=False, decode_content=False, enforce_content_length=True)
-
-
-def caused(error, cause):
-    error.__cause__ = cause
-    return error
-
-
-def refused():
-    cause = ConnectionRefusedError(errno.ECONNREFUSED, 'Connection refused')
-    return u3.MaxRetryError(None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause))
-
-
-def proxy_failed():
-    return u3.MaxRetryError(None, '/', u3.ProxyError('Unable to connect to proxy', OSError('Tunnel connection failed: 407 Proxy Authentication Required')))
-
-
-def unreachable():
-    cause = OSError(errno.ENETUNREACH, 'Network is unreachable')
-    return u3.MaxRetryError(None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause))
-
-
-def name_not_resolved():
-    cause = socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
-    return u3.MaxRetryError(None, '/', caused(u3.NameResolutionError('nodeum.example.com', None, cause), cause))
-
-
-def connect_timeout():
-    return u3.MaxRetryError(None, '/', u3.ConnectTimeoutError(None, 'Connection to nodeum.example.com timed out. (connect timeout=3)'))
-
-
-def read_timeout():
-    return u3.ReadTimeoutError(None, '/', 'Read timed out. (read timeout=3)')
-
-
-def reset_before_answer():
-    return u3.ProtocolError('Connection aborted.', ConnectionResetError(errno.ECONNRESET, 'Connection reset by peer'))
-
-
-def closed_without_answer():
-    return u3.ProtocolError('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))
-
-
-def bad_status_line():
-    return u3.ProtocolError('Connection aborted.', BadStatusLine('XTTP/1.1 200 OK\r\n'))
-
-
-class FailingBody(io.RawIOBase):
-    """A body stream that gives a first part, then fails as the socket did."""
-
-    def __init__(self, first, error):
-        super().__init__()
-        self.parts = [first]
-        self.error = error
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        if not self.parts:
-            raise self.error
-        part = self.parts.pop(0)
-        buffer[:len(part)] = part
-        return len(part)
-
-
-def reset_in_body():
-    return http_answer(body=b'{"id": 1, "script": "x"}', fp=FailingBody(b'{"id": 1', ConnectionResetError(errno.ECONNRESET, 'reset')))
-
-
-def timeout_in_body():
-    return http_answer(body=b'{"id": 1, "script": "x"}', fp=FailingBody(b'{"id": 1', socket.timeout('timed out')))
-
-
-def short_body():
-    return http_answer(body=b'{"id": 1, "script": "x"}', fp=io.BytesIO(b'{"id": 1'))
-
-
-def garbled_json():
-    return http_answer(body=b'X"id": 1}')
-
-
-# kind: (a failure as urllib3 raises it, requests' exception type for it, what the sentence says)
-FAILURES = {
-    'refused': (refused, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: the connection was refused'),
-    'unreachable': (unreachable, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: no connection could be made'),
-    'proxy': (proxy_failed, requests.exceptions.ProxyError, 'Cannot reach the Nodeum API for {method} {url} through the proxy'),
-    'name': (name_not_resolved, requests.exceptions.ConnectionError,
-             'Cannot reach the Nodeum API for {method} {url}: the host name nodeum.example.com does not resolve'),
-    'connect timeout': (connect_timeout, requests.exceptions.ConnectTimeout,
-                        'Cannot reach the Nodeum API for {method} {url}: no connection within the timeout of 3 seconds'),
-    'read timeout': (read_timeout, requests.exceptions.ReadTimeout,
-                     'Connected to the Nodeum API, but it did not answer {method} {url} within the timeout of 3 seconds'),
-    'reset before the answer': (reset_before_answer, requests.exceptions.ConnectionError,
-                                'Connected to the Nodeum API, but the connection was closed before the answer to {method} {url} came'),
-    'closed without an answer': (closed_without_answer, requests.exceptions.ConnectionError,
-                                 'Connected to the Nodeum API, but the connection was closed before the answer to {method} {url} came'),
-    'reset in the body': (reset_in_body, requests.exceptions.ChunkedEncodingError,
-                          'The Nodeum API began to answer {method} {url}, but the answer was cut off'),
-    'body shorter than its length': (short_body, requests.exceptions.ChunkedEncodingError,
-                                     'The Nodeum API began to answer {method} {url}, but the answer was cut off'),
-    'timeout in the body': (timeout_in_body, requests.exceptions.ConnectionError,
-                            'The Nodeum API began to answer {method} {url}, but the answer was cut off'),
-    'bad status line': (bad_status_line, requests.exceptions.ConnectionError,
-                        'The answer of the Nodeum API to {method} {url} arrived garbled (not readable as HTTP)'),
-    'garbled JSON': (garbled_json, None,
-                     'The answer of the Nodeum API to {method} {url} arrived garbled (a JSON body that does not parse: \'X"id": 1}}\')'),
-}
-NOTHING_SENT = ('refused', 'unreachable', 'proxy', 'name', 'connect timeout')
-# The few words of the retry warning, by kind.
-SHORT = {'refused': 'a refused connection', 'unreachable': 'a failed connection', 'proxy': 'a failed connection through the proxy',
-         'name': 'a failed name lookup', 'connect timeout': 'no connection within 3 s', 'read timeout': 'no answer within 3 s',
-         'reset before the answer': 'a lost connection: closed before the answer', 'closed without an answer': 'a lost connection: closed before the answer',
-         'reset in the body': 'a lost connection: the answer was cut off', 'body shorter than its length': 'a lost connection: the answer was cut off',
-         'timeout in the body': 'a lost connection: the answer was cut off', 'bad status line': 'a garbled answer', 'garbled JSON': 'a garbled answer'}
-ANSWER_LOST = tuple(kind for kind in FAILURES if kind not in NOTHING_SENT)
-PATHS = {'GET': 'tasks/1/task_callbacks', 'PUT': 'tasks/1/task_callbacks/2', 'DELETE': 'tasks/1/task_callbacks/2', 'POST': 'tasks/1/task_callbacks'}
-
-
-def call(client, method, landed=None):
-    body = None if method in ('GET', 'DELETE') else {'type': 'filter', 'script': 'x'}
-    return client.request(method, PATHS[method], body=body, landed=landed)
-
-
-def expected_sentence(kind, method):
-    return FAILURES[kind][2].format(method=method, url=URL + PATHS[method])
-
 
 @pytest.mark.parametrize('kind', [kind for kind in FAILURES if FAILURES[kind][1]])
 def test_requests_wraps_each_failure_as_expected(kind):
@@ -657,14 +422,14 @@ def test_each_failure_is_placed_by_the_exceptions_it_holds(failure, kind):
     session.mount('https://', FakePoolAdapter(FakePool([failure()])))
     with pytest.raises((requests.exceptions.RequestException, u3.HTTPError)) as caught:
         session.get(URL + 'tasks')
-    assert client_module.transport_failure_kind(caught.value) == kind
+    assert transport_failures.transport_failure_kind(caught.value) == kind
 
 
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
 @pytest.mark.parametrize('kind', NOTHING_SENT)
-def test_nothing_sent_is_retried_for_every_method_without_a_landed_check(kind, method):
+def test_nothing_sent_is_retried_for_every_method(kind, method):
     client, pool, sleeps = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
-    assert call(client, method, landed=lambda: pytest.fail('nothing was sent, so there is nothing to check')) == {'id': 7}
+    assert call(client, method) == {'id': 7}
     assert len(pool.calls) == 2 and sleeps == [0.5]
     assert client.warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
 
@@ -679,37 +444,40 @@ def test_lost_answer_of_a_repeatable_request_is_retried(kind, method):
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
-def test_lost_answer_of_a_post_that_landed_adopts_what_it_created(kind):
-    found = {'id': 9, 'type': 'filter', 'script': 'x'}
+def test_lost_answer_of_a_post_says_what_is_known_and_sends_nothing_more(kind):
     client, pool, sleeps = transport_client([FAILURES[kind][0]()])
-    assert call(client, 'POST', landed=lambda: found) is found
-    assert len(pool.calls) == 1
+    with pytest.raises(PostNotConfirmed) as caught:
+        call(client, 'POST')
+    lost = caught.value
+    assert len(pool.calls) == 1 and sleeps == [] and client.warnings == []
+    assert lost.reason.message == expected_sentence(kind, 'POST') and lost.may_have_been_handled
     # A POST that got no answer in time may still be running on the server: it is given as long again.
-    assert sleeps == [0.5 + 3] if kind == 'read timeout' else sleeps == [0.5]
-    assert len(client.warnings) == 1
-    assert client.warnings[0].startswith(expected_sentence(kind, 'POST'))
-    assert client.warnings[0].endswith('; the server had created it all the same, so it was not sent again.')
+    assert lost.check_after == (0.5 + 3 if kind == 'read timeout' else 0.5)
+    assert (lost.attempts, lost.elapsed, lost.resume.attempt) == (1, 0.0, 2)
+    assert fields(lost) == error_fields(method='POST', path=PATHS['POST'], error_type='PostNotConfirmed')
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
-def test_lost_answer_of_a_post_is_resent_only_after_the_check_found_nothing(kind):
-    checks = []
+def test_a_resumed_post_is_sent_at_once_and_its_warning_names_the_wait_before_the_check(kind):
     client, pool, sleeps = transport_client([FAILURES[kind][0](), http_answer(201, b'{"id": 9}')])
-    assert call(client, 'POST', landed=lambda: checks.append(len(pool.calls))) == {'id': 9}
-    assert checks == [1] and len(pool.calls) == 2
-    assert sleeps == ([3.5] if kind == 'read timeout' else [0.5])  # the wait comes before the check, not between check and resend
-    assert client.warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).' % (URL + PATHS['POST'], SHORT[kind], sleeps[0])]
+    with pytest.raises(PostNotConfirmed) as caught:
+        call(client, 'POST')
+    assert client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'}, resume=caught.value.resume) == {'id': 9}
+    assert len(pool.calls) == 2 and sleeps == []  # the caller waits before its check; the resend follows the check at once
+    assert client.warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).'
+                               % (URL + PATHS['POST'], SHORT[kind], '3.5' if kind == 'read timeout' else '0.5')]
 
 
-def test_post_whose_landed_check_fails_says_the_callback_may_exist():
-    def landed():
-        raise NodeumError('The check failed.')
-    client, _pool, _sleeps = transport_client([read_timeout()])
-    with pytest.raises(NodeumError) as caught:
-        call(client, 'POST', landed=landed)
-    assert caught.value.message == (expected_sentence('read timeout', 'POST') + ', and the check whether the server had created the '
-                                    'callback failed as well; the callback may exist: run the task again, it finds and keeps the one created.')
-    assert fields(caught.value) == error_fields(method='POST', path=PATHS['POST'])
+def post_until_given_up(client):
+    """What a caller of post() does that never finds its POST took effect: resume until the budget is spent."""
+    resume = None
+    while True:
+        try:
+            return client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'}, resume=resume)
+        except PostNotConfirmed as lost:
+            if lost.resume is None:
+                raise lost.given_up('may have been handled: %s' % lost.may_have_been_handled, lost.check_after or 0.0) from None
+            resume = lost.resume
 
 
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
@@ -717,17 +485,15 @@ def test_post_whose_landed_check_fails_says_the_callback_may_exist():
 def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
     client, pool, _sleeps = transport_client([FAILURES[kind][0]() for _attempt in range(client_module.MAX_ATTEMPTS)])
     with pytest.raises(NodeumError) as caught:
-        call(client, method, landed=lambda: None)
+        post_until_given_up(client) if method == 'POST' else call(client, method)
     message = caught.value.message
     assert len(pool.calls) == client_module.MAX_ATTEMPTS
     assert message.startswith(expected_sentence(kind, method)), message
     assert '(4 attempts in ' in message and message.endswith('.') and '\n' not in message
     assert fields(caught.value) == error_fields(method=method, path=PATHS[method])
     assert 'Error(' not in message and 'Errno' not in message and 'object at 0x' not in message and SECRET not in message
-    if method == 'POST' and kind in NOTHING_SENT:
-        assert message.endswith('; nothing reached the server, so no callback was created; check url, the network and that the server is up.')
-    elif method == 'POST':
-        assert message.endswith('; the callback may have been created: run the task again, it finds and keeps the one created.')
+    if method == 'POST':
+        assert message.endswith('; may have been handled: %s.' % (kind not in NOTHING_SENT))
     elif kind in NOTHING_SENT:
         assert message.endswith('; check url, the network and that the server is up.')
     elif kind == 'read timeout':
@@ -736,12 +502,12 @@ def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
         assert message.endswith('; check the network and any proxy between here and the server, then run the task again.')
 
 
-def test_a_post_that_may_have_landed_once_never_claims_nothing_was_created():
-    client, _pool, _sleeps = transport_client([reset_before_answer(), refused(), refused(), refused()])
+def test_a_post_that_may_have_been_handled_once_stays_so_when_later_attempts_are_refused():
+    client, _pool, sleeps = transport_client([reset_before_answer(), refused(), refused(), refused()])
     with pytest.raises(NodeumError) as caught:
-        call(client, 'POST', landed=lambda: None)
-    assert 'the connection was refused' in caught.value.message
-    assert caught.value.message.endswith('the callback may have been created: run the task again, it finds and keeps the one created.')
+        post_until_given_up(client)
+    assert caught.value.message.startswith(expected_sentence('refused', 'POST') + ' (4 attempts in 3 s)')
+    assert caught.value.message.endswith('may have been handled: True.') and sleeps == [1.0, 2.0]
 
 
 def test_a_dead_server_fails_after_the_same_waits_every_time():
@@ -785,21 +551,23 @@ def test_the_default_timeout_is_30_seconds():
     assert caught.value.message.startswith(expected_sentence('read timeout', 'GET').replace('3 seconds', '30 seconds') + ' (4 attempts in 3.5 s); ')
 
 
-def test_a_post_without_a_landed_check_is_never_resent_after_its_answer_was_lost():
+def test_a_post_given_up_counts_the_wait_before_its_last_check():
     client, pool, sleeps = transport_client([refused(), read_timeout()])
-    with pytest.raises(NodeumError) as caught:
+    with pytest.raises(PostNotConfirmed) as caught:
         client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'})
-    assert caught.value.message == (expected_sentence('read timeout', 'POST') + ' (2 attempts in 0.5 s); the callback may have been created: '
-                                    'run the task again, it finds and keeps the one created.')
-    assert fields(caught.value) == error_fields(method='POST', path=PATHS['POST'])
+    lost = caught.value
+    assert (lost.attempts, lost.elapsed, lost.check_after) == (2, 0.5, 4.0) and lost.resume.attempt == 3
+    assert lost.given_up('advice', waited=4.0).message == expected_sentence('read timeout', 'POST') + ' (2 attempts in 4.5 s); advice.'
+    assert lost.message == (expected_sentence('read timeout', 'POST') + ' (2 attempts in 0.5 s); the server may have acted on it, so '
+                            'it was not sent again.')
     assert len(pool.calls) == 2 and sleeps == [0.5]
 
 
-def test_a_post_past_the_deadline_still_checks_whether_it_landed():
-    found = {'id': 4}
+def test_a_post_past_the_deadline_still_asks_for_a_check_but_not_for_a_resend():
     client, pool, _sleeps = transport_client([read_timeout()], timeout=40, seconds_per_attempt=40)
-    assert call(client, 'POST', landed=lambda: found) is found
-    assert len(pool.calls) == 1
+    with pytest.raises(PostNotConfirmed) as caught:
+        call(client, 'POST')
+    assert caught.value.check_after == 40.5 and caught.value.resume is None and len(pool.calls) == 1
 
 
 def real_tls_error_from_a_plain_http_port():
@@ -832,7 +600,7 @@ def tls_failure(ssl_error):
 
 def test_tls_to_a_plain_http_port_says_so_and_names_the_url():
     tls = real_tls_error_from_a_plain_http_port()
-    assert tls.reason in client_module.NOT_TLS_REASONS
+    assert tls.reason in transport_failures.NOT_TLS_REASONS
     client, pool, _sleeps = transport_client([tls_failure(tls)])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
@@ -920,66 +688,7 @@ def test_a_failure_the_client_cannot_place_is_not_retried():
     ('https://h/x', None, 'https://h/x'),
 ])
 def test_user_information_is_whatever_comes_before_the_last_at(url, userinfo, bare):
-    assert client_module.split_userinfo(url) == (userinfo, bare)
-
-
-def test_a_url_with_user_information_is_refused_without_a_name_lookup(monkeypatch):
-    def no_lookup(*args, **kwargs):
-        raise AssertionError('looked up %r' % (args,))
-    monkeypatch.setattr(socket, 'getaddrinfo', no_lookup)
-    with pytest.raises(NodeumError, match='^The Nodeum url holds credentials'):
-        NodeumClient('http://someuser:1234/%s@nodeum.example.com' % SECRET, auth=('admin', SECRET))
-
-
-@pytest.mark.parametrize('timeout', [0, -1, 1e308, float('inf'), float('-inf'), float('nan'), 3600.5, 'soon', None])
-def test_a_timeout_out_of_range_is_refused(timeout):
-    with pytest.raises(NodeumError) as caught:
-        client_module.checked_timeout(timeout)
-    assert caught.value.message.startswith('timeout must be a number of seconds above 0 and at most 3600 (one hour), got ')
-
-
-def test_the_timeout_refusal_is_one_sentence_with_the_bound():
-    with pytest.raises(NodeumError) as caught:
-        client_module.checked_timeout(1e308)
-    assert caught.value.message == ('timeout must be a number of seconds above 0 and at most 3600 (one hour), got 1e+308; give how long '
-                                    'to wait for each answer, for example 30.')
-
-
-@pytest.mark.parametrize('timeout', [0.001, 30, '7.5', 3600])
-def test_a_timeout_in_range_is_seconds(timeout):
-    assert client_module.checked_timeout(timeout) == float(timeout)
-
-
-CA_ADVICE = 'give the path of a PEM file of CA certificates on the host that runs the module.'
-
-
-def test_a_missing_ca_path_is_refused_before_any_request(tmp_path):
-    missing = str(tmp_path / 'nowhere' / 'ca.pem')
-    with pytest.raises(NodeumError) as caught:
-        NodeumClient('https://h.example.com', ca_path=missing)
-    assert caught.value.message == 'ca_path %r does not exist; %s' % (missing, CA_ADVICE)
-
-
-def test_a_ca_path_that_is_a_directory_is_refused(tmp_path):
-    with pytest.raises(NodeumError) as caught:
-        client_module.checked_ca_path(str(tmp_path))
-    assert caught.value.message == 'ca_path %r is not a file; %s' % (str(tmp_path), CA_ADVICE)
-
-
-def test_an_unreadable_ca_path_is_refused_with_the_reason(tmp_path, monkeypatch):
-    bundle = tmp_path / 'ca.pem'
-    bundle.write_text('x')
-
-    def denied(*args, **kwargs):
-        raise PermissionError(errno.EACCES, 'Permission denied')
-    monkeypatch.setattr('builtins.open', denied)  # root reads every file: the refusal is simulated
-    with pytest.raises(NodeumError) as caught:
-        client_module.checked_ca_path(str(bundle))
-    assert caught.value.message == 'ca_path %r cannot be read (Permission denied); %s' % (str(bundle), CA_ADVICE)
-
-
-def test_a_ca_path_is_not_checked_when_certificates_are_not():
-    assert NodeumClient('https://h.example.com', validate_certs=False, ca_path='/nonexistent/ca.pem')._verify is False
+    assert transport_failures.split_userinfo(url) == (userinfo, bare)
 
 
 REDIRECTED = 'GET https://h.example.com/api/v2/tasks'
@@ -996,38 +705,37 @@ REDIRECTED = 'GET https://h.example.com/api/v2/tasks'
     ('', 'without a Location'),
 ])
 def test_a_redirect_is_one_sentence_that_names_status_and_location(location, shown):
-    assert client_module.redirect_sentence(REDIRECTED, 'https://h.example.com/api/v2', 302, location) == (
+    assert transport_failures.redirect_sentence(REDIRECTED, 'https://h.example.com/api/v2', 302, location) == (
         'The Nodeum API answered %s with a redirect (302) %s; redirects are not followed, so fix url to name the server\'s address '
         'directly.' % (REDIRECTED, shown))
 
 
 def test_a_plain_http_base_url_is_no_downgrade():
-    assert 'downgrade' not in client_module.redirect_sentence(REDIRECTED, 'http://h.example.com/api/v2', 301, 'http://other/')
+    assert 'downgrade' not in transport_failures.redirect_sentence(REDIRECTED, 'http://h.example.com/api/v2', 301, 'http://other/')
 
 
 def test_a_long_location_is_cut_and_never_shows_its_user_information():
     location = 'https://u:%s@other.example.com/' % SECRET + 'a' * 5000
-    shown = client_module.shown_location(location)
-    assert SECRET not in shown and shown == ('https://other.example.com/' + 'a' * 5000)[:client_module.LOCATION_QUOTE_LENGTH] + '...'
+    shown = transport_failures.shown_location(location)
+    assert SECRET not in shown and shown == ('https://other.example.com/' + 'a' * 5000)[:transport_failures.LOCATION_QUOTE_LENGTH] + '...'
 
 
 @pytest.mark.parametrize('status', [300, 301, 302, 303, 304, 307, 308])
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
 def test_no_redirect_is_followed_and_none_is_retried(status, method):
     # A real requests.Session: had it followed the Location, the pool would have seen a second request.
-    checks = []
     location = 'http://other.example.com/api/v2/' + PATHS[method]
     client, pool, sleeps = transport_client([http_answer(status, b'', headers={'Location': location})] * 2)
     with pytest.raises(NodeumError) as caught:
-        call(client, method, landed=lambda: checks.append(1))
-    assert pool.calls == [(method, '/api/v2/' + PATHS[method])] and sleeps == [] and checks == []
+        call(client, method)
+    assert pool.calls == [(method, '/api/v2/' + PATHS[method])] and sleeps == []
     assert caught.value.message.startswith('The Nodeum API answered %s %s with a redirect (%d) to %r, a downgrade'
                                            % (method, URL + PATHS[method], status, location))
     assert fields(caught.value) == error_fields(status=status, method=method, path=PATHS[method])
 
 
 def test_plain_http_to_a_port_that_speaks_tls_is_one_sentence():
-    assert client_module.plain_http_sentence('http://h:8443', 'GET http://h:8443/api/v2/tasks') == (
+    assert transport_failures.plain_http_sentence('http://h:8443', 'GET http://h:8443/api/v2/tasks') == (
         'The server at http://h:8443 serves HTTPS on that port, so it cannot answer GET http://h:8443/api/v2/tasks sent as plain HTTP; '
         'write url with https:// instead of http://.')
 
@@ -1049,9 +757,9 @@ def test_plain_http_to_an_https_port_says_to_use_https_at_once(failure, method):
     tls_probe, asked = probe(True)
     client, pool, sleeps = transport_client([failure()], url='http://nodeum.example.com:8443', tls_probe=tls_probe)
     with pytest.raises(NodeumError) as caught:
-        call(client, method, landed=lambda: None)
-    assert caught.value.message == client_module.plain_http_sentence('http://nodeum.example.com:8443', '%s http://nodeum.example.com:8443/api/v2/%s'
-                                                                     % (method, PATHS[method]))
+        call(client, method)
+    where = '%s http://nodeum.example.com:8443/api/v2/%s' % (method, PATHS[method])
+    assert caught.value.message == transport_failures.plain_http_sentence('http://nodeum.example.com:8443', where)
     assert asked == [('nodeum.example.com', 8443, 3.0)] and len(pool.calls) == 1 and sleeps == []
 
 
@@ -1076,7 +784,7 @@ def test_speaks_tls_is_false_where_nothing_listens():
     with socket.socket() as unused:
         unused.bind(('127.0.0.1', 0))
         port = unused.getsockname()[1]
-    assert client_module.speaks_tls('127.0.0.1', port, 1.0) is False
+    assert transport_failures.speaks_tls('127.0.0.1', port, 1.0) is False
 
 
 def test_speaks_tls_is_false_for_a_plain_server():
@@ -1084,7 +792,7 @@ def test_speaks_tls_is_false_for_a_plain_server():
         listener.bind(('127.0.0.1', 0))
         listener.listen(1)
         # A server that accepts and closes: the handshake fails, so the port does not speak TLS.
-        assert client_module.speaks_tls('127.0.0.1', listener.getsockname()[1], 0.5) is False
+        assert transport_failures.speaks_tls('127.0.0.1', listener.getsockname()[1], 0.5) is False
 
 
 def unverified_warning(host):
@@ -1095,7 +803,7 @@ def unverified_warning(host):
 def test_validate_certs_false_silences_urllib3_for_that_host_only():
     with warnings.catch_warnings(record=True) as shown:
         warnings.simplefilter('always', u3.InsecureRequestWarning)
-        NodeumClient('https://quiet.example.com', validate_certs=False)
+        NodeumClient('https://quiet.example.com/api/v2', verify=False)
         unverified_warning('quiet.example.com')
         unverified_warning('loud.example.com')
     assert [str(item.message).split("'")[1] for item in shown] == ['loud.example.com']
@@ -1104,6 +812,6 @@ def test_validate_certs_false_silences_urllib3_for_that_host_only():
 def test_validate_certs_true_leaves_urllib3_warnings_alone():
     with warnings.catch_warnings(record=True) as shown:
         warnings.simplefilter('always', u3.InsecureRequestWarning)
-        NodeumClient('https://checked.example.com')
+        NodeumClient('https://checked.example.com/api/v2')
         unverified_warning('checked.example.com')
     assert len(shown) == 1

@@ -6,12 +6,15 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
+import socket
+
 import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 
 SECRET = 'k3y-that-must-not-show'
 
@@ -306,3 +309,101 @@ def test_a_timeout_in_range_is_kept():
 def test_without_a_credential_the_client_sends_none():
     client = connection.client_from_params({'url': 'https://h'}, {})
     assert client._session.auth is None and 'Authorization' not in client._session.headers
+
+
+# -- the checks of url, timeout and ca_path, before any request ----------------------------------
+
+def test_base_url_gets_the_api_root_once():
+    assert connection.normalize_base_url('https://h.example.com') == 'https://h.example.com/api/v2'
+    assert connection.normalize_base_url('https://h.example.com/') == 'https://h.example.com/api/v2'
+    assert connection.normalize_base_url('https://h.example.com/api/v2/') == 'https://h.example.com/api/v2'
+    assert connection.normalize_base_url('http://h:8787/prefix') == 'http://h:8787/prefix/api/v2'
+    assert connection.normalize_base_url('http://h/BOX/') == 'http://h/BOX/api/v2'
+    assert connection.normalize_base_url(' https://h:1 ') == 'https://h:1/api/v2'
+
+
+NOT_SET = 'The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.'
+NOT_USABLE = 'The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example https://nodeum.example.com.'
+
+
+@pytest.mark.parametrize('url, message', [
+    ('', NOT_SET),
+    (None, NOT_SET),
+    (8787, NOT_SET),
+    ('ftp://h', NOT_USABLE % 'ftp://h'),
+    ('nodeum.example.com', NOT_USABLE % 'nodeum.example.com'),
+    ('https://', NOT_USABLE % 'https://'),
+    ('https://h:0', NOT_USABLE % 'https://h:0'),
+    ('https://h:port', NOT_USABLE % 'https://h:port'),
+    ('ftp://admin:%s@h/x' % SECRET, NOT_USABLE % 'ftp://h/x'),
+    ('%s@h.example.com' % SECRET, NOT_USABLE % 'h.example.com'),
+])
+def test_unusable_urls_are_refused_in_one_sentence(url, message):
+    with pytest.raises(NodeumError) as caught:
+        connection.normalize_base_url(url)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize('url', ['https://admin:%s@h.example.com' % SECRET, 'https://admin@h.example.com', 'https://:%s@h.example.com' % SECRET,
+                                 'http://admin:%s/x@h.example.com' % SECRET, 'http://admin:1234/%s@h.example.com' % SECRET,
+                                 'https://h.example.com/%s@x' % SECRET, 'http://@h.example.com'])
+def test_url_with_credentials_is_refused_without_repeating_them(url):
+    with pytest.raises(NodeumError) as caught:
+        connection.normalize_base_url(url)
+    assert caught.value.message == ('The Nodeum url holds credentials (text before an @); remove them from the URL and use username and '
+                                    'password, api_key or token instead.')
+
+
+def test_a_url_with_user_information_is_refused_without_a_name_lookup(monkeypatch):
+    def no_lookup(*args, **kwargs):
+        raise AssertionError('looked up %r' % (args,))
+    monkeypatch.setattr(socket, 'getaddrinfo', no_lookup)
+    with pytest.raises(NodeumError, match='^The Nodeum url holds credentials'):
+        connection.client_from_params({'url': 'http://someuser:1234/%s@nodeum.example.com' % SECRET}, {'username': 'admin', 'password': SECRET})
+
+
+@pytest.mark.parametrize('timeout', [0, -1, 1e308, float('inf'), float('-inf'), float('nan'), 3600.5, 'soon', None])
+def test_a_timeout_out_of_range_is_refused(timeout):
+    with pytest.raises(NodeumError) as caught:
+        connection.checked_timeout(timeout)
+    assert caught.value.message.startswith('timeout must be a number of seconds above 0 and at most 3600 (one hour), got ')
+
+
+def test_the_timeout_refusal_is_one_sentence_with_the_bound():
+    with pytest.raises(NodeumError) as caught:
+        connection.checked_timeout(1e308)
+    assert caught.value.message == ('timeout must be a number of seconds above 0 and at most 3600 (one hour), got 1e+308; give how long '
+                                    'to wait for each answer, for example 30.')
+
+
+@pytest.mark.parametrize('timeout', [0.001, 30, '7.5', 3600])
+def test_a_timeout_in_range_is_seconds(timeout):
+    assert connection.checked_timeout(timeout) == float(timeout)
+
+
+CA_ADVICE = 'give the path of a PEM file of CA certificates on the host that runs the module.'
+
+
+def test_a_missing_ca_path_is_refused_before_any_request(tmp_path):
+    missing = str(tmp_path / 'nowhere' / 'ca.pem')
+    with pytest.raises(NodeumError) as caught:
+        connection.client_from_params({'url': 'https://h.example.com', 'ca_path': missing}, {'token': 't'})
+    assert caught.value.message == 'ca_path %r does not exist; %s' % (missing, CA_ADVICE)
+
+
+def test_a_ca_path_that_is_a_directory_is_refused(tmp_path):
+    with pytest.raises(NodeumError) as caught:
+        connection.checked_ca_path(str(tmp_path))
+    assert caught.value.message == 'ca_path %r is not a file; %s' % (str(tmp_path), CA_ADVICE)
+
+
+def test_an_unreadable_ca_path_is_refused_with_the_reason(tmp_path, monkeypatch):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('x')
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, 'Permission denied')
+    monkeypatch.setattr('builtins.open', denied)  # root reads every file: the refusal is simulated
+    with pytest.raises(NodeumError) as caught:
+        connection.checked_ca_path(str(bundle))
+    assert caught.value.message == 'ca_path %r cannot be read (Permission denied); %s' % (str(bundle), CA_ADVICE)

@@ -122,7 +122,7 @@ def test_run_module_masks_a_url_password_and_environment_secrets(monkeypatch):
 
 
 def test_run_module_without_requests_fails_with_the_standard_message(monkeypatch):
-    monkeypatch.setattr('ansible_collections.nodeum.data_archiving.plugins.module_utils.client.HAS_REQUESTS', False)
+    monkeypatch.setattr('ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run.HAS_REQUESTS', False)
     module = FakeModule(dict(url=URL, api_key='k'))
     with pytest.raises(Ended):
         module_run.run(module, recording_logic({}))

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, assume, example, given, settings, strategies
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import client as client_module, connection_options as connection  # noqa: E402
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, errors  # noqa: E402
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callback, task_callback_info  # noqa: E402
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError  # noqa: E402
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError  # noqa: E402
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import (  # noqa: E402
     client_from_params, resolve_credentials, url_secrets,
 )
@@ -244,7 +244,7 @@ def test_client_from_params_builds_or_says_why(params, environ):
 
 def assert_client_honours(built, params, credentials):
     """The client goes where url says, checks TLS as validate_certs and ca_path say, waits timeout, sends the credential."""
-    assert built.base_url == client_module.normalize_base_url(params['url'])
+    assert built.base_url == connection.normalize_base_url(params['url'])
     assert built.timeout == (params.get('timeout') or 30.0)
     validate_certs = params.get('validate_certs', True)
     assert built._verify == (params['ca_path'] if validate_certs and params.get('ca_path') else validate_certs)
@@ -271,7 +271,7 @@ def test_url_secrets_find_the_password_of_a_url(user, password):
 @given(st.one_of(any_text, st.builds(lambda scheme, rest: scheme + rest, st.sampled_from(['http://', 'https://', 'http://[', 'https://u:p@']), any_text)))
 def test_any_url_is_accepted_or_refused_in_one_sentence(url):
     try:
-        normalized = client_module.normalize_base_url(url)
+        normalized = connection.normalize_base_url(url)
     except NodeumError as error:
         sentence(error)
         return
@@ -314,5 +314,5 @@ def test_ensure_task_callback_never_raises_anything_else(new_nodeum, raw, existi
     assert ensure_task_callback(nodeum.client, params)['changed'] is False and nodeum.writes() == []
 
 
-def test_client_module_has_one_error_type():
-    assert issubclass(client_module.NodeumNotFound, client_module.NodeumError)
+def test_the_collection_has_one_error_type():
+    assert issubclass(errors.NodeumNotFound, errors.NodeumError)

@@ -11,9 +11,14 @@ answer as the test needs, against `client_mock` (NodeumClient's interface, no be
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
+
 import pytest
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
+from ansible_collections.nodeum.data_archiving.tests.unit.plugins.module_utils.fake_transport import (
+    ANSWER_LOST, FAILURES, NOTHING_SENT, SHORT, URL, expected_sentence, http_answer, refused, reset_before_answer, transport_client,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
     Plan, desired_state, ensure_task_callback, plan_change, plan_diff,
 )
@@ -268,9 +273,9 @@ def racing(nodeum, script='new', remove_ours=False):
     other = nodeum.another_run()
     post = nodeum.client.post
 
-    def post_racing_another_run(path, body, landed=None):
+    def post_racing_another_run(path, body, resume=None):
         other.post(path, dict(body, script=script))
-        ours = post(path, body, landed)
+        ours = post(path, body, resume)
         if remove_ours:
             other.delete(path + '/%d' % ours['id'])
         return ours
@@ -312,6 +317,89 @@ def test_duplicates_that_stay_are_reported_after_every_settle_wait(nodeum):
     with pytest.raises(NodeumError, match='^Nodeum task 3 has 2 filter callbacks'):
         ensure_task_callback(nodeum.client, params(script='x'))
     assert nodeum.waits == [0.5, 1.0, 2.0]
+
+
+# ---- the create protocol over failures no server here sends: the fake transport -------------------
+
+CREATE_PATH = 'tasks/1/task_callbacks'
+
+
+def listing(*callbacks):
+    """The answer to a read of task 1's callbacks."""
+    return http_answer(body=json.dumps(dict(count=len(callbacks), task_callbacks=list(callbacks))).encode())
+
+
+def create_on_task_1(script):
+    """ensure_task_callback creating task 1's filter callback 'new' over a transport that answers from script."""
+    client, pool, sleeps = transport_client([listing()] + script)
+    return (lambda: ensure_task_callback(client, params(task='1'))), client, pool, sleeps
+
+
+@pytest.mark.parametrize('kind', ANSWER_LOST)
+def test_a_lost_create_the_check_finds_is_adopted_with_one_warning(kind):
+    ours = callback(9, 'new')
+    create, client, pool, sleeps = create_on_task_1([FAILURES[kind][0](), listing(ours), listing(ours)])
+    result = create()
+    assert result['changed'] is True and result['task_callback']['id'] == 9
+    assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET', 'GET']
+    # A create that got no answer in time may still be running on the server: it is given as long again before the check.
+    assert sleeps == ([0.5 + 3] if kind == 'read timeout' else [0.5])
+    assert client.warnings == [expected_sentence(kind, 'POST') + '; the server had created it all the same, so it was not sent again.']
+
+
+@pytest.mark.parametrize('kind', ANSWER_LOST)
+def test_a_lost_create_is_sent_again_only_after_the_check_found_nothing(kind):
+    ours = callback(9, 'new')
+    create, client, pool, sleeps = create_on_task_1([FAILURES[kind][0](), listing(callback(4, 'theirs', 'hook')),
+                                                     http_answer(201, json.dumps(ours).encode()), listing(ours)])
+    assert create()['task_callback']['id'] == 9
+    assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET', 'POST', 'GET']
+    assert sleeps == ([3.5] if kind == 'read timeout' else [0.5])  # the wait comes before the check, not between check and resend
+    assert client.warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).'
+                               % (URL + CREATE_PATH, SHORT[kind], '3.5' if kind == 'read timeout' else '0.5')]
+
+
+def test_a_lost_create_whose_check_fails_says_the_callback_may_exist():
+    refusal = http_answer(422, b'{"messages": ["Busy"]}', headers={'Content-Type': 'application/json'})
+    create, _client, pool, _sleeps = create_on_task_1([FAILURES['read timeout'][0](), refusal])
+    with pytest.raises(NodeumError) as caught:
+        create()
+    assert caught.value.message == (expected_sentence('read timeout', 'POST') + ', and the check whether the server had created the '
+                                    'callback failed as well; the callback may exist: run the task again, it finds and keeps the one created.')
+    assert (caught.value.method, caught.value.path, caught.value.status) == ('POST', CREATE_PATH, None)
+    assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET']
+
+
+@pytest.mark.parametrize('kind', FAILURES)
+def test_a_create_that_fails_every_attempt_says_whether_the_callback_may_exist(kind):
+    script = [step for _attempt in range(4) for step in [FAILURES[kind][0]()] + ([] if kind in NOTHING_SENT else [listing()])]
+    create, _client, pool, _sleeps = create_on_task_1(script)
+    with pytest.raises(NodeumError) as caught:
+        create()
+    assert [method for method, _url in pool.calls].count('POST') == 4 and not pool.script
+    assert caught.value.message.startswith(expected_sentence(kind, 'POST') + ' (4 attempts in ')
+    if kind in NOTHING_SENT:
+        assert caught.value.message.endswith('; nothing reached the server, so no callback was created; check url, the network and that '
+                                             'the server is up.')
+    else:
+        assert caught.value.message.endswith('; the callback may have been created: run the task again, it finds and keeps the one created.')
+
+
+def test_a_create_that_may_have_reached_the_server_once_never_claims_nothing_was_created():
+    create, _client, _pool, sleeps = create_on_task_1([reset_before_answer(), listing(), refused(), refused(), refused()])
+    with pytest.raises(NodeumError) as caught:
+        create()
+    assert caught.value.message == (expected_sentence('refused', 'POST') + ' (4 attempts in 3.5 s); the callback may have been '
+                                    'created: run the task again, it finds and keeps the one created.')
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_a_create_past_the_deadline_still_checks_whether_it_took_effect():
+    ours = callback(4, 'new')
+    client, pool, _sleeps = transport_client([listing(), FAILURES['read timeout'][0](), listing(ours), listing(ours)],
+                                             timeout=40, seconds_per_attempt=40)
+    assert ensure_task_callback(client, params(task='1'))['task_callback']['id'] == 4
+    assert [method for method, _url in pool.calls].count('POST') == 1
 
 
 # ---- answers no server here gives: a client mock ----------------------------------------------

@@ -198,9 +198,9 @@ def test_the_race_rule_keeps_the_lowest_id(nodeum):
     other = nodeum.another_run()
     post = nodeum.client.post
 
-    def racing_post(path, body, landed=None):
+    def racing_post(path, body, resume=None):
         other.post(path, body)
-        return post(path, body, landed)
+        return post(path, body, resume)
     nodeum.client.post = racing_post
     result = run(nodeum, [item('1', 'new')])
     theirs = min(nodeum.callbacks(1))

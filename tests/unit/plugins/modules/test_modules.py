@@ -71,7 +71,7 @@ def test_two_kinds_of_credential_on_the_task_are_refused(capsys):
 
 
 def test_missing_requests_gives_the_standard_message(monkeypatch, capsys):
-    monkeypatch.setattr('ansible_collections.nodeum.data_archiving.plugins.module_utils.client.HAS_REQUESTS', False)
+    monkeypatch.setattr('ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run.HAS_REQUESTS', False)
     code, result, _output = run_main(task_callback_info, dict(CONNECTION, task='3'), capsys)
     assert code == 1 and 'requests' in result['msg'] and 'Traceback' not in result['msg']
 
