@@ -220,8 +220,9 @@ def properties(session):
 
 @nox.session(**TOOLS)
 def bench(session):
-    """Benchmarks against the emulator, one table (benchmarks/results.json); `-- --smoke` for tiny sizes."""
-    session.run(str(TESTENV / 'bin' / 'python'), 'benchmarks/bench.py', *session.posargs, env=pytest_session(session), external=True)
+    """Benchmarks against the emulator, one table (benchmarks/results.json); `-- --smoke` for tiny sizes; `-- profile`: the bulk task's profile."""
+    script, args = ('benchmarks/profile_bulk.py', session.posargs[1:]) if session.posargs[:1] == ['profile'] else ('benchmarks/bench.py', session.posargs)
+    session.run(str(TESTENV / 'bin' / 'python'), script, *args, env=pytest_session(session), external=True)
 
 
 @nox.session(**TOOLS)

@@ -10,11 +10,13 @@ Five parts, printed as one table and written as JSON to benchmarks/results.json 
    and their ratios (a/g with nothing to change: at most 1.1);
 3. task_callback_info over 100 to 100,000 callbacks: playbook, the Python call alone, a plain requests loop;
 4. the role nodeum.data_archiving.callbacks_as_code over 10, 100 and 500 callbacks;
-5. task_callbacks over 500 to 5,000 callbacks with nothing to change, against its floor (ping given the same
-   items as JSON, plus a plain requests loop, benchmarks/probes.py: at most 1.1) and, at 500, a loop of
-   task_callback; one GET per task.
+5. task_callbacks against what a user writes instead (benchmarks/handwritten.py: a requests script, sequential
+   and with 8 threads), and the module alone (its AnsiballZ payload run again), at 500 and 5,000 callbacks
+   with nothing to change and at 500 with every callback changed, over the loopback and over a link with
+   5 ms of delay each way (benchmarks/delay_proxy.py in front of the emulator, its delay checked first).
 Compared runs are interleaved, the order rotating each round, and reported as medians. Nothing fails on
-a timing: only a failed playbook, a wrong changed count, or a round-trip count over its budget.
+a timing: only a failed playbook, a wrong changed count, a round-trip count over its budget, or a
+delayed link that does not delay.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,6 +26,7 @@ import copy
 import json
 import math
 import os
+import select
 import shutil
 import signal
 import statistics
@@ -34,6 +37,7 @@ import threading
 import time
 from pathlib import Path
 
+import requests
 import yaml
 from emulator_control import EmulatorControl, start_emulator, stop_emulator  # tests/emulator is on PYTHONPATH (nox -s bench)
 
@@ -48,6 +52,8 @@ EMULATOR_LIFETIME = 7200  # a safety net only: the benchmark stops the emulator 
 PLAYBOOK_TIMEOUT = 900
 SCRIPT = ('function run(req) {\n  const info = utils.getNodeInfo(req);\n'
           '  return !(info?.getPath() ?? "").endsWith(".tmp");\n}\n')
+OLD_SCRIPT = SCRIPT.replace('.tmp', '.part')  # what the server holds where part 5 changes every callback
+BULK_DELAY_S = 0.005  # part 5's slow link: this delay each way
 
 BOTH_CASES = ('nothing to do', 'everything changes')
 # Sizes: debug costs a few milliseconds, so their slope needs a long
@@ -57,10 +63,10 @@ BOTH_CASES = ('nothing to do', 'everything changes')
 FULL = dict(rounds=5, small=20, large=100, module_small=5, module_large=15, cases=BOTH_CASES,
             scale=(100, 1000, 10000, 100000), scale_rounds=5, scale_playbook_rounds=2,
             role=(10, 100, 500), role_rounds=3, role_cases=('create',),
-            bulk=(500, 1000, 2500, 5000), bulk_rounds=3)
+            bulk=((500, 'nothing to change'), (5000, 'nothing to change'), (500, 'everything changes')), bulk_rounds=3)
 SMOKE = dict(rounds=1, small=1, large=2, module_small=1, module_large=2, cases=('everything changes',),
              scale=(100,), scale_rounds=1, scale_playbook_rounds=1, role=(2,), role_rounds=1, role_cases=('create',),
-             bulk=(2,), bulk_rounds=1)
+             bulk=((3, 'everything changes'),), bulk_rounds=1)
 
 MODULE = 'nodeum.data_archiving.task_callback'
 INFO = 'nodeum.data_archiving.task_callback_info'
@@ -113,13 +119,15 @@ class Workspace:
             '[local]\nlocalhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n', encoding='utf-8')
         self.playbook_bin = shutil.which('ansible-playbook', path=str(Path(sys.executable).parent)) or shutil.which('ansible-playbook') or 'ansible-playbook'
 
-    def env(self):
+    def env(self, url=None):
+        """The environment of every run: only the bench's own ANSIBLE_* and NODEUM_* settings, the API at url."""
         env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('NODEUM_', 'ANSIBLE_')))
         home = self.dir / 'home'
         env.update(ANSIBLE_CONFIG=str(self.dir / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],  # set by nox -s bench
                    ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', ANSIBLE_HOME=str(home), ANSIBLE_LOCAL_TEMP=str(home / 'tmp'),
                    ANSIBLE_REMOTE_TMP=str(home / 'remote_tmp'), ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='false',
-                   NO_PROXY='127.0.0.1,localhost', NODEUM_URL=self.url, NODEUM_USERNAME=USERNAME, NODEUM_PASSWORD=PASSWORD)
+                   NO_PROXY='127.0.0.1,localhost', NODEUM_URL=url or self.url,
+                   NODEUM_USERNAME=USERNAME, NODEUM_PASSWORD=PASSWORD)
         return env
 
     def write_playbook(self, name, plays):
@@ -127,10 +135,10 @@ class Workspace:
         path.write_text(yaml.safe_dump(plays, sort_keys=False, width=1000), encoding='utf-8')
         return path
 
-    def play(self, path, expect_changed=None, verbose=False):
+    def play(self, path, expect_changed=None, verbose=False, url=None, extra_env=None):
         """Run a playbook and check its recap; with verbose, at -vvv and with its output kept."""
         argv = [self.playbook_bin, '-i', str(self.dir / 'inventory.ini'), str(path)] + (['-vvv'] if verbose else [])
-        run = timed_run(argv, self.env(), str(self.dir))
+        run = timed_run(argv, dict(self.env(url), **(extra_env or {})), str(self.dir))
         recap = _recap(run['output'])
         if run['rc'] != 0 or recap is None or recap['failed'] or recap['unreachable']:
             raise BenchError('%s failed (exit %s):\n%s' % (path.name, run['rc'], _tail(run['output'])))
@@ -148,14 +156,18 @@ class Workspace:
         run.update(json.loads(run.pop('output').strip().splitlines()[-1]))
         return run
 
-    def bulk_probe(self, mode, count):
+    def handwritten(self, mode, url, count, expected):
+        """Run benchmarks/handwritten.py; check that it found the scripts the same or updated them as expected."""
         script_file = self.dir / 'bulk-script.js'
         script_file.write_text(SCRIPT, encoding='utf-8')
-        argv = [sys.executable, str(BENCH_DIR / 'probes.py'), 'bulk', mode, self.url, str(count), str(script_file)]
-        run = timed_run(argv, self.env(), str(self.dir))
+        argv = [sys.executable, str(BENCH_DIR / 'handwritten.py'), mode, url, str(count), str(script_file)]
+        run = timed_run(argv, self.env(url), str(self.dir))
         if run['rc'] != 0:
-            raise BenchError('bulk_probe %s failed:\n%s' % (mode, _tail(run['output'])))
+            raise BenchError('the %s script failed:\n%s' % (mode, _tail(run['output'])))
         run.update(json.loads(run.pop('output').strip().splitlines()[-1]))
+        if dict(same=run['same'], updated=run['updated']) != expected:
+            raise BenchError('the %s script found %d scripts the same and updated %d, expected %s'
+                             % (mode, run['same'], run['updated'], expected))
         return run
 
     def remove(self):
@@ -440,40 +452,149 @@ def part_role(workspace, control, sizes):
     return summary
 
 
-def bulk_playbooks(workspace, count):
-    """(empty, bulk, loop) playbooks over count items on tasks 1..count; the loop only at the smallest size."""
-    items = [dict(task=str(task_id), script=SCRIPT) for task_id in range(1, count + 1)]
+def bulk_playbooks(workspace, count, script):
+    """The empty play (the start-up every playbook pays) and the bulk task over tasks 1..count."""
+    items = [dict(task=str(task_id), script=script) for task_id in range(1, count + 1)]
     empty = workspace.write_playbook('bulk-empty', play([{'name': 'nothing', 'ansible.builtin.debug': dict(msg='-', verbosity=3)}]))
     bulk = workspace.write_playbook('bulk-%d' % count, play([{'name': 'converge in one task', BULK: dict(callbacks=items)}]))
-    loop = workspace.write_playbook('bulk-loop-%d' % count, play(
-        [{'name': 'converge item by item', MODULE: dict(task='{{ item.task }}', script='{{ item.script }}'), 'loop': '{{ bulk_items }}'}],
-        vars=dict(bulk_items=items)))
-    # The floor of any module that takes the list: ping, a module that does nothing, given the same items
-    # as JSON in its data (module start, argument transfer, the answer); the requests come on top.
-    carry = workspace.write_playbook('bulk-carry-%d' % count, play([{'name': 'carry the list', 'ansible.builtin.ping': dict(data=json.dumps(items))}]))
-    return dict(empty=empty, bulk=bulk, loop=loop, carry=carry)
+    return dict(empty=empty, bulk=bulk)
+
+
+class DelayedLink:
+    """benchmarks/delay_proxy.py in front of the emulator: a link with BULK_DELAY_S of latency each way."""
+
+    def __init__(self, upstream_url, delay):
+        self.delay = delay
+        port = upstream_url.rsplit(':', 1)[1]
+        argv = [sys.executable, str(BENCH_DIR / 'delay_proxy.py'), port, repr(delay), str(EMULATOR_LIFETIME)]
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        ready, _, _ = select.select([self.process.stdout], [], [], 20)
+        line = self.process.stdout.readline() if ready else ''
+        if not line.startswith('delay proxy listening on '):
+            self.stop()
+            raise BenchError('the delaying proxy did not start: %r' % line)
+        self.url = line.rsplit(' ', 1)[1].strip()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+
+
+def check_link(direct_url, link_url, delay, samples=20):
+    """Time GETs over the loopback and over the link, interleaved; the link must add at least twice the delay.
+
+    A request and its answer each wait `delay` in the proxy, so no GET over the link can take less than
+    2 * delay; a faster one means the traffic did not go through the delay, and the bench stops.
+    """
+    times = dict(loopback=[], link=[])
+    sessions = dict(loopback=requests.Session(), link=requests.Session())
+    try:
+        for _sample in range(samples + 1):  # the first of each opens its connection: not counted
+            for name, url in (('loopback', direct_url), ('link', link_url)):
+                session = sessions[name]
+                session.auth = (USERNAME, PASSWORD)
+                start = time.perf_counter()
+                answer = session.get(url + '/api/v2/tasks/1/task_callbacks', params=dict(limit=PAGE_CAP), timeout=30)
+                answer.raise_for_status()
+                times[name].append(time.perf_counter() - start)
+    finally:
+        for session in sessions.values():
+            session.close()
+    measured = dict((name, dict(min_ms=1000 * min(values[1:]), median_ms=1000 * median(values[1:])))
+                    for name, values in times.items())
+    measured.update(delay_each_way_ms=1000 * delay,
+                    added_median_ms=measured['link']['median_ms'] - measured['loopback']['median_ms'])
+    if measured['link']['min_ms'] < 2000 * delay:
+        raise BenchError('the delayed link answered a GET in %.2f ms, less than the %.0f ms of its round trip; '
+                         'the proxy does not delay' % (measured['link']['min_ms'], 2000 * delay))
+    return measured
+
+
+def kept_module(workspace, playbook, url, expect_changed):
+    """Run the bulk playbook once with its remote files kept; return the path of its AnsiballZ payload.
+
+    Running that file with the playbook's Python is the module alone, with the arguments ansible-playbook gave it.
+    """
+    remote_tmp = workspace.dir / 'home' / 'remote_tmp'
+    shutil.rmtree(remote_tmp, ignore_errors=True)
+    workspace.play(playbook, expect_changed=expect_changed, url=url, extra_env=dict(ANSIBLE_KEEP_REMOTE_FILES='1'))
+    payloads = sorted(remote_tmp.glob('ansible-tmp-*/AnsiballZ_task_callbacks.py'))
+    if len(payloads) != 1:
+        raise BenchError('the bulk playbook left %d module payloads in %s, not one' % (len(payloads), remote_tmp))
+    kept = workspace.dir / ('module-%s.py' % playbook.stem)
+    shutil.move(str(payloads[0]), str(kept))
+    shutil.rmtree(remote_tmp, ignore_errors=True)
+    return kept
+
+
+BULK_WAYS = ('empty', 'bulk', 'module', 'sequential', 'threaded')
 
 
 def part_bulk(workspace, control, sizes):
-    smallest = min(sizes['bulk'])
-    results = []
-    for count in sizes['bulk']:
-        control.replace_state(tasks(count), one_callback_each(range(1, count + 1), SCRIPT))
-        playbooks = bulk_playbooks(workspace, count)
-        ways = ['empty', 'bulk', 'collection', 'plain', 'carry'] + (['loop'] if count == smallest else [])
-        runs = dict((way, []) for way in ways)
-        for round_index in range(sizes['bulk_rounds']):
-            for way in rotated(ways, round_index):
-                progress('part 5, %d callbacks, round %d/%d: %s' % (count, round_index + 1, sizes['bulk_rounds'], way))
-                control.reset_requests()
-                if way in ('collection', 'plain'):
-                    run = workspace.bulk_probe(way, count)
-                else:
-                    run = workspace.play(playbooks[way], expect_changed=None if way == 'carry' else 0)
-                run['requests'] = _method_counts(control.requests())
-                runs[way].append(run)
-        results.append(_bulk_entry(count, runs))
-    return results
+    """Part 5: the bulk task against the hand-written scripts, over the loopback and over the delayed link."""
+    link = DelayedLink(workspace.url, BULK_DELAY_S)
+    try:
+        link_check = check_link(workspace.url, link.url, BULK_DELAY_S)
+        links = (('loopback', workspace.url), ('%g ms each way' % (1000 * BULK_DELAY_S), link.url))
+        entries = []
+        for count, case in sizes['bulk']:
+            changes = case == 'everything changes'
+            held = OLD_SCRIPT if changes else SCRIPT
+            control.replace_state(tasks(count), one_callback_each(range(1, count + 1), held))
+            playbooks = bulk_playbooks(workspace, count, SCRIPT)
+            playbooks['module'] = kept_module(workspace, playbooks['bulk'], workspace.url, 1 if changes else 0)
+            for name, url in links:
+                group = (count, case, name, url)
+                entries.append(bulk_group(workspace, control, sizes['bulk_rounds'], group, playbooks))
+    finally:
+        link.stop()
+    return dict(link=link_check, entries=entries)
+
+
+def bulk_group(workspace, control, rounds, group, playbooks):
+    """Every way of one (size, case, link), once per round, the order rotating."""
+    count, case, link_name, url = group
+    changes = case == 'everything changes'
+    runs = dict((way, []) for way in BULK_WAYS)
+    for round_index in range(rounds):
+        for way in rotated(list(BULK_WAYS), round_index):
+            progress('part 5, %s, %d callbacks, %s, round %d/%d: %s'
+                     % (link_name, count, case, round_index + 1, rounds, way))
+            if changes and way != 'empty':
+                control.replace_state(tasks(count), one_callback_each(range(1, count + 1), OLD_SCRIPT))
+            control.reset_requests()
+            run = bulk_run(workspace, way, playbooks, url, count, changes)
+            run['requests'] = _method_counts(control.requests())
+            runs[way].append(run)
+    return _bulk_entry(count, case, link_name, runs)
+
+
+def bulk_run(workspace, way, playbooks, url, count, changes):
+    if way in ('empty', 'bulk'):
+        return workspace.play(playbooks[way], expect_changed=(1 if changes and way == 'bulk' else 0), url=url)
+    if way == 'module':
+        run = timed_run([sys.executable, str(playbooks['module'])], workspace.env(url), str(workspace.dir))
+        answer = _module_answer(run)
+        if answer.get('failed') or answer.get('changed') != changes:
+            raise BenchError('the bulk module alone failed or reported changed=%s:\n%s'
+                             % (answer.get('changed'), _tail(run['output'])))
+        run['answer_bytes'] = len(run.pop('output').encode('utf-8'))
+        return run
+    return workspace.handwritten(way, url, count, dict(same=0 if changes else count, updated=count if changes else 0))
+
+
+def _module_answer(run):
+    try:
+        return json.loads(run['output'])
+    except ValueError:
+        raise BenchError('the bulk module alone printed no JSON answer (exit %s):\n%s'
+                         % (run['rc'], _tail(run['output']))) from None
 
 
 def _method_counts(log):
@@ -483,26 +604,57 @@ def _method_counts(log):
     return counts
 
 
-def _bulk_entry(count, runs):
-    empty = median([run['wall'] for run in runs['empty']])
-    entry = dict(callbacks=count, budget=dict(GET=count), empty_playbook_s=empty,
-                 requests=dict((way, runs[way][-1]['requests']) for way in runs if way != 'empty'))
-    for way in runs:
-        if way in ('collection', 'plain'):
-            entry['%s_s' % way] = median([run['seconds'] for run in runs[way]])
-        elif way != 'empty':
-            wall = median([run['wall'] for run in runs[way]])
-            entry[way + '_wall_s'] = wall
-            entry[way + '_net_s'] = wall - empty
-    entry['bulk_per_callback_ms'] = 1000 * entry['bulk_net_s'] / count
-    entry['collection_over_plain'] = entry['collection_s'] / entry['plain_s'] if entry['plain_s'] else None
-    if 'loop_net_s' in entry:
-        entry['bulk_over_loop_net'] = entry['bulk_net_s'] / entry['loop_net_s'] if entry['loop_net_s'] > 0 else None
-        entry['bulk_over_loop_wall'] = entry['bulk_wall_s'] / entry['loop_wall_s']
-    floor = entry['carry_net_s'] + entry['plain_s']
-    entry['bulk_over_floor'] = entry['bulk_net_s'] / floor if floor > 0 else None  # at most 1.1
-    entry['within_budget'] = entry['requests']['bulk'] == entry['budget']
+def _bulk_entry(count, case, link_name, runs):
+    def wall(way):
+        return median([run['wall'] for run in runs[way]])
+    budget = dict(GET=count, PUT=count) if case == 'everything changes' else dict(GET=count)
+    entry = dict(link=link_name, callbacks=count, case=case, rounds=len(runs['bulk']), budget=budget,
+                 requests=dict((way, runs[way][-1]['requests']) for way in BULK_WAYS if way != 'empty'),
+                 empty_playbook_s=wall('empty'), bulk_playbook_s=wall('bulk'), module_s=wall('module'),
+                 sequential_s=wall('sequential'), threaded_s=wall('threaded'),
+                 module_answer_bytes=runs['module'][-1]['answer_bytes'])
+    entry['bulk_task_s'] = entry['bulk_playbook_s'] - entry['empty_playbook_s']
+    for way in ('sequential', 'threaded'):
+        entry['bulk_over_%s' % way] = entry['bulk_task_s'] / entry['%s_s' % way] if entry['%s_s' % way] else None
+    entry['module_over_threaded'] = entry['module_s'] / entry['threaded_s'] if entry['threaded_s'] else None
+    entry['within_budget'] = all(_within(runs[way][-1]['requests'], budget) for way in ('bulk', 'module'))
     return entry
+
+
+# Where the bulk task should be against the hand-written scripts: (link, callbacks, case) -> {ratio: at most}.
+BULK_TARGETS = {
+    ('loopback', 5000, 'nothing to change'): dict(bulk_over_sequential=1.5),
+    ('5 ms each way', 5000, 'nothing to change'): dict(bulk_over_threaded=1.1, bulk_over_sequential=0.25),
+}
+
+
+def bulk_table(part):
+    """Part 5 as a Markdown table, the form docs/performance.md quotes."""
+    columns = ('link', 'callbacks', 'case', 'bulk task', 'module alone', 'sequential script', '8 threads',
+               'bulk/sequential', 'bulk/8 threads', 'requests')
+    lines = ['| %s |' % ' | '.join(columns), '|%s' % (' --- |' * len(columns))]
+    for entry in part['entries']:
+        targets = BULK_TARGETS.get((entry['link'], entry['callbacks'], entry['case']), {})
+        cells = [entry['link'], '{:,}'.format(entry['callbacks']), entry['case']]
+        cells += ['%.2f s' % entry[key] for key in ('bulk_task_s', 'module_s', 'sequential_s', 'threaded_s')]
+        cells += [_against(entry[key], targets.get(key)) for key in ('bulk_over_sequential', 'bulk_over_threaded')]
+        cells.append(fmt_counts(entry['requests']['bulk']) + ('' if entry['within_budget'] else ' OVER BUDGET'))
+        lines.append('| %s |' % ' | '.join(cells))
+    check = part['link']
+    lines.append('')
+    lines.append('The delayed link: a GET took %.2f ms over the loopback, %.2f ms over the link (medians: the link '
+                 'adds %.2f ms for a round trip of 2 x %g ms; none took less than %.2f ms).'
+                 % (check['loopback']['median_ms'], check['link']['median_ms'], check['added_median_ms'],
+                    check['delay_each_way_ms'], check['link']['min_ms']))
+    return lines
+
+
+def _against(value, target):
+    if value is None:
+        return 'n/a'
+    if target is None:
+        return '%.2f' % value
+    return '**%.2f** (target %g: %s)' % (value, target, 'met' if value <= target else 'not met')
 
 
 def fmt_counts(counts):
@@ -540,37 +692,7 @@ def table_rows(results):
     for entry in results['role']:
         rows.append(('4 role', '%s, %d callbacks' % (entry['case'], entry['callbacks']), '%.1f ms/callback' % entry['per_callback_ms'],
                      'wall %.2f s, empty role %.2f s' % (entry['wall_s'], entry['empty_role_s']), ''))
-    rows.extend(_bulk_rows(results.get('bulk') or []))
     return rows
-
-
-def _bulk_rows(entries):
-    rows = []
-    base = entries[0]['bulk_per_callback_ms'] if entries else None
-    for entry in entries:
-        count = entry['callbacks']
-        rows.append(('5 bulk', 'task_callbacks, %d callbacks, nothing to do' % count,
-                     'playbook %.2f s (task %.2f s)' % (entry['bulk_wall_s'], entry['bulk_net_s']),
-                     '%.2f ms/callback, x%.2f of the first size' % (entry['bulk_per_callback_ms'], entry['bulk_per_callback_ms'] / base if base else 0),
-                     'requests %s (budget %s)%s' % (fmt_counts(entry['requests']['bulk']), fmt_counts(entry['budget']),
-                                                    '' if entry['within_budget'] else ' OVER BUDGET')))
-        rows.append(('5 bulk', 'python call vs plain requests loop, %d' % count, '%.3f s vs %.3f s' % (entry['collection_s'], entry['plain_s']),
-                     'x%.2f of plain' % entry['collection_over_plain'], 'within 2' if entry['collection_over_plain'] <= 2 else 'ABOVE 2'))
-        if 'loop_wall_s' in entry:
-            ratio = entry['bulk_over_loop_net']
-            rows.append(('5 bulk', 'loop of task_callback, %d items' % count, 'playbook %.2f s (tasks %.2f s)' % (entry['loop_wall_s'], entry['loop_net_s']),
-                         'bulk/loop %s net, %.3f wall' % (_ratio(ratio), entry['bulk_over_loop_wall']),
-                         '' if ratio is None else ('within 5%' if ratio <= 0.05 else 'ABOVE 5%')))
-        ratio = entry['bulk_over_floor']
-        rows.append(('5 bulk', 'floor, %d: ping carrying the items + the plain GET loop' % count,
-                     '%.2f s + %.3f s' % (entry['carry_net_s'], entry['plain_s']), 'bulk/floor %s' % _ratio(ratio),
-                     '' if ratio is None else ('within 1.1' if ratio <= 1.1 else 'ABOVE 1.1')))
-    return rows
-
-
-def _ratio(value):
-    """A ratio to 3 places, or n/a where its denominator was not above 0 (a tiny smoke run, start-up noise)."""
-    return 'n/a' if value is None else '%.3f' % value
 
 
 def print_table(rows):
@@ -601,7 +723,8 @@ def main(argv=None):
     started = time.time()
     url, process = start_emulator(page_cap=PAGE_CAP, lifetime=EMULATOR_LIFETIME, python=sys.executable)
     workspace = Workspace(url)
-    results = dict(smoke=sizes is SMOKE, sizes=sizes, page_cap=PAGE_CAP, round_trips=[], alternatives=[], ratios=[], scale=[], role=[], bulk=[])
+    results = dict(smoke=sizes is SMOKE, sizes=sizes, page_cap=PAGE_CAP, round_trips=[], alternatives=[], ratios=[],
+                   scale=[], role=[], bulk=dict(link=None, entries=[]))
     try:
         control = EmulatorControl(url)
         if '1' in parts:
@@ -629,12 +752,19 @@ def main(argv=None):
     results['machine'] = dict(cpus=os.cpu_count(), load_average_at_start=load_at_start, load_average_at_end=os.getloadavg(),
                               python=sys.version.split()[0])
     save(results, options.output)
-    print_table(table_rows(results))
+    rows = table_rows(results)
+    if rows:
+        print_table(rows)
+    if results['bulk']['entries']:
+        print('\nPart 5: the bulk task against a hand-written requests script (medians of %d rounds)\n'
+              % sizes['bulk_rounds'])
+        print('\n'.join(bulk_table(results['bulk'])))
     print('\n%s in %.0f s on %d CPUs (load average %.1f at the start, %.1f at the end); figures in %s'
           % ('smoke run' if results['smoke'] else 'bench', results['seconds'], os.cpu_count(), load_at_start[0], results['machine']['load_average_at_end'][0],
              options.output))
     over = [entry['operation'] for entry in results['round_trips'] if not entry['within_budget']]
-    over += ['task_callbacks over %d callbacks' % entry['callbacks'] for entry in results['bulk'] if not entry['within_budget']]
+    over += ['task_callbacks, %d callbacks, %s, %s' % (entry['callbacks'], entry['case'], entry['link'])
+             for entry in results['bulk']['entries'] if not entry['within_budget']]
     if over:
         print('bench: round trips over budget: %s' % ', '.join(over), file=sys.stderr)
         return 1

@@ -1,12 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One measured call in a fresh Python process, printed as JSON (benchmarks/bench.py parts 3 and 5).
+"""One measured call in a fresh Python process, printed as JSON (benchmarks/bench.py part 3).
 
     python benchmarks/probes.py scale collection|plain API_URL TASK_ID
-    python benchmarks/probes.py bulk collection|plain API_URL COUNT SCRIPT_FILE
 
-- scale: read every callback of one task; bulk: converge COUNT callbacks on tasks 1..COUNT (nothing to change).
+It reads every callback of one task.
 - collection: the collection's own code path without Ansible around it (the arguments checked against
   the module's argument spec, then the module's own call); plain: the lower bound, a bare loop with
   one requests.Session over the same GETs.
@@ -65,50 +64,10 @@ def read_with_requests(api_url, task_id):
     return time.perf_counter() - start, len(items), before
 
 
-def converge_with_collection(api_url, count, script):
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, module_run, task_callbacks
-
-    spec = connection.module_argument_spec(task_callbacks.OPTIONS)
-    validator = ArgumentSpecValidator(spec, **connection.module_constraints(task_callbacks.CONSTRAINTS))
-    items = [dict(task=str(task_id), script=script) for task_id in range(1, count + 1)]
-    start = time.perf_counter()
-    validation = validator.validate(dict(callbacks=items, url=api_url))
-    result = module_run.execute(task_callbacks.ensure_task_callbacks, validation.validated_parameters, os.environ)[0]
-    seconds = time.perf_counter() - start
-    if result.get('failed') or result['changed']:
-        raise SystemExit('bulk: the collection failed or changed something: %s' % result.get('msg'))
-    return seconds, len(result['results'])
-
-
-def converge_with_requests(api_url, count, script):
-    import requests
-
-    start = time.perf_counter()
-    session = requests.Session()
-    session.auth = (os.environ['NODEUM_USERNAME'], os.environ['NODEUM_PASSWORD'])
-    same = 0
-    for task_id in range(1, count + 1):
-        answer = session.get('%s/api/v2/tasks/%d/task_callbacks' % (api_url, task_id), params=dict(limit=1000, offset=0), timeout=60)
-        answer.raise_for_status()
-        same += sum(1 for item in answer.json()['task_callbacks'] if item['type'] == 'filter' and item['script'] == script)
-    session.close()
-    seconds = time.perf_counter() - start
-    if same != count:
-        raise SystemExit('bulk: %d of %d scripts were the same' % (same, count))
-    return seconds, same
-
-
 def main(argv):
-    kind, mode, api_url, number = argv[:4]
-    if kind == 'scale':
-        seconds, items, before = (read_with_collection if mode == 'collection' else read_with_requests)(api_url, number)
-        print(json.dumps(dict(seconds=seconds, items=items, peak_kib_before=before, peak_kib=peak_kib())))
-        return
-    with open(argv[4], encoding='utf-8') as handle:
-        script = handle.read()
-    seconds, items = (converge_with_collection if mode == 'collection' else converge_with_requests)(api_url, int(number), script)
-    print(json.dumps(dict(seconds=seconds, items=items)))
+    _kind, mode, api_url, task_id = argv[:4]
+    seconds, items, before = (read_with_collection if mode == 'collection' else read_with_requests)(api_url, task_id)
+    print(json.dumps(dict(seconds=seconds, items=items, peak_kib_before=before, peak_kib=peak_kib())))
 
 
 if __name__ == '__main__':
