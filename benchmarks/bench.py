@@ -715,15 +715,21 @@ def main(argv=None):
     parser.add_argument('--smoke', action='store_true', help='tiny sizes and one round, to check that the benchmark still runs')
     parser.add_argument('--output', default=str(RESULTS), help='where to write the JSON figures (default: benchmarks/results.json)')
     parser.add_argument('--parts', default='1,2,3,4,5', help='which parts to run, e.g. 1,3')
+    parser.add_argument('--bulk-counts', help='part 5 at these sizes only, e.g. 5000 (default: every size)')
+    parser.add_argument('--bulk-rounds', type=int, help='part 5 with this many rounds (default: 3, or 1 with --smoke)')
     options = parser.parse_args(argv)
-    sizes = SMOKE if options.smoke or os.environ.get('BENCH_SMOKE') not in (None, '', '0') else FULL
+    smoke = options.smoke or os.environ.get('BENCH_SMOKE') not in (None, '', '0')
+    sizes = dict(SMOKE if smoke else FULL)
+    if options.bulk_counts:
+        sizes['bulk'] = tuple(case for case in sizes['bulk'] if str(case[0]) in options.bulk_counts.split(','))
+    sizes['bulk_rounds'] = options.bulk_rounds or sizes['bulk_rounds']
     parts = set(options.parts.split(','))
     load_at_start = os.getloadavg()
     signal.signal(signal.SIGTERM, _stop_on_signal)  # so that the emulator and the workspace are cleaned up
     started = time.time()
     url, process = start_emulator(page_cap=PAGE_CAP, lifetime=EMULATOR_LIFETIME, python=sys.executable)
     workspace = Workspace(url)
-    results = dict(smoke=sizes is SMOKE, sizes=sizes, page_cap=PAGE_CAP, round_trips=[], alternatives=[], ratios=[],
+    results = dict(smoke=smoke, sizes=sizes, page_cap=PAGE_CAP, round_trips=[], alternatives=[], ratios=[],
                    scale=[], role=[], bulk=dict(link=None, entries=[]))
     try:
         control = EmulatorControl(url)
