@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Many task callbacks in one run: the logic of the task_callbacks module, free of AnsibleModule.
 
-Each item is decided by the same pure functions as task_callback (matching_callbacks, plan_change,
-plan_diff) and applied by the same apply_plan, with its lost-POST check and race rule. What this
+Each item is decided by the same pure functions as task_callback (matching_callbacks, plan_change)
+and applied by the same apply_plan, with its lost-POST check and race rule. What this
 module adds is the sharing of the reads: every item is validated before any request, each task
 name is looked up once, each task's callbacks are read once (every page), and the reads and the
 writes run at most MAX_CONCURRENT_REQUESTS (client) at a time over the client's one session.
@@ -13,6 +13,10 @@ Items are independent: an item that fails (at its look-up, its read, its decisio
 is reported in its own result, and every other item is still applied. Exclusive mode leaves alone
 every task that an item which failed before its write may have meant (what it meant to keep there
 is unknown), and removes nothing at all when the tasks such an item meant are unknown.
+
+The run's plan (module_utils/plan.py) is computed from the reads alone, before any write: with
+expect_fingerprint a run whose reads give another fingerprint, and with fail_on_change a run whose
+plan holds a change, send no write.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,13 +28,17 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import failure
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import (
+    Change, change_address, change_diffs, change_order, failures_sentence, fingerprint_refusal, gate_sentence, plan_report,
+    stale_sentence, state_fingerprint, valid_fingerprint,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
-    CALLBACK_TYPES, Plan, apply_plan, callback_label, callback_record, desired_state,
-    matching_callbacks, plan_change, plan_diff, recheck_duplicates,
+    CALLBACK_TYPES, Plan, apply_plan, callback_record, desired_state,
+    matching_callbacks, plan_change, recheck_duplicates,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
-    is_task_id, task_id_by_name, task_not_found, tasks_by_name, tasks_named,
+    is_task_id, task_id_by_name, task_names, task_not_found, tasks_by_name, tasks_named,
 )
 
 EXCLUSIVE_SCOPES = ('listed_tasks', 'all_tasks')
@@ -53,6 +61,8 @@ OPTIONS = dict(
     exclusive=dict(type='bool', default=False),
     exclusive_scope=dict(type='str', default='listed_tasks', choices=list(EXCLUSIVE_SCOPES)),
     allow_empty=dict(type='bool', default=False),
+    fail_on_change=dict(type='bool', default=False),
+    expect_fingerprint=dict(type='str'),
 )
 
 CONSTRAINTS = dict()
@@ -74,24 +84,38 @@ Job = namedtuple('Job', 'item task_id desired plan')
 # raised (then changed is False and callback None), or None.
 Outcome = namedtuple('Outcome', 'changed callback error')
 
+# What the result needs of the run besides its items: server, the API base URL; ending, how the run ends
+# (plan.RUN_ENDINGS, or apply); exclusive_scope, the scope of exclusive mode (None without it); task_names,
+# {task id: name} of the tasks with a change; fingerprint, of the state read; expected, expect_fingerprint
+# (None when unset); fail_on_change, the option; removals_withheld, whether exclusive mode removed nothing
+# because the tasks a failed item meant are unknown.
+Run = namedtuple('Run', 'server ending exclusive_scope task_names fingerprint expected fail_on_change removals_withheld')
+
 
 def ensure_task_callbacks(client, params, check_mode=False):
-    """Bring every listed callback to its desired state; return changed, results, drift and diff."""
+    """Bring every listed callback to its desired state; return changed, results, plan, drift and diff."""
     items = desired_items(params.get('callbacks'))
     exclusive, all_tasks = exclusive_settings(params, items)
+    expected = expected_fingerprint(params.get('expect_fingerprint'))
     with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_REQUESTS) as pool:
-        lookups, listed = resolve_tasks(client, pool, items, all_tasks)
+        lookups, listed, listing_names = resolve_tasks(client, pool, items, all_tasks)
         tasks_to_read = sorted(set(lookup.task_id for lookup in lookups if lookup.task_id is not None) | set(listed or ()))
         server = read_callbacks(client, pool, tasks_to_read)
+        fingerprint = state_fingerprint(client.base_url, task_references(items, lookups), readable(server))
         decisions = flag_conflicts(items, [decide_item(client, desired, lookups[index], server, exclusive)
                                            for index, desired in enumerate(items)])
         jobs = write_jobs(items, decisions)
         jobs += exclusive_removals(decisions, server, tasks_to_read) if exclusive else []
-        if check_mode:
-            outcomes = [planned(job) for job in jobs]
-        else:
+        ending = run_ending(check_mode, params, expected, fingerprint, jobs)
+        names = names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs)
+        if ending == 'apply':
             outcomes = list(pool.map(lambda job: apply_job(client, job), jobs))
-    return bulk_result(items, decisions, list(zip(jobs, outcomes)), check_mode, exclusive)
+        else:
+            outcomes = [planned(job) if check_mode else held(job) for job in jobs]
+    scope = ('all_tasks' if all_tasks else 'listed_tasks') if exclusive else None
+    run = Run(client.base_url, ending, scope, names, fingerprint, expected, bool(params.get('fail_on_change')),
+              exclusive and spared_tasks(decisions) is None)
+    return bulk_result(items, decisions, list(zip(jobs, outcomes)), run)
 
 
 # -- validation, before any request ------------------------------------------------------------
@@ -148,10 +172,20 @@ def exclusive_settings(params, items):
     return exclusive, all_tasks
 
 
+def expected_fingerprint(value):
+    """expect_fingerprint as given, None when unset, or NodeumError for a value no plan gives."""
+    if value is None:
+        return None
+    if not valid_fingerprint(value):
+        raise NodeumError(fingerprint_refusal(value))
+    return value
+
+
 # -- reading the server: each name looked up once, each task read once ---------------------------
 
 def resolve_tasks(client, pool, items, all_tasks):
-    """(a TaskLookup per item, every task id of the server with all_tasks, else None)."""
+    """(a TaskLookup per item, every task id of the server with all_tasks else None, {task id: name} from the
+    listing of every task when one was made)."""
     names = sorted(set(desired['task'] for desired in items if not is_task_id(desired['task'])))
     listing = None
     if all_tasks or len(names) > NAME_LOOKUP_LIMIT:
@@ -162,8 +196,9 @@ def resolve_tasks(client, pool, items, all_tasks):
     listed = set(task['id'] for task in listing) if listing is not None else None
     lookups = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed)
                for desired in items]
+    names = dict((task['id'], task['name']) for task in listing or ())
     # A listing made only to resolve names does not widen the reach of exclusive mode.
-    return lookups, (sorted(listed) if all_tasks else None)
+    return lookups, (sorted(listed) if all_tasks else None), names
 
 
 def _look_up(client, name):
@@ -202,6 +237,32 @@ def _task_callbacks(client, task_id):
     except NodeumNotFound:
         raise task_not_found(task_id) from None
     return found
+
+
+def task_references(items, lookups):
+    """{task name an item gives: the task id it resolved to, or None}: the name look-ups a plan rests on."""
+    return dict((desired['task'], lookup.task_id) for desired, lookup in zip(items, lookups) if not is_task_id(desired['task']))
+
+
+def readable(server):
+    """{task id: its callbacks, or None when its read failed}."""
+    return dict((task_id, None if isinstance(callbacks, NodeumError) else callbacks) for task_id, callbacks in server.items())
+
+
+def names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs):
+    """{task id: name} of every task a job changes: the name an item gave, the listing's, else one look-up
+    (GET /tasks?id=><...) for the others. A failed look-up leaves those tasks named by id, with a warning."""
+    names = dict(listing_names)
+    names.update((lookup.task_id, desired['task']) for desired, lookup in zip(items, lookups)
+                 if lookup.task_id is not None and not is_task_id(desired['task']))
+    missing = sorted(set(job.task_id for job in jobs) - set(names))
+    if missing:
+        try:
+            names.update(task_names(client, missing, pool.map))
+        except NodeumError as error:
+            client.warnings.append('The plan names tasks %s by id only, since their names could not be read: %s'
+                                   % (', '.join(str(task_id) for task_id in missing), error.message))
+    return names
 
 
 def _value_or_error(function, *args):
@@ -315,9 +376,27 @@ def spared_tasks(decisions):
 
 # -- applying ----------------------------------------------------------------------------------
 
+def run_ending(check_mode, params, expected, fingerprint, jobs):
+    """How the run ends (plan.RUN_ENDINGS, or apply when it writes), decided before any write."""
+    if expected is not None and expected != fingerprint:
+        return 'stale'
+    if check_mode:
+        return 'check'
+    if params.get('fail_on_change') and jobs:
+        return 'gate'
+    return 'apply'
+
+
 def planned(job):
     """What check mode reports: the plan's own result, as task_callback reports it."""
     return Outcome(True, job.plan.after, None)
+
+
+def held(job):
+    """What a real run that sends nothing reports (fail_on_change, a stale plan): no change, the callback as it is."""
+    return Outcome(False, job.plan.before[0] if job.plan.before else None, None)
+
+
 
 
 def apply_job(client, job):
@@ -331,14 +410,19 @@ def apply_job(client, job):
 
 # -- the result ----------------------------------------------------------------------------------
 
-def bulk_result(items, decisions, done, check_mode, exclusive=False):
-    """The module's result from the decisions and the (job, outcome) pairs; failed, with one sentence
-    counting the failures, when any item or removal failed."""
+def bulk_result(items, decisions, done, run):
+    """The module's result from the decisions, the (job, outcome) pairs and the run; failed, with the plan's
+    summary line and one sentence per kind of failure, when an item or removal failed, the plan is stale, or
+    fail_on_change meets a change."""
     results = item_results(decisions, done)
-    changes = [(job, outcome) for job, outcome in done if outcome.changed]
-    result = dict(changed=bool(changes), results=results, drift=drift_report(changes),
-                  diff=[diff for job, _outcome in changes for diff in plan_diff(job.plan, job.task_id)])
-    message = failure_summary(items, results, done, check_mode, exclusive and spared_tasks(decisions) is None)
+    changes = plan_changes(done, run)
+    unchanged, failed_items = item_counts(decisions, done, run.ending)
+    failed_removals = removal_failures(done, run)
+    plan = plan_report(run.server, changes, run.task_names, unchanged, failed_items + len(failed_removals), run.fingerprint,
+                       run.ending)
+    result = dict(changed=bool(changes) and run.ending in ('check', 'apply'), results=results, plan=plan, drift=drift_report(plan),
+                  diff=[change_diffs(run.server, change, run.task_names.get(change.task_id)) for change in sorted(changes, key=change_order)])
+    message = failure_message(items, results, done, run, plan, failed_removals)
     if message:
         result.update(failed=True, msg=message)
     return result
@@ -360,49 +444,86 @@ def _item_result(decision, outcome):
     return dict(changed=outcome.changed, task_callback=callback_record(outcome.callback, decision.task_id))
 
 
-def failure_summary(items, results, done, check_mode, removals_withheld=False):
-    """The one sentence counting the failed items and removals, with the first failure; None when none failed.
-
-    removals_withheld: exclusive mode removed nothing, because the tasks a failed item meant are unknown."""
-    failed_items = ['%s: %s' % (item_label(index, items[index]), result['msg'])
-                    for index, result in enumerate(results) if result.get('failed')]
-    removals = [(job, outcome) for job, outcome in done if job.item is None]
-    failed_removals = ['removing %s: %s' % (callback_label(job.task_id, job.plan.before[0]), outcome.error.message)
-                       for job, outcome in removals if outcome.error is not None]
-    if not failed_items and not failed_removals:
-        return None
-    counts = ['%d of %d items' % (len(failed_items), len(items))] if failed_items else []
-    counts += ['%d of %d removals by exclusive mode' % (len(failed_removals), len(removals))] if failed_removals else []
-    others = 'would be made (check mode)' if check_mode else 'was made'
-    if removals_withheld:
-        others += (' but the removals of exclusive mode, which wait until the task of every item is known (a look-up of a task name '
-                   'failed)')
-    return '%s failed, every other change %s; the first failure: %s' % (
-        ' and '.join(counts), others, (failed_items + failed_removals)[0])
+def item_counts(decisions, done, ending):
+    """(items that need no change, items that failed). After a real run an item whose write changed
+    nothing (another run had made the same callback) counts as needing none."""
+    by_item = dict((job.item, outcome) for job, outcome in done if job.item is not None)
+    unchanged = failed = 0
+    for index, decision in enumerate(decisions):
+        outcome = by_item.get(index)
+        if decision.error is not None or (outcome is not None and outcome.error is not None):
+            failed += 1
+        elif outcome is None or (ending == 'apply' and not outcome.changed):
+            unchanged += 1
+    return unchanged, failed
 
 
-# The drift report's key for each kind of write. Not create/update/remove: Jinja reads entry.update as
+# What a decided action is called in the plan.
+PLAN_ACTIONS = dict(create='create', update='update', delete='remove')
+
+
+def plan_changes(done, run):
+    """The plan's Change records: every job of a run that sends nothing, the jobs that changed something after a real run."""
+    changes = []
+    for job, outcome in done:
+        if run.ending == 'apply' and not outcome.changed:
+            continue
+        changes.extend(job_changes(job, outcome, run.exclusive_scope))
+    return changes
+
+
+def job_changes(job, outcome, exclusive_scope):
+    """One Change per callback the job touches (a removal by an item may remove several)."""
+    plan = job.plan
+    if plan.action == 'delete':
+        scope = exclusive_scope if job.item is None else None
+        return [Change('remove', job.task_id, callback.get('type'), callback.get('id'), job.item, callback.get('script'), None, scope)
+                for callback in plan.before]
+    before = plan.before[0] if plan.before else None
+    if before is not None:
+        callback_id = before.get('id')
+    else:  # a create: the id the server gave, once made
+        callback_id = (outcome.callback or {}).get('id') if outcome.changed else None
+    return [Change(PLAN_ACTIONS[plan.action], job.task_id, plan.after['type'], callback_id, job.item,
+                   before.get('script') if before else None, plan.after['script'], None)]
+
+
+def removal_failures(done, run):
+    """(label, sentence) of each removal by exclusive mode whose write failed."""
+    failures = []
+    for job, outcome in done:
+        if job.item is None and outcome.error is not None:
+            callback = job.plan.before[0]
+            change = Change('remove', job.task_id, callback.get('type'), callback.get('id'), None, None, None, run.exclusive_scope)
+            failures.append(('removing ' + change_address(change, run.task_names.get(job.task_id)), outcome.error.message))
+    return failures
+
+
+def failure_message(items, results, done, run, plan, failed_removals):
+    """The summary line, then a sentence for each kind of failure; None when the run did not fail."""
+    failed_items = [(item_label(index, items[index]), result['msg']) for index, result in enumerate(results) if result.get('failed')]
+    removal_count = sum(1 for job, _outcome in done if job.item is None)
+    sentences = [stale_sentence(run.expected, run.fingerprint)] if run.ending == 'stale' else []
+    sentences.append(failures_sentence(failed_items, len(items), failed_removals, removal_count, run.ending, run.removals_withheld))
+    if run.fail_on_change and plan['changes'] and run.ending in ('check', 'gate'):
+        sentences.append(gate_sentence(plan))
+    sentences = [sentence for sentence in sentences if sentence]
+    return ' '.join([plan['summary']['line']] + sentences) if sentences else None
+
+
+# The drift report's key for each action of the plan. Not create/update/remove: Jinja reads entry.update as
 # the dict's own method, so ansible-test (2.21) refuses a returned key named like one.
-DRIFT_KEYS = dict(create='created', update='updated', delete='removed')
+DRIFT_KEYS = dict(create='created', update='updated', remove='removed')
 
 
-def drift_report(changes):
-    """Per task, ascending: the callbacks created, updated and removed."""
+def drift_report(plan):
+    """Per task, ascending: the callbacks created, updated and removed, from the plan's changes."""
     report = {}
-    for job, outcome in changes:
-        if job.task_id not in report:
-            report[job.task_id] = _task_drift(job.task_id)
-        entry = report[job.task_id]
-        if job.plan.action == 'delete':
-            entry['removed'].extend(_drift_entry(callback, job.item) for callback in job.plan.before)
-        else:
-            entry[DRIFT_KEYS[job.plan.action]].append(_drift_entry(outcome.callback or job.plan.after, job.item))
+    for change in plan['changes']:
+        entry = report.setdefault(change['task_id'], _task_drift(change['task_id']))
+        entry[DRIFT_KEYS[change['action']]].append(dict(id=change['callback_id'], type=change['type'], item=change['item']))
     return [report[task_id] for task_id in sorted(report)]
 
 
 def _task_drift(task_id):
     return dict([('task_id', task_id)] + [(key, []) for key in DRIFT_KEYS.values()])
-
-
-def _drift_entry(callback, item):
-    return dict(id=callback.get('id'), type=callback.get('type'), item=item)

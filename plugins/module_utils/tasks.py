@@ -12,6 +12,9 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data 
 # How many ids a failure lists before it says "and N more".
 ID_SAMPLE_SIZE = 10
 
+# How many task ids one GET /tasks?id=><... asks the names of (a URL stays far below common limits).
+NAMES_PER_REQUEST = 100
+
 
 def validate_task_reference(task):
     """Reject a task reference that cannot name anything, before any request is sent."""
@@ -57,6 +60,23 @@ def task_id_by_name(task, tasks):
     if len(ids) > 1:
         raise NodeumError('%d Nodeum tasks are named %r (ids %s); give the numeric id of the one you mean.' % (len(ids), task, id_sample(ids)))
     return ids[0]
+
+
+def task_names(client, task_ids, map_function=map):
+    """{task id: name} of the given tasks, NAMES_PER_REQUEST ids a request (GET /tasks?id=><1|2|...), the
+    requests sent through map_function (a pool's map sends them at once). A task the server does not list is
+    left out, and so is any task that was not asked for; a listing that is not one of tasks fails (list_tasks)."""
+    chunks = [task_ids[start:start + NAMES_PER_REQUEST] for start in range(0, len(task_ids), NAMES_PER_REQUEST)]
+    names = {}
+    for found in map_function(lambda chunk: _named_tasks(client, chunk), chunks):
+        names.update(found)
+    return names
+
+
+def _named_tasks(client, task_ids):
+    found, _count = list_tasks(client, params={'id': '><' + '|'.join(str(task_id) for task_id in task_ids)})
+    wanted = set(task_ids)
+    return dict((task['id'], task['name']) for task in found if task['id'] in wanted)
 
 
 def id_sample(ids):

@@ -18,8 +18,14 @@ description:
     O(callbacks[].state)), and the module decides each item exactly as M(nodeum.data_archiving.task_callback) would.
   - With O(exclusive=true) it also removes every callback that no item declares, on the tasks the items name, or with
     O(exclusive_scope=all_tasks) on every task of the server, so that the server holds what the list says.
-  - RV(drift) lists, per task, what the run creates, updates and removes (in check mode, what it would);
-    C(--check --diff) shows the same as one diff per callback.
+  - "RV(plan) is the run's plan, as a reviewer and a pipeline read it - a summary line such as C(Plan for
+    https://nodeum.example.com: 1 to create, 2 to update, 1 to remove, 7 unchanged, 0 failed (check mode: nothing was sent).),
+    every change with its task (id and name), callback, action and reason, and the fingerprint of the server state it was
+    computed from. Show the line with C(ansible.builtin.debug: var=result.plan.summary.line); the role
+    R(nodeum.data_archiving.callbacks_as_code,ansible_collections.nodeum.data_archiving.callbacks_as_code_role) prints it."
+  - C(--check --diff) shows the same changes as one diff per callback, headed with the server, the task and the action.
+  - O(fail_on_change=true) makes the task fail, without a write, when the plan holds any change (a gate for pipelines);
+    O(expect_fingerprint) makes it refuse, before any write, when the server changed since an approved check run.
 author:
   - Nodeum collection contributors (@nodeum)
 extends_documentation_fragment:
@@ -31,8 +37,11 @@ attributes:
     support: full
   diff_mode:
     description:
-      - One unified diff of the script per callback touched, headed with the task and the callback as
-        M(nodeum.data_archiving.task_callback) heads it, for example C(task 3 / filter callback 12).
+      - "One unified diff of the script per callback touched, in the order of RV(plan.changes), headed with the server, the task
+        by id and name, the callback and the action, for example C(--- before: https://nodeum.example.com task 4 \"Migrate cold
+        data\" / filter callback 53 (remove: state absent)) and C(+++ after: (removed))."
+      - When the two scripts end their lines differently (CRLF against LF), the header says so, so that a change of line
+        endings alone does not show as two blocks of lines that look the same.
     support: full
   async:
     description: The module runs as an C(async) job on the host; a C(script_file) is read on the controller before
@@ -114,6 +123,20 @@ options:
         misspelled or unloaded variable than a wish to empty the server.
     type: bool
     default: false
+  fail_on_change:
+    description:
+      - Fail the task when the plan holds any change, with the summary line and the address of every change in the message,
+        and succeed when the server matches O(callbacks). Nothing is written, also without C(--check).
+      - The gate a pipeline needs to fail on drift, with ansible-core alone.
+    type: bool
+    default: false
+  expect_fingerprint:
+    description:
+      - The RV(plan.fingerprint) of an approved check run. Before any write, the task reads the server and fails, sending
+        nothing, when the state it reads gives another fingerprint (the server changed since the plan was made).
+      - Give the fingerprint the check published, for example with C(ansible.builtin.set_stats) in an AWX workflow between a
+        check job and an apply job separated by an approval node; a value of another form is refused before any request.
+    type: str
 notes:
   - "B(Requests.) Every item is checked before any request is sent: one bad item fails the task with a sentence that
     names the item's index and task, and nothing is sent. A task name is looked up once however many items name it:
@@ -125,15 +148,21 @@ notes:
   - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
   - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
-    sentence that counts the failed items and quotes the first. Exclusive mode removes nothing on a task that an item
+    sentence that counts the failed items and names each one (its index, task and sentence, up to 10, then how many more),
+    after the plan's summary line. RV(plan) and RV(results) are still returned, and a check run still plans every other
+    item; Ansible shows no diff of a failed task. Exclusive mode removes nothing on a task that an item
     which fails before its write may have meant (every task of a name that several tasks share), and nothing at all when
     the look-up of an item's task name fails; the user guide lists each case."
   - "B(Exclusive mode.) An item declares the callback it names with O(callbacks[].callback_id), else one callback of
     its O(callbacks[].type) on its task - the one whose script matches, else the one with the lowest id. The removals
     count as changes and show in RV(drift) and in the diff, not in RV(results), where they would belong to no item."
+  - "B(Task names in the plan.) The plan names each changed task by its name too: the name an item gives, else the one
+    the listing of every task gave, else one C(GET /tasks?id=><...) for the other changed tasks (100 ids a request). A run
+    with nothing to change sends no such request. When it fails (a key without C(tasks/index)), the plan names those tasks
+    by id alone and the task warns."
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when an item names a task by name or with
-    O(exclusive_scope=all_tasks); C(task_callbacks/create), C(task_callbacks/update) and C(task_callbacks/destroy)
-    for the changes it makes. Check mode needs only the read scopes."
+    O(exclusive_scope=all_tasks), and to name changed tasks in the plan; C(task_callbacks/create), C(task_callbacks/update)
+    and C(task_callbacks/destroy) for the changes it makes. Check mode needs only the read scopes."
   - When several runs create the same callback at the same moment, each run reads the task again after its create;
     the callback with the lowest id stays, the others are removed by the runs that made them, and those runs report
     no change for that item and a warning.
@@ -236,9 +265,129 @@ results:
       returned: when a request of this item to the Nodeum API failed
       type: dict
       sample: {"status": 422, "method": "PUT", "path": "tasks/3/task_callbacks/12", "messages": ["Script is too long"], "details": {}}
+plan:
+  description:
+    - The plan of the run, computed from what it read before any write. In check mode, and when the run sent nothing
+      (O(fail_on_change), O(expect_fingerprint)), what a real run would do; after a real run, what it did.
+    - Its form is versioned by RV(plan.format_version).
+    - Also returned when items failed; not when the task failed before it read the callbacks (bad input, a failed connection).
+  returned: when the callbacks were read
+  type: dict
+  sample:
+    format_version: "1.0"
+    server: https://nodeum.example.com/api/v2
+    summary:
+      created: 1
+      updated: 1
+      removed: 1
+      unchanged: 2
+      failed: 0
+      line: "Plan for https://nodeum.example.com: 1 to create, 1 to update, 1 to remove, 2 unchanged, 0 failed (check mode: nothing was sent)."
+    changes:
+      - {action: update, task_id: 2, task_name: Nightly backup, type: filter, callback_id: 12, item: 1, reason: script differs,
+         address: 'task 2 "Nightly backup" / filter callback 12'}
+      - {action: remove, task_id: 2, task_name: Nightly backup, type: filter, callback_id: 14, item: null,
+         reason: "not declared (exclusive, listed_tasks)", address: 'task 2 "Nightly backup" / filter callback 14'}
+      - {action: create, task_id: 4, task_name: Migrate cold data, type: filter, callback_id: null, item: 0, reason: not on the server,
+         address: 'task 4 "Migrate cold data" / filter callback (new)'}
+    fingerprint: "sha256:3f0c5e0d2b6a4f4e8b1c9d7a6e5f4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3"
+  contains:
+    format_version:
+      description:
+        - The version of this form, V(1.0) today. Its minor number grows when keys are added (ignore keys you do not know);
+          its major number grows when a key is removed or changes meaning (refuse a major number you do not know).
+      type: str
+      sample: "1.0"
+    server:
+      description: The API base URL the run used (the O(url) with C(/api/v2)); it never holds a credential.
+      type: str
+      sample: https://nodeum.example.com/api/v2
+    summary:
+      description: How many callbacks the plan creates, updates and removes, how many items need no change and how many failed.
+      type: dict
+      contains:
+        created:
+          description: The callbacks created (in a plan, to create).
+          type: int
+          sample: 1
+        updated:
+          description: The callbacks updated (in a plan, to update).
+          type: int
+          sample: 2
+        removed:
+          description: The callbacks removed (in a plan, to remove), by an item or by exclusive mode.
+          type: int
+          sample: 1
+        unchanged:
+          description: The items whose callback needs no change.
+          type: int
+          sample: 7
+        failed:
+          description: The items that failed, and after a real run the removals by exclusive mode whose write failed.
+          type: int
+          sample: 0
+        line:
+          description:
+            - The summary as one sentence, for a log or a review. C(Plan for <server>:) with what would be done and why
+              nothing was sent (check mode, O(fail_on_change), a stale plan), or C(Applied to <server>:) with what was done.
+          type: str
+          sample: "Applied to https://nodeum.example.com: 1 created, 2 updated, 1 removed, 7 unchanged, 0 failed."
+    changes:
+      description:
+        - One entry per callback created, updated or removed (in a plan, to be), ordered by task id, type and callback id,
+          creates after the callbacks that exist in the order of their items; a check run and the real run that follows it
+          list them in the same order.
+      type: list
+      elements: dict
+      contains:
+        action:
+          description: What is done to the callback.
+          type: str
+          choices: [create, update, remove]
+          sample: update
+        task_id:
+          description: The id of the callback's task.
+          type: int
+          sample: 4
+        task_name:
+          description: The name of the task, as the server holds it; V(null) when it could not be read.
+          type: str
+          sample: Migrate cold data
+        type:
+          description: The type of the callback.
+          type: str
+          sample: filter
+        callback_id:
+          description: The id of the callback; V(null) for a create in a plan (after a real create, the id the server gave).
+          type: int
+          sample: 53
+        item:
+          description: The index in O(callbacks) of the item that declares the change; V(null) for a removal by exclusive mode.
+          type: int
+          sample: 0
+        reason:
+          description:
+            - Why the change is planned - V(not on the server) (create), V(script differs) or V(line endings differ) (update,
+              the second when the scripts differ only in their line endings), V(state absent) (removed by an item),
+              V(not declared (exclusive, listed_tasks)) or V(not declared (exclusive, all_tasks)) (removed by exclusive mode).
+          type: str
+          sample: script differs
+        address:
+          description: The callback as people find it, its task by id and name and its type and id (C((new)) before a create).
+          type: str
+          sample: task 4 "Migrate cold data" / filter callback 53
+    fingerprint:
+      description:
+        - A digest, C(sha256:) and 64 hexadecimal digits, of the server state the plan was computed from - the server, the
+          task each task name of the items resolved to, and the id, type and script of every callback of the tasks the run
+          read. It stays the same across runs while that state does not change.
+        - Pass it as O(expect_fingerprint) to a later run that must do what this plan says.
+      type: str
+      sample: "sha256:3f0c5e0d2b6a4f4e8b1c9d7a6e5f4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3"
 drift:
   description:
-    - Per task touched, in ascending task id, what the run created, updated and removed (in check mode, what it would).
+    - Per task touched, in ascending task id, what the run created, updated and removed (in check mode, what it would),
+      the changes of RV(plan.changes) grouped by task.
       A task with nothing to change is not listed, so an empty list means the server matches O(callbacks).
     - Each callback is given as C(id) (C(null) for a create in check mode), C(type) and C(item), the index in O(callbacks)
       of the item that declares it (C(null) for a removal by exclusive mode).
@@ -265,8 +414,10 @@ drift:
       elements: dict
 diff:
   description:
-    - With C(--diff), one entry per callback touched, each a unified diff of the script headed with the task and the
-      callback, for example C(task 3 / filter callback 12). A create diffs against empty, a removal against empty.
+    - "With C(--diff), one entry per callback touched, in the order of RV(plan.changes), each a unified diff of the script.
+      Its C(before_header) and C(after_header) name the server, the task by id and name and the callback, and say the action
+      and its reason, for example C(https://nodeum.example.com task 3 \"Nightly backup\" / filter callback 12 (update: script
+      differs)); a create diffs against C((none)), a removal against C((removed))."
   returned: when diff mode is on
   type: list
   elements: dict

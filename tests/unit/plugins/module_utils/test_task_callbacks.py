@@ -101,7 +101,9 @@ def test_emptying_the_server_with_absent_items_only_needs_allow_empty_too(nodeum
 def test_a_name_is_looked_up_once_and_each_task_read_once(nodeum):
     nodeum.load(tasks={1: 'Archive', 2: 'Nightly'})
     run(nodeum, [item('Nightly'), item('1'), item('Nightly', callback_id=7, state='absent', script=None)], check_mode=True)
-    assert nodeum.reads() == ['tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks?name==Nightly']
+    # and task 1, given by id and changed, is named for the plan by one look-up of its id
+    assert nodeum.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks?name==Nightly']
+    assert ('GET', 'tasks', {'id': '><1'}) in nodeum.requests()
 
 
 def test_many_names_are_resolved_from_one_listing_of_every_task(nodeum):
@@ -164,8 +166,8 @@ def test_create_update_delete_then_idempotent(nodeum):
     assert first['drift'] == [dict(task_id=1, created=[], updated=[dict(id=10, type='filter', item=0)], removed=[]),
                               dict(task_id=2, created=[], updated=[], removed=[dict(id=12, type='filter', item=1)]),
                               dict(task_id=3, created=[dict(id=created, type='filter', item=2)], updated=[], removed=[])]
-    # each create reads its task again once, for the race rule
-    assert nodeum.reads() == ['tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks', 'tasks/3/task_callbacks']
+    # the names of the changed tasks in one look-up, and each create reads its task again once, for the race rule
+    assert nodeum.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks', 'tasks/3/task_callbacks']
     nodeum.control.reset_requests()
     second = run(nodeum, items)
     assert not second['changed'] and len(nodeum.requests()) == 3 and nodeum.writes() == []
@@ -181,8 +183,12 @@ def test_check_mode_is_exact_and_reads_only(nodeum):
     assert checked['results'][2]['task_callback']['id'] is None
     assert [(entry['task_id'], len(entry['created']), len(entry['updated']), len(entry['removed'])) for entry in checked['drift']] == \
         [(1, 0, 1, 0), (2, 0, 0, 1), (3, 1, 0, 0)]
-    assert [(diff['before_header'], diff['before'], diff['after']) for diff in checked['diff']] == [
-        ('task 1 / filter callback 10', 'old', 'new'), ('task 2 / filter callback 12', 'gone', ''), ('task 3 / filter callback (new)', '', 'fresh')]
+    server = nodeum.client.base_url[:-len('/api/v2')]
+    assert [(diff['before_header'], diff['after_header'], diff['before'], diff['after']) for diff in checked['diff']] == [
+        ('%s task 1 "Archive" / filter callback 10' % server, '%s task 1 "Archive" / filter callback 10 (update: script differs)' % server,
+         'old', 'new'),
+        ('%s task 2 "Nightly" / filter callback 12 (remove: state absent)' % server, '(removed)', 'gone', ''),
+        ('(none)', '%s task 3 "Archive" / filter callback (new) (create: not on the server)' % server, '', 'fresh')]
 
 
 def test_a_lost_post_answer_creates_no_duplicate(nodeum):
@@ -218,7 +224,12 @@ def test_failed_items_do_not_stop_the_others(nodeum):
     outcome = [(entry['changed'], entry.get('failed', False)) for entry in result['results']]
     assert outcome == [(True, False), (False, True), (False, True), (False, True), (False, True)]
     assert result['failed'] and result['changed']
-    assert result['msg'].startswith("4 of 5 items failed, every other change was made; the first failure: callbacks[1] (task 'No such task'): No Nodeum task")
+    assert result['msg'].startswith('Applied to %s: 1 created, 0 updated, 0 removed, 0 unchanged, 4 failed. 4 of 5 items failed, and every '
+                                    "other change was made: callbacks[1] (task 'No such task'): No Nodeum task" % result['plan']['server'][:-7])
+    # every failed item named, each with its index, task and sentence
+    for index in range(1, 5):
+        label = "callbacks[%d] (task '%s'): " % (index, result['results'][index]['msg'] and ['', 'No such task', '2', '3', '9'][index])
+        assert label + result['results'][index]['msg'] in result['msg']
     assert result['results'][1]['msg'].startswith('No Nodeum task is named') and result['results'][1]['task_callback'] is None
     assert result['results'][2]['msg'].startswith('Nodeum task 2 has 2 filter callbacks')
     assert result['results'][3]['msg'].startswith('The Nodeum API refused PUT ') and result['results'][3]['msg'].endswith(': Script is invalid.')
@@ -229,7 +240,8 @@ def test_failed_items_do_not_stop_the_others(nodeum):
 def test_in_check_mode_the_failure_says_the_other_changes_would_be_made(nodeum):
     nodeum.load(callbacks=[cb(20, 3, 'old')])
     result = run(nodeum, [item('No such task'), item('3', 'three')], check_mode=True)
-    assert result['msg'].startswith("1 of 2 items failed, every other change would be made (check mode); the first failure: callbacks[0] (task 'No such task')")
+    assert "1 of 2 items failed, and every other change would be made (check mode): callbacks[0] (task 'No such task')" in result['msg']
+    assert result['plan']['summary']['updated'] == 1 and result['plan']['changes'][0]['callback_id'] == 20
     assert [entry['changed'] for entry in result['results']] == [False, True]
     assert nodeum.callbacks(3) == {20: 'old'}
 
@@ -259,8 +271,8 @@ def test_a_conflict_names_every_rival_of_every_claim_and_spares_its_task_from_ex
         'It manages the same callback of task 1 as callbacks[1], callbacks[2]',
         'It manages the same callback of task 1 as callbacks[0], callbacks[2]',
         'It manages the same callback of task 1 as callbacks[0], callbacks[1]']
-    assert result['msg'] == ("3 of 3 items failed, every other change was made; the first failure: callbacks[0] (task 'Only'): "
-                             '%s' % result['results'][0]['msg'])
+    assert result['msg'].endswith("3 of 3 items failed: callbacks[0] (task 'Only'): %s callbacks[1] (task '1'): %s callbacks[2] (task '01'): %s"
+                                  % tuple(entry['msg'] for entry in result['results']))
     assert nodeum.writes() == [] and sorted(nodeum.callbacks()) == [10, 11]
 
 
@@ -289,7 +301,8 @@ def test_exclusive_removes_what_no_item_declares_on_the_listed_tasks_only(nodeum
     checked = run(nodeum, items, check_mode=True, exclusive=True)
     assert nodeum.writes() == []
     assert checked['changed'] and checked['drift'] == [dict(task_id=1, created=[], updated=[], removed=[dict(id=11, type='hook', item=None)])]
-    assert [diff['before_header'] for diff in checked['diff']] == ['task 1 / hook callback 11']
+    assert [diff['before_header'] for diff in checked['diff']] == [
+        '%s task 1 "Archive" / hook callback 11 (remove: not declared (exclusive, listed_tasks))' % nodeum.client.base_url[:-len('/api/v2')]]
     applied = run(nodeum, items, exclusive=True)
     assert applied['drift'] == checked['drift'] and nodeum.writes() == [('DELETE', 'tasks/1/task_callbacks/11')]
     assert nodeum.callbacks(3) == {13: 'z'}
@@ -340,9 +353,8 @@ def test_exclusive_removes_nothing_when_a_failed_look_up_leaves_the_meant_tasks_
     nodeum.fault(method='GET', path='^/api/v2/tasks$', status=500)
     result = run(nodeum, [item('Archive', 'new'), item('2', 'changed')], exclusive=True)
     assert nodeum.writes() == [('PUT', 'tasks/2/task_callbacks/12')] and 13 in nodeum.callbacks(2)
-    assert result['msg'].startswith(
-        '1 of 2 items failed, every other change was made but the removals of exclusive mode, which wait until the task of every '
-        "item is known (a look-up of a task name failed); the first failure: callbacks[0] (task 'Archive'): The Nodeum API refused GET ")
+    assert (' 1 of 2 items failed, and every other change was made but the removals of exclusive mode, which wait until the task of '
+            "every item is known (a look-up of a task name failed): callbacks[0] (task 'Archive'): The Nodeum API refused GET ") in result['msg']
 
 
 @pytest.mark.parametrize('scripts, kept, updated', [
@@ -395,8 +407,8 @@ def test_a_failed_removal_is_counted(nodeum):
     nodeum.refuse('DELETE', 'tasks/1/task_callbacks/11', 'Frozen.')
     result = run(nodeum, [item('1', 'new')], exclusive=True)
     assert result['results'][0]['changed'] and result['failed']
-    assert result['msg'].startswith('1 of 1 removals by exclusive mode failed, every other change was made; the first failure: '
-                                    'removing task 1 / hook callback 11: The Nodeum API refused DELETE ')
+    assert '1 of 1 removals by exclusive mode failed, and every other change was made: ' \
+           'removing task 1 "Archive" / hook callback 11: The Nodeum API refused DELETE ' in result['msg']
 
 
 def test_failed_items_and_failed_removals_are_counted_in_one_sentence(nodeum):
@@ -406,8 +418,8 @@ def test_failed_items_and_failed_removals_are_counted_in_one_sentence(nodeum):
     result = run(nodeum, [item('1', 'new'), item('2', 'fresh')], exclusive=True)
     failure = result['results'][0]['msg']
     assert failure.startswith('The Nodeum API refused PUT ') and failure.endswith('Script is invalid.')
-    assert result['msg'] == "1 of 2 items and 1 of 1 removals by exclusive mode failed, every other change was made; the first failure: " \
-                            "callbacks[0] (task '1'): " + failure
+    assert ("1 of 2 items and 1 of 1 removals by exclusive mode failed, and every other change was made: "
+            "callbacks[0] (task '1'): " + failure + ' removing task 2 "Nightly" / hook callback 21: The Nodeum API refused DELETE ') in result['msg']
     created = list(nodeum.callbacks(2))
     assert created != [21] and len(created) == 2
     api_error = dict(status=422, method='PUT', path='tasks/1/task_callbacks/10', messages=['Script is invalid.'], details={})
@@ -423,3 +435,113 @@ def test_writes_run_concurrently_and_bounded(nodeum):
     in_flight = gathering(nodeum, 'post', task_callbacks.MAX_CONCURRENT_REQUESTS)
     result = run(nodeum, [item(str(task_id)) for task_id in range(1, count + 1)])
     assert in_flight[1] == task_callbacks.MAX_CONCURRENT_REQUESTS and not result.get('failed') and len(nodeum.callbacks()) == count
+
+
+# ---- the plan: summary, changes, fingerprint, the gate and the stale-plan guard ----------------------
+
+def test_a_check_run_and_the_real_run_give_the_same_plan(nodeum):
+    nodeum.load(tasks={1: 'Archive', 2: 'Nightly', 3: 'Archive'}, callbacks=[cb(10, 1, 'old'), cb(12, 2, 'gone'), cb(13, 3, 'x', 'hook')])
+    items = [item('3', 'fresh'), item('1', 'new'), item('Nightly', state='absent', script=None)]
+    checked = run(nodeum, items, check_mode=True, exclusive=True)
+    applied = run(nodeum, items, exclusive=True)
+    assert checked['plan']['summary'] == dict(created=1, updated=1, removed=2, unchanged=0, failed=0, line=(
+        'Plan for %s: 1 to create, 1 to update, 2 to remove, 0 unchanged, 0 failed (check mode: nothing was sent).'
+        % nodeum.client.base_url[:-len('/api/v2')]))
+    assert [(entry['action'], entry['task_id'], entry['task_name'], entry['callback_id'], entry['item'], entry['reason'])
+            for entry in checked['plan']['changes']] == [
+        ('update', 1, 'Archive', 10, 1, 'script differs'), ('remove', 2, 'Nightly', 12, 2, 'state absent'),
+        ('create', 3, 'Archive', None, 0, 'not on the server'), ('remove', 3, 'Archive', 13, None, 'not declared (exclusive, listed_tasks)')]
+    created = list(nodeum.callbacks(3))
+    assert [entry['callback_id'] for entry in applied['plan']['changes']] == [10, 12] + created + [13]
+    assert [dict(entry, callback_id=None) for entry in applied['plan']['changes']] == \
+        [dict(entry, callback_id=None, address=entry['address'].replace('(new)', str(created[0]))) for entry in checked['plan']['changes']]
+    assert applied['plan']['summary']['line'].startswith('Applied to ') and applied['plan']['fingerprint'] == checked['plan']['fingerprint']
+    assert applied['plan']['server'] == nodeum.client.base_url
+
+
+def test_the_fingerprint_holds_while_the_server_does_not_change(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'old')])
+    first, second = (run(nodeum, [item('1', 'new'), item('Nightly')], check_mode=True)['plan']['fingerprint'] for _attempt in range(2))
+    nodeum.load(callbacks=[cb(10, 1, 'old\r\n')])
+    assert first == second != run(nodeum, [item('1', 'new'), item('Nightly')], check_mode=True)['plan']['fingerprint']
+
+
+def test_a_stale_fingerprint_is_refused_before_any_write(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'old')])
+    approved = run(nodeum, [item('1', 'new')], check_mode=True)['plan']['fingerprint']
+    nodeum.client.put('tasks/1/task_callbacks/10', dict(type='filter', script='by hand'))
+    nodeum.control.reset_requests()
+    result = run(nodeum, [item('1', 'new')], expect_fingerprint=approved)
+    assert nodeum.writes() == [] and nodeum.callbacks(1) == {10: 'by hand'}
+    assert result['failed'] and not result['changed'] and result['results'][0]['changed'] is False
+    assert result['msg'].endswith('(the server changed since the plan was made: nothing was sent). The server changed since the plan was made: '
+                                  'its callbacks now give the fingerprint %s, not %s as expected; nothing was sent. Run the check again and '
+                                  'review it.' % (result['plan']['fingerprint'], approved))
+
+
+def test_an_approved_fingerprint_lets_the_run_apply_its_plan(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'old')])
+    approved = run(nodeum, [item('1', 'new')], check_mode=True)['plan']['fingerprint']
+    result = run(nodeum, [item('1', 'new')], expect_fingerprint=approved)
+    assert not result.get('failed') and result['changed'] and nodeum.callbacks(1) == {10: 'new'}
+
+
+def test_a_fingerprint_no_plan_gives_is_refused_before_any_request(nodeum):
+    with pytest.raises(NodeumError, match=r'^expect_fingerprint must be the plan.fingerprint of a check run, sha256: and 64 hexadecimal '
+                                          r'digits, got "abc"; nothing was sent\.'):
+        run(nodeum, [item('1')], expect_fingerprint='abc')
+    assert nodeum.requests() == []
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_fail_on_change_fails_on_drift_without_a_write_and_names_every_change(nodeum, check_mode):
+    nodeum.load(callbacks=[cb(10, 1, 'old')])
+    result = run(nodeum, [item('1', 'new'), item('Nightly', 'n')], check_mode=check_mode, fail_on_change=True)
+    assert result['failed'] and result['changed'] is check_mode and nodeum.writes() == []
+    ending = 'check mode' if check_mode else 'fail_on_change'
+    assert result['msg'] == (
+        'Plan for %s: 1 to create, 1 to update, 0 to remove, 0 unchanged, 0 failed (%s: nothing was sent). fail_on_change is set and the '
+        'server differs from the list in 2 changes: update task 1 "Archive" / filter callback 10 (script differs); create task 2 "Nightly" '
+        '/ filter callback (new) (not on the server); apply the plan, or change the list to match the server.'
+        % (nodeum.client.base_url[:-len('/api/v2')], ending))
+    assert [entry['action'] for entry in result['plan']['changes']] == ['update', 'create']
+
+
+def test_fail_on_change_passes_when_the_server_matches(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'same')])
+    result = run(nodeum, [item('1', 'same')], fail_on_change=True)
+    assert not result.get('failed') and not result['changed'] and result['plan']['summary']['unchanged'] == 1
+
+
+def test_a_check_run_with_failed_items_still_plans_the_others(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'old')])
+    result = run(nodeum, [item('No such task'), item('1', 'new'), item('9'), item('Nightly')], check_mode=True)
+    assert result['failed'] and [entry['address'] for entry in result['plan']['changes']] == [
+        'task 1 "Archive" / filter callback 10', 'task 2 "Nightly" / filter callback (new)']
+    assert result['plan']['summary']['failed'] == 2
+    assert "callbacks[0] (task 'No such task'): No Nodeum task" in result['msg'] and "callbacks[2] (task '9'): Nodeum task 9 does" in result['msg']
+
+
+def test_tasks_whose_names_cannot_be_read_are_named_by_id_with_a_warning(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'old')])
+    nodeum.refuse('GET', 'tasks', 'Forbidden here.')
+    result = run(nodeum, [item('1', 'new')], check_mode=True)
+    assert not result.get('failed') and result['plan']['changes'][0]['task_name'] is None
+    assert result['plan']['changes'][0]['address'] == 'task 1 / filter callback 10'
+    assert nodeum.client.warnings == ['The plan names tasks 1 by id only, since their names could not be read: '
+                                      'The Nodeum API refused GET %s/tasks (422): Forbidden here.' % nodeum.client.base_url]
+
+
+def test_a_run_without_change_looks_no_name_up(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'same')])
+    run(nodeum, [item('1', 'same')])
+    assert nodeum.reads() == ['tasks/1/task_callbacks']
+
+
+def test_names_are_looked_up_a_bounded_number_of_ids_at_a_time(nodeum, monkeypatch):
+    monkeypatch.setattr(tasks, 'NAMES_PER_REQUEST', 3)
+    nodeum.load(tasks=dict((task_id, 'task %d' % task_id) for task_id in range(1, 8)))
+    result = run(nodeum, [item(str(task_id)) for task_id in range(1, 8)], check_mode=True)
+    lookups = sorted(query['id'] for method, path, query in nodeum.requests() if path == 'tasks')
+    assert lookups == ['><1|2|3', '><4|5|6', '><7']
+    assert [entry['task_name'] for entry in result['plan']['changes']] == ['task %d' % task_id for task_id in range(1, 8)]
