@@ -397,8 +397,6 @@ def held(job):
     return Outcome(False, job.plan.before[0] if job.plan.before else None, None)
 
 
-
-
 def apply_job(client, job):
     """The Outcome of the job's write."""
     try:
