@@ -20,14 +20,11 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data 
     answer_sentence, callback_problem, callbacks_path, checked_callback, list_callbacks,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
-    id_sample, resolve_task_id, task_not_found, validate_task_reference,
+    resolve_task_id, task_not_found, validate_task_reference,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import shown_diff
 
 CALLBACK_TYPES = ('filter',)
-
-# Waits before several callbacks of one type count as real duplicates rather than a race in progress.
-SETTLE_WAITS = (0.5, 1.0, 2.0)
 
 OPTIONS = dict(
     task=dict(type='str', required=True),
@@ -44,6 +41,14 @@ CONSTRAINTS = dict(required_if=[('state', 'present', ['script'])], mutually_excl
 # action: 'none', 'create', 'update' or 'delete'; before: the callbacks it changes or removes;
 # after: the callback as it will be (None when it is removed or was never there).
 Plan = namedtuple('Plan', 'action before after')
+
+# What the identity rule decided for the items without callback_id of one task and type: managed, per item in
+# list order, the callback it manages (None: the item is created); unmanaged, the callbacks no item manages.
+ScriptMatch = namedtuple('ScriptMatch', 'managed unmanaged')
+
+# What a create checks its outcome against: copies, how many callbacks of its type with its script the run
+# declares on the task; known_ids, the ids of the task's callbacks of the type that the create cannot have made.
+CreateCheck = namedtuple('CreateCheck', 'copies known_ids')
 
 
 def desired_state(params):
@@ -82,16 +87,13 @@ def _type_word(value):
 
 
 def plan_change(desired, matches, task_id):
-    """Decide what must happen, from the desired state and the callbacks that match its identity."""
+    """Decide what must happen, from the desired state and the callbacks it manages (managed_callbacks):
+    with state present, at most one."""
     if desired['state'] == 'absent':
         return Plan('delete', list(matches), None) if matches else Plan('none', [], None)
     if not matches and desired['callback_id'] is not None:
         raise NodeumError('Nodeum task %s has no callback %s; the module never creates a callback with a chosen id: check '
                           'callback_id, or leave it out to manage the task\'s %s callback.' % (task_id, desired['callback_id'], desired['type']))
-    if len(matches) > 1:
-        raise NodeumError('Nodeum task %s has %d %s callbacks (ids %s); pass callback_id to choose the one to manage, or remove the '
-                          'extra ones with state absent and callback_id.'
-                          % (task_id, len(matches), desired['type'], id_sample([match['id'] for match in matches])))
     wanted = dict(type=desired['type'], script=desired['script'])
     if not matches:
         return Plan('create', [], dict(id=None, **wanted))
@@ -123,26 +125,23 @@ def ensure_task_callback(client, params, check_mode=False):
     """Bring one task callback to its desired state; return changed, task_callback and diff."""
     desired = desired_state(params)
     task_id = resolve_task_id(client, desired['task'])
-    matches = recheck_duplicates(client, task_id, desired, find_matches(client, task_id, desired))
-    plan = plan_change(desired, matches, task_id)
+    of_identity = find_matches(client, task_id, desired)
+    plan = plan_change(desired, managed_callbacks(desired, of_identity), task_id)
     diff = plan_diff(plan, task_id)
     if check_mode or plan.action == 'none':
         return _result(plan.action != 'none', plan.after, task_id, diff)
-    changed, callback = apply_plan(client, task_id, desired, plan)
+    check = CreateCheck(1, frozenset(callback['id'] for callback in of_identity))
+    changed, callback = apply_plan(client, task_id, desired, plan, check)
     return _result(changed, callback, task_id, diff)
 
 
-def apply_plan(client, task_id, desired, plan):
-    """Carry out a plan other than 'none'; return (changed, the callback as the server holds it, or None)."""
-    apply = {'create': _create, 'update': _update, 'delete': _delete}[plan.action]
+def apply_plan(client, task_id, desired, plan, check=None):
+    """Carry out a plan other than 'none'; return (changed, the callback as the server holds it, or None).
+    A create needs its CreateCheck."""
+    if plan.action == 'create':
+        return _create(client, task_id, desired, check)
+    apply = {'update': _update, 'delete': _delete}[plan.action]
     return apply(client, task_id, desired, plan)
-
-
-def recheck_duplicates(client, task_id, desired, matches):
-    """The matches to decide on: read again first when several callbacks of the type may be a race in progress."""
-    if len(matches) > 1 and desired['callback_id'] is None and desired['state'] == 'present':
-        return _await_settled(client, task_id, desired)
-    return matches
 
 
 def matching_callbacks(callbacks, desired):
@@ -150,6 +149,37 @@ def matching_callbacks(callbacks, desired):
     if desired['callback_id'] is not None:
         return [item for item in callbacks if item.get('id') == desired['callback_id']]
     return sorted((item for item in callbacks if item.get('type') == desired['type']), key=lambda item: item['id'])
+
+
+def managed_callbacks(desired, matches):
+    """The callbacks one item manages, of those that share its identity (matching_callbacks): with callback_id
+    that callback, with state absent all of them, else the one match_by_script gives it, if any."""
+    if desired['callback_id'] is not None or desired['state'] == 'absent':
+        return list(matches)
+    managed = match_by_script([desired['script']], matches).managed[0]
+    return [managed] if managed is not None else []
+
+
+def match_by_script(scripts, callbacks):
+    """The identity rule of the items without callback_id on one task and type, as a ScriptMatch.
+
+    scripts: the items' scripts, in list order; callbacks: the task's callbacks of that type that no
+    item names by callback_id. An item manages a callback whose script is byte-identical to its own
+    (the lowest id first, so two identical items manage two identical callbacks). Of what is left,
+    one item and one callback make an update; any other item left is created, and any other callback
+    left is no item's (exclusive mode removes it, otherwise it stays).
+    """
+    unmanaged = sorted(callbacks, key=lambda callback: callback['id'])
+    managed = []
+    for script in scripts:
+        same = next((callback for callback in unmanaged if callback.get('script') == script), None)
+        if same is not None:
+            unmanaged.remove(same)
+        managed.append(same)
+    left = [position for position, callback in enumerate(managed) if callback is None]
+    if len(left) == 1 and len(unmanaged) == 1:
+        managed[left[0]] = unmanaged.pop()
+    return ScriptMatch(managed, unmanaged)
 
 
 def find_matches(client, task_id, desired):
@@ -166,31 +196,21 @@ def find_matches(client, task_id, desired):
     return matching_callbacks(found, desired)
 
 
-def _await_settled(client, task_id, desired):
-    """Several callbacks of the type: concurrent runs may be between their create and the removal of
-    their duplicate (see _settle_concurrent_creates). Read again after short waits before calling
-    them real duplicates: the last read decides (SETTLE_WAITS is never empty)."""
-    for seconds in SETTLE_WAITS:
-        client.wait(seconds)
-        matches = find_matches(client, task_id, desired)
-        if len(matches) < 2:
-            break
-    return matches
+def _create(client, task_id, desired, check):
+    body = dict(type=desired['type'], script=desired['script'])
+    created = _post_without_duplicate(client, task_id, desired, check, body)
+    created = _usable_created(client, task_id, desired, check, created)
+    return _settle_concurrent_creates(client, task_id, desired, check, created)
 
 
-def _create(client, task_id, desired, plan):
-    body = dict(type=plan.after['type'], script=plan.after['script'])
-    created = _post_without_duplicate(client, task_id, desired, body)
-    return _settle_concurrent_creates(client, task_id, desired, _usable_created(client, task_id, desired, created))
-
-
-def _usable_created(client, task_id, desired, created):
-    """The callback a create made: its answer when that is a callback, else the one the task's callbacks show with the script."""
+def _usable_created(client, task_id, desired, check, created):
+    """The callback a create made: its answer when that is a callback, else the one the task's callbacks show
+    with the script."""
     problem = callback_problem(created) if created is not None else 'an empty body instead of the callback it created'
     if not problem:
         return created
     path = callbacks_path(task_id)
-    found = _callback_with_the_script(client, task_id, desired)
+    found = _callback_with_the_script(client, task_id, desired, check)
     if found is None:
         raise NodeumError(answer_sentence(client, 'POST', path, problem, 'the server created the callback, but none with this script '
                                           'shows among the task\'s callbacks: list them with task_callback_info before running the task '
@@ -207,7 +227,7 @@ _CREATE_GIVE_UP_ADVICE = {
 }
 
 
-def _post_without_duplicate(client, task_id, desired, body):
+def _post_without_duplicate(client, task_id, desired, check, body):
     """POST the callback; after an answer that may be lost, read the task first and keep the callback the
     lost request created, if it did; send it again (at once, within the client's retry budget) only if not."""
     resume = None
@@ -215,7 +235,7 @@ def _post_without_duplicate(client, task_id, desired, body):
         try:
             return client.post(callbacks_path(task_id), body, resume=resume)
         except PostNotConfirmed as lost:
-            created = _created_despite(client, task_id, desired, lost) if lost.check_after is not None else None
+            created = _created_despite(client, task_id, desired, check, lost) if lost.check_after is not None else None
             if created is not None:
                 client.warnings.append('%s; the server had created it all the same, so it was not sent again.' % lost.reason.message)
                 return created
@@ -224,41 +244,48 @@ def _post_without_duplicate(client, task_id, desired, body):
             resume = lost.resume
 
 
-def _created_despite(client, task_id, desired, lost):
+def _created_despite(client, task_id, desired, check, lost):
     """After a lost POST answer, and a wait for the server to finish: the callback the lost request created, if it did (else None)."""
     client.wait(lost.check_after)
     try:
-        return _callback_with_the_script(client, task_id, desired)
+        return _callback_with_the_script(client, task_id, desired, check)
     except NodeumError:
         raise NodeumError('%s, and the check whether the server had created the callback failed as well; the callback may exist: '
                           'run the task again, it finds and keeps the one created.' % lost.reason.message,
                           method='POST', path=lost.reason.path) from None
 
 
-def _callback_with_the_script(client, task_id, desired):
-    """The task's callback of the desired identity whose script is the desired one (what this run's create made), or None."""
-    return next((match for match in find_matches(client, task_id, desired) if match.get('script') == desired['script']), None)
+def _callback_with_the_script(client, task_id, desired, check):
+    """The callback this run's create made, or None: one with the desired type and script that the task did not hold
+    before (check.known_ids)."""
+    return next((match for match in _same_script(client, task_id, desired) if match['id'] not in check.known_ids), None)
 
 
-def _settle_concurrent_creates(client, task_id, desired, created):
-    """Resolve a race this run took part in: several runs saw no callback and each created one.
+def _same_script(client, task_id, desired):
+    """The task's callbacks of the desired type and script, by id."""
+    return [match for match in find_matches(client, task_id, desired) if match.get('script') == desired['script']]
 
-    Every run re-reads after its create. The lowest id wins (it was created first, so every later
-    creator sees it); a run whose callback is not the lowest removes its own and adopts the winner.
+
+def _settle_concurrent_creates(client, task_id, desired, check, created):
+    """Resolve a race this run took part in: several runs saw too few callbacks with the script and each created one.
+
+    Every run re-reads after its create. The lowest ids win (created first, so every later creator
+    sees them): of the callbacks with the script, the first check.copies stay, and a run whose callback
+    is not among them (or is gone while they are all there) removes its own and adopts one of those the run
+    did not know before.
     """
-    matches = find_matches(client, task_id, desired)
-    winner = matches[0] if matches else created
-    if winner['id'] == created['id']:
-        return True, created
+    same = _same_script(client, task_id, desired)
+    kept = same[:check.copies]
+    if created['id'] in [callback['id'] for callback in kept] or (created not in same and len(same) < check.copies):
+        return True, created  # among those that stay, or not read back yet where the others do not fill the copies
+    winner = next((callback for callback in kept if callback['id'] not in check.known_ids), kept[-1])
     try:
         client.delete(callbacks_path(task_id, created['id']))
     except NodeumNotFound:
         pass
     client.warnings.append('Another run created a %s callback on task %s at the same time (id %s); this run removed its own '
                            'duplicate (id %s).' % (desired['type'], task_id, winner['id'], created['id']))
-    if winner.get('script') == desired['script']:
-        return False, winner
-    return True, client.put(callbacks_path(task_id, winner['id']), dict(type=desired['type'], script=desired['script']))
+    return False, winner
 
 
 def _update(client, task_id, desired, plan):

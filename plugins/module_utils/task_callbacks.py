@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Many task callbacks in one run: the logic of the task_callbacks module, free of AnsibleModule.
 
-Each item is decided by the same pure functions as task_callback (matching_callbacks, plan_change)
-and applied by the same apply_plan, with its lost-POST check and race rule. What this
+Each item is decided by the same pure functions as task_callback (matching_callbacks, match_by_script,
+plan_change) and applied by the same apply_plan, with its lost-POST check and race rule; the items
+without callback_id of one task and type are matched together (managed_by_item). What this
 module adds is the sharing of the reads: every item is validated before any request, each task
 name is looked up once, each task's callbacks are read once (every page), and the reads and the
 writes run at most MAX_CONCURRENT_REQUESTS (client) at a time over the client's one session.
@@ -34,8 +35,8 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import 
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
-    CALLBACK_TYPES, Plan, apply_plan, callback_record, desired_state,
-    matching_callbacks, plan_change, recheck_duplicates,
+    CALLBACK_TYPES, CreateCheck, Plan, apply_plan, callback_record, desired_state,
+    match_by_script, matching_callbacks, plan_change,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
     is_task_id, task_id_by_name, task_names, task_not_found, tasks_by_name, tasks_named,
@@ -77,8 +78,9 @@ TaskLookup = namedtuple('TaskLookup', 'task_id error meant')
 # stopped the item, or None; meant: the TaskLookup's, the tasks exclusive mode spares when the item fails.
 Decision = namedtuple('Decision', 'task_id plan matches error meant')
 
-# One write to make: item is the index in callbacks (None for a removal by exclusive mode).
-Job = namedtuple('Job', 'item task_id desired plan')
+# One write to make: item is the index in callbacks (None for a removal by exclusive mode); check: the
+# CreateCheck of a create, else None.
+Job = namedtuple('Job', 'item task_id desired plan check')
 
 # What a job did. changed and callback as apply_plan returns them; error: the NodeumError the write
 # raised (then changed is False and callback None), or None.
@@ -102,14 +104,13 @@ def ensure_task_callbacks(client, params, check_mode=False):
         tasks_to_read = sorted(set(lookup.task_id for lookup in lookups if lookup.task_id is not None) | set(listed or ()))
         server = read_callbacks(client, pool, tasks_to_read)
         fingerprint = state_fingerprint(client.base_url, task_references(items, lookups), readable(server))
-        decisions = flag_conflicts(items, [decide_item(client, desired, lookups[index], server, exclusive)
-                                           for index, desired in enumerate(items)])
-        jobs = write_jobs(items, decisions)
+        decisions = flag_conflicts(items, decide_items(items, lookups, server))
+        jobs = write_jobs(items, decisions, server)
         jobs += exclusive_removals(decisions, server, tasks_to_read) if exclusive else []
         ending = run_ending(check_mode, params, expected, fingerprint, jobs)
         names = names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs)
         if ending == 'apply':
-            outcomes = list(pool.map(lambda job: apply_job(client, job), jobs))
+            outcomes = apply_jobs(client, pool, jobs)
         else:
             outcomes = [planned(job) if check_mode else held(job) for job in jobs]
     scope = ('all_tasks' if all_tasks else 'listed_tasks') if exclusive else None
@@ -136,17 +137,51 @@ def desired_items(callbacks):
 
 
 def _refuse_repeated_items(items):
-    seen = {}
+    """Before any request: an item that manages what an earlier item of the same task (as written) manages."""
+    rivals = _rivals([(desired['task'],) + identity_keys(desired, []) for desired in items])
     for index, desired in enumerate(items):
-        key = (desired['task'], identity_key(desired))
-        if key in seen:
+        earlier = [other for other in rivals[index] if other < index]
+        if earlier:
             raise NodeumError('%s manages the same callback as callbacks[%d]; keep one of the two items.'
-                              % (item_label(index, desired), seen[key]))
-        seen[key] = index
+                              % (item_label(index, desired), min(earlier)))
 
 
-def identity_key(desired):
-    return ('id', desired['callback_id']) if desired['callback_id'] is not None else ('type', desired['type'])
+def identity_keys(desired, matches):
+    """(claims, shares): what an item takes for itself, and what it works within beside other items.
+
+    Two items of one task conflict when one claims what the other claims or shares. An item with
+    callback_id claims that id; one without claims the callbacks it manages, and with state absent
+    also its type (it removes all of them), while items with state present share their type.
+    """
+    if desired['callback_id'] is not None:
+        return {('id', desired['callback_id'])}, set()
+    own = set(('id', match['id']) for match in matches)
+    kind = ('type', desired['type'])
+    if desired['state'] == 'absent':
+        return own | {kind}, set()
+    return own, {kind}
+
+
+def _rivals(keyed):
+    """[the indexes of the other items each one conflicts with], from (task, claims, shares) per item, or None."""
+    claimed, shared = {}, {}
+    for index, (task, claims, shares) in _entries(keyed):
+        for key in claims:
+            claimed.setdefault((task, key), set()).add(index)
+        for key in shares:
+            shared.setdefault((task, key), set()).add(index)
+    rivals = [set() for _entry in keyed]
+    for index, (task, claims, shares) in _entries(keyed):
+        for key in claims:
+            rivals[index] |= claimed[(task, key)] | shared.get((task, key), set())
+        for key in shares:
+            rivals[index] |= claimed.get((task, key), set())
+        rivals[index].discard(index)
+    return rivals
+
+
+def _entries(keyed):
+    return [(index, entry) for index, entry in enumerate(keyed) if entry is not None]
 
 
 def item_label(index, item):
@@ -273,60 +308,59 @@ def _value_or_error(function, *args):
         return error
 
 
-# -- deciding, per item with task_callback's decision ----------------------------------------------
+# -- deciding: the items without callback_id of one task and type together, then task_callback's decision --
 
-def decide_item(client, desired, lookup, server, exclusive=False):
-    """The Decision for an item (its TaskLookup given): its plan, or the error that keeps it from being decided.
+def decide_items(items, lookups, server):
+    """The Decision of every item (its TaskLookup given): its plan, or the error that keeps it from being decided."""
+    managed = managed_by_item(items, [lookup.task_id for lookup in lookups], server)
+    return [_decision(desired, lookups[index], server, managed.get(index, [])) for index, desired in enumerate(items)]
 
-    In exclusive mode the list is the whole truth: of several callbacks of the item's type, the item
-    keeps one (callbacks_to_keep) and leaves the others undeclared, so that exclusive mode removes them.
-    """
+
+def _decision(desired, lookup, server, managed):
     if lookup.error is not None:
         return Decision(None, None, [], lookup.error, lookup.meant)
     task_id = lookup.task_id
-    callbacks = server[task_id]
-    if isinstance(callbacks, NodeumError):
-        return Decision(task_id, None, [], callbacks, lookup.meant)
-    matches = matching_callbacks(callbacks, desired)
+    if isinstance(server[task_id], NodeumError):
+        return Decision(task_id, None, [], server[task_id], lookup.meant)
     try:
-        if exclusive:
-            matches = callbacks_to_keep(desired, matches)
-        else:
-            matches = recheck_duplicates(client, task_id, desired, matches)
-        return Decision(task_id, plan_change(desired, matches, task_id), matches, None, lookup.meant)
+        return Decision(task_id, plan_change(desired, managed, task_id), managed, None, lookup.meant)
     except NodeumError as error:
-        return Decision(task_id, None, matches, error, lookup.meant)
+        return Decision(task_id, None, managed, error, lookup.meant)
 
 
-def callbacks_to_keep(desired, matches):
-    """Of several callbacks an item without callback_id matches, the one to keep: the one whose script
-    matches, else the lowest id. Other items keep all their matches."""
-    if len(matches) < 2 or desired['callback_id'] is not None or desired['state'] != 'present':
-        return matches
-    same = [match for match in matches if match.get('script') == desired['script']]
-    return (same or matches)[:1]
+def managed_by_item(items, task_ids, server):
+    """{item index: the callbacks it manages}, for every item whose task's callbacks were read.
+
+    An item with callback_id manages that callback. The items without one work on the task's callbacks
+    of their type that no item names by callback_id: with state absent on every one of them, with state
+    present on the one match_by_script gives each, the items of one task and type matched together.
+    """
+    readable = [index for index, task_id in enumerate(task_ids) if isinstance(server.get(task_id), list)]
+    named = set((task_ids[index], items[index]['callback_id'])
+                for index in readable if items[index]['callback_id'] is not None)
+    managed, groups = {}, {}
+    for index in readable:
+        desired, task_id = items[index], task_ids[index]
+        matches = matching_callbacks(server[task_id], desired)
+        if desired['callback_id'] is None:
+            matches = [match for match in matches if (task_id, match['id']) not in named]
+        if desired['callback_id'] is None and desired['state'] == 'present':
+            groups.setdefault((task_id, desired['type']), ([], matches))[0].append(index)
+        else:
+            managed[index] = matches
+    for indexes, unnamed in groups.values():
+        found = match_by_script([items[index]['script'] for index in indexes], unnamed)
+        managed.update((index, [callback] if callback is not None else [])
+                       for index, callback in zip(indexes, found.managed))
+    return managed
 
 
 def flag_conflicts(items, decisions):
     """Fail every item that manages a callback another item manages too: applying both would undo one of them."""
-    rivals = _rivals(items, decisions)
+    rivals = _rivals([(decision.task_id,) + identity_keys(items[index], decision.matches)
+                      if decision.task_id is not None else None for index, decision in enumerate(decisions)])
     return [_conflict(decision, rivals[index]) if rivals[index] and decision.error is None else decision
             for index, decision in enumerate(decisions)]
-
-
-def _rivals(items, decisions):
-    """{item index: the indexes of the other items that claim one of its callbacks}."""
-    claims = {}
-    for index, decision in enumerate(decisions):
-        if decision.task_id is None:
-            continue
-        for claim in [identity_key(items[index])] + [('id', match['id']) for match in decision.matches]:
-            claims.setdefault((decision.task_id, claim), set()).add(index)
-    rivals = dict((index, set()) for index in range(len(items)))
-    for indexes in claims.values():
-        for index in indexes:
-            rivals[index] |= indexes - {index}
-    return rivals
 
 
 def _conflict(decision, rivals):
@@ -336,10 +370,21 @@ def _conflict(decision, rivals):
     return decision._replace(plan=None, error=error)
 
 
-def write_jobs(items, decisions):
+def write_jobs(items, decisions, server):
     """A Job for each item decided on a change."""
-    return [Job(index, decision.task_id, items[index], decision.plan) for index, decision in enumerate(decisions)
-            if decision.error is None and decision.plan.action != 'none']
+    return [Job(index, decision.task_id, items[index], decision.plan,
+                create_check(items, decisions, server, index) if decision.plan.action == 'create' else None)
+            for index, decision in enumerate(decisions) if decision.error is None and decision.plan.action != 'none']
+
+
+def create_check(items, decisions, server, index):
+    """The CreateCheck of item index's create: the items of its task that declare its type and script, and the
+    callbacks of its type the task held when it was read."""
+    desired, task_id = items[index], decisions[index].task_id
+    copies = sum(1 for other, decision in zip(items, decisions)
+                 if decision.task_id == task_id and other['callback_id'] is None and other['state'] == 'present'
+                 and (other['type'], other['script']) == (desired['type'], desired['script']))
+    return CreateCheck(copies, frozenset(callback['id'] for callback in matching_callbacks(server[task_id], desired)))
 
 
 def exclusive_removals(decisions, server, task_ids):
@@ -357,7 +402,7 @@ def exclusive_removals(decisions, server, task_ids):
             continue
         for callback in sorted(callbacks, key=lambda item: item['id']):
             if callback['id'] not in declared.get(task_id, ()):
-                removals.append(Job(None, task_id, None, Plan('delete', [callback], None)))
+                removals.append(Job(None, task_id, None, Plan('delete', [callback], None), None))
     return removals
 
 
@@ -397,10 +442,39 @@ def held(job):
     return Outcome(False, job.plan.before[0] if job.plan.before else None, None)
 
 
+def apply_jobs(client, pool, jobs):
+    """The Outcome of each job, in order. The creates on one task and type are sent one after another, each
+    knowing the callbacks made before it (so that its lost-answer check and race rule do not take a sibling's
+    callback for its own); the other jobs are sent at once, up to the pool's size."""
+    batches = {}
+    for position, job in enumerate(jobs):
+        key = (job.task_id, job.desired['type']) if job.plan.action == 'create' else position
+        batches.setdefault(key, []).append(position)
+    outcomes = [None] * len(jobs)
+    in_turn = pool.map(lambda positions: _apply_in_turn(client, [jobs[position] for position in positions]),
+                       batches.values())
+    for positions, batch_outcomes in zip(batches.values(), in_turn):
+        for position, outcome in zip(positions, batch_outcomes):
+            outcomes[position] = outcome
+    return outcomes
+
+
+def _apply_in_turn(client, jobs):
+    made = set()
+    outcomes = []
+    for job in jobs:
+        check = job.check._replace(known_ids=job.check.known_ids | made) if job.check is not None else None
+        outcome = apply_job(client, job._replace(check=check))
+        if outcome.callback is not None:
+            made.add(outcome.callback['id'])
+        outcomes.append(outcome)
+    return outcomes
+
+
 def apply_job(client, job):
     """The Outcome of the job's write."""
     try:
-        changed, callback = apply_plan(client, job.task_id, job.desired, job.plan)
+        changed, callback = apply_plan(client, job.task_id, job.desired, job.plan, job.check)
     except NodeumError as error:
         return Outcome(False, None, error)
     return Outcome(changed, callback, None)

@@ -14,8 +14,8 @@ description:
   - Creates, updates or removes a callback of a Nodeum task through the Nodeum REST API v2.
   - A callback of type V(filter) is a script, in JavaScript or Python, that the task runs before each file
     request it dispatches; it may change the request, and returning false cancels it (see the notes).
-  - The callback is the one given by O(callback_id), or else the task's callback of type O(type); the notes say
-    what happens when the task holds none or several.
+  - The callback is the one given by O(callback_id), or else the task's callback of type O(type) whose script
+    is O(script); the notes say what happens when the task holds none or several.
   - The module is idempotent. It compares the script byte for byte and sends a write only when
     something differs, so a second identical run reports no change and sends only reads.
 author:
@@ -45,8 +45,9 @@ options:
     required: true
   callback_id:
     description:
-      - The id of one existing callback of O(task) to manage, as the server gave it.
-      - Needed only when the task holds several callbacks of the same type.
+      - The id of one existing callback of O(task) to manage, as the server gave it, on that server.
+      - Without it the callback is found by its type and script (see the notes), which is what a playbook meant
+        for several servers needs.
     type: int
   type:
     description:
@@ -82,11 +83,11 @@ notes:
     the request go on, and says the logic is the same in JavaScript (C(utils.getNodeInfo(req)), C(info?.getPath())).
     The module sends the script as opaque text; the user guide says what is documented, and what is only inferred."
   - "B(Which callback is managed.) When O(callback_id) is given, it is that callback of the task. Otherwise the
-    identity is O(type) within the task: the module reads the task's callbacks of that type (every page of them).
-    With no callback of that type, O(state=present) creates one and O(state=absent) does nothing.
-    With one, O(state=present) updates its script if it differs and O(state=absent) removes it.
-    With several, O(state=present) fails and lists their ids: pass O(callback_id), or remove the extra ones
-    with O(state=absent) and O(callback_id). O(state=absent) without O(callback_id) removes all of them."
+    module reads the task's callbacks of type O(type) (every page of them). With O(state=present), a callback whose
+    script is byte-identical to O(script) is the one managed, and nothing is sent; else, when the task holds exactly
+    one callback of the type, its script is updated; else (none, or several with other scripts) a callback is
+    created and the others stay. O(state=absent) without O(callback_id) removes every callback of the type. This is
+    the rule of the user guide's section \"Which callback is managed\", for a list of one item."
   - "When O(callback_id) names no callback of the task, O(state=absent) does nothing and O(state=present) fails:
     the module never creates a callback with an id the server did not give."
   - Attributes of a callback that the module does not manage, such as the C(language) a newer server may hold,
@@ -95,8 +96,8 @@ notes:
     A create needs C(task_callbacks/create), an update C(task_callbacks/update) and a removal C(task_callbacks/destroy).
     Check mode needs only the read scopes."
   - When several runs create the same callback at the same moment (for example C(hosts=all) without C(run_once)),
-    each run reads the task again after its create; the callback with the lowest id stays, the others are removed
-    by the runs that made them, and those runs report no change and a warning.
+    each run reads the task again after its create; of the callbacks with that script the one with the lowest id
+    stays, the others are removed by the runs that made them, and those runs report no change and a warning.
 seealso:
   - module: nodeum.data_archiving.task_callback_info
   - name: What a filter script receives

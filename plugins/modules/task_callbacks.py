@@ -52,6 +52,8 @@ options:
     description:
       - The callbacks to manage, one item per callback, each with the meaning of the options of
         M(nodeum.data_archiving.task_callback).
+      - Items without O(callbacks[].callback_id) on one task and type are matched to the task's callbacks of that type
+        by script, so one task may hold several callbacks of a type (see the notes).
       - Two items may not manage the same callback; the module fails both and names them.
       - An empty list manages nothing. With O(exclusive=true) and O(exclusive_scope=all_tasks) it would remove every
         callback of the server, which needs O(allow_empty=true).
@@ -68,8 +70,9 @@ options:
         type: str
       callback_id:
         description:
-          - The id of one existing callback of O(callbacks[].task) to manage, as the server gave it.
-          - Needed only when the task holds several callbacks of the same type.
+          - The id of one existing callback of O(callbacks[].task) to manage, as the server gave it, on that server.
+          - Without it the item is matched by its type and script (see the notes); a list meant for several servers
+            leaves it out.
         type: int
       type:
         description:
@@ -100,9 +103,8 @@ options:
   exclusive:
     description:
       - Also remove every callback that no item of O(callbacks) declares, on the tasks in O(exclusive_scope).
-      - An item without O(callbacks[].callback_id) on a task that holds several callbacks of its type keeps one of them,
-        the one whose script matches, else the one with the lowest id (updated to the item's script), and the others are
-        removed. Without exclusive mode such an item fails and asks for O(callbacks[].callback_id).
+      - A callback that no item manages (see the note on several callbacks of one type) is removed; without exclusive
+        mode it stays.
       - Use C(--check --diff) first to see what would be removed; RV(drift) lists it per task.
     type: bool
     default: false
@@ -144,7 +146,7 @@ notes:
     page), which is then cheaper. Each task's callbacks are read once (C(GET /tasks/{id}/task_callbacks), every page),
     whatever the number of items on that task. Only then are the writes sent; each create is followed by one read of
     its task's callbacks of that type, which settles a race with another run (see the note on runs that create the
-    same callback at the same moment)."
+    same callback at the same moment); the creates on one task and type are sent one after another."
   - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
   - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
@@ -153,8 +155,15 @@ notes:
     item; Ansible shows no diff of a failed task. Exclusive mode removes nothing on a task that an item
     which fails before its write may have meant (every task of a name that several tasks share), and nothing at all when
     the look-up of an item's task name fails; the user guide lists each case."
-  - "B(Exclusive mode.) An item declares the callback it names with O(callbacks[].callback_id), else one callback of
-    its O(callbacks[].type) on its task - the one whose script matches, else the one with the lowest id. The removals
+  - "B(Several callbacks of one type.) The items without O(callbacks[].callback_id) of one task and type are decided
+    together, against the task's callbacks of that type that no item names by O(callbacks[].callback_id): an item and a
+    callback whose scripts are byte-identical belong together; if one item and one callback are then left, the callback
+    is updated; any other item left is created, any other callback left is no item's (exclusive mode removes it).
+    Two byte-identical items are two callbacks with that script. An item with O(callbacks[].state=absent) and no
+    O(callbacks[].callback_id) removes every callback of its type that no item names by id, and may not share its task
+    and type with another item without O(callbacks[].callback_id). The user guide's section \"Which callback is
+    managed\" gives examples, and what the rule means for check mode and the diff."
+  - "B(Exclusive mode.) An item declares the callback it manages by the rule above. The removals
     count as changes and show in RV(drift) and in the diff, not in RV(results), where they would belong to no item."
   - "B(Task names in the plan.) The plan names each changed task by its name too: the name an item gives, else the one
     the listing of every task gave, else one C(GET /tasks?id=><...) for the other changed tasks (100 ids a request). A run
@@ -164,8 +173,8 @@ notes:
     O(exclusive_scope=all_tasks), and to name changed tasks in the plan; C(task_callbacks/create), C(task_callbacks/update)
     and C(task_callbacks/destroy) for the changes it makes. Check mode needs only the read scopes."
   - When several runs create the same callback at the same moment, each run reads the task again after its create;
-    the callback with the lowest id stays, the others are removed by the runs that made them, and those runs report
-    no change for that item and a warning.
+    of the callbacks with that script, as many as the list declares stay (the lowest ids), the others are removed by
+    the runs that made them, and those runs report no change for that item and a warning.
 seealso:
   - module: nodeum.data_archiving.task_callback
   - module: nodeum.data_archiving.task_callback_info

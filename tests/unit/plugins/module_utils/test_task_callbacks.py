@@ -4,7 +4,8 @@
 """Unit tests of the bulk task callback logic, against the emulator through the real client.
 
 What is sent is read from the emulator's own request log, what is held from its state (the
-`nodeum` fixture); the decisions the bulk logic adds (callbacks_to_keep, flag_conflicts) are tested pure.
+`nodeum` fixture); the decisions the bulk logic adds (managed_by_item, flag_conflicts) are tested pure, and so is
+the identity rule of items without callback_id (match_by_script).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,7 +17,10 @@ import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callbacks, tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import callbacks_to_keep, ensure_task_callbacks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import match_by_script
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import (
+    ensure_task_callbacks, managed_by_item,
+)
 
 
 def cb(callback_id, task_id, script='s', callback_type='filter'):
@@ -75,7 +79,12 @@ def test_bad_items_are_refused_with_index_and_task_and_no_request(nodeum, items,
 
 @pytest.mark.parametrize('callbacks, options, message', [
     (None, {}, 'callbacks must be a list of items with task, script and the other keys of task_callback.'),
-    ([item('1'), item('1', script='other')], {}, "callbacks[1] (task '1') manages the same callback as callbacks[0]; keep one of the two items."),
+    ([item('1', callback_id=5), item('1', script='other', callback_id=5)], {},
+     "callbacks[1] (task '1') manages the same callback as callbacks[0]; keep one of the two items."),
+    ([item('1'), item('2'), item('1', state='absent', script=None)], {},
+     "callbacks[2] (task '1') manages the same callback as callbacks[0]; keep one of the two items."),
+    ([item('1', state='absent', script=None), item('1', state='absent', script=None)], {},
+     "callbacks[1] (task '1') manages the same callback as callbacks[0]; keep one of the two items."),
     ([item('1')], dict(exclusive_scope='all_tasks'),
      'exclusive_scope all_tasks removes the undeclared callbacks of every task only together with exclusive true; '
      'set exclusive: true, or leave exclusive_scope out.'),
@@ -218,9 +227,11 @@ def test_the_race_rule_keeps_the_lowest_id(nodeum):
 # ---- failures: every item attempted, failed ones carry failed/msg --------------------------------
 
 def test_failed_items_do_not_stop_the_others(nodeum):
-    nodeum.load(callbacks=[cb(10, 2, 'a'), cb(11, 2, 'b'), cb(20, 3, 'old')])
+    nodeum.load(callbacks=[cb(10, 2, 'a'), cb(20, 3, 'old')])
     nodeum.refuse('PUT', 'tasks/3/task_callbacks/20', 'Script is invalid.')
-    result = run(nodeum, [item('1', 'one'), item('No such task'), item('2', 'two'), item('3', 'three'), item('9', 'nine')])
+    items = [item('1', 'one'), item('No such task'), item('2', 'two', callback_id=99), item('3', 'three'),
+             item('9', 'nine')]
+    result = run(nodeum, items)
     outcome = [(entry['changed'], entry.get('failed', False)) for entry in result['results']]
     assert outcome == [(True, False), (False, True), (False, True), (False, True), (False, True)]
     assert result['failed'] and result['changed']
@@ -231,7 +242,7 @@ def test_failed_items_do_not_stop_the_others(nodeum):
         label = "callbacks[%d] (task '%s'): " % (index, result['results'][index]['msg'] and ['', 'No such task', '2', '3', '9'][index])
         assert label + result['results'][index]['msg'] in result['msg']
     assert result['results'][1]['msg'].startswith('No Nodeum task is named') and result['results'][1]['task_callback'] is None
-    assert result['results'][2]['msg'].startswith('Nodeum task 2 has 2 filter callbacks')
+    assert result['results'][2]['msg'].startswith('Nodeum task 2 has no callback 99')
     assert result['results'][3]['msg'].startswith('The Nodeum API refused PUT ') and result['results'][3]['msg'].endswith(': Script is invalid.')
     assert result['results'][4]['msg'].startswith('Nodeum task 9 does not exist')
     assert list(nodeum.callbacks(1).values()) == ['one']
@@ -248,7 +259,7 @@ def test_in_check_mode_the_failure_says_the_other_changes_would_be_made(nodeum):
 
 def test_items_that_manage_the_same_callback_both_fail(nodeum):
     nodeum.load(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'old')])
-    result = run(nodeum, [item('1', 'a'), item('Only', 'b', callback_id=10)])
+    result = run(nodeum, [item('1', 'a', callback_id=10), item('Only', 'b', callback_id=10)])
     assert [entry['msg'] for entry in result['results']] == [
         'It manages the same callback of task 1 as callbacks[1]; keep one of the items.',
         'It manages the same callback of task 1 as callbacks[0]; keep one of the items.']
@@ -257,7 +268,7 @@ def test_items_that_manage_the_same_callback_both_fail(nodeum):
 
 def test_an_item_that_failed_its_look_up_does_not_hide_the_conflicts_after_it(nodeum):
     nodeum.load(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'old')])
-    result = run(nodeum, [item('No such task'), item('1', 'a'), item('Only', 'b')])
+    result = run(nodeum, [item('No such task'), item('1', 'a'), item('Only', state='absent', script=None)])
     assert [entry.get('failed') for entry in result['results']] == [True, True, True]
     assert result['results'][1]['msg'].startswith('It manages the same callback of task 1 as callbacks[2];')
     assert nodeum.writes() == []
@@ -265,32 +276,167 @@ def test_an_item_that_failed_its_look_up_does_not_hide_the_conflicts_after_it(no
 
 def test_a_conflict_names_every_rival_of_every_claim_and_spares_its_task_from_exclusive_mode(nodeum):
     nodeum.load(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'old'), cb(11, 1, 'x', 'hook')])
-    # callbacks[0] claims callback 10 by id; callbacks[1] and [2] claim it as the task's filter callback, and claim that type together.
-    result = run(nodeum, [item('Only', 'a', callback_id=10), item('1', 'b'), item('01', 'c')], exclusive=True)
+    # callbacks[1] removes every filter callback of the task, among which those that callbacks[0] and [2] declare.
+    result = run(nodeum, [item('Only', 'a'), item('1', state='absent', script=None), item('01', 'c')], exclusive=True)
     assert [entry['msg'].split(';')[0] for entry in result['results']] == [
-        'It manages the same callback of task 1 as callbacks[1], callbacks[2]',
+        'It manages the same callback of task 1 as callbacks[1]',
         'It manages the same callback of task 1 as callbacks[0], callbacks[2]',
-        'It manages the same callback of task 1 as callbacks[0], callbacks[1]']
-    assert result['msg'].endswith("3 of 3 items failed: callbacks[0] (task 'Only'): %s callbacks[1] (task '1'): %s callbacks[2] (task '01'): %s"
-                                  % tuple(entry['msg'] for entry in result['results']))
+        'It manages the same callback of task 1 as callbacks[1]']
+    assert result['msg'].endswith("3 of 3 items failed: callbacks[0] (task 'Only'): %s callbacks[1] (task '1'): %s "
+                                  "callbacks[2] (task '01'): %s" % tuple(entry['msg'] for entry in result['results']))
     assert nodeum.writes() == [] and sorted(nodeum.callbacks()) == [10, 11]
-
-
-def test_a_callback_that_settling_finds_is_claimed_like_one_named_by_id(nodeum):
-    """The type's duplicates settle into callback 12 while another item names 12: applying both would undo one."""
-    nodeum.load(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'x'), cb(11, 1, 'x')])
-    # the race ends: both duplicates gone, another run's callback 12 stays
-    nodeum.on_wait = lambda seconds: 12 in nodeum.callbacks() or nodeum.load(tasks={1: 'Only'}, callbacks=[cb(12, 1, 'x')])
-    result = run(nodeum, [item('1', 'x'), item('Only', state='absent', script=None, callback_id=12)])
-    assert [entry['msg'].split(';')[0] for entry in result['results']] == [
-        'It manages the same callback of task 1 as callbacks[1]', 'It manages the same callback of task 1 as callbacks[0]']
-    assert nodeum.writes() == []
 
 
 def test_items_of_one_task_with_other_callback_ids_are_distinct(nodeum):
     nodeum.load(callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b')])
     result = run(nodeum, [item('1', 'a', callback_id=10), item('1', 'b2', callback_id=11)])
     assert [entry['changed'] for entry in result['results']] == [False, True] and nodeum.writes() == [('PUT', 'tasks/1/task_callbacks/11')]
+
+
+# ---- several callbacks of one type on one task, declared without callback_id ---------------------
+
+@pytest.mark.parametrize('scripts, callbacks, managed, unmanaged', [
+    (['a', 'b'], [cb(11, 1, 'b'), cb(10, 1, 'a')], [10, 11], []),           # each by its script, whatever the order
+    (['a', 'b'], [cb(10, 1, 'a'), cb(11, 1, 'old')], [10, 11], []),         # one item and one callback left: an update
+    # several left: created, the others no item's
+    (['a', 'b', 'c'], [cb(10, 1, 'x'), cb(11, 1, 'y')], [None] * 3, [10, 11]),
+    (['a', 'b'], [cb(10, 1, 'x'), cb(11, 1, 'y')], [None, None], [10, 11]),
+    (['a'], [cb(10, 1, 'x'), cb(11, 1, 'y')], [None], [10, 11]),
+    (['a', 'b'], [cb(10, 1, 'x')], [None, None], [10]),
+    (['a'], [], [None], []),
+    ([], [cb(10, 1, 'x')], [], [10]),
+    # identical items: as many callbacks, the lowest ids first
+    (['s', 's'], [cb(12, 1, 's'), cb(10, 1, 's'), cb(11, 1, 's')], [10, 11], [12]),
+    (['s', 's'], [cb(10, 1, 's')], [10, None], []),
+    (['a\r\n', 'a\n'], [cb(10, 1, 'a\n'), cb(11, 1, 'a\r\n')], [11, 10], []),  # byte for byte: line endings count
+    (['b', 'x'], [cb(10, 1, 'a'), cb(11, 1, 'b')], [11, 10], []),
+])
+def test_match_by_script_pairs_identical_scripts_and_updates_a_single_leftover(scripts, callbacks, managed, unmanaged):
+    found = match_by_script(scripts, callbacks)
+    assert [callback and callback['id'] for callback in found.managed] == managed
+    assert [callback['id'] for callback in found.unmanaged] == unmanaged
+
+
+GUIDE_TASK = [cb(10, 1, 'A'), cb(11, 1, 'B')]
+
+
+@pytest.mark.parametrize('scripts, managed, unmanaged', [
+    (['A', 'B'], [10, 11], []),
+    (['A', 'C'], [10, 11], []),
+    (['A'], [10], [11]),
+    (['C'], [None], [10, 11]),
+    (['C', 'D'], [None, None], [10, 11]),
+    (['A', 'A'], [10, 11], []),
+    (['A', 'A', 'C'], [10, None, None], [11]),
+])
+def test_the_user_guides_table_of_the_rule(scripts, managed, unmanaged):
+    """The table of 'Which callback is managed' (user guide), row by row; what exclusive mode does with the
+    unmanaged callbacks is tested on the server below."""
+    found = match_by_script(scripts, GUIDE_TASK)
+    assert [callback and callback['id'] for callback in found.managed] == managed
+    assert [callback['id'] for callback in found.unmanaged] == unmanaged
+
+
+def test_callbacks_named_by_id_are_out_of_the_match_and_absent_without_id_takes_the_rest():
+    server = {1: [cb(10, 1, 'a'), cb(11, 1, 'b'), cb(12, 1, 'c', 'hook')], 2: [cb(20, 2, 'a'), cb(21, 2, 'z')]}
+    items = [item('1', 'a', callback_id=10), item('1', 'x'), item('2', 'a'), item('2', 'b'), item('2', 'c'),
+             item('1', 'h', type='hook', state='absent')]
+    managed = managed_by_item(items, [1, 1, 2, 2, 2, 1], server)
+    assert dict((index, [match['id'] for match in found]) for index, found in managed.items()) == {
+        0: [10], 1: [11], 2: [20], 3: [], 4: [], 5: [12]}
+
+
+def test_an_item_whose_task_was_not_read_manages_nothing():
+    failure = NodeumError('unreadable')
+    assert managed_by_item([item('1'), item('2')], [failure, 2], {2: failure}) == {}
+
+
+SOURCE = [item('1', 'a'), item('1', 'b'), item('1', 'c'), item('2', 'keep')]
+
+
+@pytest.mark.parametrize('exclusive', [False, True])
+def test_items_of_one_task_are_matched_by_script_the_rest_created_and_only_exclusive_removes(nodeum, exclusive):
+    nodeum.load(callbacks=[cb(10, 1, 'c'), cb(11, 1, 'hand made'), cb(12, 1, 'a'), cb(13, 1, 'other'),
+                           cb(20, 2, 'keep')])
+    checked = run(nodeum, SOURCE, check_mode=True, exclusive=exclusive)
+    assert nodeum.writes() == []
+    applied = run(nodeum, SOURCE, exclusive=exclusive)
+    created = sorted(set(nodeum.callbacks(1)) - {10, 11, 12, 13})
+    removed = [dict(id=11, type='filter', item=None), dict(id=13, type='filter', item=None)] if exclusive else []
+    assert applied['drift'] == [dict(task_id=1, created=[dict(id=created[0], type='filter', item=1)], updated=[],
+                                     removed=removed)]
+    assert checked['drift'] == [dict(task_id=1, created=[dict(id=None, type='filter', item=1)], updated=[],
+                                     removed=removed)]
+    not_declared = 'not declared (exclusive, listed_tasks)'
+    planned = [('remove', 11, None, not_declared), ('remove', 13, None, not_declared)] if exclusive else []
+    assert [(change['action'], change['callback_id'], change['item'], change['reason'])
+            for change in checked['plan']['changes']] == planned + [('create', None, 1, 'not on the server')]
+    assert [entry['changed'] for entry in checked['results']] == [False, True, False, False]
+    assert [entry['changed'] for entry in applied['results']] == [False, True, False, False]
+    assert [entry['task_callback']['id'] for entry in applied['results']] == [12, created[0], 10, 20]
+    held = {10: 'c', 12: 'a', created[0]: 'b'}
+    held.update({} if exclusive else {11: 'hand made', 13: 'other'})
+    assert nodeum.callbacks(1) == held
+    nodeum.control.reset_requests()
+    again = run(nodeum, SOURCE, exclusive=exclusive)
+    assert not again['changed'] and nodeum.writes() == []
+
+
+def test_one_item_and_one_callback_left_over_is_an_update_in_check_mode_and_for_real(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'a'), cb(11, 1, 'old')])
+    items = [item('1', 'a'), item('1', 'new')]
+    checked = run(nodeum, items, check_mode=True, exclusive=True)
+    assert [(diff['before_header'].endswith(' / filter callback 11'), diff['before'], diff['after'])
+            for diff in checked['diff']] == [(True, 'old', 'new')]
+    assert [(change['action'], change['callback_id'], change['item'], change['reason'])
+            for change in checked['plan']['changes']] == [('update', 11, 1, 'script differs')]
+    applied = run(nodeum, items, exclusive=True)
+    assert applied['drift'] == checked['drift'] == [
+        dict(task_id=1, created=[], updated=[dict(id=11, type='filter', item=1)], removed=[])]
+    assert nodeum.writes() == [('PUT', 'tasks/1/task_callbacks/11')] and nodeum.callbacks(1) == {10: 'a', 11: 'new'}
+
+
+def test_identical_items_are_as_many_callbacks_and_a_second_run_sends_nothing(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 's'), cb(11, 1, 's'), cb(12, 1, 's')])
+    applied = run(nodeum, [item('1', 's'), item('1', 's')], exclusive=True)
+    assert nodeum.writes() == [('DELETE', 'tasks/1/task_callbacks/12')] and nodeum.callbacks(1) == {10: 's', 11: 's'}
+    assert [entry['task_callback']['id'] for entry in applied['results']] == [10, 11]
+    nodeum.load()
+    run(nodeum, [item('1', 's'), item('1', 's')])
+    assert list(nodeum.callbacks(1).values()) == ['s', 's']
+    nodeum.control.reset_requests()
+    assert not run(nodeum, [item('1', 's'), item('1', 's')])['changed'] and nodeum.writes() == []
+
+
+def test_the_creates_of_one_task_go_one_after_another_and_a_lost_answer_adopts_no_siblings_callback(nodeum):
+    nodeum.load()
+    nodeum.fault(method='POST', drop='after', times=1)
+    in_flight = gathering(nodeum, 'post', 1)  # a barrier of one: counts the POSTs in flight at once
+    result = run(nodeum, [item('1', 's'), item('1', 's'), item('1', 't')])
+    ids = [entry['task_callback']['id'] for entry in result['results']]
+    assert in_flight[1] == 1 and len(set(ids)) == 3 and not result.get('failed')
+    assert nodeum.callbacks(1) == {ids[0]: 's', ids[1]: 's', ids[2]: 't'}
+
+
+def test_the_race_rule_keeps_as_many_identical_callbacks_as_items_declare(nodeum):
+    """Another run applying the same list created its two copies just before our first create: ours are the surplus."""
+    nodeum.load()
+    other = nodeum.another_run()
+    post = nodeum.client.post
+
+    def racing_post(path, body, resume=None):
+        if not nodeum.callbacks(1):
+            other.post(path, body)
+            other.post(path, body)
+        return post(path, body, resume)
+    nodeum.client.post = racing_post
+    result = run(nodeum, [item('1', 's'), item('1', 's'), item('1', 't')])
+    theirs = sorted(nodeum.callbacks(1))[:2]
+    assert list(nodeum.callbacks(1).values()) == ['s', 's', 't']
+    assert [entry['task_callback']['id'] for entry in result['results'][:2]] == theirs
+    assert [entry['changed'] for entry in result['results']] == [False, False, True]
+    assert len(nodeum.client.warnings) == 2
+    assert nodeum.client.warnings[0].startswith('Another run created a filter callback on task 1')
 
 
 # ---- exclusive mode ----------------------------------------------------------------------------
@@ -318,7 +464,8 @@ def test_exclusive_all_tasks_covers_every_task_of_the_server(nodeum):
 def test_exclusive_leaves_a_task_with_a_failed_item_alone_and_still_cleans_the_others(nodeum):
     callbacks = [cb(10, 1, 'a'), cb(11, 1, 'b'), cb(12, 1, 'c', 'hook'), cb(20, 2, 'keep'), cb(21, 2, 'x', 'hook')]
     nodeum.load(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=callbacks)
-    result = run(nodeum, [item('1', 'new'), item('1', 'other', callback_id=10), item('2', 'keep')], exclusive=True)
+    items = [item('1', 'new', callback_id=99), item('1', 'a', callback_id=10), item('2', 'keep')]
+    result = run(nodeum, items, exclusive=True)
     assert result['results'][0]['failed'] and nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/21')]
     assert result['drift'] == [dict(task_id=2, created=[], updated=[], removed=[dict(id=21, type='hook', item=None)])]
 
@@ -357,36 +504,23 @@ def test_exclusive_removes_nothing_when_a_failed_look_up_leaves_the_meant_tasks_
             "every item is known (a look-up of a task name failed): callbacks[0] (task 'Archive'): The Nodeum API refused GET ") in result['msg']
 
 
-@pytest.mark.parametrize('scripts, kept, updated', [
-    (('a', 'new', 'b'), 11, False),  # the one whose script matches stays as it is
-    (('a', 'b', 'c'), 10, True),     # none matches: the lowest id is updated
-])
-def test_exclusive_keeps_one_of_several_callbacks_of_a_type_and_removes_the_others(nodeum, scripts, kept, updated):
-    nodeum.load(callbacks=[cb(10 + index, 1, script) for index, script in enumerate(scripts)])
+def test_exclusive_keeps_the_callback_with_the_items_script_and_removes_the_others(nodeum):
+    nodeum.load(callbacks=[cb(10, 1, 'a'), cb(11, 1, 'new'), cb(12, 1, 'b')])
     result = run(nodeum, [item('1', 'new')], exclusive=True)
-    removed = sorted(set((10, 11, 12)) - {kept})
-    assert result['results'][0]['task_callback']['id'] == kept and result['results'][0]['changed'] is updated
-    assert [entry['id'] for entry in result['drift'][0]['removed']] == removed
-    assert nodeum.writes() == sorted([('DELETE', 'tasks/1/task_callbacks/%d' % gone) for gone in removed]
-                                     + ([('PUT', 'tasks/1/task_callbacks/%d' % kept)] if updated else []))
-    assert nodeum.callbacks(1) == {kept: 'new'}
+    assert result['results'][0] == dict(changed=False,
+                                        task_callback=dict(id=11, task_id=1, type='filter', script='new'))
+    assert nodeum.writes() == [('DELETE', 'tasks/1/task_callbacks/10'), ('DELETE', 'tasks/1/task_callbacks/12')]
+    assert nodeum.callbacks(1) == {11: 'new'}
 
 
-@pytest.mark.parametrize('desired, matches, kept', [
-    (dict(callback_id=None, state='present', script='b'), [cb(1, 1, 'a'), cb(2, 1, 'b'), cb(3, 1, 'b')], [2]),
-    (dict(callback_id=None, state='present', script='z'), [cb(5, 1, 'a'), cb(6, 1, 'b')], [5]),
-    (dict(callback_id=None, state='absent', script=None), [cb(5, 1, 'a'), cb(6, 1, 'b')], [5, 6]),
-    (dict(callback_id=6, state='present', script='z'), [cb(5, 1, 'a'), cb(6, 1, 'b')], [5, 6]),
-    (dict(callback_id=None, state='present', script='z'), [cb(6, 1, 'b')], [6]),
-])
-def test_callbacks_to_keep_keeps_the_matching_script_else_the_first_and_only_for_present_items_without_id(desired, matches, kept):
-    assert [match['id'] for match in callbacks_to_keep(desired, matches)] == kept
-
-
-def test_without_exclusive_several_callbacks_of_a_type_still_need_callback_id(nodeum):
+def test_without_exclusive_an_item_no_callback_matches_is_created_beside_the_others(nodeum):
     nodeum.load(callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b')])
     result = run(nodeum, [item('1', 'new')])
-    assert result['results'][0]['msg'].startswith('Nodeum task 1 has 2 filter callbacks') and nodeum.writes() == []
+    created = result['results'][0]['task_callback']['id']
+    assert nodeum.writes() == [('POST', 'tasks/1/task_callbacks')]
+    assert nodeum.callbacks(1) == {10: 'a', 11: 'b', created: 'new'}
+    assert result['drift'] == [dict(task_id=1, created=[dict(id=created, type='filter', item=0)], updated=[],
+                                    removed=[])]
 
 
 def test_allow_empty_empties_the_server(nodeum):
