@@ -468,8 +468,8 @@ class DelayedLink:
         port = upstream_url.rsplit(':', 1)[1]
         argv = [sys.executable, str(BENCH_DIR / 'delay_proxy.py'), port, repr(delay), str(EMULATOR_LIFETIME)]
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
-        ready, _, _ = select.select([self.process.stdout], [], [], 20)
-        line = self.process.stdout.readline() if ready else ''
+        readable = select.select([self.process.stdout], [], [], 20)[0]
+        line = self.process.stdout.readline() if readable else ''
         if not line.startswith('delay proxy listening on '):
             self.stop()
             raise BenchError('the delaying proxy did not start: %r' % line)

@@ -67,9 +67,10 @@ def main():
     created = result('warnid')
     check(created['task_callback']['id'] == 9, 'the adopted callback', created['task_callback'])
     answered = [warning for warning in created['warnings'] if warning.startswith('The Nodeum API answered')]
-    check(answered == ["The Nodeum API answered POST %s with a callback whose id is '%s' (text) instead of a whole number of 1 "
-                                  "or more; the callback it created was found among the task's callbacks (id 9) and is the one used."
-                                  % (url('warnid'), SHOWN_ESCAPES)], 'the warning', created['warnings'])
+    expected = ("The Nodeum API answered POST %s with a callback whose id is '%s' (text) instead of a whole number of 1 "
+                "or more; the callback it created was found among the task's callbacks (id 9) and is the one used."
+                % (url('warnid'), SHOWN_ESCAPES))
+    check(answered == [expected], 'the warning', created['warnings'])
 
     dotid = result('dotid')
     check(dotid['msg'] == "The Nodeum API answered GET %s with a callback whose id is '..' (text) instead of a whole number of 1 or more; "
