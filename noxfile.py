@@ -9,6 +9,7 @@ PyPI, and the target-Python cells; then the pytest suites, the docs site, the bu
 check, the demo, the benchmark and the mutation score. Sessions write JUnit to build/junit/<name>.
 """
 
+import functools
 import os
 import re
 import shlex
@@ -41,8 +42,15 @@ nox.options.default_venv_backend = 'uv|venv'
 os.environ.setdefault('UV_VENV_SEED', '1')  # pip in every venv: ansible-test --requirements installs with it
 nox.needs_version = '>=2026.8.10'  # Python version ranges (antsibull-nox picks a range per ansible-core line)
 
-MAX_CORE = Version(2, 21)  # the newest line with a final release on PyPI (2.22 has pre-releases only)
+# The lines: every line that meta/runtime.yml allows, up to MAX_CORE, the newest with a final release on PyPI; and
+# PRERELEASE_CORE, a line with release candidates only, in `make matrix` and the public CI as a pre-release line (its
+# sessions install its newest pre-release, allow_prereleases(), and make test leaves it out). When that line's x.y.0 is final on PyPI, promote
+# it: MAX_CORE becomes that line, and PRERELEASE_CORE the next line with candidates, or None (docs/support_matrix.md).
+MAX_CORE = Version(2, 21)
+PRERELEASE_CORE = Version(2, 22)
 LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)]
+PRERELEASE_LINES = [str(line) for line in get_supported_core_versions(max_version=PRERELEASE_CORE or MAX_CORE)
+                    if line not in (Version.parse(final) for final in LINES)]
 OLDEST, NEWEST, DEFAULT = LINES[0], LINES[-1], re.search(r'ansible-core==(\d+\.\d+)', Path(PINS).read_text()).group(1)
 UNIT_WORKERS = ['--num-workers', '1']  # nox runs two sessions on 2 cores: a second xdist worker costs 9 s of CPU a line (start-up, emulator)
 FAST_TARGETS = ('module_examples', 'script_file')  # make test's look at the oldest and newest lines: every module, and the action plugins
@@ -96,10 +104,34 @@ def target_venv(version):
 def add_ansible_test(name, line, python, params, target_python=None, description=None):
     """Add one ansible-test session of a line, run --local with ansible-core from PyPI."""
     before, after = hooks(name, target_python)
+    description = (description or f'ansible-test {params[0]}, ansible-core {line}, Python {python}') + \
+        (' (pre-release line)' if line in PRERELEASE_LINES else '')
     antsibull_nox.add_ansible_test_session(
-        name=name, description=description or f'ansible-test {params[0]}, ansible-core {line}, Python {python}', default=False,
+        name=name, description=description, default=False,
         ansible_test_params=[params[0], '--local', '--python', python, '--color', 'no', *params[1:]],
         ansible_core_version=line, ansible_core_source='pypi', callback_before=before, callback_after=after)
+    if line in PRERELEASE_LINES:
+        allow_prereleases(name, line)
+
+
+def allow_prereleases(name, line):
+    """Let a registered session of a pre-release line install that line's newest pre-release (or final) ansible-core.
+
+    antsibull-nox asks for ansible-core>=X.Y,<X.Y+1, which no pre-release of X.Y.0 satisfies (2.22.0rc1 < 2.22);
+    uv's overrides (UV_OVERRIDE) replace that requirement with one that names a pre-release, which uv then allows.
+    """
+    func = nox.registry.get()[name]
+    session_function = func.func
+    version = Version.parse(line)
+
+    @functools.wraps(session_function)
+    def with_prereleases(session):
+        override = ROOT / 'build' / 'prerelease-overrides' / f'{name}.txt'
+        override.parent.mkdir(parents=True, exist_ok=True)
+        override.write_text(f'ansible-core>={version}.0a1,<{version.next_minor_version()}\n')
+        session.env['UV_OVERRIDE'] = str(override)
+        session_function(session)
+    func.func = with_prereleases
 
 
 def tag(names, *tags):
@@ -117,7 +149,7 @@ def skipped(name, reason):
     nox.session(name=name, python=False, default=False)(skip)
 
 
-for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts sessions in this order: the longest first
+for LINE in sorted(LINES + PRERELEASE_LINES, key=lambda line: line != DEFAULT):  # nox -j starts sessions in this order: the longest first
     INFO = get_ansible_core_info(Version.parse(LINE))  # the controller Python range below is the one antsibull-nox gives nox
     PYTHON = found_python(f'>={min(INFO.controller_python_versions)},<{max(INFO.controller_python_versions).next_minor_version()}')
     TARGETS = [str(version) for version in INFO.remote_python_versions if str(version) in PYTHON_REQUIRES]
@@ -133,7 +165,8 @@ for LINE in sorted(LINES, key=lambda line: line != DEFAULT):  # nox -j starts se
         else:
             add_ansible_test(CELL, LINE, PYTHON, ['integration', '--requirements', TARGET_PYTHON_TARGET], target_python=TARGET,
                              description=f'the modules on a Python {TARGET} target, ansible-core {LINE}')
-    tag([f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)], 'matrix', f'matrix-{LINE}')
+    CELLS = [f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)]
+    tag(CELLS, 'matrix', f'matrix-{LINE}')
 antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
 # make test (plain `nox`): sanity, units and integration of the default line, units and a fast integration on the oldest and newest
 # lines, every other gate. nox -j 2 starts them in this order, longest first (CPU alone: docs/testing.md), so short ones fill the end.

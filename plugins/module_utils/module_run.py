@@ -22,6 +22,11 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_o
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import visible, visible_data
 
+try:  # ansible-core 2.22 and later: registered secrets are masked in every output, of core and of any callback
+    from ansible.module_utils.secrets import register_secrets
+except ImportError:  # before 2.22, AnsibleModule removes its no_log_values from the module's answer
+    register_secrets = None
+
 
 def execute(logic, params, environ, check_mode=False, diff_mode=False):
     """Run logic(client, params, check_mode); return (result, warnings).
@@ -61,10 +66,19 @@ def failure(error):
     return result
 
 
+def mask(module, secrets):
+    """Have Ansible mask secrets wherever the run's result is shown: registered as secrets from ansible-core 2.22
+    on (the no_log options AnsibleModule parsed are registered by core itself), else as the module's no_log values."""
+    if register_secrets is None:
+        module.no_log_values.update(secrets)
+    else:
+        register_secrets(secrets)
+
+
 def run(module, logic):
     """The whole main() of a module once AnsibleModule has parsed the arguments."""
-    # Credentials read from NODEUM_* are not options AnsibleModule parsed, so it cannot know to mask them.
-    module.no_log_values.update(secrets_to_mask(module.params, os.environ))
+    # Credentials read from NODEUM_*, and a password in the url, are not no_log options, so core cannot know to mask them.
+    mask(module, secrets_to_mask(module.params, os.environ))
     if not HAS_REQUESTS:
         from ansible.module_utils.basic import missing_required_lib
         module.fail_json(msg=missing_required_lib('requests'), changed=False)

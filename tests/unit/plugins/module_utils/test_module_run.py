@@ -43,6 +43,16 @@ class FakeModule:
         raise Ended()
 
 
+def masked(module, candidates=('url-pass-secret', 'admin:url-pass-secret', 'https://admin:url-pass-secret@nodeum.example.com',
+                                  'env-key-secret', 'admin', 'nodeum.example.com')):
+    """The candidates Ansible will mask in what the run shows: registered secrets from ansible-core 2.22 on, else the
+    module's no_log values."""
+    if module_run.register_secrets is None:
+        return set(module.no_log_values)
+    from ansible.module_utils.secrets import mask_secrets
+    return set(value for value in candidates if mask_secrets(value) != value)
+
+
 def run(logic, params, environ, check_mode=False, diff_mode=False):
     """execute(), as (result, warnings)."""
     return module_run.execute(logic, params, environ, check_mode=check_mode, diff_mode=diff_mode)
@@ -117,7 +127,7 @@ def test_run_module_masks_a_url_password_and_environment_secrets(monkeypatch):
     module = FakeModule(dict(url='https://admin:url-pass-secret@nodeum.example.com'))
     with pytest.raises(Ended):
         module_run.run(module, recording_logic({}))
-    assert module.no_log_values == {'url-pass-secret', 'admin:url-pass-secret', module.params['url'], 'env-key-secret'}
+    assert masked(module) == {'url-pass-secret', 'admin:url-pass-secret', module.params['url'], 'env-key-secret'}
     assert module.ended[0] == 'fail' and 'url-pass-secret' not in module.ended[1]['msg']
 
 
