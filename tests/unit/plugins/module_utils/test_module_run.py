@@ -43,8 +43,11 @@ class FakeModule:
         raise Ended()
 
 
-def masked(module, candidates=('url-pass-secret', 'admin:url-pass-secret', 'https://admin:url-pass-secret@nodeum.example.com',
-                                  'env-key-secret', 'admin', 'nodeum.example.com')):
+MASK_CANDIDATES = ('url-pass-secret', 'admin:url-pass-secret', 'https://admin:url-pass-secret@nodeum.example.com', 'env-key-secret',
+                   'admin', 'nodeum.example.com')
+
+
+def masked(module, candidates=MASK_CANDIDATES):
     """The candidates Ansible will mask in what the run shows: registered secrets from ansible-core 2.22 on, else the
     module's no_log values."""
     if module_run.register_secrets is None:
