@@ -105,6 +105,16 @@ def api_path(*segments):
     return '/'.join(quote(str(segment), safe='') for segment in segments)
 
 
+def sort_by_param(sort_by, sortable):
+    """The API's sort_by value ('type|id:desc') from entries such as 'type' and 'id:desc', or NodeumError naming the
+    first entry that is not one of the sortable attributes, optionally followed by :asc or :desc."""
+    for entry in sort_by:
+        if not re.match(r'^(%s)(:(asc|desc))?$' % '|'.join(re.escape(name) for name in sortable), entry or ''):
+            raise NodeumError('sort_by entry %r is not one of %s, optionally followed by :asc or :desc.'
+                              % (entry, ', '.join(sortable)))
+    return '|'.join(sort_by)
+
+
 def quiet_unverified_warning(host):
     """Silence urllib3's InsecureRequestWarning for requests to this host.
 

@@ -11,11 +11,9 @@ read at most MAX_CONCURRENT_REQUESTS at a time, each item with the name of its t
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import re
-
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS, sort_by_param
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import callback_record
@@ -23,7 +21,6 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import
 
 SORTABLE_ATTRIBUTES = ('id', 'type', 'script')
 FILTER_OPTIONS = ('id', 'type', 'script')
-_SORT_ENTRY = re.compile(r'^(%s)(:(asc|desc))?$' % '|'.join(SORTABLE_ATTRIBUTES))
 
 OPTIONS = dict(
     task=dict(type='str'),
@@ -49,12 +46,8 @@ def list_query(params):
     filters = dict((name, params[name]) for name in FILTER_OPTIONS if params.get(name) is not None)
     if params.get('callback_id') is not None:
         filters['id'] = '=%d' % params['callback_id']
-    sort_by = params.get('sort_by') or []
-    for entry in sort_by:
-        if not _SORT_ENTRY.match(entry or ''):
-            raise NodeumError('sort_by entry %r is not one of %s, optionally followed by :asc or :desc.' % (entry, ', '.join(SORTABLE_ATTRIBUTES)))
-    if sort_by:
-        filters['sort_by'] = '|'.join(sort_by)
+    if params.get('sort_by'):
+        filters['sort_by'] = sort_by_param(params['sort_by'], SORTABLE_ATTRIBUTES)
     limit = params.get('limit')
     offset = params.get('offset') or 0
     if limit is not None and limit < 1:
