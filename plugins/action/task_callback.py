@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin of nodeum.data_archiving.task_callback: what only the controller can do, then the module.
 
-Two things happen on the controller before the module runs, as ansible.builtin.template and copy do:
-a misspelled option is named with the closest valid one, and a script_file is found (the role's and
+Three things happen on the controller before the module runs, as ansible.builtin.template and copy do:
+a misspelled option is named with the closest valid one; a script_file is found (the role's and
 the play's templates/ and files/, then the path as given), read byte for byte, or rendered when it
-ends in .j2. The module then runs as any module does, with script in place of script_file.
+ends in .j2; and the script is checked when syntax or validate asks for it (plugin_utils/_script_check).
+The module then runs as any module does, with script in place of script_file and without the checks.
 
 ModuleWithScriptFiles is the base of the collection's other action plugins too.
 """
@@ -16,11 +17,13 @@ __metaclass__ = type
 
 import os
 
+from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options, task_callback
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.unknown_options import unknown_options_message
+from ansible_collections.nodeum.data_archiving.plugins.plugin_utils import _script_check
 
 try:  # ansible-core 2.19 and later template only text that is marked as trusted
     from ansible.template import trust_as_template
@@ -126,7 +129,35 @@ def with_script_read(action, args, task_vars, owner):
     return args
 
 
+def script_subject(base, script_file):
+    """What a check's sentence calls a script: base, with the script_file it came from."""
+    if script_file is None:
+        return base
+    rendered = ', as rendered' if str(script_file).endswith('.j2') else ''
+    return '%s (script_file %s%s)' % (base, script_file, rendered)
+
+
+def wants_check(check, args):
+    """Whether the script of args is to be checked: a check is asked for, and there is a script to send."""
+    script = args.get('script')
+    return (not _script_check.asks_nothing(check) and (args.get('state') or 'present') == 'present'
+            and isinstance(script, str) and bool(script.strip()))
+
+
 class ActionModule(ModuleWithScriptFiles):
     """nodeum.data_archiving.task_callback."""
 
     MODULE_OPTIONS = tuple(task_callback.OPTIONS)
+
+    def with_scripts_read(self, args, task_vars):
+        """The script read, then checked as syntax and validate ask; the module gets neither."""
+        try:
+            check = _script_check.script_check(args.pop('syntax', None), args.pop('validate', None), 'The task')
+            script_file = args.get('script_file')
+            args = super(ActionModule, self).with_scripts_read(args, task_vars)
+            if wants_check(check, args):
+                subject = script_subject('The script of task %r' % str(args.get('task')), script_file)
+                _script_check.check_script(check, args['script'], subject, 'nothing was sent', script_file, C.DEFAULT_LOCAL_TMP)
+        except (_script_check.CheckSettingError, _script_check.ScriptRefused) as error:
+            raise ScriptFileError(str(error)) from None
+        return args

@@ -26,6 +26,9 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_saf
 
 CALLBACK_TYPES = ('filter',)
 
+# The languages a script can be checked in on the controller (syntax), none for no check.
+SCRIPT_SYNTAXES = ('javascript', 'python', 'none')
+
 OPTIONS = dict(
     task=dict(type='str', required=True),
     callback_id=dict(type='int'),
@@ -34,7 +37,13 @@ OPTIONS = dict(
     script=dict(type='raw'),
     script_file=dict(type='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
+    # Checked on the controller by the action plugin, which hands the module the script without them.
+    syntax=dict(type='str', choices=list(SCRIPT_SYNTAXES)),
+    validate=dict(type='str'),
 )
+
+# The checks of a script that the action plugin makes on the controller, before the module runs.
+CONTROLLER_CHECKS = ('syntax', 'validate')
 
 CONSTRAINTS = dict(required_if=[('state', 'present', ['script'])], mutually_exclusive=[('script', 'script_file')])
 
@@ -60,15 +69,25 @@ def desired_state(params):
     callback_id = params.get('callback_id')
     if callback_id is not None and callback_id < 1:
         raise NodeumError('callback_id must be a positive number from the server, got %s.' % callback_id)
-    if params.get('script_file') is not None:
-        # The action plugin reads script_file on the controller and hands the module script instead.
-        raise NodeumError('script_file reached the module unread, which happens only when the module runs without its action plugin; '
-                          'give script, or run the module by its name nodeum.data_archiving.task_callback.')
+    refuse_controller_options(params)
     state = params.get('state') or 'present'
     script = params.get('script')
     if state == 'present':
         _validate_script(script)
     return dict(task=str(params['task']), callback_id=callback_id, type=callback_type, script=script, state=state)
+
+
+def refuse_controller_options(params):
+    """NodeumError for an option that the action plugin carries out on the controller and keeps from the module."""
+    if params.get('script_file') is not None:
+        # The action plugin reads script_file on the controller and hands the module script instead.
+        raise NodeumError('script_file reached the module unread, which happens only when the module runs without its action plugin; '
+                          'give script, or run the module by its name nodeum.data_archiving.task_callback.')
+    for name in CONTROLLER_CHECKS:
+        if params.get(name) is not None:
+            raise NodeumError('%s reached the module unchecked, which happens only when the module runs without its action plugin '
+                              '(the check runs on the controller); run the module by its name nodeum.data_archiving.task_callback, '
+                              'or leave %s out.' % (name, name))
 
 
 def _validate_script(script):

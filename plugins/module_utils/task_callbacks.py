@@ -35,8 +35,8 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import 
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
-    CALLBACK_TYPES, CreateCheck, Plan, apply_plan, callback_record, desired_state,
-    match_by_script, matching_callbacks, plan_change,
+    CALLBACK_TYPES, SCRIPT_SYNTAXES, CreateCheck, Plan, apply_plan, callback_record, desired_state,
+    match_by_script, matching_callbacks, plan_change, refuse_controller_options,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
     is_task_id, task_id_by_name, task_names, task_not_found, tasks_by_name, tasks_named,
@@ -55,7 +55,14 @@ ITEM_OPTIONS = dict(
     script=dict(type='raw'),
     script_file=dict(type='str'),
     state=dict(type='str', default='present', choices=['present', 'absent']),
+    syntax=dict(type='str', choices=list(SCRIPT_SYNTAXES)),
+    validate=dict(type='str'),
+    # Set by the action plugin alone: the sentence of the item's failed check on the controller.
+    refusal=dict(type='str'),
 )
+
+# The item keys a playbook may give: refusal is the action plugin's hand-over to the module.
+PLAYBOOK_ITEM_KEYS = tuple(name for name in ITEM_OPTIONS if name != 'refusal')
 
 OPTIONS = dict(
     callbacks=dict(type='list', elements='dict', required=True, options=ITEM_OPTIONS),
@@ -64,6 +71,9 @@ OPTIONS = dict(
     allow_empty=dict(type='bool', default=False),
     fail_on_change=dict(type='bool', default=False),
     expect_fingerprint=dict(type='str'),
+    # The checks of every item that sets none of its own, made on the controller by the action plugin.
+    syntax=dict(type='str', choices=list(SCRIPT_SYNTAXES)),
+    validate=dict(type='str'),
 )
 
 CONSTRAINTS = dict()
@@ -96,6 +106,7 @@ Run = namedtuple('Run', 'server ending exclusive_scope task_names fingerprint ex
 
 def ensure_task_callbacks(client, params, check_mode=False):
     """Bring every listed callback to its desired state; return changed, results, plan, drift and diff."""
+    refuse_controller_options(params)
     items = desired_items(params.get('callbacks'))
     exclusive, all_tasks = exclusive_settings(params, items)
     expected = expected_fingerprint(params.get('expect_fingerprint'))
@@ -128,12 +139,18 @@ def desired_items(callbacks):
     items = []
     for index, item in enumerate(callbacks):
         try:
-            items.append(desired_state(item if isinstance(item, dict) else {}))
+            items.append(dict(desired_state(item if isinstance(item, dict) else {}), refusal=_refusal(item)))
         except NodeumError as error:
             label = item_label(index, item if isinstance(item, dict) else {})
             raise NodeumError('%s: %s' % (label, error.message)) from None
     _refuse_repeated_items(items)
     return items
+
+
+def _refusal(item):
+    """The sentence of the item's failed check on the controller, or None."""
+    refusal = item.get('refusal') if isinstance(item, dict) else None
+    return None if refusal is None else str(refusal)
 
 
 def _refuse_repeated_items(items):
@@ -316,7 +333,10 @@ def decide_items(items, lookups, server):
     return [_decision(desired, lookups[index], server, managed.get(index, [])) for index, desired in enumerate(items)]
 
 
+
 def _decision(desired, lookup, server, managed):
+    if desired['refusal'] is not None:  # refused on the controller: nothing is decided, so nothing is sent for it
+        return Decision(lookup.task_id, None, [], NodeumError(desired['refusal']), lookup.meant)
     if lookup.error is not None:
         return Decision(None, None, [], lookup.error, lookup.meant)
     task_id = lookup.task_id

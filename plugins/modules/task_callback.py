@@ -20,6 +20,8 @@ description:
     something differs, so a second identical run reports no change and sends only reads.
 author:
   - Nodeum collection contributors (@nodeum)
+requirements:
+  - esprima2 in the Python that runs Ansible on the controller, only for O(syntax=javascript)
 extends_documentation_fragment:
   - nodeum.data_archiving.connection
   - nodeum.data_archiving.connection.ATTRIBUTES
@@ -77,11 +79,41 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  syntax:
+    description:
+      - Check the script's syntax on the controller before any request, as V(javascript) or V(python). A script that
+        does not parse fails the task with the line, the column and the parser's message, and nothing is sent.
+      - Without it, or with V(none), the script is not checked at all, and the server may store a script that cannot run.
+      - B(Syntax only.) The script is parsed, never run, so a script that parses may still fail on the server, whose
+        engine and language level are not documented.
+      - V(javascript) parses the script as an ECMAScript script of the current standard (ES2020's C(?.) and C(??)
+        included) with the Python package C(esprima2), an optional dependency that must be installed in the Python that
+        runs Ansible on the controller (C(python3 -m pip install esprima2)); without it the task fails and says so.
+      - V(python) compiles the script with the controller's own C(compile()), which runs nothing; the controller's
+        Python may be newer than the server's.
+      - It checks O(script), or the text of O(script_file) after rendering when its name ends in C(.j2), also in
+        check mode; O(state=absent) sends no script and checks none.
+    type: str
+    choices: [javascript, python, none]
+  validate:
+    description:
+      - A command that checks the script on the controller before any request, as the C(validate) of
+        M(ansible.builtin.template) checks a file; C(%s) in it stands for the path of a temporary file that holds the
+        script, named as O(script_file) (without C(.j2)), else C(script.js) or C(script.py) after O(syntax).
+      - It runs after O(syntax)'s check, without a shell, also in check mode. A non-zero exit status fails the task
+        with the first line of the command's error output, and nothing is sent; a command that runs longer than
+        60 seconds is stopped and fails the task too. A command that cannot be started fails the task before any request.
+      - Give a command that only checks, for example V(node --check %s). The collection never runs a script, but a
+        command that runs its file would run the filter on the controller.
+    type: str
 notes:
   - "B(What a filter script receives.) The vendor's page \"Hook service (callback)\" documents a Python C(def run(req)) that
     reads the file's details with C(utils.get_node_info(req)) (C(info.path), C(info.size), ...) and returns true to let
     the request go on, and says the logic is the same in JavaScript (C(utils.getNodeInfo(req)), C(info?.getPath())).
     The module sends the script as opaque text; the user guide says what is documented, and what is only inferred."
+  - "B(Checking a script.) Nothing checks a script unless O(syntax) or O(validate) asks for it: the module sends it as
+    opaque text, and whether the server checks it is not documented. The check runs on the controller, before any
+    request, and is of syntax only; the user guide has the details."
   - "B(Which callback is managed.) When O(callback_id) is given, it is that callback of the task. Otherwise the
     module reads the task's callbacks of type O(type) (every page of them). With O(state=present), a callback whose
     script is byte-identical to O(script) is the one managed, and nothing is sent; else, when the task holds exactly
@@ -134,6 +166,37 @@ EXAMPLES = r'''
   nodeum.data_archiving.task_callback:
     task: Migrate cold data
     script_file: skip_tmp.js
+
+- name: Refuse a script that does not parse, before any request (needs esprima2 on the controller)
+  nodeum.data_archiving.task_callback:
+    task: Migrate cold data
+    syntax: javascript
+    script: |
+      function run(req) {
+        const id = req.getId();
+        const info = utils.getNodeInfo(req);
+        console.log(id, info?.getPath(), info?.getMode());
+        return true;
+      }
+
+- name: A Python filter, compiled on the controller first (nothing is run), then checked again by a command of yours
+  nodeum.data_archiving.task_callback:
+    task: Restore requests
+    syntax: python
+    validate: python3 -m py_compile %s
+    script: |
+      import utils
+
+
+      def run(req):
+          info = utils.get_node_info(req)
+          return not info.path.endswith('.tmp')
+
+- name: A script file checked by Node.js on the controller (node --check parses, it does not run the file)
+  nodeum.data_archiving.task_callback:
+    task: Migrate cold data
+    script_file: skip_tmp.js
+    validate: node --check %s
 
 - name: Update the one filter callback of task 2 (given by id) if its script differs
   nodeum.data_archiving.task_callback:

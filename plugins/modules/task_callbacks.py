@@ -28,6 +28,8 @@ description:
     O(expect_fingerprint) makes it refuse, before any write, when the server changed since an approved check run.
 author:
   - Nodeum collection contributors (@nodeum)
+requirements:
+  - esprima2 in the Python that runs Ansible on the controller, only for V(javascript) in O(syntax) or O(callbacks[].syntax)
 extends_documentation_fragment:
   - nodeum.data_archiving.connection
   - nodeum.data_archiving.connection.ATTRIBUTES
@@ -100,6 +102,28 @@ options:
         type: str
         choices: [present, absent]
         default: present
+      syntax:
+        description:
+          - Check the item's script on the controller before any request, as
+            O(nodeum.data_archiving.task_callback#module:syntax) does (syntax only); V(none) checks no syntax even when
+            O(syntax) asks for it. Unset, the item is checked as O(syntax) says.
+          - A script that does not parse fails its item alone, with the line, the column and the parser's message;
+            nothing is sent for that item, and the other items go on.
+        type: str
+        choices: [javascript, python, none]
+      validate:
+        description:
+          - A command that checks the item's script on the controller before any request, as
+            O(nodeum.data_archiving.task_callback#module:validate) does. Unset, the item is checked with O(validate).
+          - A script that the command refuses fails its item alone, with the first line of the command's error
+            output; nothing is sent for that item, and the other items go on.
+        type: str
+      refusal:
+        description:
+          - Set by the module's action plugin, never by a playbook (the action plugin refuses it there). It holds the
+            sentence of the item's failed check on the controller; the module fails the item with it and sends nothing
+            for it.
+        type: str
   exclusive:
     description:
       - Also remove every callback that no item of O(callbacks) declares, on the tasks in O(exclusive_scope).
@@ -117,6 +141,19 @@ options:
     type: str
     choices: [listed_tasks, all_tasks]
     default: listed_tasks
+  syntax:
+    description:
+      - The syntax check of every item that sets no O(callbacks[].syntax) of its own, as
+        O(nodeum.data_archiving.task_callback#module:syntax) makes it, on the controller before any request (syntax
+        only). V(javascript) needs the Python package C(esprima2) on the controller.
+      - Without it, or with V(none), no script is checked, and the server may store a script that cannot run.
+    type: str
+    choices: [javascript, python, none]
+  validate:
+    description:
+      - The command that checks the script of every item that sets no O(callbacks[].validate) of its own, as
+        O(nodeum.data_archiving.task_callback#module:validate) runs it, on the controller before any request.
+    type: str
   allow_empty:
     description:
       - Allow O(exclusive=true) with O(exclusive_scope=all_tasks) when O(callbacks) declares no callback (an empty list,
@@ -147,6 +184,11 @@ notes:
     whatever the number of items on that task. Only then are the writes sent; each create is followed by one read of
     its task's callbacks of that type, which settles a race with another run (see the note on runs that create the
     same callback at the same moment); the creates on one task and type are sent one after another."
+  - "B(Checks.) With O(syntax), O(validate) or their item keys, each item's script is checked on the controller before
+    any request, also in check mode. A script that fails its check fails its item alone (nothing is sent for it, the
+    other items go on, and exclusive mode leaves its task alone, as for any item that fails before its write). A check
+    that cannot be made - an unknown language, C(esprima2) missing for V(javascript), a command that cannot be started -
+    fails the task before any request."
   - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
   - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
@@ -218,6 +260,21 @@ EXAMPLES = r'''
       - task: Restore requests
         script_file: restore_filter.js.j2
   when: false  # shown for the shape; the files are yours to write
+
+- name: Check every script's syntax on the controller first (needs esprima2); an item that does not parse fails alone
+  nodeum.data_archiving.task_callbacks:
+    syntax: javascript
+    callbacks:
+      - task: Nightly backup
+        script_file: nightly.js
+      - task: Restore requests
+        syntax: python
+        script: |
+          import utils
+
+
+          def run(req):
+              return utils.get_node_info(req).size < 1073741824
 
 - name: Report the drift of the listed tasks (what would be created, updated and removed), reading only
   nodeum.data_archiving.task_callbacks:

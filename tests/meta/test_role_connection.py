@@ -17,7 +17,8 @@ ROLE = ROOT / 'roles' / 'callbacks_as_code'
 PREFIX = 'nodeum_'
 # The role's own variables that share the prefix and are not connection options.
 ROLE_VARIABLES = {'nodeum_task_callbacks', 'nodeum_task_callbacks_exclusive', 'nodeum_task_callbacks_exclusive_scope',
-                  'nodeum_task_callbacks_allow_empty', 'nodeum_export_dir'}
+                  'nodeum_task_callbacks_allow_empty', 'nodeum_task_callbacks_syntax', 'nodeum_task_callbacks_validate',
+                  'nodeum_export_dir'}
 
 
 def connection_options():

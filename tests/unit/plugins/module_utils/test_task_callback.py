@@ -93,6 +93,12 @@ def test_bad_input_is_refused_before_any_request_by_kind(params, message):
     (dict(script=None), "script is required with state present; give the filter's source, or the file that holds it as script_file."),
     (dict(script_file='f.js'), 'script_file reached the module unread, which happens only when the module runs without its action plugin; '
                                'give script, or run the module by its name nodeum.data_archiving.task_callback.'),
+    (dict(syntax='javascript'), 'syntax reached the module unchecked, which happens only when the module runs without its action '
+                                'plugin (the check runs on the controller); run the module by its name '
+                                'nodeum.data_archiving.task_callback, or leave syntax out.'),
+    (dict(validate='node --check %s'), 'validate reached the module unchecked, which happens only when the module runs without its '
+                                       'action plugin (the check runs on the controller); run the module by its name '
+                                       'nodeum.data_archiving.task_callback, or leave validate out.'),
     (dict(callback_id=-3), 'callback_id must be a positive number from the server, got -3.'),
     (dict(type='hook'), "type must be one of filter, got 'hook'."),
 ])

@@ -257,6 +257,39 @@ def test_in_check_mode_the_failure_says_the_other_changes_would_be_made(nodeum):
     assert nodeum.callbacks(3) == {20: 'old'}
 
 
+REFUSAL = 'The script is not valid JavaScript at line 1, column 3 ("Unexpected token ;"); nothing was sent for this item: fix it.'
+
+
+def test_an_item_refused_on_the_controller_fails_alone_and_sends_nothing(nodeum):
+    nodeum.load(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'old')])
+    result = run(nodeum, [item('Archive', 'a ;', refusal=REFUSAL), item('2', 'two')])
+    assert result['results'][0] == dict(failed=True, changed=False, msg=REFUSAL, task_callback=None)
+    assert result['results'][1]['changed'] and nodeum.writes() == [('POST', 'tasks/2/task_callbacks')]
+    assert result['msg'].endswith(" 1 of 2 items failed, and every other change was made: callbacks[0] (task 'Archive'): " + REFUSAL)
+    assert nodeum.callbacks(1) == {10: 'old'}
+
+
+def test_in_check_mode_a_refused_item_fails_and_the_others_still_plan(nodeum):
+    nodeum.load(callbacks=[])
+    result = run(nodeum, [item('1', 'one'), item('No such task', 'x', refusal=REFUSAL)], check_mode=True)
+    assert [(entry['changed'], entry.get('msg')) for entry in result['results']] == [(True, None), (False, REFUSAL)]
+    assert result['drift'] == [dict(task_id=1, created=[dict(id=None, type='filter', item=0)], updated=[], removed=[])]
+    assert nodeum.writes() == []
+
+
+def test_exclusive_leaves_the_task_of_a_refused_item_alone(nodeum):
+    nodeum.load(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b', 'hook'), cb(20, 2, 'keep'), cb(21, 2, 'x', 'hook')])
+    result = run(nodeum, [item('1', 'new', refusal=REFUSAL), item('2', 'keep')], exclusive=True)
+    assert result['results'][0]['failed'] and nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/21')]
+
+
+@pytest.mark.parametrize('name', ['syntax', 'validate'])
+def test_a_check_of_the_whole_task_that_reached_the_module_is_refused(nodeum, name):
+    with pytest.raises(NodeumError, match='^%s reached the module unchecked' % name):
+        run(nodeum, [item('1')], **{name: 'python'})
+    assert nodeum.requests() == []
+
+
 def test_items_that_manage_the_same_callback_both_fail(nodeum):
     nodeum.load(tasks={1: 'Only'}, callbacks=[cb(10, 1, 'old')])
     result = run(nodeum, [item('1', 'a', callback_id=10), item('Only', 'b', callback_id=10)])
