@@ -195,7 +195,7 @@ def one_callback_each(task_ids, script, first_id=1):
 
 
 def many_callbacks(task_id, count, first_id=1):
-    return [dict(id=first_id + index, task_id=task_id, type='filter', script='function filter(r) { return %d; }' % index) for index in range(count)]
+    return [dict(id=first_id + index, task_id=task_id, type='filter', script='function run(req) { return %d; }' % index) for index in range(count)]
 
 
 def play(tasks_, **keywords):
