@@ -333,7 +333,6 @@ def decide_items(items, lookups, server):
     return [_decision(desired, lookups[index], server, managed.get(index, [])) for index, desired in enumerate(items)]
 
 
-
 def _decision(desired, lookup, server, managed):
     if desired['refusal'] is not None:  # refused on the controller: nothing is decided, so nothing is sent for it
         return Decision(lookup.task_id, None, [], NodeumError(desired['refusal']), lookup.meant)
