@@ -60,7 +60,7 @@ APPLY_PLAYBOOK = '''---
 '''
 
 
-def read_export(client, params, check_mode=False):  # pylint: disable=unused-argument
+def read_export(client, params, context):  # pylint: disable=unused-argument  # it changes nothing and never waits
     """Read the server once (every task, every callback) and return the planned export."""
     tasks, _count = list_tasks(client)
     inventory = read_inventory(client, params, dict(params={}), tasks=tasks)

@@ -130,17 +130,18 @@ def quiet_unverified_warning(host):
 class NodeumClient:
     """One session to one Nodeum server: authentication, retries, paging and error mapping."""
 
-    def __init__(self, base_url, auth=None, authorization=None, verify=True, timeout=30.0, sleep=time.sleep,
+    def __init__(self, base_url, warn, auth=None, authorization=None, verify=True, timeout=30.0, sleep=time.sleep,
                  clock=time.monotonic, pool_maxsize=MAX_CONCURRENT_REQUESTS, tls_probe=speaks_tls):
         """base_url ('.../api/v2'), verify (True, False or a CA bundle) and timeout: as client_from_params checks them.
 
-        auth is a (username, password) pair for Basic; authorization a ready Authorization header value;
+        warn(sentence) is given each retry warning; auth is a (username, password) pair for Basic;
+        authorization a ready Authorization header value;
         pool_maxsize the connections the session keeps open; sleep and clock the waits and the time of the
         retry budget; tls_probe(host, port, timeout) whether a port speaks TLS (tests pass their own).
         """
         self.base_url = base_url
         self.timeout = timeout
-        self.warnings = []
+        self._warn = warn
         self._sleep = sleep
         self._clock = clock
         self._tls_probe = tls_probe
@@ -161,10 +162,6 @@ class NodeumClient:
 
     def close(self):
         self._session.close()
-
-    def wait(self, seconds):
-        """Pause the run (with the sleep function the client was given, so that tests need not wait)."""
-        self._sleep(seconds)
 
     # -- the operations the resource logic uses ------------------------------------------------
 
@@ -215,7 +212,7 @@ class NodeumClient:
         budget = resume or RetryBudget(self._clock(), 1, False, None)
         while True:
             if budget.note:
-                self.warnings.append(budget.note)
+                self._warn(budget.note)
             try:
                 return self._exchange(method, path, params, body)
             except _TransientFailure as failure:

@@ -51,11 +51,6 @@ CONNECTION_CONSTRAINTS = dict(
     required_by={'api_key_prefix': 'api_key'},
 )
 
-# The NODEUM_* variables that a fallback found but could not read as their option's type, as
-# sentences; module_run.run() fails with the first before any request. A fallback cannot fail the
-# module itself: AnsibleModule would then report a traceback, or its own words without the variable.
-UNREADABLE_VARIABLES = []
-
 
 def connection_argument_spec():
     """The argument spec entries of the connection options, with their fallbacks and defaults.
@@ -76,15 +71,19 @@ def connection_argument_spec():
 
 
 def environment_fallback(env, option_type):
-    """An option's value from its NODEUM_* variable, as the option's type; unset when the variable is empty."""
+    """An option's value from its NODEUM_* variable, as the option's type; unset when the variable is empty.
+
+    A variable that cannot be read as the type is left unset here (the option takes its default), and
+    check_setting_variables() refuses it later in the module's own words: a fallback cannot fail the
+    module itself, AnsibleModule would report a traceback, or its own words without the variable.
+    """
     from ansible.module_utils.errors import AnsibleFallbackNotFound  # here: the client's unit tests import this file without ansible
     text = os.environ.get(env)
     if not text:
         raise AnsibleFallbackNotFound
     try:
         return _environment_value(option_type, env, text)
-    except NodeumError as error:
-        UNREADABLE_VARIABLES.append(error.message)
+    except NodeumError:
         raise AnsibleFallbackNotFound from None
 
 
@@ -120,6 +119,18 @@ def _environment_value(option_type, env, text):
     if option_type == 'path':
         return os.path.expanduser(os.path.expandvars(text))
     return text
+
+
+def check_setting_variables(params, environ):
+    """Refuse, in one sentence, a NODEUM_* variable of a setting that cannot be read as the option's type.
+
+    Late, beside the credential rule, from the environment the module runs with: a setting the task
+    gives (other than its default) never reads its variable, so a broken one there is ignored; one
+    left to its default took the default because its variable could not be read.
+    """
+    for name, option_type, env, default, _no_log in CONNECTION_OPTIONS:
+        if name not in CREDENTIAL_OPTIONS and environ.get(env) and params.get(name) == default:
+            _environment_value(option_type, env, environ[env])
 
 
 def resolve_credentials(params, environ=None):
@@ -212,8 +223,8 @@ def url_secrets(url):
     return set(value for value in (url, url.strip(), userinfo, userinfo.partition(':')[2]) if value)
 
 
-def client_from_params(params, credentials):
-    """Build the transport client from validated module parameters and resolved credentials.
+def client_from_params(params, credentials, warn):
+    """Build the transport client from validated module parameters and resolved credentials; warn takes its warnings.
 
     A url, timeout or ca_path that cannot work is refused here, before any request.
     """
@@ -230,7 +241,7 @@ def client_from_params(params, credentials):
     validate_certs = params.get('validate_certs', True)
     ca_path = params.get('ca_path')
     timeout = DEFAULTS['timeout'] if params.get('timeout') is None else params['timeout']
-    return NodeumClient(normalize_base_url(params.get('url')), auth=auth, authorization=authorization, timeout=checked_timeout(timeout),
+    return NodeumClient(normalize_base_url(params.get('url')), warn, auth=auth, authorization=authorization, timeout=checked_timeout(timeout),
                         verify=checked_ca_path(ca_path) if (validate_certs and ca_path) else bool(validate_certs))
 
 

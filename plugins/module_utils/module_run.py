@@ -14,10 +14,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import time
+
+from collections import namedtuple
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import (
-    UNREADABLE_VARIABLES, client_from_params, connection_warnings, normalize_base_url, resolve_credentials, secrets_to_mask,
+    check_setting_variables, client_from_params, connection_warnings, normalize_base_url, resolve_credentials, secrets_to_mask,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import visible, visible_data
@@ -27,28 +30,30 @@ try:  # ansible-core 2.22 and later: registered secrets are masked in every outp
 except ImportError:  # before 2.22, AnsibleModule removes its no_log_values from the module's answer
     register_secrets = None
 
+# What the resource logic is given beside the client and the parameters: check_mode, whether to
+# change nothing; warn(sentence), where its warnings go; wait(seconds), how it pauses (tests pass their own).
+RunContext = namedtuple('RunContext', 'check_mode warn wait')
 
-def execute(logic, params, environ, check_mode=False, diff_mode=False):
-    """Run logic(client, params, check_mode); return (result, warnings).
 
-    environ is where the credentials come from when the task sets none (the module's own os.environ).
+def execute(logic, params, environ, check_mode=False, diff_mode=False, wait=time.sleep):
+    """Run logic(client, params, RunContext(check_mode, warn, wait)); return (result, warnings): the client's and the logic's.
+
+    environ is where the settings' and the credentials' variables come from (the module's own os.environ).
     """
     warnings = []
     client = None
     try:
-        if UNREADABLE_VARIABLES:
-            raise NodeumError(UNREADABLE_VARIABLES[0])
+        check_setting_variables(params, environ)
         # The url first: one that holds user-info is refused as such, not as a missing credential.
         normalize_base_url(params.get('url'))
         credentials = resolve_credentials(params, environ)
         warnings.extend(connection_warnings(params, credentials))
-        client = client_from_params(params, credentials)
-        result = logic(client, params, check_mode)
+        client = client_from_params(params, credentials, warnings.append)
+        result = logic(client, params, RunContext(check_mode, warnings.append, wait))
     except NodeumError as error:
         result = failure(error)
     finally:
         if client is not None:
-            warnings.extend(client.warnings)
             client.close()
     if not diff_mode:
         result.pop('diff', None)

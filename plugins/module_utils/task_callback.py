@@ -140,25 +140,28 @@ def callback_label(task_id, callback):
     return 'task %s / %s callback %s' % (task_id, callback['type'], callback['id'] if callback['id'] is not None else '(new)')
 
 
-def ensure_task_callback(client, params, check_mode=False):
-    """Bring one task callback to its desired state; return changed, task_callback and diff."""
+def ensure_task_callback(client, params, context):
+    """Bring one task callback to its desired state; return changed, task_callback and diff.
+
+    context: module_run.RunContext, whether to change nothing (check_mode), where warnings go and how to wait.
+    """
     desired = desired_state(params)
     task_id = resolve_task_id(client, desired['task'])
     of_identity = find_matches(client, task_id, desired)
     plan = plan_change(desired, managed_callbacks(desired, of_identity), task_id)
     diff = plan_diff(plan, task_id)
-    if check_mode or plan.action == 'none':
+    if context.check_mode or plan.action == 'none':
         return _result(plan.action != 'none', plan.after, task_id, diff)
     check = CreateCheck(1, frozenset(callback['id'] for callback in of_identity))
-    changed, callback = apply_plan(client, task_id, desired, plan, check)
+    changed, callback = apply_plan(client, task_id, desired, plan, context, check)
     return _result(changed, callback, task_id, diff)
 
 
-def apply_plan(client, task_id, desired, plan, check=None):
+def apply_plan(client, task_id, desired, plan, context, check=None):
     """Carry out a plan other than 'none'; return (changed, the callback as the server holds it, or None).
-    A create needs its CreateCheck."""
+    A create needs its CreateCheck, and warns and waits through context."""
     if plan.action == 'create':
-        return _create(client, task_id, desired, check)
+        return _create(client, task_id, desired, check, context)
     apply = {'update': _update, 'delete': _delete}[plan.action]
     return apply(client, task_id, desired, plan)
 
@@ -215,14 +218,14 @@ def find_matches(client, task_id, desired):
     return matching_callbacks(found, desired)
 
 
-def _create(client, task_id, desired, check):
+def _create(client, task_id, desired, check, context):
     body = dict(type=desired['type'], script=desired['script'])
-    created = _post_without_duplicate(client, task_id, desired, check, body)
-    created = _usable_created(client, task_id, desired, check, created)
-    return _settle_concurrent_creates(client, task_id, desired, check, created)
+    created = _post_without_duplicate(client, task_id, desired, check, body, context)
+    created = _usable_created(client, task_id, desired, check, created, context.warn)
+    return _resolve_create_race(client, task_id, desired, check, created, context.warn)
 
 
-def _usable_created(client, task_id, desired, check, created):
+def _usable_created(client, task_id, desired, check, created, warn):
     """The callback a create made: its answer when that is a callback, else the one the task's callbacks show
     with the script."""
     problem = callback_problem(created) if created is not None else 'an empty body instead of the callback it created'
@@ -234,8 +237,8 @@ def _usable_created(client, task_id, desired, check, created):
         raise NodeumError(answer_sentence(client, 'POST', path, problem, 'the server created the callback, but none with this script '
                                           'shows among the task\'s callbacks: list them with task_callback_info before running the task '
                                           'again'), method='POST', path=path)
-    client.warnings.append(answer_sentence(client, 'POST', path, problem, 'the callback it created was found among the task\'s '
-                                           'callbacks (id %s) and is the one used' % found['id']))
+    warn(answer_sentence(client, 'POST', path, problem, 'the callback it created was found among the task\'s '
+                         'callbacks (id %s) and is the one used' % found['id']))
     return found
 
 
@@ -246,7 +249,7 @@ _CREATE_GIVE_UP_ADVICE = {
 }
 
 
-def _post_without_duplicate(client, task_id, desired, check, body):
+def _post_without_duplicate(client, task_id, desired, check, body, context):
     """POST the callback; after an answer that may be lost, read the task first and keep the callback the
     lost request created, if it did; send it again (at once, within the client's retry budget) only if not."""
     resume = None
@@ -254,18 +257,18 @@ def _post_without_duplicate(client, task_id, desired, check, body):
         try:
             return client.post(callbacks_path(task_id), body, resume=resume)
         except PostNotConfirmed as lost:
-            created = _created_despite(client, task_id, desired, check, lost) if lost.check_after is not None else None
+            created = _created_despite(client, task_id, desired, check, lost, context.wait) if lost.check_after is not None else None
             if created is not None:
-                client.warnings.append('%s; the server had created it all the same, so it was not sent again.' % lost.reason.message)
+                context.warn('%s; the server had created it all the same, so it was not sent again.' % lost.reason.message)
                 return created
             if lost.resume is None:
                 raise lost.given_up(_CREATE_GIVE_UP_ADVICE[lost.may_have_been_handled], lost.check_after or 0.0) from None
             resume = lost.resume
 
 
-def _created_despite(client, task_id, desired, check, lost):
+def _created_despite(client, task_id, desired, check, lost, wait):
     """After a lost POST answer, and a wait for the server to finish: the callback the lost request created, if it did (else None)."""
-    client.wait(lost.check_after)
+    wait(lost.check_after)
     try:
         return _callback_with_the_script(client, task_id, desired, check)
     except NodeumError:
@@ -285,7 +288,7 @@ def _same_script(client, task_id, desired):
     return [match for match in find_matches(client, task_id, desired) if match.get('script') == desired['script']]
 
 
-def _settle_concurrent_creates(client, task_id, desired, check, created):
+def _resolve_create_race(client, task_id, desired, check, created, warn):
     """Resolve a race this run took part in: several runs saw too few callbacks with the script and each created one.
 
     Every run re-reads after its create. The lowest ids win (created first, so every later creator
@@ -302,8 +305,8 @@ def _settle_concurrent_creates(client, task_id, desired, check, created):
         client.delete(callbacks_path(task_id, created['id']))
     except NodeumNotFound:
         pass
-    client.warnings.append('Another run created a %s callback on task %s at the same time (id %s); this run removed its own '
-                           'duplicate (id %s).' % (desired['type'], task_id, winner['id'], created['id']))
+    warn('Another run created a %s callback on task %s at the same time (id %s); this run removed its own '
+         'duplicate (id %s).' % (desired['type'], task_id, winner['id'], created['id']))
     return False, winner
 
 

@@ -57,7 +57,7 @@ def list_query(params):
     return dict(params=filters, limit=limit, offset=offset)
 
 
-def read_task_callbacks(client, params, check_mode=False):  # pylint: disable=unused-argument
+def read_task_callbacks(client, params, context):  # pylint: disable=unused-argument  # it changes nothing and never waits
     """List a task's callbacks, every page of them unless limit says otherwise; without task, every task's."""
     query = list_query(params)
     if params.get('task') is None:

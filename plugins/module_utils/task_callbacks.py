@@ -104,8 +104,9 @@ Outcome = namedtuple('Outcome', 'changed callback error')
 Run = namedtuple('Run', 'server ending exclusive_scope task_names fingerprint expected fail_on_change removals_withheld')
 
 
-def ensure_task_callbacks(client, params, check_mode=False):
-    """Bring every listed callback to its desired state; return changed, results, plan, drift and diff."""
+def ensure_task_callbacks(client, params, context):
+    """Bring every listed callback to its desired state (context: module_run.RunContext); return changed, results,
+    plan, drift and diff."""
     refuse_controller_options(params)
     items = desired_items(params.get('callbacks'))
     exclusive, all_tasks = exclusive_settings(params, items)
@@ -118,12 +119,12 @@ def ensure_task_callbacks(client, params, check_mode=False):
         decisions = flag_conflicts(items, decide_items(items, lookups, server))
         jobs = write_jobs(items, decisions, server)
         jobs += exclusive_removals(decisions, server, tasks_to_read) if exclusive else []
-        ending = run_ending(check_mode, params, expected, fingerprint, jobs)
-        names = names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs)
+        ending = run_ending(context.check_mode, params, expected, fingerprint, jobs)
+        names = names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs, context.warn)
         if ending == 'apply':
-            outcomes = apply_jobs(client, pool, jobs)
+            outcomes = apply_jobs(client, pool, jobs, context)
         else:
-            outcomes = [planned(job) if check_mode else held(job) for job in jobs]
+            outcomes = [planned(job) if context.check_mode else held(job) for job in jobs]
     scope = ('all_tasks' if all_tasks else 'listed_tasks') if exclusive else None
     run = Run(client.base_url, ending, scope, names, fingerprint, expected, bool(params.get('fail_on_change')),
               exclusive and spared_tasks(decisions) is None)
@@ -301,7 +302,7 @@ def readable(server):
     return dict((task_id, None if isinstance(callbacks, NodeumError) else callbacks) for task_id, callbacks in server.items())
 
 
-def names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs):
+def names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs, warn):
     """{task id: name} of every task a job changes: the name an item gave, the listing's, else one look-up
     (GET /tasks?id=><...) for the others. A failed look-up leaves those tasks named by id, with a warning."""
     names = dict(listing_names)
@@ -312,8 +313,8 @@ def names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs):
         try:
             names.update(task_names(client, missing, pool.map))
         except NodeumError as error:
-            client.warnings.append('The plan names tasks %s by id only, since their names could not be read: %s'
-                                   % (', '.join(str(task_id) for task_id in missing), error.message))
+            warn('The plan names tasks %s by id only, since their names could not be read: %s'
+                 % (', '.join(str(task_id) for task_id in missing), error.message))
     return names
 
 
@@ -461,7 +462,7 @@ def held(job):
     return Outcome(False, job.plan.before[0] if job.plan.before else None, None)
 
 
-def apply_jobs(client, pool, jobs):
+def apply_jobs(client, pool, jobs, context):
     """The Outcome of each job, in order. The creates on one task and type are sent one after another, each
     knowing the callbacks made before it (so that its lost-answer check and race rule do not take a sibling's
     callback for its own); the other jobs are sent at once, up to the pool's size."""
@@ -470,7 +471,7 @@ def apply_jobs(client, pool, jobs):
         key = (job.task_id, job.desired['type']) if job.plan.action == 'create' else position
         batches.setdefault(key, []).append(position)
     outcomes = [None] * len(jobs)
-    in_turn = pool.map(lambda positions: _apply_in_turn(client, [jobs[position] for position in positions]),
+    in_turn = pool.map(lambda positions: _apply_in_turn(client, [jobs[position] for position in positions], context),
                        batches.values())
     for positions, batch_outcomes in zip(batches.values(), in_turn):
         for position, outcome in zip(positions, batch_outcomes):
@@ -478,22 +479,22 @@ def apply_jobs(client, pool, jobs):
     return outcomes
 
 
-def _apply_in_turn(client, jobs):
+def _apply_in_turn(client, jobs, context):
     made = set()
     outcomes = []
     for job in jobs:
         check = job.check._replace(known_ids=job.check.known_ids | made) if job.check is not None else None
-        outcome = apply_job(client, job._replace(check=check))
+        outcome = apply_job(client, job._replace(check=check), context)
         if outcome.callback is not None:
             made.add(outcome.callback['id'])
         outcomes.append(outcome)
     return outcomes
 
 
-def apply_job(client, job):
+def apply_job(client, job, context):
     """The Outcome of the job's write."""
     try:
-        changed, callback = apply_plan(client, job.task_id, job.desired, job.plan, job.check)
+        changed, callback = apply_plan(client, job.task_id, job.desired, job.plan, context, job.check)
     except NodeumError as error:
         return Outcome(False, None, error)
     return Outcome(changed, callback, None)

@@ -25,7 +25,7 @@ OPTIONS = dict(
 CONSTRAINTS = dict()
 
 
-def read_tasks(client, params, check_mode=False):  # pylint: disable=unused-argument
+def read_tasks(client, params, context):  # pylint: disable=unused-argument  # it changes nothing and never waits
     """The tasks the filters match, every page of them, as the server returns them, and their count."""
     query = dict((name, params[name]) for name in FILTER_OPTIONS if params.get(name) is not None)
     if params.get('sort_by'):

@@ -23,6 +23,7 @@ import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import normalize_base_url
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import RunContext
 
 _EMULATOR_CONTROL = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'emulator', 'emulator_control.py')
 ADMIN = ('admin', 'nodeum-demo-password')
@@ -70,9 +71,10 @@ class Nodeum:
     def __init__(self, control):
         self.control = control
         self.waits = []
+        self.warnings = []  # what the client and the logic warned, in order
         self.on_wait = None  # called with the seconds of each wait of the client: another run acts meanwhile
         self.clock = 1000.0  # advanced by the waits alone: the retry budget never depends on how busy the machine is
-        self.client = NodeumClient(normalize_base_url(control.url), auth=ADMIN, sleep=self._wait, clock=lambda: self.clock)
+        self.client = NodeumClient(normalize_base_url(control.url), self.warnings.append, auth=ADMIN, sleep=self._wait, clock=lambda: self.clock)
         self._others = []
 
     def _wait(self, seconds):
@@ -81,9 +83,13 @@ class Nodeum:
         if self.on_wait is not None:
             self.on_wait(seconds)
 
+    def context(self, check_mode=False):
+        """The RunContext the resource logic gets: its warnings and waits go where the client's go."""
+        return RunContext(check_mode, self.warnings.append, self._wait)
+
     def another_run(self):
         """A second client on the same server: what a concurrent run of the module would send."""
-        other = NodeumClient(normalize_base_url(self.control.url), auth=ADMIN, sleep=lambda seconds: None)
+        other = NodeumClient(normalize_base_url(self.control.url), lambda warning: None, auth=ADMIN, sleep=lambda seconds: None)
         self._others.append(other)
         return other
 

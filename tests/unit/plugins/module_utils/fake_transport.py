@@ -13,6 +13,7 @@ __metaclass__ = type
 import errno
 import io
 import socket
+from collections import namedtuple
 from http.client import BadStatusLine, RemoteDisconnected
 
 import requests
@@ -21,6 +22,7 @@ from urllib3 import exceptions as u3
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import normalize_base_url
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import RunContext
 
 SECRET = 's3cr3t-Pa55word'
 
@@ -69,10 +71,16 @@ class FakeClock:
         self.now += seconds
 
 
+# A client on a fake pool, the pool, the seconds waited, the warnings given, and the Run of resource logic
+# on that client (its RunContext: its warnings and waits the same).
+Transport = namedtuple('Transport', 'client pool sleeps warnings context')
+
+
 def transport_client(script, timeout=3, seconds_per_attempt=0.0, url='https://nodeum.example.com', **kwargs):
-    """A client on a real requests.Session whose adapter talks to a FakePool; sleeps advance a fake clock."""
+    """A Transport: a client on a real requests.Session whose adapter talks to a FakePool; every wait advances a fake clock."""
     clock = FakeClock()
     sleeps = []
+    warnings = []
 
     def sleep(seconds):
         sleeps.append(seconds)
@@ -81,12 +89,12 @@ def transport_client(script, timeout=3, seconds_per_attempt=0.0, url='https://no
     kwargs.setdefault('auth', ('admin', SECRET))
     if timeout is not None:
         kwargs['timeout'] = timeout
-    client = NodeumClient(normalize_base_url(url), sleep=sleep, clock=clock, **kwargs)
+    client = NodeumClient(normalize_base_url(url), warnings.append, sleep=sleep, clock=clock, **kwargs)
     pool = FakePool(script, clock, seconds_per_attempt)
     client._session.trust_env = False  # no proxy from the environment between the client and the fake pool
     client._session.mount('https://', FakePoolAdapter(pool))
     client._session.mount('http://', FakePoolAdapter(pool))
-    return client, pool, sleeps
+    return Transport(client, pool, sleeps, warnings, RunContext(False, warnings.append, sleep))
 
 
 def http_answer(status=200, body=b'{"id": 1}', headers=None, fp=None, reason='OK'):

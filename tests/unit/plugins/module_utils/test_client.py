@@ -38,6 +38,8 @@ from ansible_collections.nodeum.data_archiving.tests.unit.plugins.module_utils.f
     transport_client, SECRET,
 )
 
+NO_WARNINGS = [].append  # for a client that is never asked to warn
+
 
 def fields(error):
     """What a NodeumError carries besides its sentence."""
@@ -67,8 +69,8 @@ def test_each_operation_names_its_scope(method, path, scope):
 
 
 def test_the_session_asks_for_json_and_each_method_sends_its_body():
-    client, pool, _sleeps = transport_client([http_answer(), http_answer(201), http_answer(), http_answer(204, b'')], auth=None,
-                                             authorization='Bearer t0ken')
+    answers = [http_answer(), http_answer(201), http_answer(), http_answer(204, b'')]
+    client, pool, _sleeps, _warnings, _context = transport_client(answers, auth=None, authorization='Bearer t0ken')
     assert client.get(PATHS['GET'], params={'name': '=a b'}) == {'id': 1}
     assert client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'}) == {'id': 1}
     assert client.put(PATHS['PUT'], {'script': 'y'}) == {'id': 1}
@@ -85,7 +87,7 @@ def test_the_session_asks_for_json_and_each_method_sends_its_body():
 @pytest.mark.parametrize('scheme', ['https', 'http'])
 def test_the_session_keeps_pool_maxsize_connections_open_per_scheme(scheme):
     base_url = '%s://nodeum.example.com/api/v2' % scheme
-    for client, size in ((NodeumClient(base_url), 8), (NodeumClient(base_url, pool_maxsize=3), 3)):
+    for client, size in ((NodeumClient(base_url, NO_WARNINGS), 8), (NodeumClient(base_url, NO_WARNINGS, pool_maxsize=3), 3)):
         adapter = client._session.get_adapter('%s://nodeum.example.com/api/v2/tasks' % scheme)
         assert adapter.poolmanager.connection_pool_kw['maxsize'] == size
 
@@ -150,11 +152,6 @@ def test_each_method_reaches_the_emulator_and_decodes_its_answer(nodeum):
     assert [entry['caller'] for entry in nodeum.control.requests()] == ['user:admin'] * 4
 
 
-def test_wait_sleeps_with_the_given_function(nodeum):
-    nodeum.client.wait(2.5)
-    assert nodeum.waits == [2.5]
-
-
 @pytest.mark.parametrize('status', [502, 503, 504])
 def test_safe_requests_are_retried_with_backoff_and_a_warning(nodeum, status):
     nodeum.load()
@@ -162,8 +159,8 @@ def test_safe_requests_are_retried_with_backoff_and_a_warning(nodeum, status):
     assert nodeum.client.get('tasks/1')['id'] == 1
     assert len(nodeum.requests()) == 3 and nodeum.waits == [0.5, 1.0]
     where = 'GET %s/tasks/1' % nodeum.client.base_url
-    assert nodeum.client.warnings == ['Retried %s after status %d (attempt 2 of 4, waited 0.5 s).' % (where, status),
-                                      'Retried %s after status %d (attempt 3 of 4, waited 1 s).' % (where, status)]
+    assert nodeum.warnings == ['Retried %s after status %d (attempt 2 of 4, waited 0.5 s).' % (where, status),
+                               'Retried %s after status %d (attempt 3 of 4, waited 1 s).' % (where, status)]
 
 
 @pytest.mark.parametrize('retry_after, waits', [(3, [3.0]), (30, [30.0]), (0, [0.5])])  # the cap itself is waited; never less than the backoff
@@ -176,7 +173,7 @@ def test_retry_after_is_honoured(nodeum, retry_after, waits):
 
 @pytest.mark.parametrize('retry_after, waits', [('-5', [0.5]), ('Wed, 21 Oct 2015 07:28:00 GMT', [0.5])])  # a date: the backoff
 def test_a_retry_after_no_server_here_sends_waits_the_backoff(retry_after, waits):
-    client, _pool, sleeps = transport_client([http_answer(429, b'{}', headers={'Retry-After': retry_after}), http_answer(204, b'')])
+    client, _pool, sleeps, _warnings, _context = transport_client([http_answer(429, b'{}', headers={'Retry-After': retry_after}), http_answer(204, b'')])
     assert client.delete('tasks/1/task_callbacks/2') is None
     assert sleeps == waits
 
@@ -193,7 +190,7 @@ def test_retry_after_above_the_cap_fails_with_a_sentence(nodeum, retry_after, sa
 
 
 def test_an_infinite_retry_after_is_above_the_cap():
-    client, pool, sleeps = transport_client([http_answer(429, b'{}', headers={'Retry-After': 'inf'})])
+    client, pool, sleeps, _warnings, _context = transport_client([http_answer(429, b'{}', headers={'Retry-After': 'inf'})])
     with pytest.raises(NodeumError, match='^The Nodeum API asked to wait inf seconds'):
         client.get('tasks')
     assert len(pool.calls) == 1 and sleeps == []
@@ -212,7 +209,7 @@ def test_lost_connection_is_retried_for_get(nodeum):
     nodeum.load()
     nodeum.fault(method='GET', drop='before')
     assert nodeum.client.get('tasks/1')['id'] == 1
-    assert len(nodeum.requests()) == 2 and 'a lost connection' in nodeum.client.warnings[0]
+    assert len(nodeum.requests()) == 2 and 'a lost connection' in nodeum.warnings[0]
 
 
 def test_a_post_answered_502_is_not_sent_again_but_said_unconfirmed(nodeum):
@@ -242,7 +239,7 @@ def test_a_post_resumed_is_sent_again_at_once_within_the_same_budget(nodeum, fau
         nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
     created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'}, resume=caught.value.resume)
     assert nodeum.callbacks() == {created['id']: 'x'} and len(nodeum.requests()) == 2 and nodeum.waits == []
-    assert len(nodeum.client.warnings) == 1 and '(attempt 2 of 4, waited 0.5 s)' in nodeum.client.warnings[0]
+    assert len(nodeum.warnings) == 1 and '(attempt 2 of 4, waited 0.5 s)' in nodeum.warnings[0]
 
 
 def test_post_refused_with_429_is_resent_by_the_client(nodeum):
@@ -270,7 +267,7 @@ def test_a_real_validation_failure_carries_the_emulators_details(nodeum):
 
 
 def test_refused_credentials_are_one_sentence(nodeum):
-    client = NodeumClient(normalize_base_url(nodeum.control.url), auth=('admin', SECRET), sleep=nodeum.waits.append)
+    client = NodeumClient(normalize_base_url(nodeum.control.url), nodeum.warnings.append, auth=('admin', SECRET), sleep=nodeum.waits.append)
     with pytest.raises(NodeumError) as caught:
         client.get('tasks/3/task_callbacks')
     client.close()
@@ -286,7 +283,7 @@ def test_refused_credentials_are_one_sentence(nodeum):
 ])
 def test_a_denied_operation_names_the_scope_of_its_method(nodeum, method, path, scope):
     nodeum.load(callbacks=[dict(id=10, task_id=1, type='filter', script='s')])
-    client = NodeumClient(normalize_base_url(nodeum.control.url), authorization='demo-read-only-key')
+    client = NodeumClient(normalize_base_url(nodeum.control.url), nodeum.warnings.append, authorization='demo-read-only-key')
     with pytest.raises(NodeumError) as caught:
         client.request(method, path, body=None if method == 'DELETE' else {'type': 'filter', 'script': 'x'})
     client.close()
@@ -315,7 +312,7 @@ def test_an_error_body_gives_its_messages_or_the_reason(nodeum, body, content_ty
 
 
 def test_an_error_without_messages_or_reason_says_no_reason_given():
-    client, _pool, _sleeps = transport_client([http_answer(422, b'{}', reason='')])
+    client, _pool, _sleeps, _warnings, _context = transport_client([http_answer(422, b'{}', reason='')])
     with pytest.raises(NodeumError, match=r'\(422\): no reason given$'):
         client.get('tasks/3/task_callbacks')
 
@@ -348,7 +345,7 @@ def test_html_answer_is_quoted_not_parsed(nodeum):
 
 
 def test_an_answer_without_content_type_is_quoted_as_text():
-    client, _pool, _sleeps = transport_client([http_answer(200, b'caf\xe9\n  menu', headers={'Content-Type': None})])
+    client, _pool, _sleeps, _warnings, _context = transport_client([http_answer(200, b'caf\xe9\n  menu', headers={'Content-Type': None})])
     with pytest.raises(NodeumError, match=r"^The Nodeum API answered GET .* with a body that is not JSON \(200, no content type\): 'caf\ufffd menu'"):
         client.get('tasks')
 
@@ -364,14 +361,15 @@ def test_html_error_page_after_retries_says_so(nodeum):
 
 
 def test_no_message_or_warning_holds_the_credential(nodeum):
-    client = NodeumClient(normalize_base_url(nodeum.control.url), auth=('admin', SECRET), sleep=nodeum.waits.append)
+    warnings = []
+    client = NodeumClient(normalize_base_url(nodeum.control.url), warnings.append, auth=('admin', SECRET), sleep=nodeum.waits.append)
     nodeum.fault(status=503)
     nodeum.fault(drop='before')
     with pytest.raises(NodeumError) as caught:
         client.get('tasks')
     client.close()
-    texts = [caught.value.message, str(caught.value)] + client.warnings
-    assert len(client.warnings) == 2 and caught.value.status == 401 and all(SECRET not in text for text in texts)
+    texts = [caught.value.message, str(caught.value)] + warnings
+    assert len(warnings) == 2 and caught.value.status == 401 and all(SECRET not in text for text in texts)
 
 
 # -- transport failures, with the real exception types of urllib3, requests and the standard library --
@@ -428,28 +426,28 @@ def test_each_failure_is_placed_by_the_exceptions_it_holds(failure, kind):
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
 @pytest.mark.parametrize('kind', NOTHING_SENT)
 def test_nothing_sent_is_retried_for_every_method(kind, method):
-    client, pool, sleeps = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
+    client, pool, sleeps, warnings, _context = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
     assert call(client, method) == {'id': 7}
     assert len(pool.calls) == 2 and sleeps == [0.5]
-    assert client.warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
+    assert warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
 
 
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
 @pytest.mark.parametrize('kind', ANSWER_LOST)
 def test_lost_answer_of_a_repeatable_request_is_retried(kind, method):
-    client, pool, sleeps = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
+    client, pool, sleeps, warnings, _context = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
     assert call(client, method) == {'id': 7}
     assert len(pool.calls) == 2 and sleeps == [0.5]
-    assert client.warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
+    assert warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
 def test_lost_answer_of_a_post_says_what_is_known_and_sends_nothing_more(kind):
-    client, pool, sleeps = transport_client([FAILURES[kind][0]()])
+    client, pool, sleeps, warnings, _context = transport_client([FAILURES[kind][0]()])
     with pytest.raises(PostNotConfirmed) as caught:
         call(client, 'POST')
     lost = caught.value
-    assert len(pool.calls) == 1 and sleeps == [] and client.warnings == []
+    assert len(pool.calls) == 1 and sleeps == [] and warnings == []
     assert lost.reason.message == expected_sentence(kind, 'POST') and lost.may_have_been_handled
     # A POST that got no answer in time may still be running on the server: it is given as long again.
     assert lost.check_after == (0.5 + 3 if kind == 'read timeout' else 0.5)
@@ -459,13 +457,13 @@ def test_lost_answer_of_a_post_says_what_is_known_and_sends_nothing_more(kind):
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
 def test_a_resumed_post_is_sent_at_once_and_its_warning_names_the_wait_before_the_check(kind):
-    client, pool, sleeps = transport_client([FAILURES[kind][0](), http_answer(201, b'{"id": 9}')])
+    client, pool, sleeps, warnings, _context = transport_client([FAILURES[kind][0](), http_answer(201, b'{"id": 9}')])
     with pytest.raises(PostNotConfirmed) as caught:
         call(client, 'POST')
     assert client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'}, resume=caught.value.resume) == {'id': 9}
     assert len(pool.calls) == 2 and sleeps == []  # the caller waits before its check; the resend follows the check at once
-    assert client.warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).'
-                               % (URL + PATHS['POST'], SHORT[kind], '3.5' if kind == 'read timeout' else '0.5')]
+    assert warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).'
+                        % (URL + PATHS['POST'], SHORT[kind], '3.5' if kind == 'read timeout' else '0.5')]
 
 
 def post_until_given_up(client):
@@ -483,7 +481,7 @@ def post_until_given_up(client):
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
 @pytest.mark.parametrize('kind', FAILURES)
 def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
-    client, pool, _sleeps = transport_client([FAILURES[kind][0]() for _attempt in range(client_module.MAX_ATTEMPTS)])
+    client, pool, _sleeps, _warnings, _context = transport_client([FAILURES[kind][0]() for _attempt in range(client_module.MAX_ATTEMPTS)])
     with pytest.raises(NodeumError) as caught:
         post_until_given_up(client) if method == 'POST' else call(client, method)
     message = caught.value.message
@@ -503,7 +501,7 @@ def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
 
 
 def test_a_post_that_may_have_been_handled_once_stays_so_when_later_attempts_are_refused():
-    client, _pool, sleeps = transport_client([reset_before_answer(), refused(), refused(), refused()])
+    client, _pool, sleeps, _warnings, _context = transport_client([reset_before_answer(), refused(), refused(), refused()])
     with pytest.raises(NodeumError) as caught:
         post_until_given_up(client)
     assert caught.value.message.startswith(expected_sentence('refused', 'POST') + ' (4 attempts in 3 s)')
@@ -511,7 +509,7 @@ def test_a_post_that_may_have_been_handled_once_stays_so_when_later_attempts_are
 
 
 def test_a_dead_server_fails_after_the_same_waits_every_time():
-    client, pool, sleeps = transport_client([refused()] * client_module.MAX_ATTEMPTS)
+    client, pool, sleeps, _warnings, _context = transport_client([refused()] * client_module.MAX_ATTEMPTS)
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert sleeps == list(client_module.BACKOFF_SECONDS) and sum(sleeps) == 3.5
@@ -520,7 +518,7 @@ def test_a_dead_server_fails_after_the_same_waits_every_time():
 
 def test_no_attempt_starts_after_the_retry_deadline():
     # Each attempt takes 10 s (a timeout of 10): attempts start at 0, 10.5 and 21.5 s; a fourth would start at 33.5 s, past 30 s.
-    client, pool, sleeps = transport_client([read_timeout()] * client_module.MAX_ATTEMPTS, timeout=10, seconds_per_attempt=10)
+    client, pool, sleeps, _warnings, _context = transport_client([read_timeout()] * client_module.MAX_ATTEMPTS, timeout=10, seconds_per_attempt=10)
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert client_module.RETRY_DEADLINE_SECONDS == 30
@@ -530,13 +528,13 @@ def test_no_attempt_starts_after_the_retry_deadline():
 
 def test_an_attempt_that_ends_the_deadline_exactly_is_still_made():
     # The first attempt takes 29.5 s; with the 0.5 s wait the second starts at 30 s, the deadline itself.
-    client, pool, sleeps = transport_client([read_timeout(), http_answer()], timeout=29.5, seconds_per_attempt=29.5)
+    client, pool, sleeps, _warnings, _context = transport_client([read_timeout(), http_answer()], timeout=29.5, seconds_per_attempt=29.5)
     assert call(client, 'GET') == {'id': 1}
     assert len(pool.calls) == 2 and sleeps == [0.5]
 
 
 def test_a_request_that_gives_up_after_one_attempt_does_not_count_attempts():
-    client, pool, sleeps = transport_client([read_timeout()], timeout=40, seconds_per_attempt=40)
+    client, pool, sleeps, _warnings, _context = transport_client([read_timeout()], timeout=40, seconds_per_attempt=40)
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     sentence = expected_sentence('read timeout', 'GET').replace('3 seconds', '40 seconds')
@@ -545,14 +543,14 @@ def test_a_request_that_gives_up_after_one_attempt_does_not_count_attempts():
 
 
 def test_the_default_timeout_is_30_seconds():
-    client, _pool, _sleeps = transport_client([read_timeout()] * client_module.MAX_ATTEMPTS, timeout=None)
+    client, _pool, _sleeps, _warnings, _context = transport_client([read_timeout()] * client_module.MAX_ATTEMPTS, timeout=None)
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert caught.value.message.startswith(expected_sentence('read timeout', 'GET').replace('3 seconds', '30 seconds') + ' (4 attempts in 3.5 s); ')
 
 
 def test_a_post_given_up_counts_the_wait_before_its_last_check():
-    client, pool, sleeps = transport_client([refused(), read_timeout()])
+    client, pool, sleeps, _warnings, _context = transport_client([refused(), read_timeout()])
     with pytest.raises(PostNotConfirmed) as caught:
         client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'})
     lost = caught.value
@@ -564,7 +562,7 @@ def test_a_post_given_up_counts_the_wait_before_its_last_check():
 
 
 def test_a_post_past_the_deadline_still_asks_for_a_check_but_not_for_a_resend():
-    client, pool, _sleeps = transport_client([read_timeout()], timeout=40, seconds_per_attempt=40)
+    client, pool, _sleeps, _warnings, _context = transport_client([read_timeout()], timeout=40, seconds_per_attempt=40)
     with pytest.raises(PostNotConfirmed) as caught:
         call(client, 'POST')
     assert caught.value.check_after == 40.5 and caught.value.resume is None and len(pool.calls) == 1
@@ -601,7 +599,7 @@ def tls_failure(ssl_error):
 def test_tls_to_a_plain_http_port_says_so_and_names_the_url():
     tls = real_tls_error_from_a_plain_http_port()
     assert tls.reason in transport_failures.NOT_TLS_REASONS
-    client, pool, _sleeps = transport_client([tls_failure(tls)])
+    client, pool, _sleeps, _warnings, _context = transport_client([tls_failure(tls)])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert caught.value.message == ('The server at https://nodeum.example.com did not answer in TLS for GET %stasks/1/task_callbacks: it does '
@@ -616,7 +614,7 @@ def test_tls_to_a_plain_http_port_says_so_and_names_the_url():
 def test_tls_failure_points_to_ca_path_and_keeps_the_url(verify_message, said):
     error = certificate_error()
     error.verify_message = verify_message
-    client, pool, _sleeps = transport_client([tls_failure(error)])
+    client, pool, _sleeps, _warnings, _context = transport_client([tls_failure(error)])
     with pytest.raises(NodeumError) as caught:
         call(client, 'PUT')
     assert caught.value.message == ('TLS certificate verification failed for PUT %stasks/1/task_callbacks/2 (%s); set ca_path to the CA bundle '
@@ -647,7 +645,7 @@ def real_tls_error_from_a_server_that_closes():
     (lambda: u3.MaxRetryError(None, '/', u3.SSLError("Can't connect to HTTPS URL because the SSL module is not available.")), 'no reason given'),
 ])
 def test_a_tls_failure_without_openssl_reason_says_what_happened(failure, said):
-    client, pool, _sleeps = transport_client([failure()])
+    client, pool, _sleeps, _warnings, _context = transport_client([failure()])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert caught.value.message == ("The TLS handshake with https://nodeum.example.com failed for GET %stasks/1/task_callbacks (%s); check that url "
@@ -658,7 +656,7 @@ def test_a_tls_failure_without_openssl_reason_says_what_happened(failure, said):
 def test_another_tls_failure_gives_openssl_reason_in_words():
     error = ssl.SSLError(1, '[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version')
     error.reason = 'TLSV1_ALERT_PROTOCOL_VERSION'
-    client, _pool, _sleeps = transport_client([tls_failure(error)])
+    client, _pool, _sleeps, _warnings, _context = transport_client([tls_failure(error)])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert caught.value.message == ("The TLS handshake with https://nodeum.example.com failed for GET %stasks/1/task_callbacks (tlsv1 alert "
@@ -667,7 +665,7 @@ def test_another_tls_failure_gives_openssl_reason_in_words():
 
 
 def test_a_failure_the_client_cannot_place_is_not_retried():
-    client, pool, _sleeps = transport_client([u3.LocationParseError('bad location')])
+    client, pool, _sleeps, _warnings, _context = transport_client([u3.LocationParseError('bad location')])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert len(pool.calls) == 1
@@ -725,7 +723,7 @@ def test_a_long_location_is_cut_and_never_shows_its_user_information():
 def test_no_redirect_is_followed_and_none_is_retried(status, method):
     # A real requests.Session: had it followed the Location, the pool would have seen a second request.
     location = 'http://other.example.com/api/v2/' + PATHS[method]
-    client, pool, sleeps = transport_client([http_answer(status, b'', headers={'Location': location})] * 2)
+    client, pool, sleeps, _warnings, _context = transport_client([http_answer(status, b'', headers={'Location': location})] * 2)
     with pytest.raises(NodeumError) as caught:
         call(client, method)
     assert pool.calls == [(method, '/api/v2/' + PATHS[method])] and sleeps == []
@@ -755,7 +753,7 @@ def probe(answer_value):
 @pytest.mark.parametrize('method', ['GET', 'POST'])
 def test_plain_http_to_an_https_port_says_to_use_https_at_once(failure, method):
     tls_probe, asked = probe(True)
-    client, pool, sleeps = transport_client([failure()], url='http://nodeum.example.com:8443', tls_probe=tls_probe)
+    client, pool, sleeps, _warnings, _context = transport_client([failure()], url='http://nodeum.example.com:8443', tls_probe=tls_probe)
     with pytest.raises(NodeumError) as caught:
         call(client, method)
     where = '%s http://nodeum.example.com:8443/api/v2/%s' % (method, PATHS[method])
@@ -765,8 +763,8 @@ def test_plain_http_to_an_https_port_says_to_use_https_at_once(failure, method):
 
 def test_a_closed_connection_on_a_port_without_tls_is_a_network_failure():
     tls_probe, asked = probe(False)
-    client, pool, _sleeps = transport_client([closed_without_answer()] * client_module.MAX_ATTEMPTS, url='http://nodeum.example.com',
-                                             tls_probe=tls_probe)
+    closed = [closed_without_answer()] * client_module.MAX_ATTEMPTS
+    client, pool, _sleeps, _warnings, _context = transport_client(closed, url='http://nodeum.example.com', tls_probe=tls_probe)
     with pytest.raises(NodeumError, match='check the network and any proxy'):
         call(client, 'GET')
     assert asked == [('nodeum.example.com', 80, 3.0)] and len(pool.calls) == client_module.MAX_ATTEMPTS
@@ -774,7 +772,7 @@ def test_a_closed_connection_on_a_port_without_tls_is_a_network_failure():
 
 def test_an_https_url_never_probes():
     tls_probe, asked = probe(True)
-    client, _pool, _sleeps = transport_client([closed_without_answer()] * client_module.MAX_ATTEMPTS, tls_probe=tls_probe)
+    client, _pool, _sleeps, _warnings, _context = transport_client([closed_without_answer()] * client_module.MAX_ATTEMPTS, tls_probe=tls_probe)
     with pytest.raises(NodeumError, match='check the network and any proxy'):
         call(client, 'GET')
     assert asked == []
@@ -803,7 +801,7 @@ def unverified_warning(host):
 def test_validate_certs_false_silences_urllib3_for_that_host_only():
     with warnings.catch_warnings(record=True) as shown:
         warnings.simplefilter('always', u3.InsecureRequestWarning)
-        NodeumClient('https://quiet.example.com/api/v2', verify=False)
+        NodeumClient('https://quiet.example.com/api/v2', NO_WARNINGS, verify=False)
         unverified_warning('quiet.example.com')
         unverified_warning('loud.example.com')
     assert [str(item.message).split("'")[1] for item in shown] == ['loud.example.com']
@@ -812,6 +810,6 @@ def test_validate_certs_false_silences_urllib3_for_that_host_only():
 def test_validate_certs_true_leaves_urllib3_warnings_alone():
     with warnings.catch_warnings(record=True) as shown:
         warnings.simplefilter('always', u3.InsecureRequestWarning)
-        NodeumClient('https://checked.example.com/api/v2')
+        NodeumClient('https://checked.example.com/api/v2', NO_WARNINGS)
         unverified_warning('checked.example.com')
     assert len(shown) == 1

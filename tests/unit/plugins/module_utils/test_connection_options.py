@@ -17,6 +17,7 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils import conne
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 
 SECRET = 'k3y-that-must-not-show'
+NO_WARNINGS = [].append  # the client is built here, never asked to warn
 
 
 def test_settings_have_an_environment_fallback_and_the_credentials_none():
@@ -34,7 +35,6 @@ def settings(params, monkeypatch, environ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(connection, 'UNREADABLE_VARIABLES', [])
     validated = ArgumentSpecValidator(connection.connection_argument_spec()).validate(dict(params)).validated_parameters
     return dict((name, validated.get(name)) for name in ('url', 'validate_certs', 'ca_path', 'timeout'))
 
@@ -58,14 +58,23 @@ def test_settings_come_from_the_task_then_the_environment_then_the_default(param
     (dict(NODEUM_TIMEOUT='soon'), "The environment variable NODEUM_TIMEOUT holds 'soon', which is not a number of seconds; correct it or unset it."),
     (dict(NODEUM_VALIDATE_CERTS='maybe'), "The environment variable NODEUM_VALIDATE_CERTS holds 'maybe', which is not true or false; correct it or unset it."),
 ])
-def test_an_unreadable_variable_is_recorded_as_one_sentence(environ, message, monkeypatch):
-    settings({}, monkeypatch, environ)
-    assert connection.UNREADABLE_VARIABLES == [message]
+def test_an_unreadable_variable_leaves_the_default_and_is_refused_late_in_one_sentence(environ, message, monkeypatch):
+    given = settings({}, monkeypatch, environ)
+    assert given == dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)  # AnsibleModule itself does not fail
+    with pytest.raises(NodeumError) as caught:
+        connection.check_setting_variables(given, environ)
+    assert caught.value.message == message
 
 
 def test_an_unreadable_variable_the_task_overrides_is_never_read(monkeypatch):
-    settings(dict(timeout=5.0), monkeypatch, dict(NODEUM_TIMEOUT='soon'))
-    assert connection.UNREADABLE_VARIABLES == []
+    given = settings(dict(timeout=5.0, validate_certs=False), monkeypatch, dict(NODEUM_TIMEOUT='soon', NODEUM_VALIDATE_CERTS='maybe'))
+    assert given['timeout'] == 5.0
+    connection.check_setting_variables(given, dict(NODEUM_TIMEOUT='soon', NODEUM_VALIDATE_CERTS='maybe'))
+
+
+def test_readable_variables_pass_the_late_check():
+    connection.check_setting_variables(dict(timeout=7.5, validate_certs=False, url='https://e', ca_path=None),
+                                       dict(NODEUM_TIMEOUT='7.5', NODEUM_VALIDATE_CERTS='no', NODEUM_URL='https://e', NODEUM_TOKEN='t'))
 
 
 def test_secrets_to_mask_cover_environment_credentials_and_passwords_in_urls():
@@ -111,13 +120,13 @@ def test_incomplete_or_mixed_credentials_fail_in_one_sentence(params, environ, m
 
 def test_header_credentials_are_built_per_kind():
     params = {'url': 'https://h.example.com', 'validate_certs': True, 'timeout': 5.0}
-    client = connection.client_from_params(params, {'api_key': SECRET, 'api_key_prefix': 'Bearer'})
+    client = connection.client_from_params(params, {'api_key': SECRET, 'api_key_prefix': 'Bearer'}, NO_WARNINGS)
     assert client._session.headers['Authorization'] == 'Bearer ' + SECRET
-    client = connection.client_from_params(params, {'api_key': SECRET})
+    client = connection.client_from_params(params, {'api_key': SECRET}, NO_WARNINGS)
     assert client._session.headers['Authorization'] == SECRET
-    client = connection.client_from_params(params, {'token': 'jwt'})
+    client = connection.client_from_params(params, {'token': 'jwt'}, NO_WARNINGS)
     assert client._session.headers['Authorization'] == 'Bearer jwt'
-    client = connection.client_from_params(params, {'username': u'üser', 'password': SECRET})
+    client = connection.client_from_params(params, {'username': u'üser', 'password': SECRET}, NO_WARNINGS)
     assert client._session.auth == (u'üser'.encode('utf-8'), SECRET.encode('utf-8'))
 
 
@@ -130,7 +139,7 @@ def test_header_credentials_are_built_per_kind():
     ({'validate_certs': True, 'ca_path': None}, True),
 ])
 def test_client_from_params_verifies_tls_as_validate_certs_and_ca_path_say(tls, verify, mocker):
-    client = connection.client_from_params(dict({'url': 'https://h.example.com', 'timeout': 7.5}, **tls), {'token': 't'})
+    client = connection.client_from_params(dict({'url': 'https://h.example.com', 'timeout': 7.5}, **tls), {'token': 't'}, NO_WARNINGS)
     # What reaches requests is what counts: the verify argument of every request.
     sent = mocker.patch.object(client._session, 'request', return_value=mocker.Mock(status_code=204, content=b''))
     client.get('tasks')
@@ -140,20 +149,20 @@ def test_client_from_params_verifies_tls_as_validate_certs_and_ca_path_say(tls, 
 
 
 def test_client_from_params_defaults_the_timeout_to_30_seconds():
-    assert connection.client_from_params({'url': 'https://h'}, {'token': 't'}).timeout == 30.0
-    assert connection.client_from_params({'url': 'https://h', 'timeout': None}, {'token': 't'}).timeout == 30.0
+    assert connection.client_from_params({'url': 'https://h'}, {'token': 't'}, NO_WARNINGS).timeout == 30.0
+    assert connection.client_from_params({'url': 'https://h', 'timeout': None}, {'token': 't'}, NO_WARNINGS).timeout == 30.0
 
 
 def test_control_characters_in_a_credential_are_refused_without_quoting_it():
     with pytest.raises(NodeumError) as caught:
-        connection.client_from_params({'url': 'https://h'}, {'api_key': SECRET + '\r\nX-Injected: 1'})
+        connection.client_from_params({'url': 'https://h'}, {'api_key': SECRET + '\r\nX-Injected: 1'}, NO_WARNINGS)
     assert 'api_key holds a line break' in caught.value.message
     assert SECRET not in caught.value.message
 
 
 def test_non_positive_timeout_is_refused():
     with pytest.raises(NodeumError, match='timeout must be a number of seconds above 0'):
-        connection.client_from_params({'url': 'https://h', 'timeout': 0}, {'token': 't'})
+        connection.client_from_params({'url': 'https://h', 'timeout': 0}, {'token': 't'}, NO_WARNINGS)
 
 
 def test_warnings_for_plain_http_and_unverified_tls():
@@ -272,7 +281,7 @@ def test_a_url_without_user_information_has_nothing_to_mask(url):
 ])
 def test_every_credential_is_checked_for_control_characters(credentials, message):
     with pytest.raises(NodeumError) as caught:
-        connection.client_from_params({'url': 'https://h'}, credentials)
+        connection.client_from_params({'url': 'https://h'}, credentials, NO_WARNINGS)
     assert caught.value.message == message
 
 
@@ -281,33 +290,33 @@ def test_every_credential_is_checked_for_control_characters(credentials, message
 def test_a_header_credential_beyond_latin_1_is_refused_without_showing_it(credentials):
     name = sorted(credentials)[-1] if 'api_key_prefix' in credentials else list(credentials)[0]
     with pytest.raises(NodeumError) as caught:
-        connection.client_from_params({'url': 'https://h'}, credentials)
+        connection.client_from_params({'url': 'https://h'}, credentials, NO_WARNINGS)
     assert caught.value.message == ('%s holds a character that an HTTP header cannot carry (beyond Latin-1, such as a typographic '
                                     'quote or a character of another alphabet); check how the value is set.' % name)
 
 
 def test_a_user_name_and_password_beyond_latin_1_are_sent_as_utf_8():
-    client = connection.client_from_params({'url': 'https://h'}, {'username': '\u7528\u6237', 'password': 'p\u2019'})
+    client = connection.client_from_params({'url': 'https://h'}, {'username': '\u7528\u6237', 'password': 'p\u2019'}, NO_WARNINGS)
     assert client._session.auth == ('\u7528\u6237'.encode('utf-8'), 'p\u2019'.encode('utf-8'))
 
 
 def test_printable_credentials_pass_the_control_character_check():
-    client = connection.client_from_params({'url': 'https://h'}, {'token': ' ~é'})
+    client = connection.client_from_params({'url': 'https://h'}, {'token': ' ~é'}, NO_WARNINGS)
     assert client._session.headers['Authorization'] == 'Bearer  ~é'
 
 
 @pytest.mark.parametrize('timeout', [-2.5, 0, 1e308, float('inf'), float('nan')])
 def test_a_timeout_out_of_range_is_refused_by_the_client(timeout):
     with pytest.raises(NodeumError, match='^timeout must be a number of seconds above 0 and at most 3600'):
-        connection.client_from_params({'url': 'https://h', 'timeout': timeout}, {'token': 't'})
+        connection.client_from_params({'url': 'https://h', 'timeout': timeout}, {'token': 't'}, NO_WARNINGS)
 
 
 def test_a_timeout_in_range_is_kept():
-    assert connection.client_from_params({'url': 'https://h', 'timeout': 0.5}, {'token': 't'}).timeout == 0.5
+    assert connection.client_from_params({'url': 'https://h', 'timeout': 0.5}, {'token': 't'}, NO_WARNINGS).timeout == 0.5
 
 
 def test_without_a_credential_the_client_sends_none():
-    client = connection.client_from_params({'url': 'https://h'}, {})
+    client = connection.client_from_params({'url': 'https://h'}, {}, NO_WARNINGS)
     assert client._session.auth is None and 'Authorization' not in client._session.headers
 
 
@@ -359,7 +368,7 @@ def test_a_url_with_user_information_is_refused_without_a_name_lookup(monkeypatc
         raise AssertionError('looked up %r' % (args,))
     monkeypatch.setattr(socket, 'getaddrinfo', no_lookup)
     with pytest.raises(NodeumError, match='^The Nodeum url holds credentials'):
-        connection.client_from_params({'url': 'http://someuser:1234/%s@nodeum.example.com' % SECRET}, {'username': 'admin', 'password': SECRET})
+        connection.client_from_params({'url': 'http://someuser:1234/%s@nodeum.example.com' % SECRET}, {'username': 'admin', 'password': SECRET}, NO_WARNINGS)
 
 
 @pytest.mark.parametrize('timeout', [0, -1, 1e308, float('inf'), float('-inf'), float('nan'), 3600.5, 'soon', None])
@@ -387,7 +396,7 @@ CA_ADVICE = 'give the path of a PEM file of CA certificates on the host that run
 def test_a_missing_ca_path_is_refused_before_any_request(tmp_path):
     missing = str(tmp_path / 'nowhere' / 'ca.pem')
     with pytest.raises(NodeumError) as caught:
-        connection.client_from_params({'url': 'https://h.example.com', 'ca_path': missing}, {'token': 't'})
+        connection.client_from_params({'url': 'https://h.example.com', 'ca_path': missing}, {'token': 't'}, NO_WARNINGS)
     assert caught.value.message == 'ca_path %r does not exist; %s' % (missing, CA_ADVICE)
 
 

@@ -62,9 +62,9 @@ def run(logic, params, environ, check_mode=False, diff_mode=False):
 
 
 def recording_logic(seen, result=None):
-    def logic(client, params, check_mode):
-        seen.update(client=client, params=params, check_mode=check_mode)
-        client.warnings.append('Retried.')
+    def logic(client, params, context):
+        seen.update(client=client, params=params, check_mode=context.check_mode)
+        context.warn('Retried.')
         return dict(result or dict(changed=True, diff=[{'before': 'a', 'after': 'b'}]))
     return logic
 
@@ -92,8 +92,8 @@ def test_run_takes_credentials_from_the_environment_it_is_given():
 def test_run_closes_the_client_also_when_the_logic_fails(mocker):
     closed = mocker.patch('ansible_collections.nodeum.data_archiving.plugins.module_utils.client.NodeumClient.close')
 
-    def failing(client, params, check_mode):
-        client.warnings.append('Retried.')
+    def failing(client, params, context):
+        context.warn('Retried.')
         raise NodeumError('It broke; do this.')
     result, warnings = run(failing, dict(url=URL, api_key='k'), environ={})
     assert result == dict(failed=True, changed=False, msg='It broke; do this.')
@@ -117,7 +117,7 @@ def test_run_module_answers_with_the_result_and_the_warnings():
 
 
 def test_run_module_fails_with_the_sentence_and_without_the_failed_key():
-    def failing(client, params, check_mode):
+    def failing(client, params, context):
         raise NodeumError('It broke; do this.')
     module = FakeModule(dict(url=URL, api_key='k'))
     with pytest.raises(Ended):
@@ -151,7 +151,7 @@ def test_run_is_neither_in_check_mode_nor_in_diff_mode_unless_told():
 
 
 def test_a_failed_api_call_keeps_its_facts_beside_the_sentence():
-    def failing(client, params, check_mode):
+    def failing(client, params, context):
         raise NodeumError('The Nodeum API refused PUT x (422): Script is invalid', status=422, method='PUT', path='tasks/3/task_callbacks/12',
                           messages=['Script is invalid'], details={'script': ['is invalid']})
     result, _warnings = run(failing, dict(url=URL, api_key='k'), environ={})
@@ -164,16 +164,16 @@ def test_a_failure_before_any_request_has_no_api_error():
     assert result['failed'] is True and 'api_error' not in result
 
 
-def test_an_unreadable_environment_variable_stops_the_run_before_the_logic(monkeypatch):
-    monkeypatch.setattr(module_run, 'UNREADABLE_VARIABLES', ['The environment variable NODEUM_TIMEOUT holds \'x\'; fix it.'])
+def test_an_unreadable_environment_variable_stops_the_run_before_the_logic():
     seen = {}
-    result, _warnings = run(recording_logic(seen), dict(url=URL, api_key='k'), environ={})
-    assert result['msg'] == "The environment variable NODEUM_TIMEOUT holds 'x'; fix it." and seen == {}
+    result, _warnings = run(recording_logic(seen), dict(url=URL, api_key='k', timeout=30.0), environ=dict(NODEUM_TIMEOUT='x'))
+    assert result['msg'] == "The environment variable NODEUM_TIMEOUT holds 'x', which is not a number of seconds; correct it or unset it."
+    assert seen == {}
 
 
 def test_what_the_server_wrote_leaves_with_its_control_characters_shown():
-    def hostile(client, params, check_mode):
-        client.warnings.append('Retried after status 503 \x1b]0;owned\x07.')
+    def hostile(client, params, context):
+        context.warn('Retried after status 503 \x1b]0;owned\x07.')
         raise NodeumError('The Nodeum API refused POST x (422): \x1b[2JScript \x9b31mforged', status=422, method='POST',
                           path='tasks/3/task_callbacks', messages=['\x1b[2JScript \x9b31mforged'], details={'s\x1b': ['\x07']})
     result, warnings = run(hostile, dict(url=URL, api_key='k'), environ={})

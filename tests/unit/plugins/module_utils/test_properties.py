@@ -167,7 +167,7 @@ def test_read_task_callbacks_answers_what_the_emulator_holds(new_nodeum, params)
     except NodeumError as error:
         sentence(error)
         with pytest.raises(NodeumError):
-            read_task_callbacks(nodeum.client, params)
+            read_task_callbacks(nodeum.client, params, nodeum.context())
         assert nodeum.requests() == [], 'invalid input sent requests'
         return
     namesakes = [task_id for task_id, name in INFO_TASKS.items() if name == params['task']]
@@ -175,7 +175,7 @@ def test_read_task_callbacks_answers_what_the_emulator_holds(new_nodeum, params)
     offset, limit = params.get('offset') or 0, params.get('limit')  # what the options mean: skip offset, then at most limit
     page = None if held is None else held[offset:None if limit is None else offset + limit]
     try:
-        result = read_task_callbacks(nodeum.client, params)
+        result = read_task_callbacks(nodeum.client, params, nodeum.context())
     except NodeumError as error:
         message = sentence(error)
         # The only ways to fail: a name several tasks share, what the emulator refuses or cannot find, a callback_id not on the page.
@@ -230,7 +230,7 @@ connection_params = st.fixed_dictionaries({}, optional={
 def test_client_from_params_builds_or_says_why(params, environ):
     try:
         credentials = resolve_credentials(params, environ)
-        built = client_from_params(params, credentials)
+        built = client_from_params(params, credentials, [].append)
     except NodeumError as error:
         message = sentence(error)
         shown = [value for value in list(params.values()) + list(environ.values()) if isinstance(value, str) and value.startswith('Zq7-')]
@@ -294,7 +294,7 @@ def test_ensure_task_callback_never_raises_anything_else(new_nodeum, raw, existi
     except NodeumError:
         valid = False
     try:
-        result = ensure_task_callback(nodeum.client, params, check_mode=check_mode)
+        result = ensure_task_callback(nodeum.client, params, nodeum.context(check_mode=check_mode))
     except NodeumError as error:
         sentence(error)
         if not valid:
@@ -311,7 +311,7 @@ def test_ensure_task_callback_never_raises_anything_else(new_nodeum, raw, existi
     else:
         assert nodeum.callbacks()[callback['id']] == params['script'] == callback['script']
     nodeum.control.reset_requests()
-    assert ensure_task_callback(nodeum.client, params)['changed'] is False and nodeum.writes() == []
+    assert ensure_task_callback(nodeum.client, params, nodeum.context())['changed'] is False and nodeum.writes() == []
 
 
 def test_the_collection_has_one_error_type():

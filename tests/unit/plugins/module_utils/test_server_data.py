@@ -66,7 +66,7 @@ def assert_only_callback_paths(nodeum):
 def test_a_listed_callback_id_that_is_no_whole_number_is_refused_before_any_write(nodeum, hostile, shown, state):
     nodeum.load(callbacks=[dict(id=7, task_id=3, type='filter', script='old')])
     answer(nodeum, 'GET', 'tasks/3/task_callbacks', listing(dict(id=hostile, type='filter', script='old')))
-    error = failure_of(ensure_task_callback, nodeum.client, params(state=state))
+    error = failure_of(ensure_task_callback, nodeum.client, params(state=state), nodeum.context())
     assert error.message == refusal(nodeum, 'GET', 'tasks/3/task_callbacks',
                                     'a callback whose id is %s instead of a whole number of 1 or more' % shown)
     assert (error.method, error.path) == ('GET', 'tasks/3/task_callbacks')
@@ -80,7 +80,7 @@ def test_exclusive_mode_sends_nothing_on_a_task_whose_listing_holds_a_hostile_id
                            dict(id=9, task_id=3, type='filter', script='z')])
     answer(nodeum, 'GET', 'tasks/1/task_callbacks', listing(dict(id=hostile, type='filter', script='old')))
     result = ensure_task_callbacks(nodeum.client, dict(callbacks=[params(task='1'), params(task='2', script='x')],
-                                                       exclusive=True, exclusive_scope=scope))
+                                                       exclusive=True, exclusive_scope=scope), nodeum.context())
     assert result['results'][0]['msg'] == refusal(nodeum, 'GET', 'tasks/1/task_callbacks',
                                                   'a callback whose id is %s instead of a whole number of 1 or more' % shown)
     assert nodeum.writes() == removals
@@ -100,7 +100,8 @@ def test_exclusive_mode_sends_nothing_on_a_task_whose_listing_holds_a_hostile_id
 ])
 def test_each_fault_of_a_listed_callback_is_one_sentence(nodeum, listed, problem):
     answer(nodeum, 'GET', 'tasks/3/task_callbacks', listing(*listed), times=2)
-    for read in (lambda: ensure_task_callback(nodeum.client, params()), lambda: read_task_callbacks(nodeum.client, dict(task='3'))):
+    for read in (lambda: ensure_task_callback(nodeum.client, params(), nodeum.context()),
+                 lambda: read_task_callbacks(nodeum.client, dict(task='3'), nodeum.context())):
         assert failure_of(read).message == refusal(nodeum, 'GET', 'tasks/3/task_callbacks', problem)
     assert nodeum.writes() == []
 
@@ -117,9 +118,9 @@ def test_each_fault_of_a_listed_callback_is_one_sentence(nodeum, listed, problem
 def test_a_listed_task_that_cannot_be_used_fails_the_look_up_in_one_sentence(nodeum, task, problem):
     nodeum.load(callbacks=[dict(id=7, task_id=2, type='filter', script='old')])
     answer(nodeum, 'GET', 'tasks', json.dumps({'count': 1, 'tasks': [task]}), times=2)
-    assert failure_of(ensure_task_callback, nodeum.client, params(task='Nightly', state='absent')).message == \
+    assert failure_of(ensure_task_callback, nodeum.client, params(task='Nightly', state='absent'), nodeum.context()).message == \
         refusal(nodeum, 'GET', 'tasks', problem)
-    assert failure_of(read_task_callbacks, nodeum.client, {}).message == refusal(nodeum, 'GET', 'tasks', problem)
+    assert failure_of(read_task_callbacks, nodeum.client, {}, nodeum.context()).message == refusal(nodeum, 'GET', 'tasks', problem)
     assert [method for method, _path, _query in nodeum.requests()] == ['GET', 'GET']
 
 
@@ -137,18 +138,18 @@ def test_a_create_answered_without_a_usable_id_adopts_the_callback_the_task_show
     nodeum.load(callbacks=[dict(id=50, task_id=3, type='filter', script='new')])
     answer(nodeum, 'GET', 'tasks/3/task_callbacks', listing())  # as the task was before the create
     answer(nodeum, 'POST', 'tasks/3/task_callbacks', body, status=201)
-    result = ensure_task_callback(nodeum.client, params())
+    result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     assert result['task_callback'] == dict(id=50, task_id=3, type='filter', script='new') and result['changed'] is True
     assert nodeum.writes() == [('POST', 'tasks/3/task_callbacks')]
     path = 'tasks/3/task_callbacks'
-    assert nodeum.client.warnings == ['The Nodeum API answered POST %s/%s with %s; the callback it created was found among the '
-                                      "task's callbacks (id 50) and is the one used." % (nodeum.client.base_url, path, problem)]
+    assert nodeum.warnings == ['The Nodeum API answered POST %s/%s with %s; the callback it created was found among the '
+                               "task's callbacks (id 50) and is the one used." % (nodeum.client.base_url, path, problem)]
 
 
 def test_a_create_answered_without_a_usable_id_and_not_found_says_it_was_created(nodeum):
     nodeum.load(callbacks=[])
     answer(nodeum, 'POST', 'tasks/3/task_callbacks', '{"id": ".."}', status=201)
-    error = failure_of(ensure_task_callback, nodeum.client, params())
+    error = failure_of(ensure_task_callback, nodeum.client, params(), nodeum.context())
     assert error.message == ("The Nodeum API answered POST %s/tasks/3/task_callbacks with a callback whose id is '..' (text) instead "
                              "of a whole number of 1 or more; the server created the callback, but none with this script shows among "
                              "the task's callbacks: list them with task_callback_info before running the task again."
@@ -160,7 +161,7 @@ def test_a_create_answered_without_a_usable_id_and_not_found_says_it_was_created
 def test_an_update_answered_with_a_hostile_id_fails_and_sends_nothing_more(nodeum):
     nodeum.load(callbacks=[dict(id=7, task_id=3, type='filter', script='old')])
     answer(nodeum, 'PUT', 'tasks/3/task_callbacks/7', '{"id": "..", "type": "filter", "script": "new"}')
-    error = failure_of(ensure_task_callback, nodeum.client, params())
+    error = failure_of(ensure_task_callback, nodeum.client, params(), nodeum.context())
     assert error.message == refusal(nodeum, 'PUT', 'tasks/3/task_callbacks/7',
                                     "a callback whose id is '..' (text) instead of a whole number of 1 or more")
     assert nodeum.writes() == [('PUT', 'tasks/3/task_callbacks/7')]

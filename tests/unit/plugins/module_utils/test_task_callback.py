@@ -16,12 +16,18 @@ import json
 import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import RunContext
 from ansible_collections.nodeum.data_archiving.tests.unit.plugins.module_utils.fake_transport import (
     ANSWER_LOST, FAILURES, NOTHING_SENT, SHORT, URL, expected_sentence, http_answer, refused, reset_before_answer, transport_client,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
     Plan, desired_state, ensure_task_callback, plan_change, plan_diff,
 )
+
+
+def quiet_context(check_mode=False):
+    """A RunContext for logic over client_mock, which never retries: no test here reads its warnings or waits."""
+    return RunContext(check_mode, [].append, [].append)
 
 
 def callback(callback_id, script='s', callback_type='filter'):
@@ -163,8 +169,8 @@ def on_task_3(*callbacks):
 
 def test_create_then_nothing_to_do(nodeum):
     nodeum.load()
-    first = ensure_task_callback(nodeum.client, params())
-    second = ensure_task_callback(nodeum.client, params())
+    first = ensure_task_callback(nodeum.client, params(), nodeum.context())
+    second = ensure_task_callback(nodeum.client, params(), nodeum.context())
     created = nodeum.callbacks(3)
     assert first['changed'] and not second['changed'] and list(created.values()) == ['new']
     assert first == dict(changed=True, task_callback={'id': list(created)[0], 'task_id': 3, 'type': 'filter', 'script': 'new'},
@@ -178,7 +184,7 @@ def test_create_then_nothing_to_do(nodeum):
 
 def test_update_puts_type_and_script_on_the_callback_and_diffs_old_against_new(nodeum):
     nodeum.load(callbacks=on_task_3(callback(7, 'old')))
-    result = ensure_task_callback(nodeum.client, params())
+    result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     assert nodeum.writes() == [('PUT', 'tasks/3/task_callbacks/7')] and nodeum.callbacks(3) == {7: 'new'}
     assert result == dict(changed=True, task_callback={'id': 7, 'task_id': 3, 'type': 'filter', 'script': 'new'},
                           diff=[dict(before='old', after='new', before_header='task 3 / filter callback 7',
@@ -187,7 +193,7 @@ def test_update_puts_type_and_script_on_the_callback_and_diffs_old_against_new(n
 
 def test_update_by_callback_id_looks_up_that_id_only(nodeum):
     nodeum.load(callbacks=on_task_3(callback(7, 'old'), callback(8, 'other')))
-    result = ensure_task_callback(nodeum.client, params(callback_id=8))
+    result = ensure_task_callback(nodeum.client, params(callback_id=8), nodeum.context())
     assert nodeum.requests()[0] == ('GET', 'tasks/3/task_callbacks', {'id': '=8'})
     assert nodeum.writes() == [('PUT', 'tasks/3/task_callbacks/8')]
     assert result['task_callback']['id'] == 8 and nodeum.callbacks(3) == {7: 'old', 8: 'new'}
@@ -195,7 +201,7 @@ def test_update_by_callback_id_looks_up_that_id_only(nodeum):
 
 def test_an_update_by_callback_id_sets_the_type_as_well(nodeum):
     nodeum.load(callbacks=on_task_3(callback(7, 'old', 'hook')))
-    result = ensure_task_callback(nodeum.client, params(callback_id=7))
+    result = ensure_task_callback(nodeum.client, params(callback_id=7), nodeum.context())
     assert result['task_callback'] == {'id': 7, 'task_id': 3, 'type': 'filter', 'script': 'new'}
     assert nodeum.control.state()['task_callbacks'] == [dict(id=7, task_id=3, type='filter', script='new')]
 
@@ -203,7 +209,7 @@ def test_an_update_by_callback_id_sets_the_type_as_well(nodeum):
 def test_absent_deletes_every_callback_of_the_type_and_tolerates_one_already_gone(nodeum):
     nodeum.load(callbacks=on_task_3(callback(7, 'a'), callback(8, 'b'), callback(9, 'x', 'hook')))
     nodeum.fault(method='DELETE', path='/task_callbacks/8$', drop='after')  # removed, answer lost: the retry finds it gone (404)
-    result = ensure_task_callback(nodeum.client, params(state='absent', script=None))
+    result = ensure_task_callback(nodeum.client, params(state='absent', script=None), nodeum.context())
     assert result == dict(changed=True, task_callback=None, diff=[
         dict(before='a', after='', before_header='task 3 / filter callback 7', after_header='task 3 / filter callback 7'),
         dict(before='b', after='', before_header='task 3 / filter callback 8', after_header='task 3 / filter callback 8')])
@@ -214,14 +220,14 @@ def test_absent_deletes_every_callback_of_the_type_and_tolerates_one_already_gon
 @pytest.mark.parametrize('overrides, existing', [(dict(), []), (dict(), [callback(7, 'old')]), (dict(state='absent', script=None), [callback(7, 'old')])])
 def test_check_mode_reports_the_change_and_writes_nothing(nodeum, overrides, existing):
     nodeum.load(callbacks=on_task_3(*existing))
-    result = ensure_task_callback(nodeum.client, params(**overrides), check_mode=True)
+    result = ensure_task_callback(nodeum.client, params(**overrides), nodeum.context(check_mode=True))
     assert result['changed'] is True and nodeum.writes() == [] and nodeum.callbacks(3) == dict((item['id'], 'old') for item in existing)
     assert result['task_callback'] == (None if overrides else {'id': 7 if existing else None, 'task_id': 3, 'type': 'filter', 'script': 'new'})
 
 
 def test_nothing_to_do_returns_the_callback_and_an_unchanged_diff(nodeum):
     nodeum.load(callbacks=on_task_3(callback(7, 'same')))
-    result = ensure_task_callback(nodeum.client, params(script='same'))
+    result = ensure_task_callback(nodeum.client, params(script='same'), nodeum.context())
     assert result == dict(changed=False, task_callback={'id': 7, 'task_id': 3, 'type': 'filter', 'script': 'same'},
                           diff=[dict(before='same', after='same')])
     assert nodeum.writes() == []
@@ -229,14 +235,14 @@ def test_nothing_to_do_returns_the_callback_and_an_unchanged_diff(nodeum):
 
 def test_a_task_by_name_is_resolved_and_a_shared_name_or_a_missing_task_fails(nodeum):
     nodeum.load(tasks={3: 'Archive', 4: 'Backup', 5: 'Backup'})
-    assert ensure_task_callback(nodeum.client, params(task='Archive'))['task_callback']['task_id'] == 3
+    assert ensure_task_callback(nodeum.client, params(task='Archive'), nodeum.context())['task_callback']['task_id'] == 3
     assert nodeum.requests()[0] == ('GET', 'tasks', {'name': '=Archive'})
     with pytest.raises(NodeumError, match='^2 Nodeum tasks are named'):
-        ensure_task_callback(nodeum.client, params(task='Backup'))
+        ensure_task_callback(nodeum.client, params(task='Backup'), nodeum.context())
     with pytest.raises(NodeumError, match='^Nodeum task 9 does not exist'):
-        ensure_task_callback(nodeum.client, params(task='9'))
+        ensure_task_callback(nodeum.client, params(task='9'), nodeum.context())
     with pytest.raises(NodeumError, match='^Nodeum task 3 has no callback 42'):  # the resolved id, not the name
-        ensure_task_callback(nodeum.client, params(task='Archive', callback_id=42))
+        ensure_task_callback(nodeum.client, params(task='Archive', callback_id=42), nodeum.context())
     assert nodeum.writes() == [('POST', 'tasks/3/task_callbacks')]
 
 
@@ -244,7 +250,7 @@ def test_an_update_of_a_callback_removed_meanwhile_says_so(nodeum):
     nodeum.load(callbacks=on_task_3(callback(7, 'old')))
     nodeum.fault(method='PUT', status=404, body='{"messages": ["Not found."]}', content_type='application/json')
     with pytest.raises(NodeumError) as caught:
-        ensure_task_callback(nodeum.client, params())
+        ensure_task_callback(nodeum.client, params(), nodeum.context())
     assert caught.value.message == 'Nodeum callback 7 of task 3 was removed while this run was updating it; run the task again.'
     assert type(caught.value) is NodeumError  # pylint: disable=unidiomatic-typecheck
 
@@ -254,7 +260,7 @@ def test_an_update_of_a_callback_removed_meanwhile_says_so(nodeum):
 def test_a_lost_post_answer_adopts_the_created_callback_without_a_duplicate(nodeum):
     nodeum.load()
     nodeum.fault(method='POST', drop='after')
-    result = ensure_task_callback(nodeum.client, params())
+    result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     assert result['changed'] and nodeum.callbacks(3) == {result['task_callback']['id']: 'new'}
     assert nodeum.writes() == [('POST', 'tasks/3/task_callbacks')]
 
@@ -264,7 +270,7 @@ def test_a_lost_post_that_did_not_land_is_not_confused_with_another_runs_callbac
     nodeum.fault(method='POST', drop='before')
     other = nodeum.another_run()
     nodeum.on_wait = lambda seconds: nodeum.callbacks(3) or other.post('tasks/3/task_callbacks', dict(type='filter', script='theirs'))
-    result = ensure_task_callback(nodeum.client, params())
+    result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     theirs = min(nodeum.callbacks())
     # theirs has another script, so it is not taken for ours: ours was sent again, and both stay
     assert nodeum.callbacks(3) == {theirs: 'theirs', result['task_callback']['id']: 'new'} and result['changed'] is True
@@ -289,39 +295,39 @@ def racing(nodeum, script='new', remove_ours=False):
 def test_a_create_race_keeps_the_lowest_id_and_removes_our_duplicate(nodeum, remove_ours):
     nodeum.load()
     racing(nodeum, remove_ours=remove_ours)
-    result = ensure_task_callback(nodeum.client, params())
+    result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     theirs = min(nodeum.callbacks(3))
     assert result['changed'] is False and result['task_callback']['id'] == theirs and nodeum.callbacks(3) == {theirs: 'new'}
     ours = [path for method, path, _query in nodeum.requests() if method == 'DELETE'][0].split('/')[-1]
-    assert nodeum.client.warnings == ['Another run created a filter callback on task 3 at the same time (id %s); this run removed its own '
-                                      'duplicate (id %s).' % (theirs, ours)]
+    assert nodeum.warnings == ['Another run created a filter callback on task 3 at the same time (id %s); this run removed its own '
+                               'duplicate (id %s).' % (theirs, ours)]
 
 
 def test_a_create_racing_another_script_keeps_both(nodeum):
     """Another run created a callback with another script: a callback of its own, not a duplicate of ours."""
     nodeum.load()
     racing(nodeum, script='theirs')
-    result = ensure_task_callback(nodeum.client, params())
+    result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     theirs = min(nodeum.callbacks(3))
     assert nodeum.callbacks(3) == {theirs: 'theirs', result['task_callback']['id']: 'new'}
-    assert result['changed'] is True and nodeum.client.warnings == []
+    assert result['changed'] is True and nodeum.warnings == []
 
 
 # ---- several callbacks of the type: the rule of items without callback_id -----------------------
 
 def test_of_several_callbacks_the_one_with_the_same_script_is_the_items_and_nothing_is_sent(nodeum):
     nodeum.load(callbacks=on_task_3(callback(5, 'a'), callback(6, 'x'), callback(7, 'x')))
-    result = ensure_task_callback(nodeum.client, params(script='x'))
+    result = ensure_task_callback(nodeum.client, params(script='x'), nodeum.context())
     assert result['changed'] is False and result['task_callback']['id'] == 6 and nodeum.writes() == []
 
 
 def test_of_several_callbacks_none_with_the_script_a_new_one_is_created_and_the_others_kept(nodeum):
     nodeum.load(callbacks=on_task_3(callback(5, 'a'), callback(6, 'b')))
-    checked = ensure_task_callback(nodeum.client, params(), check_mode=True)
+    checked = ensure_task_callback(nodeum.client, params(), nodeum.context(check_mode=True))
     assert checked['changed'] is True and checked['task_callback']['id'] is None and nodeum.writes() == []
-    result = ensure_task_callback(nodeum.client, params())
+    result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     assert nodeum.callbacks(3) == {5: 'a', 6: 'b', result['task_callback']['id']: 'new'}
-    assert nodeum.writes() == [('POST', 'tasks/3/task_callbacks')] and nodeum.client.warnings == []
+    assert nodeum.writes() == [('POST', 'tasks/3/task_callbacks')] and nodeum.warnings == []
 
 
 # ---- the create protocol over failures no server here sends: the fake transport -------------------
@@ -335,38 +341,39 @@ def listing(*callbacks):
 
 
 def create_on_task_1(script):
-    """ensure_task_callback creating task 1's filter callback 'new' over a transport that answers from script."""
-    client, pool, sleeps = transport_client([listing()] + script)
-    return (lambda: ensure_task_callback(client, params(task='1'))), client, pool, sleeps
+    """ensure_task_callback creating task 1's filter callback 'new' over a transport that answers from script:
+    (the call to make, the pool, the waits, the warnings)."""
+    fake = transport_client([listing()] + script)
+    return (lambda: ensure_task_callback(fake.client, params(task='1'), fake.context)), fake.pool, fake.sleeps, fake.warnings
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
 def test_a_lost_create_the_check_finds_is_adopted_with_one_warning(kind):
     ours = callback(9, 'new')
-    create, client, pool, sleeps = create_on_task_1([FAILURES[kind][0](), listing(ours), listing(ours)])
+    create, pool, sleeps, warnings = create_on_task_1([FAILURES[kind][0](), listing(ours), listing(ours)])
     result = create()
     assert result['changed'] is True and result['task_callback']['id'] == 9
     assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET', 'GET']
     # A create that got no answer in time may still be running on the server: it is given as long again before the check.
     assert sleeps == ([0.5 + 3] if kind == 'read timeout' else [0.5])
-    assert client.warnings == [expected_sentence(kind, 'POST') + '; the server had created it all the same, so it was not sent again.']
+    assert warnings == [expected_sentence(kind, 'POST') + '; the server had created it all the same, so it was not sent again.']
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
 def test_a_lost_create_is_sent_again_only_after_the_check_found_nothing(kind):
     ours = callback(9, 'new')
-    create, client, pool, sleeps = create_on_task_1([FAILURES[kind][0](), listing(callback(4, 'theirs', 'hook')),
-                                                     http_answer(201, json.dumps(ours).encode()), listing(ours)])
+    create, pool, sleeps, warnings = create_on_task_1([FAILURES[kind][0](), listing(callback(4, 'theirs', 'hook')),
+                                                       http_answer(201, json.dumps(ours).encode()), listing(ours)])
     assert create()['task_callback']['id'] == 9
     assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET', 'POST', 'GET']
     assert sleeps == ([3.5] if kind == 'read timeout' else [0.5])  # the wait comes before the check, not between check and resend
-    assert client.warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).'
-                               % (URL + CREATE_PATH, SHORT[kind], '3.5' if kind == 'read timeout' else '0.5')]
+    assert warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).'
+                        % (URL + CREATE_PATH, SHORT[kind], '3.5' if kind == 'read timeout' else '0.5')]
 
 
 def test_a_lost_create_whose_check_fails_says_the_callback_may_exist():
     refusal = http_answer(422, b'{"messages": ["Busy"]}', headers={'Content-Type': 'application/json'})
-    create, _client, pool, _sleeps = create_on_task_1([FAILURES['read timeout'][0](), refusal])
+    create, pool, _sleeps, _warnings = create_on_task_1([FAILURES['read timeout'][0](), refusal])
     with pytest.raises(NodeumError) as caught:
         create()
     assert caught.value.message == (expected_sentence('read timeout', 'POST') + ', and the check whether the server had created the '
@@ -378,7 +385,7 @@ def test_a_lost_create_whose_check_fails_says_the_callback_may_exist():
 @pytest.mark.parametrize('kind', FAILURES)
 def test_a_create_that_fails_every_attempt_says_whether_the_callback_may_exist(kind):
     script = [step for _attempt in range(4) for step in [FAILURES[kind][0]()] + ([] if kind in NOTHING_SENT else [listing()])]
-    create, _client, pool, _sleeps = create_on_task_1(script)
+    create, pool, _sleeps, _warnings = create_on_task_1(script)
     with pytest.raises(NodeumError) as caught:
         create()
     assert [method for method, _url in pool.calls].count('POST') == 4 and not pool.script
@@ -391,7 +398,7 @@ def test_a_create_that_fails_every_attempt_says_whether_the_callback_may_exist(k
 
 
 def test_a_create_that_may_have_reached_the_server_once_never_claims_nothing_was_created():
-    create, _client, _pool, sleeps = create_on_task_1([reset_before_answer(), listing(), refused(), refused(), refused()])
+    create, _pool, sleeps, _warnings = create_on_task_1([reset_before_answer(), listing(), refused(), refused(), refused()])
     with pytest.raises(NodeumError) as caught:
         create()
     assert caught.value.message == (expected_sentence('refused', 'POST') + ' (4 attempts in 3.5 s); the callback may have been '
@@ -401,18 +408,17 @@ def test_a_create_that_may_have_reached_the_server_once_never_claims_nothing_was
 
 def test_a_create_past_the_deadline_still_checks_whether_it_took_effect():
     ours = callback(4, 'new')
-    client, pool, _sleeps = transport_client([listing(), FAILURES['read timeout'][0](), listing(ours), listing(ours)],
-                                             timeout=40, seconds_per_attempt=40)
-    assert ensure_task_callback(client, params(task='1'))['task_callback']['id'] == 4
-    assert [method for method, _url in pool.calls].count('POST') == 1
+    fake = transport_client([listing(), FAILURES['read timeout'][0](), listing(ours), listing(ours)], timeout=40, seconds_per_attempt=40)
+    assert ensure_task_callback(fake.client, params(task='1'), fake.context)['task_callback']['id'] == 4
+    assert [method for method, _url in fake.pool.calls].count('POST') == 1
 
 
 # ---- answers no server here gives: a client mock ----------------------------------------------
 
 def test_a_server_that_ignores_filters_is_filtered_again(client_mock):
     client_mock.paginate.return_value = ([callback(7, 'old'), callback(8, 'x', 'other')], 2)
-    assert ensure_task_callback(client_mock, params(callback_id=7, script='old'))['changed'] is False
-    assert ensure_task_callback(client_mock, params(script='old'))['changed'] is False
+    assert ensure_task_callback(client_mock, params(callback_id=7, script='old'), quiet_context())['changed'] is False
+    assert ensure_task_callback(client_mock, params(script='old'), quiet_context())['changed'] is False
     assert not client_mock.post.called and not client_mock.put.called and not client_mock.delete.called
 
 
@@ -421,13 +427,13 @@ def test_changed_follows_what_the_update_answered(client_mock, answer, changed, 
     """A 204 (None) reports what was sent; an answer that kept the old script is no change."""
     client_mock.paginate.return_value = ([callback(7, 'old')], 1)
     client_mock.put.return_value = answer
-    result = ensure_task_callback(client_mock, params())
+    result = ensure_task_callback(client_mock, params(), quiet_context())
     assert result['changed'] is changed and result['task_callback'] == {'id': 7, 'task_id': 3, 'type': 'filter', 'script': script}
 
 
 def test_a_create_the_reread_does_not_show_yet_is_kept(client_mock):
     client_mock.paginate.return_value = ([], 0)
     client_mock.post.return_value = dict(callback(555, 'new'))
-    result = ensure_task_callback(client_mock, params())
+    result = ensure_task_callback(client_mock, params(), quiet_context())
     assert result['changed'] is True and result['task_callback'] == {'id': 555, 'task_id': 3, 'type': 'filter', 'script': 'new'}
     assert not client_mock.delete.called and client_mock.paginate.call_count == 2

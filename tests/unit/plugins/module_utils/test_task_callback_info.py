@@ -65,7 +65,7 @@ def cb(callback_id, task_id, script='s', callback_type='filter'):
 
 def test_a_page_carries_task_id_and_the_servers_count_of_every_match(nodeum):
     nodeum.load(callbacks=[cb(10, 3, 'a'), cb(11, 3, 'b'), cb(12, 3, 'c'), cb(13, 1, 'd')])
-    result = read_task_callbacks(nodeum.client, params(limit=1, offset=1))
+    result = read_task_callbacks(nodeum.client, params(limit=1, offset=1), nodeum.context())
     assert result == {'changed': False, 'count': 3, 'task_callbacks': [{'id': 11, 'task_id': 3, 'type': 'filter', 'script': 'b'}]}
     assert nodeum.requests() == [('GET', 'tasks/3/task_callbacks', {})]
 
@@ -73,22 +73,22 @@ def test_a_page_carries_task_id_and_the_servers_count_of_every_match(nodeum):
 def test_unknown_task_and_unknown_callback_fail(nodeum):
     nodeum.load(callbacks=[cb(10, 3)])
     with pytest.raises(NodeumError, match='^Nodeum task 9 does not exist'):
-        read_task_callbacks(nodeum.client, params(task='9'))
+        read_task_callbacks(nodeum.client, params(task='9'), nodeum.context())
     with pytest.raises(NodeumError) as caught:
-        read_task_callbacks(nodeum.client, params(callback_id=7))
+        read_task_callbacks(nodeum.client, params(callback_id=7), nodeum.context())
     assert caught.value.message == "Nodeum task 3 has no callback 7; list the task's callbacks without callback_id to find the right id."
 
 
 def test_a_task_without_matching_callbacks_is_an_empty_list_not_a_failure(nodeum):
     nodeum.load(callbacks=[cb(10, 3, 'x', 'hook')])
-    assert read_task_callbacks(nodeum.client, params(type='=filter')) == {'changed': False, 'count': 0, 'task_callbacks': []}
+    assert read_task_callbacks(nodeum.client, params(type='=filter'), nodeum.context()) == {'changed': False, 'count': 0, 'task_callbacks': []}
     assert nodeum.requests() == [('GET', 'tasks/3/task_callbacks', {'type': '=filter'})]
 
 
 # ---- the inventory: every task's callbacks -------------------------------------------------------
 
 def inventory(nodeum, **options):
-    return read_task_callbacks(nodeum.client, params(task=None, **options))
+    return read_task_callbacks(nodeum.client, params(task=None, **options), nodeum.context())
 
 
 def test_inventory_lists_every_task_with_its_name_and_one_read_per_task(nodeum):

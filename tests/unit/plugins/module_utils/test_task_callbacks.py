@@ -28,7 +28,7 @@ def cb(callback_id, task_id, script='s', callback_type='filter'):
 
 
 def run(nodeum, callbacks, check_mode=False, **options):
-    return ensure_task_callbacks(nodeum.client, dict(callbacks=callbacks, **options), check_mode=check_mode)
+    return ensure_task_callbacks(nodeum.client, dict(callbacks=callbacks, **options), nodeum.context(check_mode=check_mode))
 
 
 def item(task, script='new', **keys):
@@ -166,7 +166,7 @@ def test_nothing_to_change_sends_one_read_per_task_and_no_write(nodeum):
 def test_create_update_delete_then_idempotent(nodeum):
     nodeum.load(callbacks=[cb(10, 1, 'old'), cb(11, 1, 'x', 'hook'), cb(12, 2, 'gone')])
     items = [item('1', 'new'), item('2', state='absent', script=None), item('3', 'fresh')]
-    first = ensure_task_callbacks(nodeum.client, dict(callbacks=items))  # not check mode unless asked
+    first = ensure_task_callbacks(nodeum.client, dict(callbacks=items), nodeum.context())  # not check mode unless asked
     created = list(nodeum.callbacks(3))[0]
     assert [entry['changed'] for entry in first['results']] == [True, True, True]
     assert first['results'][1]['task_callback'] is None
@@ -221,7 +221,7 @@ def test_the_race_rule_keeps_the_lowest_id(nodeum):
     theirs = min(nodeum.callbacks(1))
     assert nodeum.callbacks(1) == {theirs: 'new'}
     assert result['results'][0] == dict(changed=False, task_callback=dict(id=theirs, task_id=1, type='filter', script='new'))
-    assert nodeum.client.warnings[0].startswith('Another run created a filter callback on task 1')
+    assert nodeum.warnings[0].startswith('Another run created a filter callback on task 1')
 
 
 # ---- failures: every item attempted, failed ones carry failed/msg --------------------------------
@@ -468,8 +468,8 @@ def test_the_race_rule_keeps_as_many_identical_callbacks_as_items_declare(nodeum
     assert list(nodeum.callbacks(1).values()) == ['s', 's', 't']
     assert [entry['task_callback']['id'] for entry in result['results'][:2]] == theirs
     assert [entry['changed'] for entry in result['results']] == [False, False, True]
-    assert len(nodeum.client.warnings) == 2
-    assert nodeum.client.warnings[0].startswith('Another run created a filter callback on task 1')
+    assert len(nodeum.warnings) == 2
+    assert nodeum.warnings[0].startswith('Another run created a filter callback on task 1')
 
 
 # ---- exclusive mode ----------------------------------------------------------------------------
@@ -695,8 +695,8 @@ def test_tasks_whose_names_cannot_be_read_are_named_by_id_with_a_warning(nodeum)
     result = run(nodeum, [item('1', 'new')], check_mode=True)
     assert not result.get('failed') and result['plan']['changes'][0]['task_name'] is None
     assert result['plan']['changes'][0]['address'] == 'task 1 / filter callback 10'
-    assert nodeum.client.warnings == ['The plan names tasks 1 by id only, since their names could not be read: '
-                                      'The Nodeum API refused GET %s/tasks (422): Forbidden here.' % nodeum.client.base_url]
+    assert nodeum.warnings == ['The plan names tasks 1 by id only, since their names could not be read: '
+                               'The Nodeum API refused GET %s/tasks (422): Forbidden here.' % nodeum.client.base_url]
 
 
 def test_a_run_without_change_looks_no_name_up(nodeum):

@@ -21,7 +21,7 @@ def params(**overrides):
 def test_every_task_every_page_as_the_server_returns_it(nodeum):
     tasks = [dict(id=task_id, name='task %d' % task_id, status='done', priority=task_id % 7) for task_id in range(1, 121)]
     nodeum.control.replace_state(tasks, [])
-    result = read_tasks(nodeum.client, params(), check_mode=True)
+    result = read_tasks(nodeum.client, params(), nodeum.context(check_mode=True))
     assert result == dict(changed=False, tasks=tasks, count=120)
     assert len(nodeum.requests()) == 3  # the emulator's pages hold 50 tasks
 
@@ -38,14 +38,14 @@ def test_every_task_every_page_as_the_server_returns_it(nodeum):
 ])
 def test_the_apis_filters_and_sorting(nodeum, overrides, ids):
     nodeum.load(tasks={1: 'Archive', 2: 'Nightly', 3: 'Archive', 4: '>x'})
-    result = read_tasks(nodeum.client, params(**overrides))
+    result = read_tasks(nodeum.client, params(**overrides), nodeum.context())
     assert [task['id'] for task in result['tasks']] == ids and result['count'] == len(ids)
 
 
 def test_a_bad_sort_is_refused_before_any_request(nodeum):
     nodeum.load()
     with pytest.raises(NodeumError) as caught:
-        read_tasks(nodeum.client, params(sort_by=['status']))
+        read_tasks(nodeum.client, params(sort_by=['status']), nodeum.context())
     assert caught.value.message == "sort_by entry 'status' is not one of id, name, optionally followed by :asc or :desc."
     assert nodeum.requests() == []
 
@@ -55,4 +55,4 @@ def test_a_task_the_collection_cannot_use_fails_in_one_sentence(nodeum):
     nodeum.fault(method='GET', path='^/api/v2/tasks$', status=200, content_type='application/json',
                  body='{"count": 1, "tasks": [{"id": "1; rm", "name": "x"}]}')
     with pytest.raises(NodeumError, match=r'^The Nodeum API answered GET \S*/api/v2/tasks with a task whose id is '):
-        read_tasks(nodeum.client, params())
+        read_tasks(nodeum.client, params(), nodeum.context())

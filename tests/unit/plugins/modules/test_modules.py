@@ -46,9 +46,9 @@ def run_main(module, args, capsys):
 def test_result_and_warnings_reach_the_answer(monkeypatch, capsys):
     seen = {}
 
-    def logic(client, params, check_mode):
-        seen.update(params=params, check_mode=check_mode)
-        client.warnings.append('Retried once.')
+    def logic(client, params, context):
+        seen.update(params=params, check_mode=context.check_mode)
+        context.warn('Retried once.')
         return dict(changed=True, task_callback={'id': 1}, diff=[{'before': 'a', 'after': 'b'}])
     monkeypatch.setattr(task_callback.task_callback, 'ensure_task_callback', logic)
     warned = []
@@ -63,7 +63,7 @@ def test_result_and_warnings_reach_the_answer(monkeypatch, capsys):
 
 
 def test_a_nodeum_error_becomes_a_failure_with_its_sentence(monkeypatch, capsys):
-    def logic(client, params, check_mode):
+    def logic(client, params, context):
         raise NodeumError('A sentence of the logic.')
     monkeypatch.setattr(task_callback_info.task_callback_info, 'read_task_callbacks', logic)
     code, result, output = run_main(task_callback_info, dict(CONNECTION, task='3'), capsys)
@@ -95,7 +95,7 @@ def test_settings_fall_back_to_their_environment_variables_and_the_defaults(monk
     monkeypatch.setenv('NODEUM_TOKEN', 'jwt')
     seen = {}
 
-    def logic(client, params, check_mode):
+    def logic(client, params, context):
         seen.update(base_url=client.base_url, timeout=client.timeout, verify=client._verify, authorization=client._session.headers.get('Authorization'))
         return dict(changed=False)
     monkeypatch.setattr(task_callback_info.task_callback_info, 'read_task_callbacks', logic)
@@ -105,8 +105,6 @@ def test_settings_fall_back_to_their_environment_variables_and_the_defaults(monk
 
 
 def test_an_unreadable_environment_variable_fails_in_one_sentence_naming_it(monkeypatch, capsys):
-    monkeypatch.setattr(task_callback_info.connection_options, 'UNREADABLE_VARIABLES', [])
-    monkeypatch.setattr(task_callback_info.module_run, 'UNREADABLE_VARIABLES', task_callback_info.connection_options.UNREADABLE_VARIABLES)
     monkeypatch.setenv('NODEUM_VALIDATE_CERTS', 'maybe')
     code, result, _output = run_main(task_callback_info, dict(CONNECTION, task='1'), capsys)
     assert code == 1 and 'NODEUM_VALIDATE_CERTS' in result['msg'] and 'api_error' not in result
@@ -124,7 +122,7 @@ def test_credentials_from_the_environment_are_masked_in_the_module_answer(monkey
     monkeypatch.setenv('NODEUM_USERNAME', 'admin')
     monkeypatch.setenv('NODEUM_PASSWORD', ENV_SECRET)
 
-    def logic(client, params, check_mode):
+    def logic(client, params, context):
         return dict(changed=False, task_callback=dict(script='echo ' + ENV_SECRET))
     monkeypatch.setattr(task_callback.task_callback, 'ensure_task_callback', logic)
     code, result, output = run_main(task_callback, dict(task='3', script='x'), capsys)
