@@ -9,7 +9,8 @@ the play's templates/ and files/, then the path as given), read byte for byte, o
 ends in .j2; and the script is checked when syntax or validate asks for it (plugin_utils/_script_check).
 The module then runs as any module does, with script in place of script_file and without the checks.
 
-ModuleWithScriptFiles is the base of the collection's other action plugins too.
+PreparedModuleAction is the base of every action plugin of the collection; those of modules without script_file
+only check the option names.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,7 +23,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options, task_callback
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.unknown_options import unknown_options_message
+from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._unknown_options import unknown_options_message
 from ansible_collections.nodeum.data_archiving.plugins.plugin_utils import _script_check
 
 try:  # ansible-core 2.19 and later template only text that is marked as trusted
@@ -31,12 +32,14 @@ except ImportError:
     trust_as_template = None
 
 
-class ScriptFileError(Exception):
-    """A script_file that cannot be used: its text is the sentence for the user."""
+class ArgumentsRefused(Exception):
+    """Arguments the module is not run with: an unknown option or item key, a script_file that cannot be used, a script
+    that fails its check, a check asked for wrongly. Its text is the sentence for the user."""
 
 
-class ModuleWithScriptFiles(ActionBase):
-    """Check the option names, read every script_file on the controller, then run the module."""
+class PreparedModuleAction(ActionBase):
+    """An action plugin that prepares its module's arguments on the controller (option names checked, every
+    script_file read, scripts checked where asked), then runs the module with them."""
 
     _supports_check_mode = True
     _supports_async = True
@@ -44,13 +47,13 @@ class ModuleWithScriptFiles(ActionBase):
     MODULE_OPTIONS = ()  # the module's own options, beside the connection options
 
     def run(self, tmp=None, task_vars=None):
-        result = super(ModuleWithScriptFiles, self).run(tmp, task_vars)
+        result = super(PreparedModuleAction, self).run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
         task_vars = task_vars or {}
         module_name = self._task.resolved_action or self._task.action
         try:
             args = self.module_arguments(module_name, dict(self._task.args), task_vars)
-        except ScriptFileError as error:
+        except ArgumentsRefused as error:
             return dict(result, failed=True, changed=False, msg=str(error))
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
         try:
@@ -61,34 +64,35 @@ class ModuleWithScriptFiles(ActionBase):
         return result
 
     def module_arguments(self, module_name, args, task_vars):
-        """The arguments to hand the module, or ScriptFileError: option names checked, script_file read."""
+        """The arguments to hand the module, or ArgumentsRefused: option names checked, then read_scripts."""
         known = set(self.MODULE_OPTIONS) | set(name for name, _type, _env, _default, _no_log in connection_options.CONNECTION_OPTIONS)
         refusal = unknown_options_message(module_name, args, known)
         if refusal:
-            raise ScriptFileError(refusal)
-        return self.with_scripts_read(args, task_vars)
+            raise ArgumentsRefused(refusal)
+        return self.read_scripts(args, task_vars)
 
-    def with_scripts_read(self, args, task_vars):
-        return with_script_read(self, args, task_vars, 'The task')
+    def read_scripts(self, args, task_vars):
+        """The task's arguments with each script_file replaced by the script it holds (a module without one: as given)."""
+        return replace_script_file(self, args, task_vars, 'The task')
 
     def read_script_file(self, name, task_vars, owner):
         """The script in the file `name`: byte for byte, or rendered with the task's variables when it ends in .j2."""
         if not isinstance(name, str) or not name.strip():
-            raise ScriptFileError('%s gives script_file %r, which is not a file name; give the path of the script file.' % (owner, name))
+            raise ArgumentsRefused('%s gives script_file %r, which is not a file name; give the path of the script file.' % (owner, name))
         path = self._find_script(name, owner)
         real = self._loader.get_real_file(path, decrypt=True)
         try:
             with open(real, 'rb') as handle:
                 data = handle.read()
         except (IOError, OSError) as error:
-            raise ScriptFileError('%s gives script_file %s, found at %s, which cannot be read (%s); check its permissions.'
-                                  % (owner, name, path, error.strerror or error)) from None
+            raise ArgumentsRefused('%s gives script_file %s, found at %s, which cannot be read (%s); check its permissions.'
+                                   % (owner, name, path, error.strerror or error)) from None
         finally:
             self._loader.cleanup_tmp_file(real)
         try:
             text = data.decode('utf-8')
         except UnicodeDecodeError:
-            raise ScriptFileError('%s gives script_file %s, found at %s, which is not UTF-8 text; save it as UTF-8.' % (owner, name, path)) from None
+            raise ArgumentsRefused('%s gives script_file %s, found at %s, which is not UTF-8 text; save it as UTF-8.' % (owner, name, path)) from None
         if not name.endswith('.j2'):
             return text
         return self._render(text, path, task_vars, owner, name)
@@ -101,8 +105,8 @@ class ModuleWithScriptFiles(ActionBase):
                 continue
         # Where _find_needle looked: the task's search path (the role's directories first), then the playbook's.
         places = ', '.join(dict.fromkeys(list(self._task.get_search_path()) + [self._loader.get_basedir()]))
-        raise ScriptFileError('%s gives script_file %s, which was not found: looked in the templates/ and files/ directories of %s, and '
-                              'at the path as given; check the name, or give a path relative to the playbook.' % (owner, name, places))
+        raise ArgumentsRefused('%s gives script_file %s, which was not found: looked in the templates/ and files/ directories of %s, and '
+                               'at the path as given; check the name, or give a path relative to the playbook.' % (owner, name, places))
 
     def _render(self, text, path, task_vars, owner, name):
         searchpath = [os.path.dirname(path)] + list(task_vars.get('ansible_search_path', []))
@@ -113,17 +117,17 @@ class ModuleWithScriptFiles(ActionBase):
             else:
                 rendered = templar.template(text, preserve_trailing_newlines=True, escape_backslashes=False, convert_data=False)
         except AnsibleError as error:
-            raise ScriptFileError('%s gives script_file %s, a template that cannot be rendered: %s' % (owner, name, error.message)) from None
+            raise ArgumentsRefused('%s gives script_file %s, a template that cannot be rendered: %s' % (owner, name, error.message)) from None
         return '' if rendered is None else str(rendered)
 
 
-def with_script_read(action, args, task_vars, owner):
+def replace_script_file(action, args, task_vars, owner):
     """args with script_file replaced by the script it holds; script and script_file together are refused."""
     if args.get('script_file') is None:
         args.pop('script_file', None)
         return args
     if args.get('script') is not None:
-        raise ScriptFileError('%s gives both script and script_file; give one of the two.' % owner)
+        raise ArgumentsRefused('%s gives both script and script_file; give one of the two.' % owner)
     args = dict(args)
     args['script'] = action.read_script_file(args.pop('script_file'), task_vars, owner)
     return args
@@ -144,20 +148,20 @@ def wants_check(check, args):
             and isinstance(script, str) and bool(script.strip()))
 
 
-class ActionModule(ModuleWithScriptFiles):
+class ActionModule(PreparedModuleAction):
     """nodeum.data_archiving.task_callback."""
 
     MODULE_OPTIONS = tuple(task_callback.OPTIONS)
 
-    def with_scripts_read(self, args, task_vars):
+    def read_scripts(self, args, task_vars):
         """The script read, then checked as syntax and validate ask; the module gets neither."""
         try:
             check = _script_check.script_check(args.pop('syntax', None), args.pop('validate', None), 'The task')
             script_file = args.get('script_file')
-            args = super(ActionModule, self).with_scripts_read(args, task_vars)
+            args = super(ActionModule, self).read_scripts(args, task_vars)
             if wants_check(check, args):
                 subject = script_subject('The script of task %r' % str(args.get('task')), script_file)
                 _script_check.check_script(check, args['script'], subject, 'nothing was sent', script_file, C.DEFAULT_LOCAL_TMP)
         except (_script_check.CheckSettingError, _script_check.ScriptRefused) as error:
-            raise ScriptFileError(str(error)) from None
+            raise ArgumentsRefused(str(error)) from None
         return args

@@ -10,7 +10,7 @@ unchanged, never through a link. dest is checked before the module sends any req
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.action.task_callback import ModuleWithScriptFiles
+from ansible_collections.nodeum.data_archiving.plugins.action.task_callback import PreparedModuleAction
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import callback_export
 from ansible_collections.nodeum.data_archiving.plugins.plugin_utils.export_writer import (
     ExportError, destination, write_export,
@@ -20,7 +20,7 @@ ASYNC_REFUSAL = ('The task sets async, but task_callback_export writes its direc
                  'of the module, so it cannot run in the background; remove async and poll from the task.')
 
 
-class ActionModule(ModuleWithScriptFiles):
+class ActionModule(PreparedModuleAction):
     """nodeum.data_archiving.task_callback_export."""
 
     MODULE_OPTIONS = tuple(callback_export.OPTIONS)

@@ -6,11 +6,11 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.action.task_callback import ModuleWithScriptFiles
+from ansible_collections.nodeum.data_archiving.plugins.action.task_callback import PreparedModuleAction
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callback_info
 
 
-class ActionModule(ModuleWithScriptFiles):
-    """nodeum.data_archiving.task_callback_info (it has no script_file: with_scripts_read finds none)."""
+class ActionModule(PreparedModuleAction):
+    """nodeum.data_archiving.task_callback_info (it has no script_file: read_scripts finds none)."""
 
     MODULE_OPTIONS = tuple(task_callback_info.OPTIONS)

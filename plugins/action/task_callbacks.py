@@ -12,23 +12,23 @@ __metaclass__ = type
 from ansible import constants as C
 
 from ansible_collections.nodeum.data_archiving.plugins.action.task_callback import (
-    ModuleWithScriptFiles, ScriptFileError, script_subject, wants_check, with_script_read,
+    PreparedModuleAction, ArgumentsRefused, script_subject, wants_check, replace_script_file,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callbacks
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.unknown_options import unknown_item_keys_message
+from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._unknown_options import unknown_item_keys_message
 from ansible_collections.nodeum.data_archiving.plugins.plugin_utils import _script_check
 
 
-class ActionModule(ModuleWithScriptFiles):
+class ActionModule(PreparedModuleAction):
     """nodeum.data_archiving.task_callbacks."""
 
     MODULE_OPTIONS = tuple(task_callbacks.OPTIONS)
 
-    def with_scripts_read(self, args, task_vars):
+    def read_scripts(self, args, task_vars):
         items = args.get('callbacks')
         refusal = unknown_item_keys_message('callbacks', items, task_callbacks.PLAYBOOK_ITEM_KEYS)
         if refusal:
-            raise ScriptFileError(refusal)
+            raise ArgumentsRefused(refusal)
         defaults = (args.pop('syntax', None), args.pop('validate', None))
         try:
             _script_check.script_check(defaults[0], defaults[1], 'The task')
@@ -37,7 +37,7 @@ class ActionModule(ModuleWithScriptFiles):
             read = [self.checked_item(index, item, defaults, task_vars) if isinstance(item, dict) else item
                     for index, item in enumerate(items)]
         except _script_check.CheckSettingError as error:
-            raise ScriptFileError(str(error)) from None
+            raise ArgumentsRefused(str(error)) from None
         return dict(args, callbacks=read)
 
     def checked_item(self, index, item, defaults, task_vars):
@@ -48,7 +48,7 @@ class ActionModule(ModuleWithScriptFiles):
         syntax, validate = item.pop('syntax', None), item.pop('validate', None)
         check = _script_check.script_check(defaults[0] if syntax is None else syntax, defaults[1] if validate is None else validate, label)
         script_file = item.get('script_file')
-        item = with_script_read(self, item, task_vars, label)
+        item = replace_script_file(self, item, task_vars, label)
         if wants_check(check, item):
             try:
                 _script_check.check_script(check, item['script'], script_subject('The script', script_file),

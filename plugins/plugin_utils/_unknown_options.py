@@ -1,6 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the nodeum.data_archiving collection and may change in any
+# release, even a bugfix release.
 """Naming a misspelled option or item key, with the closest valid name, before anything else is checked.
 
 Ansible's own validation reports a misspelled required-by-state option as a missing one ("state is
