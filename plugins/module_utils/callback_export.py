@@ -43,6 +43,9 @@ APPLY_PLAYBOOK = '''---
 #   ansible-playbook apply.yml                                           # apply it
 #   ansible-playbook apply.yml -e nodeum_task_callbacks_exclusive=true   # also remove every callback
 #                                                                        # that it does not declare
+#   ansible-playbook apply.yml -e nodeum_task_callbacks_fail_on_change=true  # fail on drift, no write
+# A check run publishes its plan's fingerprint (set_stats, for the next job of an AWX workflow); a run given
+# -e nodeum_task_callbacks_expect_fingerprint=<it> refuses to write if the server changed since.
 - name: Bring the Nodeum callbacks to callbacks.yml
   hosts: localhost
   connection: local
@@ -57,6 +60,12 @@ APPLY_PLAYBOOK = '''---
     nodeum_task_callbacks_exclusive_scope: "{{ 'all_tasks' if nodeum_task_callbacks_exclusive | default(false) | bool else 'listed_tasks' }}"
   roles:
     - role: nodeum.data_archiving.callbacks_as_code
+  post_tasks:
+    - name: Publish the fingerprint of the plan for the apply job of a workflow
+      ansible.builtin.set_stats:
+        data:
+          nodeum_task_callbacks_expect_fingerprint: "{{ callbacks_as_code_result.plan.fingerprint }}"
+      when: ansible_check_mode
 '''
 
 

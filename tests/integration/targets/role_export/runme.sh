@@ -58,6 +58,25 @@ ansible-playbook "${work}/export/apply.yml" --check --diff -e nodeum_task_callba
 (cd "${work}/export" && ansible-playbook apply.yml --check "$@")
 nothing_evaluated
 
+expect_run() {  # expect_run ok|failed TEXT ARGS...: apply.yml ARGS ends as expected and its output holds TEXT (an ERE)
+    local expected="$1" text="$2" status=0
+    shift 2
+    ansible-playbook "${work}/export/apply.yml" "$@" > "${work}/apply.log" 2>&1 || status=$?
+    if [[ "${expected}" == ok && "${status}" != 0 || "${expected}" == failed && "${status}" == 0 ]] || ! grep -qE -- "${text}" "${work}/apply.log"; then
+        cat "${work}/apply.log"
+        echo "role_export: apply.yml $* ended with status ${status} (expected ${expected}), or its output does not show: ${text}" >&2
+        return 1
+    fi
+}
+
+echo "== apply.yml shows the plan's summary line; its gate passes when the server matches"
+reset_log "${full_url}"
+expect_run ok "Applied to ${full_url}: 0 created, 0 updated, 0 removed, [0-9]+ unchanged, 0 failed[.]"
+expect_run ok "Plan for ${full_url}: 0 to create, 0 to update, 0 to remove, [0-9]+ unchanged, 0 failed [(]check mode: nothing was sent[)][.]" \
+    --check
+expect_run ok "Applied to ${full_url}: 0 created" -e nodeum_task_callbacks_fail_on_change=true -e nodeum_task_callbacks_exclusive=true
+"${PYTHON}" verify.py writes "${full_url}"
+
 echo "== apply.yml against a server with the same tasks and no callbacks: every callback recreated byte for byte"
 NODEUM_URL="${empty_url}" ansible-playbook "${work}/export/apply.yml" "$@"
 "${PYTHON}" verify.py same-scripts "${empty_url}" "${work}/full.json"
@@ -112,6 +131,26 @@ ansible-playbook "${work}/export/drift.yml" --check --diff -e nodeum_task_callba
 ansible-playbook "${work}/export/drift.yml" -e nodeum_task_callbacks_exclusive=true -e "expected_removed=[${added}]" "$@"
 "${PYTHON}" verify.py writes "${full_url}" DELETE
 "${PYTHON}" verify.py same-scripts "${full_url}" "${work}/full.json"
+
+echo "== apply.yml's gate fails on drift; a hand change after the approved check makes the apply refuse, with no write"
+# The check publishes the fingerprint with set_stats, as the check job of an AWX workflow would for its apply job.
+export ANSIBLE_SHOW_CUSTOM_STATS=true
+expect_run ok 'nodeum_task_callbacks_expect_fingerprint.: .sha256:[0-9a-f]{64}' --check -e nodeum_task_callbacks_exclusive=true
+approved="$(grep -oE 'sha256:[0-9a-f]{64}' "${work}/apply.log" | head -n 1)"
+added="$(add_callback_by_hand "${full_url}" 11)"
+reset_log "${full_url}"
+expect_run failed "fail_on_change is set and the server differs from the list in 1 change: remove task 11 .* / filter callback ${added}" \
+    --check -e nodeum_task_callbacks_exclusive=true -e nodeum_task_callbacks_fail_on_change=true
+expect_run failed "The server changed since the plan was made: .* not ${approved} as expected; nothing was sent[.]" \
+    -e nodeum_task_callbacks_exclusive=true -e "nodeum_task_callbacks_expect_fingerprint=${approved}"
+"${PYTHON}" verify.py writes "${full_url}"
+expect_run ok 'Plan for .*: 0 to create, 0 to update, 1 to remove' --check -e nodeum_task_callbacks_exclusive=true
+approved="$(grep -oE 'sha256:[0-9a-f]{64}' "${work}/apply.log" | head -n 1)"
+expect_run ok "Applied to ${full_url}: 0 created, 0 updated, 1 removed" \
+    -e nodeum_task_callbacks_exclusive=true -e "nodeum_task_callbacks_expect_fingerprint=${approved}"
+"${PYTHON}" verify.py writes "${full_url}" DELETE
+"${PYTHON}" verify.py same-scripts "${full_url}" "${work}/full.json"
+unset ANSIBLE_SHOW_CUSTOM_STATS
 
 echo "== a re-export after a callback is gone removes its file"
 "${PYTHON}" -c 'import base64, sys, urllib.request
