@@ -17,7 +17,11 @@ ansible-playbook -i localhost, "${demo}" "$@" > "${work}/demo.log" 2>&1 || { cat
 for step in 1 2 3 4 5 6; do
     grep -q "Step ${step}: " "${work}/demo.log" || { cat "${work}/demo.log"; echo "demo_playbook: step ${step} said nothing" >&2; exit 1; }
 done
-grep -q 'would remove http://[0-9.:]* task 2 .*Nightly backup.* / filter callback' "${work}/demo.log" || { cat "${work}/demo.log"; exit 1; }
+for shown in 'Plan for .*: 0 to create, 0 to update, 1 to remove, [0-9]+ unchanged, 0 failed [(]check mode: nothing was sent[)]' \
+    'task 2 [\]"Nightly backup[\]" / filter callback [0-9]+ [(]remove: not declared [(]exclusive, all_tasks[)][)]' \
+    'Applied to .*: 0 created, 0 updated, 1 removed, [0-9]+ unchanged, 0 failed[.] The server matches'; do
+    grep -qE "${shown}" "${work}/demo.log" || { cat "${work}/demo.log"; echo "demo_playbook: the tour does not show: ${shown}" >&2; exit 1; }
+done
 echo "   six steps, each with its line"
 
 echo "== against a server that is not the emulator: it stops before any write"
