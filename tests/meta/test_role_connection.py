@@ -18,6 +18,7 @@ PREFIX = 'nodeum_'
 # The role's own variables that share the prefix and are not connection options.
 ROLE_VARIABLES = {'nodeum_task_callbacks', 'nodeum_task_callbacks_exclusive', 'nodeum_task_callbacks_exclusive_scope',
                   'nodeum_task_callbacks_allow_empty', 'nodeum_task_callbacks_syntax', 'nodeum_task_callbacks_validate',
+                  'nodeum_task_callbacks_fail_on_change', 'nodeum_task_callbacks_expect_fingerprint',
                   'nodeum_export_dir'}
 
 
