@@ -18,6 +18,9 @@ is unknown), and removes nothing at all when the tasks such an item meant are un
 The run's plan (module_utils/plan.py) is computed from the reads alone, before any write: with
 expect_fingerprint a run whose reads give another fingerprint, and with fail_on_change a run whose
 plan holds a change, send no write.
+
+Here: the options, the validation and the decisions, and the run from end to end; the reads are in
+bulk_reads.py, the writes in bulk_writes.py, the result in bulk_result.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,27 +29,20 @@ __metaclass__ = type
 from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.bulk_reads import (
+    names_of_changed_tasks, read_callbacks, readable, resolve_tasks, task_references,
+)
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.bulk_result import RunFacts, bulk_result
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.bulk_writes import Job, apply_jobs, held, planned, run_ending
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import failure
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import (
-    Change, change_address, change_diffs, change_order, failures_sentence, fingerprint_refusal, gate_sentence, plan_report,
-    stale_sentence, state_fingerprint, valid_fingerprint,
-)
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import fingerprint_refusal, state_fingerprint, valid_fingerprint
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
-    CALLBACK_TYPES, SCRIPT_SYNTAXES, CreateCheck, Plan, apply_plan, callback_record, desired_state,
-    match_by_script, matching_callbacks, plan_change, refuse_controller_options,
-)
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
-    is_task_id, task_id_by_name, task_names, task_not_found, tasks_by_name, tasks_named,
+    CALLBACK_TYPES, SCRIPT_SYNTAXES, CreateCheck, Plan, desired_state, match_by_script, matching_callbacks, plan_change,
+    refuse_controller_options,
 )
 
 EXCLUSIVE_SCOPES = ('listed_tasks', 'all_tasks')
-
-# Up to this many distinct task names, one GET /tasks?name= each; above it one listing of every
-# task (one request per 1000 tasks) is cheaper.
-NAME_LOOKUP_LIMIT = 5
 
 ITEM_OPTIONS = dict(
     task=dict(type='str'),
@@ -78,30 +74,10 @@ OPTIONS = dict(
 
 CONSTRAINTS = dict()
 
-# What an item's task found. task_id: the one task it names (None when it names not exactly one); error: the
-# NodeumError that says why not, or None; meant: the ids of the tasks the item may mean (each task of a name that
-# several tasks share, none for a name no task has), or None when they are unknown (the name's look-up failed).
-TaskLookup = namedtuple('TaskLookup', 'task_id error meant')
-
 # What was decided for one item. task_id: the item's task (None when it could not be found); plan: what to
 # do (None when the item failed); matches: the callbacks the item manages; error: the NodeumError that
 # stopped the item, or None; meant: the TaskLookup's, the tasks exclusive mode spares when the item fails.
 Decision = namedtuple('Decision', 'task_id plan matches error meant')
-
-# One write to make: item is the index in callbacks (None for a removal by exclusive mode); check: the
-# CreateCheck of a create, else None.
-Job = namedtuple('Job', 'item task_id desired plan check')
-
-# What a job did. changed and callback as apply_plan returns them; error: the NodeumError the write
-# raised (then changed is False and callback None), or None.
-Outcome = namedtuple('Outcome', 'changed callback error')
-
-# What the result needs of the run besides its items: server, the API base URL; ending, how the run ends
-# (plan.RUN_ENDINGS, or apply); exclusive_scope, the scope of exclusive mode (None without it); task_names,
-# {task id: name} of the tasks with a change; fingerprint, of the state read; expected, expect_fingerprint
-# (None when unset); fail_on_change, the option; removals_withheld, whether exclusive mode removed nothing
-# because the tasks a failed item meant are unknown.
-Run = namedtuple('Run', 'server ending exclusive_scope task_names fingerprint expected fail_on_change removals_withheld')
 
 
 def ensure_task_callbacks(client, params, context):
@@ -126,9 +102,10 @@ def ensure_task_callbacks(client, params, context):
         else:
             outcomes = [planned(job) if context.check_mode else held(job) for job in jobs]
     scope = ('all_tasks' if all_tasks else 'listed_tasks') if exclusive else None
-    run = Run(client.base_url, ending, scope, names, fingerprint, expected, bool(params.get('fail_on_change')),
-              exclusive and spared_tasks(decisions) is None)
-    return bulk_result(items, decisions, list(zip(jobs, outcomes)), run)
+    facts = RunFacts(client.base_url, ending, scope, names, fingerprint, expected, bool(params.get('fail_on_change')),
+                     exclusive and spared_tasks(decisions) is None)
+    labels = [item_label(index, desired) for index, desired in enumerate(items)]
+    return bulk_result(labels, decisions, list(zip(jobs, outcomes)), facts)
 
 
 # -- validation, before any request ------------------------------------------------------------
@@ -232,98 +209,6 @@ def expected_fingerprint(value):
     if not valid_fingerprint(value):
         raise NodeumError(fingerprint_refusal(value))
     return value
-
-
-# -- reading the server: each name looked up once, each task read once ---------------------------
-
-def resolve_tasks(client, pool, items, all_tasks):
-    """(a TaskLookup per item, every task id of the server with all_tasks else None, {task id: name} from the
-    listing of every task when one was made)."""
-    names = sorted(set(desired['task'] for desired in items if not is_task_id(desired['task'])))
-    listing = None
-    if all_tasks or len(names) > NAME_LOOKUP_LIMIT:
-        listing, _count = list_tasks(client)
-        by_name = dict((name, lookup_in(name, listing)) for name in names)
-    else:
-        by_name = dict(zip(names, pool.map(lambda name: _look_up(client, name), names)))
-    listed = set(task['id'] for task in listing) if listing is not None else None
-    lookups = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed)
-               for desired in items]
-    names = dict((task['id'], task['name']) for task in listing or ())
-    # A listing made only to resolve names does not widen the reach of exclusive mode.
-    return lookups, (sorted(listed) if all_tasks else None), names
-
-
-def _look_up(client, name):
-    """The TaskLookup of a name through its own GET /tasks?name=; when that fails, the tasks it meant are unknown."""
-    try:
-        found = tasks_by_name(client, name)
-    except NodeumError as error:
-        return TaskLookup(None, error, None)
-    return lookup_in(name, found)
-
-
-def lookup_in(name, tasks):
-    """The TaskLookup of a name in a checked listing: every task of that name is one the item may mean."""
-    meant = frozenset(tasks_named(name, tasks))
-    try:
-        return TaskLookup(task_id_by_name(name, tasks), None, meant)
-    except NodeumError as error:
-        return TaskLookup(None, error, meant)
-
-
-def _known_id(task_id, listed):
-    """An id is used as it is (a missing task answers 404 to its read); against a listing it is checked at once."""
-    if listed is not None and task_id not in listed:
-        return TaskLookup(None, task_not_found(task_id), frozenset())
-    return TaskLookup(task_id, None, frozenset([task_id]))
-
-
-def read_callbacks(client, pool, task_ids):
-    """{task id: every callback of the task, or the NodeumError its read raised}."""
-    return dict(zip(task_ids, pool.map(lambda task_id: _value_or_error(_task_callbacks, client, task_id), task_ids)))
-
-
-def _task_callbacks(client, task_id):
-    try:
-        found, _count = list_callbacks(client, task_id)
-    except NodeumNotFound:
-        raise task_not_found(task_id) from None
-    return found
-
-
-def task_references(items, lookups):
-    """{task name an item gives: the task id it resolved to, or None}: the name look-ups a plan rests on."""
-    return dict((desired['task'], lookup.task_id) for desired, lookup in zip(items, lookups) if not is_task_id(desired['task']))
-
-
-def readable(server):
-    """{task id: its callbacks, or None when its read failed}."""
-    return dict((task_id, None if isinstance(callbacks, NodeumError) else callbacks) for task_id, callbacks in server.items())
-
-
-def names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs, warn):
-    """{task id: name} of every task a job changes: the name an item gave, the listing's, else one look-up
-    (GET /tasks?id=><...) for the others. A failed look-up leaves those tasks named by id, with a warning."""
-    names = dict(listing_names)
-    names.update((lookup.task_id, desired['task']) for desired, lookup in zip(items, lookups)
-                 if lookup.task_id is not None and not is_task_id(desired['task']))
-    missing = sorted(set(job.task_id for job in jobs) - set(names))
-    if missing:
-        try:
-            names.update(task_names(client, missing, pool.map))
-        except NodeumError as error:
-            warn('The plan names tasks %s by id only, since their names could not be read: %s'
-                 % (', '.join(str(task_id) for task_id in missing), error.message))
-    return names
-
-
-def _value_or_error(function, *args):
-    """The function's value, or the NodeumError it raised: one item's failure must not stop the others."""
-    try:
-        return function(*args)
-    except NodeumError as error:
-        return error
 
 
 # -- deciding: the items without callback_id of one task and type together, then task_callback's decision --
@@ -437,185 +322,3 @@ def spared_tasks(decisions):
             return None
         spared.update(decision.meant)
     return spared
-
-
-# -- applying ----------------------------------------------------------------------------------
-
-def run_ending(check_mode, params, expected, fingerprint, jobs):
-    """How the run ends (plan.RUN_ENDINGS, or apply when it writes), decided before any write."""
-    if expected is not None and expected != fingerprint:
-        return 'stale'
-    if check_mode:
-        return 'check'
-    if params.get('fail_on_change') and jobs:
-        return 'gate'
-    return 'apply'
-
-
-def planned(job):
-    """What check mode reports: the plan's own result, as task_callback reports it."""
-    return Outcome(True, job.plan.after, None)
-
-
-def held(job):
-    """What a real run that sends nothing reports (fail_on_change, a stale plan): no change, the callback as it is."""
-    return Outcome(False, job.plan.before[0] if job.plan.before else None, None)
-
-
-def apply_jobs(client, pool, jobs, context):
-    """The Outcome of each job, in order. The creates on one task and type are sent one after another, each
-    knowing the callbacks made before it (so that its lost-answer check and race rule do not take a sibling's
-    callback for its own); the other jobs are sent at once, up to the pool's size."""
-    batches = {}
-    for position, job in enumerate(jobs):
-        key = (job.task_id, job.desired['type']) if job.plan.action == 'create' else position
-        batches.setdefault(key, []).append(position)
-    outcomes = [None] * len(jobs)
-    in_turn = pool.map(lambda positions: _apply_in_turn(client, [jobs[position] for position in positions], context),
-                       batches.values())
-    for positions, batch_outcomes in zip(batches.values(), in_turn):
-        for position, outcome in zip(positions, batch_outcomes):
-            outcomes[position] = outcome
-    return outcomes
-
-
-def _apply_in_turn(client, jobs, context):
-    made = set()
-    outcomes = []
-    for job in jobs:
-        check = job.check._replace(known_ids=job.check.known_ids | made) if job.check is not None else None
-        outcome = apply_job(client, job._replace(check=check), context)
-        if outcome.callback is not None:
-            made.add(outcome.callback['id'])
-        outcomes.append(outcome)
-    return outcomes
-
-
-def apply_job(client, job, context):
-    """The Outcome of the job's write."""
-    try:
-        changed, callback = apply_plan(client, job.task_id, job.desired, job.plan, context, job.check)
-    except NodeumError as error:
-        return Outcome(False, None, error)
-    return Outcome(changed, callback, None)
-
-
-# -- the result ----------------------------------------------------------------------------------
-
-def bulk_result(items, decisions, done, run):
-    """The module's result from the decisions, the (job, outcome) pairs and the run; failed, with the plan's
-    summary line and one sentence per kind of failure, when an item or removal failed, the plan is stale, or
-    fail_on_change meets a change."""
-    results = item_results(decisions, done)
-    changes = plan_changes(done, run)
-    unchanged, failed_items = item_counts(decisions, done, run.ending)
-    failed_removals = removal_failures(done, run)
-    plan = plan_report(run.server, changes, run.task_names, unchanged, failed_items + len(failed_removals), run.fingerprint,
-                       run.ending)
-    result = dict(changed=bool(changes) and run.ending in ('check', 'apply'), results=results, plan=plan, drift=drift_report(plan),
-                  diff=[change_diffs(run.server, change, run.task_names.get(change.task_id)) for change in sorted(changes, key=change_order)])
-    message = failure_message(items, results, done, run, plan, failed_removals)
-    if message:
-        result.update(failed=True, msg=message)
-    return result
-
-
-def item_results(decisions, done):
-    """Each item's own result: changed and task_callback, or failed and msg."""
-    by_item = dict((job.item, outcome) for job, outcome in done if job.item is not None)
-    return [_item_result(decision, by_item.get(index)) for index, decision in enumerate(decisions)]
-
-
-def _item_result(decision, outcome):
-    if decision.error is not None:
-        return dict(failure(decision.error), task_callback=None)
-    if outcome is None:  # nothing to write
-        outcome = Outcome(False, decision.plan.after, None)
-    if outcome.error is not None:
-        return dict(failure(outcome.error), task_callback=None)
-    return dict(changed=outcome.changed, task_callback=callback_record(outcome.callback, decision.task_id))
-
-
-def item_counts(decisions, done, ending):
-    """(items that need no change, items that failed). After a real run an item whose write changed
-    nothing (another run had made the same callback) counts as needing none."""
-    by_item = dict((job.item, outcome) for job, outcome in done if job.item is not None)
-    unchanged = failed = 0
-    for index, decision in enumerate(decisions):
-        outcome = by_item.get(index)
-        if decision.error is not None or (outcome is not None and outcome.error is not None):
-            failed += 1
-        elif outcome is None or (ending == 'apply' and not outcome.changed):
-            unchanged += 1
-    return unchanged, failed
-
-
-# What a decided action is called in the plan.
-PLAN_ACTIONS = dict(create='create', update='update', delete='remove')
-
-
-def plan_changes(done, run):
-    """The plan's Change records: every job of a run that sends nothing, the jobs that changed something after a real run."""
-    changes = []
-    for job, outcome in done:
-        if run.ending == 'apply' and not outcome.changed:
-            continue
-        changes.extend(job_changes(job, outcome, run.exclusive_scope))
-    return changes
-
-
-def job_changes(job, outcome, exclusive_scope):
-    """One Change per callback the job touches (a removal by an item may remove several)."""
-    plan = job.plan
-    if plan.action == 'delete':
-        scope = exclusive_scope if job.item is None else None
-        return [Change('remove', job.task_id, callback.get('type'), callback.get('id'), job.item, callback.get('script'), None, scope)
-                for callback in plan.before]
-    before = plan.before[0] if plan.before else None
-    if before is not None:
-        callback_id = before.get('id')
-    else:  # a create: the id the server gave, once made
-        callback_id = (outcome.callback or {}).get('id') if outcome.changed else None
-    return [Change(PLAN_ACTIONS[plan.action], job.task_id, plan.after['type'], callback_id, job.item,
-                   before.get('script') if before else None, plan.after['script'], None)]
-
-
-def removal_failures(done, run):
-    """(label, sentence) of each removal by exclusive mode whose write failed."""
-    failures = []
-    for job, outcome in done:
-        if job.item is None and outcome.error is not None:
-            callback = job.plan.before[0]
-            change = Change('remove', job.task_id, callback.get('type'), callback.get('id'), None, None, None, run.exclusive_scope)
-            failures.append(('removing ' + change_address(change, run.task_names.get(job.task_id)), outcome.error.message))
-    return failures
-
-
-def failure_message(items, results, done, run, plan, failed_removals):
-    """The summary line, then a sentence for each kind of failure; None when the run did not fail."""
-    failed_items = [(item_label(index, items[index]), result['msg']) for index, result in enumerate(results) if result.get('failed')]
-    removal_count = sum(1 for job, _outcome in done if job.item is None)
-    sentences = [stale_sentence(run.expected, run.fingerprint)] if run.ending == 'stale' else []
-    sentences.append(failures_sentence(failed_items, len(items), failed_removals, removal_count, run.ending, run.removals_withheld))
-    if run.fail_on_change and plan['changes'] and run.ending in ('check', 'gate'):
-        sentences.append(gate_sentence(plan))
-    sentences = [sentence for sentence in sentences if sentence]
-    return ' '.join([plan['summary']['line']] + sentences) if sentences else None
-
-
-# The drift report's key for each action of the plan. Not create/update/remove: Jinja reads entry.update as
-# the dict's own method, so ansible-test (2.21) refuses a returned key named like one.
-DRIFT_KEYS = dict(create='created', update='updated', remove='removed')
-
-
-def drift_report(plan):
-    """Per task, ascending: the callbacks created, updated and removed, from the plan's changes."""
-    report = {}
-    for change in plan['changes']:
-        entry = report.setdefault(change['task_id'], _task_drift(change['task_id']))
-        entry[DRIFT_KEYS[change['action']]].append(dict(id=change['callback_id'], type=change['type'], item=change['item']))
-    return [report[task_id] for task_id in sorted(report)]
-
-
-def _task_drift(task_id):
-    return dict([('task_id', task_id)] + [(key, []) for key in DRIFT_KEYS.values()])

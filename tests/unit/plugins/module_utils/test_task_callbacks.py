@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callbacks, tasks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import bulk_reads, task_callbacks, tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import match_by_script
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbacks import (
@@ -116,7 +116,7 @@ def test_a_name_is_looked_up_once_and_each_task_read_once(nodeum):
 
 
 def test_many_names_are_resolved_from_one_listing_of_every_task(nodeum):
-    names = dict((task_id, 'task %d' % task_id) for task_id in range(1, task_callbacks.NAME_LOOKUP_LIMIT + 4))
+    names = dict((task_id, 'task %d' % task_id) for task_id in range(1, bulk_reads.NAME_LOOKUP_LIMIT + 4))
     nodeum.load(tasks=names)
     result = run(nodeum, [item(name) for name in names.values()], check_mode=True)
     assert nodeum.reads() == ['tasks'] + sorted('tasks/%d/task_callbacks' % task_id for task_id in names)
@@ -124,7 +124,7 @@ def test_many_names_are_resolved_from_one_listing_of_every_task(nodeum):
 
 
 def test_up_to_the_lookup_limit_each_name_is_looked_up_on_its_own(nodeum):
-    names = dict((task_id, 'task %d' % task_id) for task_id in range(1, task_callbacks.NAME_LOOKUP_LIMIT + 1))
+    names = dict((task_id, 'task %d' % task_id) for task_id in range(1, bulk_reads.NAME_LOOKUP_LIMIT + 1))
     nodeum.load(tasks=names)
     run(nodeum, [item(name) for name in names.values()], check_mode=True)
     assert nodeum.reads() == sorted(['tasks/%d/task_callbacks' % task_id for task_id in names] + ['tasks?name==' + name for name in names.values()])
