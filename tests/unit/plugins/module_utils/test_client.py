@@ -120,6 +120,15 @@ def test_pager_honours_limit_and_offset_across_capped_pages(nodeum):
     assert [(query['limit'], query['offset']) for query in queries(nodeum)] == [('60', '5'), ('10', '55')]
 
 
+def test_pager_goes_on_from_where_each_short_page_ended(nodeum):
+    """Pages shorter than asked, of changing sizes, in the middle of a listing: the next page starts after the last item held."""
+    for first, size in ((0, 10), (10, 5), (15, 10)):
+        json_fault(nodeum, 200, {'count': 25, 'task_callbacks': [{'id': number} for number in range(first, first + size)]})
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks')
+    assert count == 25 and [item['id'] for item in items] == list(range(25))
+    assert [query['offset'] for query in queries(nodeum)] == ['0', '10', '15']
+
+
 def test_pager_stops_on_an_empty_page_even_if_count_says_more(nodeum):
     json_fault(nodeum, 200, {'count': 30, 'task_callbacks': [{'id': number} for number in range(10)]})
     json_fault(nodeum, 200, {'count': 30, 'task_callbacks': []})

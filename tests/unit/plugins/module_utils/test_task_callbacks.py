@@ -123,6 +123,30 @@ def test_many_names_are_resolved_from_one_listing_of_every_task(nodeum):
     assert [entry['task_callback']['task_id'] for entry in result['results']] == list(names)
 
 
+def test_a_name_two_tasks_share_fails_its_item_when_names_come_from_one_listing(nodeum):
+    """Above the look-up limit the names come from one listing of every task: a name two tasks carry
+    must fail its item (never resolve to one of them), and every other item is still applied."""
+    names = dict((task_id, 'task %d' % task_id) for task_id in range(1, bulk_reads.NAME_LOOKUP_LIMIT + 3))
+    shared = max(names) + 1
+    nodeum.load(tasks=dict(list(names.items()) + [(shared, 'task 1')]), callbacks=[cb(90, 1, 'theirs'), cb(91, shared, 'theirs')])
+    result = run(nodeum, [item(name) for name in names.values()])
+    assert result['results'][0]['msg'] == ("2 Nodeum tasks are named 'task 1' (ids 1, %d); give the numeric id of the one you "
+                                           "mean." % shared)
+    assert [entry['task_callback']['task_id'] for entry in result['results'][1:]] == sorted(names)[1:]
+    assert nodeum.callbacks(1) == {90: 'theirs'} and nodeum.callbacks(shared) == {91: 'theirs'}
+    assert sorted(path for _method, path in nodeum.writes()) == ['tasks/%d/task_callbacks' % task_id for task_id in sorted(names)[1:]]
+    assert [path for path in nodeum.reads() if path.startswith('tasks?') or path == 'tasks'] == ['tasks']
+
+
+def test_lookup_in_a_listing_names_every_task_a_shared_name_may_mean():
+    listing = [dict(id=3, name='Archive'), dict(id=1, name='Archive'), dict(id=2, name='Archive copy')]
+    shared = bulk_reads.lookup_in('Archive', listing)
+    assert shared.task_id is None and shared.meant == frozenset([1, 3]) and shared.error.message.startswith('2 Nodeum tasks')
+    assert bulk_reads.lookup_in('Archive copy', listing) == bulk_reads.TaskLookup(2, None, frozenset([2]))
+    missing = bulk_reads.lookup_in('archive', listing)
+    assert missing.task_id is None and missing.meant == frozenset() and missing.error.message.startswith('No Nodeum task is named')
+
+
 def test_up_to_the_lookup_limit_each_name_is_looked_up_on_its_own(nodeum):
     names = dict((task_id, 'task %d' % task_id) for task_id in range(1, bulk_reads.NAME_LOOKUP_LIMIT + 1))
     nodeum.load(tasks=names)
