@@ -7,6 +7,7 @@
 #   request;
 # - http:// to an HTTPS port says to use https://, and validate_certs false gives one Ansible
 #   warning and nothing from urllib3 on standard error.
+# - a server that quotes the credential it was sent (from NODEUM_API_KEY) in its error answer.
 # No secret of these runs shows in their output, even at -vvv.
 set -euo pipefail
 source ../setup_emulator/emulator.sh
@@ -33,12 +34,12 @@ for _try in $(seq 1 100); do
     kill -0 "${servers_pid}" 2>/dev/null || { echo "untrusted_server: the servers did not start" >&2; exit 1; }
     sleep 0.1
 done
-touch "${work}/other.log" "${work}/redirector.log"
+touch "${work}/other.log" "${work}/redirector.log" "${work}/echo.log"
 
 export NODEUM_USERNAME=admin NODEUM_PASSWORD=untrusted-server-password
 unset NODEUM_URL NODEUM_API_KEY NODEUM_TOKEN
 # Each playbook's whole output, at -vvv, must hold none of these.
-secrets=(untrusted-server-password leak-user leak-pass pa/ss-secret token-secret-user colon-secret port-secret nodeum-demo-password)
+secrets=(untrusted-server-password echoed-environment-key leak-user leak-pass pa/ss-secret token-secret-user colon-secret port-secret nodeum-demo-password)
 
 run() {
     local name="$1"; shift
@@ -71,3 +72,7 @@ for stray in InsecureRequestWarning 'errantly sent data'; do
         exit 1
     fi
 done
+echo "== a server that quotes the credential from the environment: masked in the output"
+unset NODEUM_USERNAME NODEUM_PASSWORD
+export NODEUM_API_KEY=echoed-environment-key
+run echo echo.yml "$@"

@@ -10,7 +10,9 @@
   and one filter callback otherwise (the module then updates or deletes it). Three more: leak (a
   Location of 5000 characters with user-info), relative (a Location on the same server) and
   nolocation (none).
-When ready it prints one JSON line: {"other": port, "plain": port, "tls": port}.
+- echo: answers every request 401 with an error whose message quotes the Authorization header it was sent, as a
+  careless server may: the credential must still not show in the output.
+When ready it prints one JSON line: {"other": port, "plain": port, "tls": port, "echo": port}.
 """
 
 import argparse
@@ -75,6 +77,11 @@ class Redirector(Handler):
         return self.send_json(200, NO_CALLBACK if method == 'post' else ONE_CALLBACK)
 
 
+class Echoer(Handler):
+    def answer(self):
+        self.send_json(401, {'messages': ['Invalid credential: %s' % self.headers.get('Authorization', '')], 'details': {}})
+
+
 def serve(handler, log_path, other_url, context=None):
     handler_class = type(handler.__name__, (handler,), {'log_path': log_path, 'other_url': other_url})
     server = ThreadingHTTPServer(('127.0.0.1', 0), handler_class)
@@ -98,7 +105,8 @@ def main():
     other_url = 'http://127.0.0.1:%d' % other
     ports = {'other': other,
              'plain': serve(Redirector, arguments.work + '/redirector.log', other_url),
-             'tls': serve(Redirector, arguments.work + '/redirector.log', other_url, context)}
+             'tls': serve(Redirector, arguments.work + '/redirector.log', other_url, context),
+             'echo': serve(Echoer, arguments.work + '/echo.log', None)}
     print(json.dumps(ports), flush=True)
     time.sleep(arguments.lifetime)
     return 0
