@@ -42,14 +42,19 @@ class EmulatorParts:
 
 
 def parse_arguments(argv):
-    parser = argparse.ArgumentParser(prog="python3 tests/emulator", description="Nodeum API emulator (task callbacks and tasks) for tests.")
+    parser = argparse.ArgumentParser(prog="python3 tests/emulator",
+                                     description="Nodeum API emulator (task callbacks and tasks) for tests.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8787, help="port to listen on; 0 takes a free port (default 8787)")
     parser.add_argument("--fixtures", help="YAML or JSON fixtures file (default: the built-in demo data)")
     parser.add_argument("--page-cap", type=int, default=50, help="most items one list page holds (default 50)")
     parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS (needs --tls-key)")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
-    parser.add_argument("--lifetime", type=float, default=0, help="exit by itself after this many seconds (default 0: no limit)")
+    parser.add_argument(
+        "--lifetime",
+        type=float,
+        default=0,
+        help="exit by itself after this many seconds (default 0: no limit)")
     parser.add_argument("--verbose", action="store_true", help="log every request on standard error")
     arguments = parser.parse_args(argv)
     if arguments.page_cap < 1:
@@ -119,7 +124,9 @@ def main(argv=None):
     try:
         server = http_handler.EmulatorServer((arguments.host, arguments.port), parts, arguments.verbose)
     except OSError as error:
-        print(f"Nodeum API emulator: cannot listen on {arguments.host}:{arguments.port}: {error.strerror}.", file=sys.stderr)
+        print(
+            f"Nodeum API emulator: cannot listen on {arguments.host}:{arguments.port}: {error.strerror}.",
+            file=sys.stderr)
         return 1
     scheme = "http"
     if arguments.tls_cert:

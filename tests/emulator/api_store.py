@@ -42,7 +42,8 @@ class ListRequest:
     @property
     def is_plain(self):
         """True when the answer is a slice of the id-ordered records."""
-        return not self.filters and all(attribute == "id" and not descending for attribute, descending in self.sort_keys)
+        return not self.filters and all(
+            attribute == "id" and not descending for attribute, descending in self.sort_keys)
 
 
 def run_list(records, count, request):

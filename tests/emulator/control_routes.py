@@ -34,7 +34,8 @@ class ControlApi:
         action = methods.get(method)
         if action is None:
             allowed = ", ".join(sorted(methods))
-            return ApiError(405, {"method": [{"error": "invalid", "value": method}]}, [f"Method {method} is not allowed here; use {allowed}."],
+            return ApiError(405, {"method": [{"error": "invalid", "value": method}]}, [f"Method {method} is not "
+                                                                                       f"allowed here; use {allowed}."],
                             {"Allow": allowed}).answer()
         try:
             return action(body)

@@ -26,7 +26,13 @@ class Credentials:
 
     def __init__(self, fixtures):
         self._passwords = {user["username"]: user["password"] for user in fixtures.get("users", [])}
-        self._key_scopes = {api_key["key"]: frozenset(api_key.get("scopes", [])) for api_key in fixtures.get("api_keys", [])}
+        self._key_scopes = {
+            api_key["key"]: frozenset(
+                api_key.get(
+                    "scopes",
+                    [])) for api_key in fixtures.get(
+                "api_keys",
+                [])}
         self._key_numbers = {api_key["key"]: number for number, api_key in enumerate(fixtures.get("api_keys", []), 1)}
         self._token_numbers = {token: number for number, token in enumerate(fixtures.get("tokens", []), 1)}
 

@@ -30,7 +30,8 @@ class EmulatorStartError(RuntimeError):
     """The emulator did not print its ready line in time."""
 
 
-def emulator_command(port=0, fixtures=None, page_cap=None, lifetime=300, tls_cert=None, tls_key=None, host="127.0.0.1", python=None, extra_args=()):
+def emulator_command(port=0, fixtures=None, page_cap=None, lifetime=300, tls_cert=None,
+                     tls_key=None, host="127.0.0.1", python=None, extra_args=()):
     """The command line that starts the emulator with these options."""
     command = [python or sys.executable, EMULATOR_DIR, "--host", host, "--port", str(port), "--lifetime", str(lifetime)]
     if fixtures is not None:
@@ -104,7 +105,12 @@ class EmulatorControl:
 
     def _call(self, method, path, payload=None):
         data = None if payload is None else json.dumps(payload).encode("utf-8")
-        request = urllib.request.Request(self.url + "/_emulator" + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + "/_emulator" + path,
+            data=data,
+            method=method,
+            headers={
+                "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=30, context=self.ssl_context) as answer:
             body = answer.read()
         return json.loads(body) if body else None

@@ -84,7 +84,8 @@ class Fault:
             raise FaultSpecError("content_type", "content_type must be a string.")
 
     def matches(self, method, path):
-        return (self.method is None or self.method == method) and (self.path is None or self.path.search(path) is not None)
+        return (self.method is None or self.method == method) and (
+            self.path is None or self.path.search(path) is not None)
 
     def describe(self):
         """The fault as GET /_emulator/faults shows it."""

@@ -37,7 +37,8 @@ def _parse_yaml(path, text):
     try:
         import yaml  # pylint: disable=import-outside-toplevel  # optional: the emulator runs on the standard library alone
     except ImportError as error:
-        raise FixtureError(f"The fixtures file {path} is YAML but PyYAML is not installed: install PyYAML or use a JSON fixtures file.") from error
+        raise FixtureError(
+            f"The fixtures file {path} is YAML but PyYAML is not installed: install PyYAML or use a JSON fixtures file.") from error
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -61,7 +62,8 @@ def check_credentials(data):
     if not isinstance(data, dict):
         raise FixtureError("The fixtures must be a mapping with users, api_keys, tokens, tasks and task_callbacks.")
     for user in _require_list(data, "users"):
-        if not isinstance(user, dict) or not isinstance(user.get("username"), str) or not isinstance(user.get("password"), str):
+        if not isinstance(user, dict) or not isinstance(user.get("username"),
+                                                        str) or not isinstance(user.get("password"), str):
             raise FixtureError("Each user needs a string username and a string password.")
     for api_key in _require_list(data, "api_keys"):
         if not isinstance(api_key, dict) or not isinstance(api_key.get("key"), str):
@@ -97,6 +99,7 @@ def _check_callback(callback, task_ids):
     if not isinstance(callback, dict) or not _is_int(callback.get("id")):
         raise FixtureError("Each task callback needs an integer id.")
     if callback.get("task_id") not in task_ids:
-        raise FixtureError(f"Task callback {callback['id']} names task_id {callback.get('task_id')!r}, which is not among the tasks.")
+        raise FixtureError(
+            f"Task callback {callback['id']} names task_id {callback.get('task_id')!r}, which is not among the tasks.")
     if not isinstance(callback.get("type"), str) or not isinstance(callback.get("script"), str):
         raise FixtureError(f"Task callback {callback['id']} needs a string type and a string script.")

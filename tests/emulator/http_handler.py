@@ -112,7 +112,12 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
         except Exception:  # pylint: disable=broad-exception-caught  # a bug must answer 500, not kill the connection silently
             traceback.print_exc()
             self.close_connection = True
-            self.write_answer(Answer(500, error_payload("server", "The emulator failed on this request; see its standard error.")))
+            self.write_answer(
+                Answer(
+                    500,
+                    error_payload(
+                        "server",
+                        "The emulator failed on this request; see its standard error.")))
 
     def route(self, path, query, body):
         parts = self.server.parts
@@ -121,7 +126,8 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
         elif path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             self.write_answer(parts.control.answer(self.command, path[len(CONTROL_PREFIX):], body))
         else:
-            self.write_answer(Answer(404, {"details": {"path": [{"error": "not_found"}]}, "messages": [f"No path {path}: the API lives under {API_PREFIX}."]}))
+            self.write_answer(Answer(404, {"details": {"path": [{"error": "not_found"}]}, "messages": [
+                              f"No path {path}: the API lives under {API_PREFIX}."]}))
 
     def serve_api(self, path, query, body):
         parts = self.server.parts
@@ -136,7 +142,8 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
         else:
             if fault is not None and fault.effect == "delay":
                 time.sleep(fault.value)
-            answer = parts.api.answer(self.command, path[len(API_PREFIX):], query, self.headers.get("Authorization"), body)
+            answer = parts.api.answer(self.command, path[len(API_PREFIX):],
+                                      query, self.headers.get("Authorization"), body)
             if fault is not None and fault.effect == "drop":
                 self.drop_connection()
                 return
@@ -206,6 +213,7 @@ def fault_answer(fault):
         retry_after = fault.retry_after
         headers["Retry-After"] = str(int(retry_after)) if float(retry_after).is_integer() else str(retry_after)
     if fault.body is not None:
-        return Answer(fault.value, headers=headers, raw_body=fault.body.encode("utf-8"), content_type=fault.content_type)
+        return Answer(fault.value, headers=headers, raw_body=fault.body.encode(
+            "utf-8"), content_type=fault.content_type)
     payload = {"details": {"fault": [{"error": "injected"}]}, "messages": [f"Injected fault: status {fault.value}."]}
     return Answer(fault.value, payload, headers)

@@ -79,7 +79,10 @@ class Filter:
         if not self.numeric:
             return text
         if not re.fullmatch(r"-?[0-9]+", text.strip()):
-            raise QueryError(attribute, raw_value, f"The filter {attribute}={raw_value} cannot be applied: {text!r} is not an integer.")
+            raise QueryError(
+                attribute,
+                raw_value,
+                f"The filter {attribute}={raw_value} cannot be applied: {text!r} is not an integer.")
         return int(text)
 
     def matches(self, record):
@@ -130,9 +133,15 @@ def parse_sort_by(raw_value, sortable):
         attribute, _colon, direction = item.partition(":")
         direction = direction.strip().lower() or "asc"
         if attribute not in sortable:
-            raise QueryError("sort_by", raw_value, f"Cannot sort by {attribute!r}: sortable attributes are {', '.join(sorted(sortable))}.")
+            raise QueryError(
+                "sort_by",
+                raw_value,
+                f"Cannot sort by {attribute!r}: sortable attributes are {', '.join(sorted(sortable))}.")
         if direction not in ("asc", "desc"):
-            raise QueryError("sort_by", raw_value, f"Sort direction {direction!r} of {attribute!r} must be asc or desc.")
+            raise QueryError(
+                "sort_by",
+                raw_value,
+                f"Sort direction {direction!r} of {attribute!r} must be asc or desc.")
         keys.append((attribute, direction == "desc"))
     return keys
 

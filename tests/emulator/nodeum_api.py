@@ -174,14 +174,16 @@ class NodeumApi:
     def _answer(self, method, api_path, query, authorization, body):
         caller = self.credentials.identify(authorization)
         if caller is None:
-            raise ApiError(401, {"authorization": [{"error": "invalid"}]}, ["Missing or invalid credentials: use Basic, an API key or a bearer token."],
+            raise ApiError(401, {"authorization": [{"error": "invalid"}]}, ["Missing or invalid credentials: use "
+                                                                            "Basic, an API key or a bearer token."],
                            {"WWW-Authenticate": 'Basic realm="Nodeum API"'})
         route = match_route(api_path)
         if route is None:
             raise error_of(404, "path", "not_found", f"No API path {API_PREFIX}{api_path}.")
         if (route.kind, method) not in OPERATIONS:
             allowed = ", ".join(route.allowed_methods)
-            raise ApiError(405, {"method": [{"error": "invalid", "value": method}]}, [f"Method {method} is not allowed here; use {allowed}."],
+            raise ApiError(405, {"method": [{"error": "invalid", "value": method}]}, [f"Method {method} is not allowed "
+                                                                                      f"here; use {allowed}."],
                            {"Allow": allowed})
         operation_id, scope = OPERATIONS[(route.kind, method)]
         if not caller.may(scope):
@@ -223,7 +225,9 @@ class NodeumApi:
         return Answer(200, self.store.show_task(route.parameters["task_id"]))
 
     def index_task_callbacks(self, route, pairs, _body):
-        count, callbacks = self.store.list_callbacks(route.parameters["task_id"], self._list_request("index_task_callbacks", pairs))
+        count, callbacks = self.store.list_callbacks(
+            route.parameters["task_id"], self._list_request(
+                "index_task_callbacks", pairs))
         return Answer(200, {"count": count, "task_callbacks": callbacks})
 
     def create_task_callback(self, route, _pairs, body):
@@ -240,7 +244,8 @@ class NodeumApi:
         data = parse_json_object(body)
         self.store.show_callback(route.parameters["task_id"], self._callback_id(route))
         attributes = self.validator.validate(data, partial=True)
-        return Answer(200, self.store.update_callback(route.parameters["task_id"], self._callback_id(route), attributes))
+        return Answer(200, self.store.update_callback(
+            route.parameters["task_id"], self._callback_id(route), attributes))
 
     def destroy_task_callback(self, route, _pairs, _body):
         self.store.destroy_callback(route.parameters["task_id"], self._callback_id(route))

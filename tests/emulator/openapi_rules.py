@@ -39,7 +39,11 @@ class OperationRules:
         self.parameters = {"query": {}, "path": {}}
         for parameter in path_item.get("parameters", []) + operation.get("parameters", []):
             parameter = _resolve(document, parameter)
-            self.parameters.setdefault(parameter["in"], {})[parameter["name"]] = _resolve(document, parameter.get("schema", {}))
+            self.parameters.setdefault(
+                parameter["in"], {})[
+                parameter["name"]] = _resolve(
+                document, parameter.get(
+                    "schema", {}))
 
     def filter_names(self):
         return {name for name in self.parameters["query"] if name not in PAGING_PARAMETERS}
