@@ -118,8 +118,11 @@ def scoped_server(tmp_path_factory, start_emulator_module_process):
 @pytest.mark.parametrize(("method", "path", "scope"), SCOPED_OPERATIONS)
 def test_each_operation_needs_its_own_scope(scoped_server, method, path, scope):
     scoped_server.reset()
-    denied = scoped_server.session(authorization=f"all-but:{scope}").request(method, scoped_server.api_url + path, json=CALLBACK)
+    denied = scoped_server.session(
+        authorization=f"all-but:{scope}").request(method, scoped_server.api_url + path, json=CALLBACK)
     assert denied.status_code == 403
     assert denied.json()["messages"] == [f"API key lacks the scope {scope}"]
-    allowed = scoped_server.session(authorization=f"only:{scope}").request(method, scoped_server.api_url + path, json=CALLBACK)
+    allowed = scoped_server.session(
+        authorization=f"only:{scope}").request(
+        method, scoped_server.api_url + path, json=CALLBACK)
     assert allowed.status_code in (200, 201, 204)

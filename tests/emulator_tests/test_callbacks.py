@@ -12,12 +12,14 @@ SCRIPT = "function filter(request) {\n  return request.copy.info.size > 0;\n}\n"
 
 
 def create(api, emulator, task="1", body=None):
-    return api.post(f"{emulator.api_url}/tasks/{task}/task_callbacks", json=body if body is not None else {"type": "filter", "script": SCRIPT})
+    return api.post(f"{emulator.api_url}/tasks/{task}/task_callbacks",
+                    json=body if body is not None else {"type": "filter", "script": SCRIPT})
 
 
 def test_demo_callbacks_are_served(emulator, api):
     body = api.get(f"{emulator.api_url}/tasks/1/task_callbacks").json()
-    expected = [{key: callback[key] for key in ("id", "type", "script")} for callback in demo_data.DEMO_FIXTURES["task_callbacks"][:2]]
+    expected = [{key: callback[key] for key in ("id", "type", "script")}
+                for callback in demo_data.DEMO_FIXTURES["task_callbacks"][:2]]
     assert body == {"count": 2, "task_callbacks": expected}
     assert api.get(f"{emulator.api_url}/tasks/4/task_callbacks").json() == {"count": 0, "task_callbacks": []}
 
@@ -32,7 +34,8 @@ def test_create_show_update_delete(emulator, api):
     assert api.get(url).json() == callback
     updated = api.put(url, json={"type": "filter", "script": "function filter(request) { return false; }"})
     assert updated.status_code == 200
-    assert updated.json() == {"id": callback["id"], "type": "filter", "script": "function filter(request) { return false; }"}
+    assert updated.json() == {"id": callback["id"], "type": "filter",
+                              "script": "function filter(request) { return false; }"}
     deleted = api.delete(url)
     assert deleted.status_code == 204
     assert deleted.content == b""
@@ -124,7 +127,8 @@ def test_task_by_id_or_name(emulator, api, task, expected_ids):
 
 
 def test_percent_encoded_names_with_spaces_and_slashes(emulator, api):
-    tasks = demo_data.DEMO_FIXTURES["tasks"] + [{"id": 6, "name": "Projects/2024 Q1"}, {"id": 7, "name": "42 is a name"}, {"id": 8, "name": "7"}]
+    tasks = demo_data.DEMO_FIXTURES["tasks"] + [{"id": 6, "name": "Projects/2024 Q1"},
+                                                {"id": 7, "name": "42 is a name"}, {"id": 8, "name": "7"}]
     emulator.control.replace_state(tasks, [{"id": 30, "task_id": 6, "type": "filter", "script": "s"}])
     quoted = urllib.parse.quote("Projects/2024 Q1", safe="")
     assert quoted == "Projects%2F2024%20Q1"
@@ -135,7 +139,8 @@ def test_percent_encoded_names_with_spaces_and_slashes(emulator, api):
     assert api.get(f"{emulator.api_url}/tasks/7").json()["name"] == "42 is a name"
     created = create(api, emulator, task=quoted)
     assert created.status_code == 201
-    assert {"id": created.json()["id"], "task_id": 6, "type": "filter", "script": SCRIPT} in emulator.control.state()["task_callbacks"]
+    assert {"id": created.json()["id"], "task_id": 6, "type": "filter",
+            "script": SCRIPT} in emulator.control.state()["task_callbacks"]
 
 
 def test_show_task_and_lowest_id_for_shared_names(emulator, api):
@@ -202,7 +207,8 @@ def test_ids_only_grow_and_are_never_reused(emulator, api):
     emulator.control.replace_state(demo_data.DEMO_FIXTURES["tasks"], [])
     assert create(api, emulator).json()["id"] > second
     # Nor does a state with higher ids get overtaken.
-    emulator.control.replace_state(demo_data.DEMO_FIXTURES["tasks"], [{"id": 5000, "task_id": 2, "type": "filter", "script": "s"}])
+    emulator.control.replace_state(demo_data.DEMO_FIXTURES["tasks"], [
+                                   {"id": 5000, "task_id": 2, "type": "filter", "script": "s"}])
     assert create(api, emulator).json()["id"] == 5001
 
 
@@ -230,7 +236,8 @@ def test_keep_alive_reuses_one_connection(emulator):
         connection.request("GET", "/api/v2/tasks/1/task_callbacks/10", headers=headers)
         first_socket = connection.sock
         for method, path, body in [("GET", "/api/v2/tasks", None), ("POST", "/api/v2/tasks/4/task_callbacks", '{"type": "filter", "script": "s"}'),
-                                   ("GET", "/api/v2/tasks/9/task_callbacks", None), ("DELETE", "/api/v2/tasks/1/task_callbacks/10", None),
+                                   ("GET", "/api/v2/tasks/9/task_callbacks", None), ("DELETE",
+                                                                                     "/api/v2/tasks/1/task_callbacks/10", None),
                                    ("GET", "/api/v2/tasks/1", None)]:
             answer = connection.getresponse()
             answer.read()

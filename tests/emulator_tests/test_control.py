@@ -15,7 +15,11 @@ def callbacks_of_task(emulator, task_id):
 
 
 def test_health(emulator):
-    assert requests.get(f"{emulator.url}/_emulator/health", timeout=10).json() == {"status": "ok", "service": "nodeum-api-emulator"}
+    assert requests.get(
+        f"{emulator.url}/_emulator/health",
+        timeout=10).json() == {
+        "status": "ok",
+        "service": "nodeum-api-emulator"}
 
 
 def test_status_fault_with_retry_after_and_json_body(emulator, api):
@@ -85,7 +89,8 @@ def test_drop_before_does_not_apply_the_change(emulator, api):
         api.post(f"{emulator.api_url}/tasks/4/task_callbacks", json=NEW_CALLBACK)
     assert callbacks_of_task(emulator, 4) == []
     log = emulator.control.requests()
-    assert log == [{"method": "POST", "path": "/api/v2/tasks/4/task_callbacks", "query": "", "status": None, "caller": "user:admin"}]
+    assert log == [{"method": "POST", "path": "/api/v2/tasks/4/task_callbacks",
+                    "query": "", "status": None, "caller": "user:admin"}]
 
 
 def test_drop_after_applies_the_change(emulator, api):
@@ -93,7 +98,8 @@ def test_drop_after_applies_the_change(emulator, api):
     with pytest.raises(requests.ConnectionError):
         api.post(f"{emulator.api_url}/tasks/4/task_callbacks", json=NEW_CALLBACK)
     created = callbacks_of_task(emulator, 4)
-    assert [(callback["type"], callback["script"]) for callback in created] == [(NEW_CALLBACK["type"], NEW_CALLBACK["script"])]
+    assert [(callback["type"], callback["script"])
+            for callback in created] == [(NEW_CALLBACK["type"], NEW_CALLBACK["script"])]
     assert emulator.control.requests()[-1]["status"] is None
     # The next request (a fresh connection) is answered.
     assert api.get(f"{emulator.api_url}/tasks/4/task_callbacks").json()["count"] == 1
@@ -154,10 +160,12 @@ def test_state_round_trip(emulator, api):
     assert state["tasks"] == demo_data.DEMO_FIXTURES["tasks"]
     assert state["task_callbacks"] == demo_data.DEMO_FIXTURES["task_callbacks"]
     tasks = [{"id": 7, "name": "Only task", "comment": "kept"}]
-    callbacks = [{"id": 70, "task_id": 7, "type": "filter", "script": "b"}, {"id": 60, "task_id": 7, "type": "filter", "script": "a"}]
+    callbacks = [{"id": 70, "task_id": 7, "type": "filter", "script": "b"},
+                 {"id": 60, "task_id": 7, "type": "filter", "script": "a"}]
     replaced = emulator.control.replace_state(tasks, callbacks)
     assert replaced == {"tasks": tasks, "task_callbacks": sorted(callbacks, key=lambda callback: callback["id"])}
-    assert [item["id"] for item in api.get(f"{emulator.api_url}/tasks/7/task_callbacks").json()["task_callbacks"]] == [60, 70]
+    assert [item["id"]
+            for item in api.get(f"{emulator.api_url}/tasks/7/task_callbacks").json()["task_callbacks"]] == [60, 70]
     assert api.get(f"{emulator.api_url}/tasks/Only%20task").json() == tasks[0]
     assert api.get(f"{emulator.api_url}/tasks/1").status_code == 404
 
@@ -169,7 +177,8 @@ def test_state_round_trip(emulator, api):
         {"tasks": [{"id": "1", "name": "x"}]},
         {"tasks": [{"id": 1}]},
         {"tasks": [{"id": 1, "name": "a"}, {"id": 1, "name": "b"}]},
-        {"tasks": [{"id": 1, "name": "a"}], "task_callbacks": [{"id": 2, "task_id": 9, "type": "filter", "script": "s"}]},
+        {"tasks": [{"id": 1, "name": "a"}], "task_callbacks": [
+            {"id": 2, "task_id": 9, "type": "filter", "script": "s"}]},
         {"tasks": [{"id": 1, "name": "a"}], "task_callbacks": [{"id": 2, "task_id": 1, "type": "filter"}]},
     ],
 )

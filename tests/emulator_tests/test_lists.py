@@ -24,7 +24,8 @@ ALL_IDS = sorted(SCRIPTS)
 
 @pytest.fixture
 def filter_api(emulator, api):
-    callbacks = [{"id": callback_id, "task_id": 4, "type": "filter", "script": script} for callback_id, script in SCRIPTS.items()]
+    callbacks = [{"id": callback_id, "task_id": 4, "type": "filter", "script": script}
+                 for callback_id, script in SCRIPTS.items()]
     emulator.control.replace_state(TASKS, callbacks)
     return api
 
@@ -94,7 +95,8 @@ def test_patterns_are_case_sensitive(emulator, filter_api):
 
 
 def test_filters_combine_with_and(emulator, filter_api):
-    assert listed_ids(filter_api, f"{emulator.api_url}/tasks/4/task_callbacks", {"id": ">20", "script": "~a%"}) == [25, 26]
+    assert listed_ids(filter_api, f"{emulator.api_url}/tasks/4/task_callbacks",
+                      {"id": ">20", "script": "~a%"}) == [25, 26]
 
 
 @pytest.mark.parametrize("value", [">abc", "abc", "><20|x", "!=", "<=1.5"])
@@ -129,7 +131,8 @@ def test_bad_sort_by_is_400(emulator, filter_api, sort_by):
 
 @pytest.fixture
 def many_callbacks(emulator, api):
-    callbacks = [{"id": 1000 + index, "task_id": 5, "type": "filter", "script": f"script {index:03d}"} for index in range(120)]
+    callbacks = [{"id": 1000 + index, "task_id": 5, "type": "filter", "script": f"script {index:03d}"}
+                 for index in range(120)]
     emulator.control.replace_state(TASKS, callbacks)
     return api
 
@@ -159,7 +162,11 @@ def test_paging_and_page_cap(emulator, many_callbacks, params, expected_ids):
 def test_paging_until_count_collects_everything_once(emulator, many_callbacks):
     collected, count = [], None
     while count is None or len(collected) < count:
-        body = many_callbacks.get(f"{emulator.api_url}/tasks/5/task_callbacks", params={"offset": len(collected), "limit": 1000}).json()
+        body = many_callbacks.get(
+            f"{emulator.api_url}/tasks/5/task_callbacks",
+            params={
+                "offset": len(collected),
+                "limit": 1000}).json()
         count = body["count"]
         assert body["task_callbacks"], "an empty page before count was reached"
         collected.extend(item["id"] for item in body["task_callbacks"])
@@ -167,12 +174,18 @@ def test_paging_until_count_collects_everything_once(emulator, many_callbacks):
 
 
 def test_count_is_matches_before_paging(emulator, many_callbacks):
-    body = many_callbacks.get(f"{emulator.api_url}/tasks/5/task_callbacks", params={"script": "~script 1%", "limit": 3, "sort_by": "id:desc"}).json()
+    body = many_callbacks.get(
+        f"{emulator.api_url}/tasks/5/task_callbacks",
+        params={
+            "script": "~script 1%",
+            "limit": 3,
+            "sort_by": "id:desc"}).json()
     assert body["count"] == 20
     assert [item["id"] for item in body["task_callbacks"]] == [1119, 1118, 1117]
 
 
-@pytest.mark.parametrize("params", [{"limit": "abc"}, {"limit": "-1"}, {"offset": "-5"}, {"offset": "1.5"}, {"limit": ""}])
+@pytest.mark.parametrize("params", [{"limit": "abc"}, {"limit": "-1"},
+                         {"offset": "-5"}, {"offset": "1.5"}, {"limit": ""}])
 def test_paging_parameters_that_break_the_document_are_400(emulator, api, params):
     answer = api.get(f"{emulator.api_url}/tasks/1/task_callbacks", params=params)
     assert answer.status_code == 400
@@ -207,7 +220,8 @@ def test_task_list_bad_filter_and_sort_are_400(emulator, api):
 
 
 def test_a_task_with_100000_callbacks_pages_fast(emulator, api):
-    callbacks = [{"id": 10 + index, "task_id": 1, "type": "filter", "script": "function filter(request) { return true; }"} for index in range(100_000)]
+    callbacks = [{"id": 10 + index, "task_id": 1, "type": "filter",
+                  "script": "function filter(request) { return true; }"} for index in range(100_000)]
     emulator.control.replace_state(TASKS, callbacks)
     # Only the reads are timed: they must not scan and sort 100,000 callbacks per page.
     started = time.monotonic()

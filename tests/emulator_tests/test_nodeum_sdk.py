@@ -28,7 +28,9 @@ def callbacks_api(emulator):
 
 def test_list_with_filters_sort_and_paging(emulator, callbacks_api):
     for index in range(5):
-        callbacks_api.create_task_callback(task_id="4", task_callback_body=nodeum_sdk.TaskCallback(type="filter", script=f"{SCRIPT}// {index}\n"))
+        callbacks_api.create_task_callback(
+            task_id="4", task_callback_body=nodeum_sdk.TaskCallback(
+                type="filter", script=f"{SCRIPT}// {index}\n"))
     everything = callbacks_api.index_task_callbacks(task_id="4")
     assert everything.count == 5
     ids = [callback.id for callback in everything.task_callbacks]
@@ -37,7 +39,8 @@ def test_list_with_filters_sort_and_paging(emulator, callbacks_api):
     assert page.count == 5
     assert [callback.id for callback in page.task_callbacks] == sorted(ids, reverse=True)[1:3]
     assert "sort_by=type%2Cid%3Adesc" in emulator.control.requests()[-1]["query"].split("&")
-    filtered = callbacks_api.index_task_callbacks(task_id="4", id=f"><{ids[0]}|{ids[4]}", type="filter", script="~%// 4%")
+    filtered = callbacks_api.index_task_callbacks(
+        task_id="4", id=f"><{ids[0]}|{ids[4]}", type="filter", script="~%// 4%")
     assert [callback.id for callback in filtered.task_callbacks] == [ids[4]]
 
 
@@ -48,13 +51,16 @@ def test_task_by_name(callbacks_api):
 
 
 def test_show_create_update_delete(emulator, callbacks_api):
-    created = callbacks_api.create_task_callback(task_id="5", task_callback_body=nodeum_sdk.TaskCallback(type="filter", script=SCRIPT))
+    created = callbacks_api.create_task_callback(
+        task_id="5", task_callback_body=nodeum_sdk.TaskCallback(
+            type="filter", script=SCRIPT))
     assert created.id > 13 and created.script == SCRIPT
     shown = callbacks_api.show_task_callback(task_id="5", task_callback_id=created.id)
     assert shown.to_dict() == {"id": created.id, "type": "filter", "script": SCRIPT}
     # The client sends only the attributes that are set: a partial update.
     updated = callbacks_api.update_task_callback(task_id="5", task_callback_id=created.id,
-                                                 task_callback_body=nodeum_sdk.TaskCallback(script="function filter(r) { return false; }"))
+                                                 task_callback_body=nodeum_sdk.TaskCallback(script="function filter(r) "
+                                                                                                   "{ return false; }"))
     assert updated.to_dict() == {"id": created.id, "type": "filter", "script": "function filter(r) { return false; }"}
     assert emulator.control.requests()[-1] == {"method": "PUT", "path": f"/api/v2/tasks/5/task_callbacks/{created.id}", "query": "", "status": 200,
                                                "caller": "user:admin"}
@@ -66,7 +72,9 @@ def test_show_create_update_delete(emulator, callbacks_api):
 
 def test_validation_error_reaches_the_client(callbacks_api):
     with pytest.raises(nodeum_sdk.ApiException) as raised:
-        callbacks_api.create_task_callback(task_id="1", task_callback_body=nodeum_sdk.TaskCallback(type="filter", script="   "))
+        callbacks_api.create_task_callback(
+            task_id="1", task_callback_body=nodeum_sdk.TaskCallback(
+                type="filter", script="   "))
     assert raised.value.status == 422
     assert "Script can't be blank" in str(raised.value.body)
 

@@ -47,7 +47,8 @@ VALID_EXCHANGES = [
     ("GET", "/tasks/1", {}, 200),
     ("GET", "/tasks/Nightly%20backup", {}, 200),
     ("GET", "/tasks/1/task_callbacks", {}, 200),
-    ("GET", "/tasks/1/task_callbacks", {"params": {"id": ">10", "type": "filter", "script": "~%tmp%", "limit": 5, "offset": 0}}, 200),
+    ("GET", "/tasks/1/task_callbacks", {"params": {"id": ">10",
+     "type": "filter", "script": "~%tmp%", "limit": 5, "offset": 0}}, 200),
     ("GET", "/tasks/1/task_callbacks", {"params": {"sort_by": "type|id:desc"}}, 200),
     ("GET", "/tasks/4/task_callbacks", {}, 200),
     ("GET", "/tasks/1/task_callbacks/10", {}, 200),
@@ -91,7 +92,8 @@ def test_error_answers_follow_the_error_schema(emulator, openapi_document, metho
     answer = session.send(prepared, timeout=30)
     assert answer.status_code == status
     # The root holds the components, so the schema's $refs resolve within it.
-    OAS30ReadValidator({"$ref": "#/components/schemas/error", "components": openapi_document["components"]}).validate(answer.json())
+    OAS30ReadValidator({"$ref": "#/components/schemas/error",
+                        "components": openapi_document["components"]}).validate(answer.json())
     assert answer.json()["messages"] and all(isinstance(message, str) for message in answer.json()["messages"])
     for attribute_errors in answer.json()["details"].values():
         assert all("error" in item for item in attribute_errors)
@@ -119,6 +121,7 @@ def test_a_wrong_answer_would_be_caught(emulator, api, openapi):
     """Proof that the validation bites: an answer that breaks the schema fails it."""
     prepared = api.prepare_request(requests.Request("GET", f"{emulator.api_url}/tasks/1/task_callbacks/10"))
     answer = api.send(prepared, timeout=30)
-    answer._content = json.dumps({"id": "ten", "type": "hook"}).encode()  # pylint: disable=protected-access  # forge a broken answer
+    answer._content = json.dumps({"id": "ten", "type": "hook"}).encode(
+    )  # pylint: disable=protected-access  # forge a broken answer
     with pytest.raises(OpenAPIError):
         openapi.validate_response(RequestsOpenAPIRequest(prepared), RequestsOpenAPIResponse(answer))

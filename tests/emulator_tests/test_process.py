@@ -22,7 +22,8 @@ DEMO_YAML = os.path.join(EMULATOR_DIR, "demo-fixtures.yml")
 SMALL_FIXTURES = {
     "users": [{"username": "ops", "password": "secret"}],
     "tasks": [{"id": 40, "name": "Only task"}],
-    "task_callbacks": [{"id": 400, "task_id": 40, "type": "filter", "script": "function filter(request) { return true; }"}],
+    "task_callbacks": [{"id": 400, "task_id": 40, "type": "filter", "script": "function filter(request) { return true; "
+                                                                              "}"}],
 }
 
 
@@ -35,16 +36,22 @@ def test_demo_data_values():
     demo = demo_data.DEMO_FIXTURES
     assert [(task["id"], task["name"]) for task in demo["tasks"]] == [
         (1, "Archive projects"), (2, "Nightly backup"), (3, "Archive projects"), (4, "Migrate cold data"), (5, "Restore requests")]
-    assert [(callback["id"], callback["task_id"]) for callback in demo["task_callbacks"]] == [(10, 1), (11, 1), (12, 2), (13, 3)]
-    assert all(callback["script"].startswith("function run(req) {") and "return true;" in callback["script"] for callback in demo["task_callbacks"])
+    assert [(callback["id"], callback["task_id"])
+            for callback in demo["task_callbacks"]] == [(10, 1), (11, 1), (12, 2), (13, 3)]
+    assert all(callback["script"].startswith(
+        "function run(req) {") and "return true;" in callback["script"] for callback in demo["task_callbacks"])
     assert demo["users"] == [{"username": "admin", "password": "nodeum-demo-password"}]
-    assert {key["key"]: len(key["scopes"]) for key in demo["api_keys"]} == {"demo-full-access-key": 7, "demo-read-only-key": 4}
+    assert {key["key"]: len(key["scopes"]) for key in demo["api_keys"]} == {
+        "demo-full-access-key": 7, "demo-read-only-key": 4}
 
 
 def test_demo_yaml_as_fixtures_serves_the_demo_data(start_emulator_process):
     server = start_emulator_process(fixtures=DEMO_YAML)
-    assert server.control.state() == {"tasks": demo_data.DEMO_FIXTURES["tasks"], "task_callbacks": demo_data.DEMO_FIXTURES["task_callbacks"]}
-    assert server.session().post(f"{server.api_url}/tasks/1/task_callbacks", json={"type": "filter", "script": "s"}).json()["id"] == 14
+    assert server.control.state() == {
+        "tasks": demo_data.DEMO_FIXTURES["tasks"],
+        "task_callbacks": demo_data.DEMO_FIXTURES["task_callbacks"]}
+    assert server.session().post(f"{server.api_url}/tasks/1/task_callbacks",
+                                 json={"type": "filter", "script": "s"}).json()["id"] == 14
 
 
 @pytest.mark.parametrize("suffix", [".json", ".yml", ".fixtures"])
@@ -56,11 +63,16 @@ def test_json_and_yaml_fixtures(start_emulator_process, tmp_path, suffix):
     assert session.get(f"{server.api_url}/tasks/Only%20task/task_callbacks").json()["task_callbacks"][0]["id"] == 400
     assert server.session().get(f"{server.api_url}/tasks").status_code == 401  # the demo admin is not in these fixtures
     # Ids grow from above the highest fixture id.
-    assert session.post(f"{server.api_url}/tasks/40/task_callbacks", json={"type": "filter", "script": "s"}).json()["id"] == 401
+    assert session.post(
+        f"{server.api_url}/tasks/40/task_callbacks",
+        json={
+            "type": "filter",
+            "script": "s"}).json()["id"] == 401
 
 
 def run_emulator_to_exit(arguments, python_flags=(), timeout=20):
-    return subprocess.run([sys.executable, *python_flags, EMULATOR_DIR, *arguments], capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run([sys.executable, *python_flags, EMULATOR_DIR, *arguments],
+                          capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def test_runs_on_the_standard_library_alone(tmp_path):
@@ -73,7 +85,8 @@ def test_runs_on_the_standard_library_alone(tmp_path):
         line = process.stdout.readline()
         assert line.startswith(READY_PREFIX)
         url = line[len(READY_PREFIX):].strip()
-        assert requests.get(f"{url}/api/v2/tasks/40", auth=("ops", "secret"), timeout=10).json() == SMALL_FIXTURES["tasks"][0]
+        assert requests.get(f"{url}/api/v2/tasks/40", auth=("ops", "secret"),
+                            timeout=10).json() == SMALL_FIXTURES["tasks"][0]
     finally:
         assert stop_emulator(process) == 0
 
@@ -81,7 +94,8 @@ def test_runs_on_the_standard_library_alone(tmp_path):
 def test_yaml_fixtures_without_pyyaml_fail_in_one_sentence(tmp_path):
     path = tmp_path / "fixtures.yml"
     path.write_text(yaml.safe_dump(SMALL_FIXTURES))
-    result = run_emulator_to_exit(["--port", "0", "--lifetime", "30", "--fixtures", str(path)], python_flags=("-I", "-S"))
+    result = run_emulator_to_exit(["--port", "0", "--lifetime", "30", "--fixtures",
+                                  str(path)], python_flags=("-I", "-S"))
     assert result.returncode == 2
     assert result.stdout == ""
     assert "install PyYAML or use a JSON fixtures file" in result.stderr
@@ -92,7 +106,8 @@ def test_yaml_fixtures_without_pyyaml_fail_in_one_sentence(tmp_path):
     ("content", "message"),
     [
         ("{not json", "not valid JSON"),
-        (json.dumps({"tasks": [{"id": 1, "name": "a"}], "task_callbacks": [{"id": 2, "task_id": 3, "type": "filter", "script": "s"}]}), "task_id"),
+        (json.dumps({"tasks": [{"id": 1, "name": "a"}], "task_callbacks": [
+         {"id": 2, "task_id": 3, "type": "filter", "script": "s"}]}), "task_id"),
         (json.dumps({"users": [{"username": "x"}]}), "password"),
         (json.dumps([1, 2]), "mapping"),
     ],
@@ -126,7 +141,8 @@ def test_bad_arguments_are_refused(arguments):
 
 def start_raw(arguments):
     """Start the emulator with Popen directly, for tests about the process itself."""
-    process = subprocess.Popen([sys.executable, EMULATOR_DIR, "--port", "0", *arguments], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen([sys.executable, EMULATOR_DIR, "--port", "0", *arguments],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = process.stdout.readline()
     return line, process
 
@@ -163,7 +179,14 @@ def test_lifetime_ends_the_process_with_status_0():
 
 
 def test_emulator_command_builds_the_documented_cli():
-    command = emulator_command(port=8787, fixtures="f.yml", page_cap=10, lifetime=60, tls_cert="c.pem", tls_key="k.pem", python="python3")
+    command = emulator_command(
+        port=8787,
+        fixtures="f.yml",
+        page_cap=10,
+        lifetime=60,
+        tls_cert="c.pem",
+        tls_key="k.pem",
+        python="python3")
     assert command == ["python3", EMULATOR_DIR, "--host", "127.0.0.1", "--port", "8787", "--lifetime", "60", "--fixtures", "f.yml",
                        "--page-cap", "10", "--tls-cert", "c.pem", "--tls-key", "k.pem"]
 
@@ -187,14 +210,23 @@ def test_tls(start_emulator_process, self_signed_certificate):
     with requests.Session() as session:
         session.auth = ADMIN
         # verify per request: REQUESTS_CA_BUNDLE in the environment would override a session-level verify.
-        assert session.get(f"{server.api_url}/tasks/1", verify=str(cert)).json() == {"id": 1, "name": "Archive projects"}
+        assert session.get(
+            f"{server.api_url}/tasks/1",
+            verify=str(cert)).json() == {
+            "id": 1,
+            "name": "Archive projects"}
         assert session.get(f"{server.api_url}/tasks/2", verify=str(cert)).json()["name"] == "Nightly backup"
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(f"{server.api_url}/tasks/1", auth=ADMIN, timeout=10)
     # A plain HTTP client on the TLS port does not break the server for others.
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(server.url.replace("https://", "http://") + "/_emulator/health", timeout=5)
-    assert requests.get(f"{server.url}/_emulator/health", verify=str(cert), timeout=10).json() == {"status": "ok", "service": "nodeum-api-emulator"}
+    assert requests.get(
+        f"{server.url}/_emulator/health",
+        verify=str(cert),
+        timeout=10).json() == {
+        "status": "ok",
+        "service": "nodeum-api-emulator"}
 
 
 def test_bad_tls_files_exit_2(tmp_path):
@@ -238,7 +270,12 @@ def test_a_target_shell_that_ends_stops_its_emulators_and_runs_its_cleanup(tmp_p
     collections = tmp_path / "collections" / "ansible_collections" / "nodeum"
     collections.mkdir(parents=True)
     (collections / "data_archiving").symlink_to(os.path.dirname(os.path.dirname(EMULATOR_DIR)))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "collections"), ANSIBLE_TEST_PYTHON_INTERPRETER=sys.executable)
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=str(
+            tmp_path /
+            "collections"),
+        ANSIBLE_TEST_PYTHON_INTERPRETER=sys.executable)
     shell = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, env=env, check=False)
     pids = [int(pid) for pid in shell.stdout.split()]
     assert len(pids) == 2, shell.stderr

@@ -18,6 +18,12 @@ EXCLUDED_CHECKS = [status_code_conformance, positive_data_acceptance]
 
 
 @SCHEMA.parametrize()
-@hypothesis.settings(max_examples=10, deadline=None, suppress_health_check=list(hypothesis.HealthCheck), derandomize=True, database=None)
+@hypothesis.settings(max_examples=10, deadline=None,
+                     suppress_health_check=list(hypothesis.HealthCheck), derandomize=True, database=None)
 def test_api_conforms_to_its_document(case, emulator_server):
-    case.call_and_validate(base_url=emulator_server.api_url, headers={"Authorization": AUTHORIZATION}, timeout=30, excluded_checks=EXCLUDED_CHECKS)
+    case.call_and_validate(
+        base_url=emulator_server.api_url,
+        headers={
+            "Authorization": AUTHORIZATION},
+        timeout=30,
+        excluded_checks=EXCLUDED_CHECKS)
