@@ -24,7 +24,15 @@ _TOTALS = dict((key, 0) for key, _label in LABELS)
 _SEEN = set()
 # The network lane (network_lane.py) reports one row per scenario.
 NETWORK_PROPERTY = 'network_row'
-NETWORK_COLUMNS = ('task runs', 'failures', 'duplicates', 'lost writes', 'tracebacks', 'final-state mismatches', 'retries', 'seconds')
+NETWORK_COLUMNS = (
+    'task runs',
+    'failures',
+    'duplicates',
+    'lost writes',
+    'tracebacks',
+    'final-state mismatches',
+    'retries',
+    'seconds')
 _NETWORK_ROWS = []
 
 

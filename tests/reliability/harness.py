@@ -115,7 +115,8 @@ class Emulator:
 
     def snapshot(self):
         """State, request log and pending faults, read once the playbook is over."""
-        return dict(state=self.control.state(), requests=self.control.requests(), pending_faults=self.control._call('GET', '/faults')['faults'])
+        return dict(state=self.control.state(), requests=self.control.requests(),
+                    pending_faults=self.control._call('GET', '/faults')['faults'])
 
 
 class EmulatorFleet:
@@ -141,7 +142,12 @@ class EmulatorFleet:
             cert, key, _context = spec.get('tls') or (None, None, None)
             command = emulator_command(fixtures=path, lifetime=LIFETIME, tls_cert=cert, tls_key=key)
             # pylint: disable-next=consider-using-with  # stopped by pid in stop()
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                text=True)
             self._processes.append(process)
             started.append((process, spec))
         deadline = time.monotonic() + 90
@@ -190,7 +196,8 @@ class PlaybookRun:
         self.records = [json.loads(line) for line in results_text.splitlines() if line.strip()]
 
     def texts(self):
-        return {'stdout': self.stdout, 'stderr': self.stderr, 'log file': self.log, 'returned results': self.results_text}
+        return {'stdout': self.stdout, 'stderr': self.stderr,
+                'log file': self.log, 'returned results': self.results_text}
 
     def step(self, host, number):
         """The record of a host's step (the module task that ran, not the skipped one), or None."""
@@ -205,7 +212,8 @@ class PlaybookRun:
 
     def leaks(self):
         """[(secret name, where)] for every secret value found literally in any output."""
-        return [(name, where) for name, value in SECRETS.items() for where, text in self.texts().items() if value in text]
+        return [(name, where) for name, value in SECRETS.items()
+                for where, text in self.texts().items() if value in text]
 
     def host_text(self, host):
         return '\n'.join(json.dumps(record, sort_keys=True) for record in self.records if record['host'] == host)
@@ -244,7 +252,8 @@ def run_playbook(work_dir, hosts, forks=20, pauses=None, env=None, extra_vars=No
             playbook.append({'name': 'wait before step %d' % number, 'hosts': 'localhost', 'gather_facts': False,
                              'tasks': [{'name': 'wait', 'ansible.builtin.pause': {'seconds': pauses[number]}}]})
         for module in MODULES:
-            members = [name for name, host_steps in hosts.items() if len(host_steps) > number and host_steps[number]['module'] == module]
+            members = [name for name, host_steps in hosts.items() if len(
+                host_steps) > number and host_steps[number]['module'] == module]
             if members:
                 groups['step%d_%s' % (number, module)] = {'hosts': dict((name, None) for name in members)}
                 playbook.append(step_play(number, module))

@@ -56,7 +56,13 @@ def check_tools():
 
 
 def _run(*command, check=True):
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False, stdin=subprocess.DEVNULL)
+    completed = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+        stdin=subprocess.DEVNULL)
     if check and completed.returncode != 0:
         raise RuntimeError('%s failed (%d): %s' % (' '.join(command), completed.returncode, completed.stderr.strip()))
     return completed
@@ -136,7 +142,9 @@ class Lab:
     def _make(self):
         made = _run('ip', 'netns', 'add', self.namespace, check=False)
         if made.returncode != 0:
-            raise LabUnavailable('network lane skipped: cannot make a network namespace (%s)' % (made.stderr.strip() or 'ip netns add failed'))
+            raise LabUnavailable(
+                'network lane skipped: cannot make a network namespace (%s)' %
+                (made.stderr.strip() or 'ip netns add failed'))
         self._made = True
         _run('ip', 'link', 'add', self.host_veth, 'type', 'veth', 'peer', 'name', self.lab_veth)
         _run('ip', 'link', 'set', self.lab_veth, 'netns', self.namespace)
@@ -152,9 +160,15 @@ class Lab:
     def _start_emulator(self):
         path = self.work_dir / ('fixtures-%s.json' % self.namespace)
         path.write_text(json.dumps(self.fixtures_document), encoding='utf-8')
-        command = ['ip', 'netns', 'exec', self.namespace] + emulator_command(port=PORT, fixtures=path, lifetime=LIFETIME, host=self.lab_address)
+        command = ['ip', 'netns', 'exec', self.namespace] + \
+            emulator_command(port=PORT, fixtures=path, lifetime=LIFETIME, host=self.lab_address)
         # pylint: disable-next=consider-using-with  # stopped by pid in close()
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True)
         EmulatorFleet._ready_url(self.process, time.monotonic() + 60)  # pylint: disable=protected-access
 
     def state(self):

@@ -70,7 +70,8 @@ _RESULTS = {}
 
 
 def cycle_script(cycle, task_id):
-    return 'function filter(request) {\n  // cycle %d, task %d\n  return request.copy.info.size < %d;\n}\n' % (cycle, task_id, 1024 * (cycle + 1))
+    return 'function filter(request) {\n  // cycle %d, task %d\n  return request.copy.info.size < %d;\n}\n' % (
+        cycle, task_id, 1024 * (cycle + 1))
 
 
 class Tally:
@@ -109,7 +110,13 @@ def _hosts(lab, tasks, script_of):
     hosts = {}
     for number, task in enumerate(tasks):
         script = script_of(task['id'])
-        args = dict(task=str(task['id']) if number % 2 else task['name'], url=lab.url, timeout=TIMEOUT, **credentials(number))
+        args = dict(
+            task=str(
+                task['id']) if number %
+            2 else task['name'],
+            url=lab.url,
+            timeout=TIMEOUT,
+            **credentials(number))
         args.update(dict(script=script) if script is not None else dict(state='absent'))
         hosts['task%03d' % task['id']] = [dict(module='task_callback', args=args)]
     return hosts
@@ -136,7 +143,8 @@ def _check_faulted(tally, run, tasks, before, after, script_of, again):
             tally.problem('%s: no result recorded' % host)
             continue
         result = record['result']
-        tally.add('retries', sum(1 for warning in result.get('warnings', []) if warning.startswith('Retried ') or 'not sent again' in warning))
+        tally.add('retries', sum(1 for warning in result.get('warnings', [])
+                  if warning.startswith('Retried ') or 'not sent again' in warning))
         if record['status'] == 'ok':
             if not _is(callbacks, wanted):
                 tally.add('lost writes')
@@ -148,10 +156,13 @@ def _check_faulted(tally, run, tasks, before, after, script_of, again):
         message = result.get('msg', '')
         shape = re.sub(r'https?://\S+|\d+(\.\d+)?', '#', message)
         tally.messages[shape] = tally.messages.get(shape, 0) + 1
-        if not (isinstance(message, str) and '\n' not in message and SENTENCE.match(message) and 'Error(' not in message):
+        if not (isinstance(message, str) and '\n' not in message and SENTENCE.match(
+                message) and 'Error(' not in message):
             tally.problem('%s failed without one sentence: %r' % (host, message))
         if not (_is(callbacks, wanted) or _is(callbacks, _script_before(before, task['id']))) and len(callbacks) <= 1:
-            tally.problem('%s failed and left a state that is neither the old nor the wanted one: %s' % (host, callbacks))
+            tally.problem(
+                '%s failed and left a state that is neither the old nor the wanted one: %s' %
+                (host, callbacks))
 
 
 def _script_before(before, task_id):
@@ -169,7 +180,8 @@ def _check_clean(tally, run, faulted, tasks, after, script_of):
         tally.add('duplicates', max(0, len(callbacks) - 1))
         if record is None or record['status'] != 'ok' or not _is(callbacks, wanted):
             tally.add('final-state mismatches')
-            tally.problem('%s after the clean run: %s, state %s' % (host, record and record['result'].get('msg'), callbacks))
+            tally.problem('%s after the clean run: %s, state %s' %
+                          (host, record and record['result'].get('msg'), callbacks))
         elif record['result'].get('changed') and earlier is not None and earlier['status'] == 'ok':
             tally.add('lost writes')
             tally.problem('%s: the faulted run succeeded, yet the clean run had to change the task' % host)
@@ -179,7 +191,8 @@ def run_scenario(name, work_dir):
     """Run one scenario from start to end in its own namespace; return its Tally."""
     spec = SCENARIOS[name]
     base = 200
-    tasks = [{'id': base + number, 'name': 'Net %s %02d' % (re.sub(r'\W+', '-', name), number)} for number in range(SIZE['tasks'])]
+    tasks = [{'id': base + number, 'name': 'Net %s %02d' % (re.sub(r'\W+', '-', name), number)}
+             for number in range(SIZE['tasks'])]
     start = [{'id': 5000 + task['id'], 'task_id': task['id'], 'type': 'filter', 'script': OLD} for task in tasks[::2]]
     tally = Tally()
     began = time.monotonic()
@@ -193,8 +206,17 @@ def run_scenario(name, work_dir):
                 hosts = _hosts(lab, tasks, script_of)
                 before = _callbacks_by_task(lab.state())
                 with lab.faults(rules=spec.get('rules', ()), blackout=spec.get('blackout'), rate=spec.get('rate')):
-                    faulted = run_playbook(work_dir / ('run-%02d-faulted' % run_number), hosts, forks=FORKS, timeout=900)
-                _check_faulted(tally, faulted, tasks, before, _callbacks_by_task(lab.state()), script_of, phase == 'present again')
+                    faulted = run_playbook(work_dir / ('run-%02d-faulted' %
+                                           run_number), hosts, forks=FORKS, timeout=900)
+                _check_faulted(
+                    tally,
+                    faulted,
+                    tasks,
+                    before,
+                    _callbacks_by_task(
+                        lab.state()),
+                    script_of,
+                    phase == 'present again')
                 clean = run_playbook(work_dir / ('run-%02d-clean' % run_number), hosts, forks=FORKS, timeout=900)
                 _check_clean(tally, clean, faulted, tasks, _callbacks_by_task(lab.state()), script_of)
                 run_number += 1
@@ -215,7 +237,8 @@ def _all_results(tmp_path_factory):
             return _RESULTS
         root = tmp_path_factory.mktemp('network')
         with concurrent.futures.ThreadPoolExecutor(max_workers=SIZE['parallel']) as pool:
-            futures = dict((name, pool.submit(run_scenario, name, root / re.sub(r'\W+', '-', name))) for name in SIZE['scenarios'])
+            futures = dict((name, pool.submit(run_scenario, name, root / re.sub(r'\W+', '-', name)))
+                           for name in SIZE['scenarios'])
             for name, future in futures.items():
                 try:
                     _RESULTS[name] = future.result()
@@ -227,7 +250,8 @@ def _all_results(tmp_path_factory):
 
 
 # One xdist worker runs the whole lane (make reliability runs it beside the rest of the suite).
-@pytest.mark.parametrize('name', [pytest.param(name, marks=pytest.mark.xdist_group('network')) for name in SIZE['scenarios']])
+@pytest.mark.parametrize('name', [pytest.param(name, marks=pytest.mark.xdist_group('network'))
+                         for name in SIZE['scenarios']])
 def test_network_scenario(name, tmp_path_factory, request):
     results = _all_results(tmp_path_factory)
     if 'skip' in results:

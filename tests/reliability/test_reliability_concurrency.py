@@ -35,7 +35,8 @@ def test_twenty_hosts_twenty_tasks(tmp_path, figures):
     with EmulatorFleet(tmp_path) as fleet:
         (emulator,) = fleet.start([{'fixtures': fixtures([{'id': 1, 'name': 'placeholder'}], [])}])
         tasks = [{'id': task_id, 'name': 'Tenant %02d archive' % (task_id - 100)} for task_id in TASK_IDS]
-        existing = [{'id': 1000 + task_id, 'task_id': task_id, 'type': 'filter', 'script': OLD} for task_id in TASK_IDS[::2]]
+        existing = [{'id': 1000 + task_id, 'task_id': task_id, 'type': 'filter', 'script': OLD}
+                    for task_id in TASK_IDS[::2]]
         emulator.control.replace_state(tasks, existing)
         start_ids = set(callback['id'] for callback in emulator.callbacks())
         emulator.control.reset_requests()
@@ -81,7 +82,8 @@ def test_five_hosts_one_task(tmp_path, figures):
     start = {'create': [], 'create, GET and POST delayed': [], 'update': [{'id': 10, 'task_id': 1, 'type': 'filter', 'script': OLD}],
              'remove': [{'id': 10, 'task_id': 1, 'type': 'filter', 'script': OLD}]}
     with EmulatorFleet(tmp_path) as fleet:
-        emulators = dict(zip(RACE_GROUPS, fleet.start([{'fixtures': fixtures(tasks, start[group])} for group in RACE_GROUPS])))
+        emulators = dict(zip(RACE_GROUPS, fleet.start(
+            [{'fixtures': fixtures(tasks, start[group])} for group in RACE_GROUPS])))
         delayed = emulators['create, GET and POST delayed']
         delayed.fault(method='GET', path=r'^/api/v2/tasks/1/task_callbacks$', delay=GET_DELAY, times=RACERS)
         delayed.fault(method='POST', path=r'^/api/v2/tasks/1/task_callbacks$', delay=POST_DELAY, times=RACERS)
@@ -114,7 +116,10 @@ def test_five_hosts_one_task(tmp_path, figures):
             # Exactly one host reports the create; the others saw it, or lost the race and removed theirs.
             assert changed.count(True) == 1, (group, changed)
             assert methods.count('POST') - methods.count('DELETE') == 1, (group, methods)
-            losers = [result for result in results if any('removed its own duplicate' in warning for warning in result['result'].get('warnings', []))]
+            losers = [
+                result for result in results if any(
+                    'removed its own duplicate' in warning for warning in result['result'].get(
+                        'warnings', []))]
             assert len(losers) == methods.count('DELETE'), (group, methods)
             assert all(result['result']['task_callback']['id'] == end[0]['id'] for result in results), group
         else:

@@ -54,26 +54,33 @@ KINDS = ('task_callback GET list', 'task_callback GET tasks by name', 'task_call
 
 # Faults: what to arm, extra module arguments, and what the first run must show.
 FAULTS = {
-    '503 twice': dict(spec=dict(status=503, times=2), outcome='ok', warning=r'Retried {method} \S+ after status 503 \(attempt 3 of 4, waited 1 s\)'),
-    '502 twice': dict(spec=dict(status=502, times=2), outcome='ok', warning=r'Retried {method} \S+ after status 502 \(attempt 3 of 4, waited 1 s\)'),
+    '503 twice': dict(spec=dict(status=503, times=2), outcome='ok', warning=r'Retried {method} \S+ after status 503 '
+                                                                            r'\(attempt 3 of 4, waited 1 s\)'),
+    '502 twice': dict(spec=dict(status=502, times=2), outcome='ok', warning=r'Retried {method} \S+ after status 502 '
+                                                                            r'\(attempt 3 of 4, waited 1 s\)'),
     '429 Retry-After 2': dict(spec=dict(status=429, retry_after=2), outcome='ok', min_seconds=2.0,
                               warning=r'Retried {method} \S+ after status 429 \(attempt 2 of 4, waited 2 s\)'),
     '429 Retry-After 120': dict(spec=dict(status=429, retry_after=120), outcome='failed',
-                                message=r'asked to wait 120 seconds before retrying {method} {url}, longer than the 30 seconds .*run the task again later'),
+                                message=r'asked to wait 120 seconds before retrying {method} {url}, longer than the 30 '
+                                        r'seconds .*run the task again later'),
     'delay past timeout': dict(spec=dict(delay=2), args={'timeout': 1}, outcome='ok',
                                warning=r'{method} \S+ (after no answer within 1 s|within the timeout of 1 seconds)'),
     'drop before': dict(spec=dict(drop='before'), outcome='ok', warning=r'Retried {method} \S+ after a lost connection'),
     'drop after': dict(spec=dict(drop='after'), outcome='ok', warning=r'{method} \S+'),
     'HTML 502 until retries run out': dict(spec=dict(status=502, times=4, body=HTML_PAGE), outcome='failed',
-                                           message=r'answered {method} {url} with 502 and a body that is not JSON \(text/html\): '
-                                                   r"'<html><head><title>502 Bad Gateway</title>.*; check that url points to the Nodeum server"),
+                                           message=r'answered {method} {url} with 502 and a body that is not JSON '
+                                                   r'\(text/html\): '
+                                                   r"'<html><head><title>502 Bad Gateway</title>.*; check that url "
+                                                   r"points to the Nodeum server"),
     'HTML page with status 200': dict(spec=dict(status=200, body=HTML_PAGE), outcome='failed',
-                                      message=r"answered {method} {url} with a body that is not JSON \(200, text/html\): '<html><head><title>502"),
+                                      message=r"answered {method} {url} with a body that is not JSON \(200, "
+                                              r"text/html\): '<html><head><title>502"),
 }
 # Two pairs are one fault each: "503 or 502, twice", and a proxy's HTML page (with 502 until the
 # retries run out, or with 200): each request kind meets one of each pair, in turn.
 PAIRS = {'503 twice': 0, '502 twice': 1, 'HTML 502 until retries run out': 0, 'HTML page with status 200': 1}
-SCENARIOS = [(kind, fault) for number, kind in enumerate(KINDS) for fault in FAULTS if PAIRS.get(fault, number % 2) == number % 2]
+SCENARIOS = [(kind, fault) for number, kind in enumerate(KINDS)
+             for fault in FAULTS if PAIRS.get(fault, number % 2) == number % 2]
 PAUSE = 2.5  # longer than the delay fault, so that a delayed request has landed before the second run
 _BATCHES = {}  # the batch's one playbook run; xdist_group keeps its tests on one worker (--dist loadgroup)
 
@@ -92,7 +99,8 @@ def batch(tmp_path_factory):
     shared_callbacks = [callback for spec in specs if not spec['own_emulator'] for callback in spec['start']]
     own = [spec for spec in specs if spec['own_emulator']]
     with EmulatorFleet(work) as fleet:
-        started = fleet.start([{'fixtures': fixtures(shared_tasks, shared_callbacks)}] + [{'fixtures': fixtures(spec['tasks'], spec['start'])} for spec in own])
+        started = fleet.start([{'fixtures': fixtures(shared_tasks, shared_callbacks)}] +
+                              [{'fixtures': fixtures(spec['tasks'], spec['start'])} for spec in own])
         own_emulators = iter(started[1:])
         emulators = [next(own_emulators) if spec['own_emulator'] else started[0] for spec in specs]
         hosts = {}
@@ -108,7 +116,8 @@ def batch(tmp_path_factory):
             hosts[host_name(kind, fault)] = steps
         run = run_playbook(work, hosts, forks=len(hosts), pauses={1: PAUSE})
         snapshots = dict((id(emulator), emulator.snapshot()) for emulator in started)
-        views = dict((host, _view(spec, snapshots[id(emulator)], emulator.api_url)) for host, spec, emulator in zip(hosts, specs, emulators))
+        views = dict((host, _view(spec, snapshots[id(emulator)], emulator.api_url))
+                     for host, spec, emulator in zip(hosts, specs, emulators))
         result = _BATCHES['batch'] = dict(run=run, views=views, specs=dict(zip(hosts, specs)))
     return result
 
@@ -145,7 +154,8 @@ def test_fault(kind, fault, tmp_path_factory, figures):
     assert first is not None, 'host %s did not run:\n%s' % (host, run.stdout[-3000:])
     assert (second is None) == (spec['outcome'] == 'ok'), 'host %s: a second run only follows a failed one' % host
     assert view['pending_faults'] == [], 'the fault was never met, so the scenario proved nothing: %s' % view['pending_faults']
-    assert any(entry['method'] == expected['method'] and re.match(expected['path'], entry['path']) for entry in view['requests'])
+    assert any(entry['method'] == expected['method'] and re.match(expected['path'], entry['path'])
+               for entry in view['requests'])
 
     # The state: nothing lost, nothing created twice.
     assert same_callbacks(expected['end'], end), 'state after the runs: %s' % end

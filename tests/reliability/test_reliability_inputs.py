@@ -32,11 +32,17 @@ BAD_INPUT = {
     'blank_script': ('task_callback', {'task': '1', 'script': ' \r\n\t '}, 'script is empty or only white space'),
     'empty_task': ('task_callback', {'task': '', 'script': SCRIPT}, 'task is empty'),
     'blank_task': ('task_callback_info', {'task': '   '}, 'task is empty'),
-    'zero_timeout': ('task_callback', {'task': '1', 'script': SCRIPT, 'timeout': 0}, 'timeout must be a number of seconds above 0'),
-    'negative_callback_id': ('task_callback', {'task': '1', 'script': SCRIPT, 'callback_id': -3}, 'callback_id must be a positive number'),
-    'ftp_url': ('task_callback_info', {'task': '1', 'url': 'ftp://127.0.0.1/'}, "The Nodeum url 'ftp://127.0.0.1/' is not an http"),
-    'unclosed_ipv6_url': ('task_callback_info', {'task': '1', 'url': 'http://[::1:9/'}, "The Nodeum url 'http://[::1:9/' is not an http"),
-    'url_with_credentials': ('task_callback_info', {'task': '1', 'url': 'http://{{ rel_username }}:{{ rel_password }}@127.0.0.1:9/'},
+    'zero_timeout': ('task_callback', {'task': '1', 'script': SCRIPT, 'timeout': 0}, 'timeout must be a number of '
+                                                                                     'seconds above 0'),
+    'negative_callback_id': ('task_callback', {'task': '1', 'script': SCRIPT, 'callback_id': -3}, 'callback_id must be '
+                                                                                                  'a positive number'),
+    'ftp_url': ('task_callback_info', {'task': '1', 'url': 'ftp://127.0.0.1/'}, "The Nodeum url 'ftp://127.0.0.1/' is "
+                                                                                "not an http"),
+    'unclosed_ipv6_url': ('task_callback_info', {'task': '1', 'url': 'http://[::1:9/'}, "The Nodeum url "
+                                                                                        "'http://[::1:9/' is not an "
+                                                                                        "http"),
+    'url_with_credentials': ('task_callback_info', {'task': '1', 'url': 'http://{{ rel_username }}:{{ rel_password '
+                                                                        '}}@127.0.0.1:9/'},
                              'The Nodeum url holds credentials'),
     'password_with_line_break': ('task_callback_info', {'task': '1', 'username': 'x', 'password': 'abc\ndef'}, 'password holds a line break'),
     'bad_sort_by': ('task_callback_info', {'task': '1', 'sort_by': ['name']}, "sort_by entry 'name' is not one of"),
@@ -59,7 +65,8 @@ DECOYS = ['big files', 'legacy', 'pattern', '1', '2', 'exact', 'padded', 'zzz']
 def literal_tasks():
     tasks = [{'id': 200 + number, 'name': name} for number, name in enumerate(LITERAL_NAMES)]
     tasks += [{'id': 300 + number, 'name': name} for number, name in enumerate(DECOYS)]
-    callbacks = [{'id': 2000 + number, 'task_id': 200 + number, 'type': 'filter', 'script': SCRIPT} for number in range(len(LITERAL_NAMES))]
+    callbacks = [{'id': 2000 + number, 'task_id': 200 + number, 'type': 'filter', 'script': SCRIPT}
+                 for number in range(len(LITERAL_NAMES))]
     return tasks, callbacks
 
 
@@ -106,7 +113,11 @@ def make_tls_files(directory):
     ca_path, cert_path, key_path = directory / 'ca.pem', directory / 'server.pem', directory / 'server-key.pem'
     ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
     return ca_path, cert_path, key_path
 
 
@@ -132,17 +143,49 @@ def batch(tmp_path_factory):
             own_credential = any(name in args for name in ('username', 'password', 'api_key', 'token'))
             full = dict({} if own_credential else credentials(number), url=bad.url)
             full.update(args)
-            hosts['bad_' + host] = [dict(module=module, args=dict((name, value) for name, value in full.items() if value is not None))]
+            hosts['bad_' + host] = [dict(module=module, args=dict((name, value)
+                                         for name, value in full.items() if value is not None))]
         for number, name in enumerate(LITERAL_NAMES):
-            hosts['name_%d' % number] = [dict(module='task_callback_info', args=dict(credentials(number), url=names.url, task=name))]
-        hosts['name_write'] = [dict(module='task_callback', args=dict(credentials(1), url=names.url, task=LITERAL_NAMES[2], script=SCRIPT + '// new\n'))]
+            hosts['name_%d' % number] = [dict(module='task_callback_info', args=dict(
+                credentials(number), url=names.url, task=name))]
+        hosts['name_write'] = [
+            dict(
+                module='task_callback',
+                args=dict(
+                    credentials(1),
+                    url=names.url,
+                    task=LITERAL_NAMES[2],
+                    script=SCRIPT +
+                    '// new\n'))]
         big = dict(credentials(2), url=roundtrip.url, task='Alpha', script=script)
         hosts['roundtrip'] = [dict(module='task_callback', args=big), dict(module='task_callback', args=big)]
         present = dict(task='1', script=SCRIPT)
         hosts['tls_default'] = [dict(module='task_callback', args=dict(present, url=tls.url, **credentials(0)))]
-        hosts['tls_ca_path'] = [dict(module='task_callback', args=dict(present, url=tls.url, ca_path=str(ca_path), **credentials(1)))]
-        hosts['tls_env_ca_path'] = [dict(module='task_callback', args=dict(present, url=tls.url, **credentials(2)), env={'NODEUM_CA_PATH': str(ca_path)})]
-        hosts['tls_no_validation'] = [dict(module='task_callback_info', args=dict(task='1', url=tls.url, validate_certs=False, **credentials(3)))]
+        hosts['tls_ca_path'] = [
+            dict(
+                module='task_callback',
+                args=dict(
+                    present,
+                    url=tls.url,
+                    ca_path=str(ca_path),
+                    **credentials(1)))]
+        hosts['tls_env_ca_path'] = [
+            dict(
+                module='task_callback',
+                args=dict(
+                    present,
+                    url=tls.url,
+                    **credentials(2)),
+                env={
+                    'NODEUM_CA_PATH': str(ca_path)})]
+        hosts['tls_no_validation'] = [
+            dict(
+                module='task_callback_info',
+                args=dict(
+                    task='1',
+                    url=tls.url,
+                    validate_certs=False,
+                    **credentials(3)))]
         run = run_playbook(work / 'run', hosts, forks=len(hosts))
         snapshots = dict(bad=bad.snapshot(), names=names.snapshot(), roundtrip=roundtrip.snapshot(), tls=tls.snapshot())
         result = _BATCHES['batch'] = dict(run=run, snapshots=snapshots, script=script, tls_url=tls.api_url)
@@ -172,7 +215,8 @@ def test_bad_input_fails_before_any_request(host, tmp_path_factory, figures):
         assert message.startswith(expected) or expected in message, message
     else:
         assert isinstance(message, str) and message and '\n' not in message.strip(), message
-    assert data['snapshots']['bad']['requests'] == [], 'invalid input sent requests: %s' % data['snapshots']['bad']['requests']
+    assert data['snapshots']['bad']['requests'] == [
+    ], 'invalid input sent requests: %s' % data['snapshots']['bad']['requests']
     figures.add(converged=1)
 
 
@@ -188,10 +232,14 @@ def test_task_names_are_looked_up_literally(tmp_path_factory, figures):
     write = run.step('name_write', 0)
     assert write['status'] == 'ok' and write['result']['changed'] is True, write['result'].get('msg')
     assert write['result']['task_callback']['task_id'] == 202
-    lookups = [parse_qs(entry['query'], keep_blank_values=True)['name'] for entry in snapshot['requests'] if entry['path'] == '/api/v2/tasks']
-    assert sorted(value[0] for value in lookups) == sorted(['=' + name for name in LITERAL_NAMES] + ['=' + LITERAL_NAMES[2]])
+    lookups = [parse_qs(entry['query'], keep_blank_values=True)['name']
+               for entry in snapshot['requests'] if entry['path'] == '/api/v2/tasks']
+    assert sorted(value[0] for value in lookups) == sorted(
+        ['=' + name for name in LITERAL_NAMES] + ['=' + LITERAL_NAMES[2]])
     callbacks = snapshot['state']['task_callbacks']
-    assert len(callbacks) == len(LITERAL_NAMES) and [item['script'] for item in callbacks if item['task_id'] == 202] == [SCRIPT + '// new\n']
+    assert len(callbacks) == len(LITERAL_NAMES) and [item['script']
+                                                     for item in callbacks if item['task_id'] == 202] == [SCRIPT + '// '
+                                                                                                                   'new\n']
     figures.add(converged=len(LITERAL_NAMES) + 1)
 
 
@@ -227,7 +275,9 @@ def test_tls(tmp_path_factory, figures):
         assert record['status'] == 'ok', (host, record['result'].get('msg'))
     unchecked = run.step('tls_no_validation', 0)
     assert unchecked['status'] == 'ok', unchecked['result'].get('msg')
-    assert any('validate_certs is false' in warning for warning in unchecked['result'].get('warnings', [])), unchecked['result']
+    assert any(
+        'validate_certs is false' in warning for warning in unchecked['result'].get(
+            'warnings', [])), unchecked['result']
     callbacks = data['snapshots']['tls']['state']['task_callbacks']
     assert len(callbacks) == 1 and callbacks[0]['script'] == SCRIPT, callbacks
     figures.add(converged=4)
