@@ -29,9 +29,14 @@ def group_entries(runtime):
 def group_problems(modules, entries):
     """Sentences that say what is wrong between the modules and the group entries; empty when they match."""
     short = [entry[len(COLLECTION) + 1:] if entry.startswith(COLLECTION + '.') else entry for entry in entries]
-    problems = ['%s is listed twice in the %s action group' % (name, GROUP) for name in sorted(set(short)) if short.count(name) > 1]
-    problems += ['module %s is not in the %s action group of meta/runtime.yml' % (name, GROUP) for name in modules if name not in short]
-    problems += ['the %s action group lists %s, which is not a module in plugins/modules' % (GROUP, name) for name in sorted(set(short)) if name not in modules]
+    problems = [
+        '%s is listed twice in the %s action group' %
+        (name, GROUP) for name in sorted(
+            set(short)) if short.count(name) > 1]
+    problems += ['module %s is not in the %s action group of meta/runtime.yml' %
+                 (name, GROUP) for name in modules if name not in short]
+    problems += ['the %s action group lists %s, which is not a module in plugins/modules' %
+                 (GROUP, name) for name in sorted(set(short)) if name not in modules]
     return problems
 
 

@@ -66,7 +66,8 @@ RESTATED_CONSTANTS = (
 def prose_files(root=ROOT):
     """What users read: the README, docs/ (Markdown and reStructuredText), the module docs and the role's."""
     paths = [root / 'README.md', *sorted((root / 'docs').rglob('*.md')), *sorted((root / 'docs').rglob('*.rst')),
-             *sorted((root / 'plugins' / 'modules').glob('*.py')), *sorted((root / 'plugins' / 'doc_fragments').glob('*.py')),
+             *sorted((root / 'plugins' / 'modules').glob('*.py')),
+             *sorted((root / 'plugins' / 'doc_fragments').glob('*.py')),
              *sorted((root / 'roles').rglob('*.md')), *sorted((root / 'roles').glob('*/meta/argument_specs.yml'))]
     return [path for path in paths if path.is_file()]
 
@@ -97,7 +98,8 @@ def restated_problems(texts, constants):
             problems.append('no doc restates %s as %r: the docs or this pattern changed' % (name, pattern))
         for where, match in found:
             if [float(group) for group in match.groups()] != as_numbers(constants[name]):
-                problems.append('%s says %r, but %s is %r' % (where, ' '.join(match.group(0).split()), name, constants[name]))
+                problems.append('%s says %r, but %s is %r' %
+                                (where, ' '.join(match.group(0).split()), name, constants[name]))
     return problems
 
 
@@ -107,9 +109,11 @@ def test_the_numbers_the_docs_restate_are_those_of_the_code():
 
 
 def test_a_restated_number_that_differs_is_named():
-    texts = [('doc', 'at most 8 at a time, up to 5 distinct names, 4 attempts, attempt N of 4, waiting 0.5, 1 and 2 seconds, '
+    texts = [('doc', 'at most 8 at a time, up to 5 distinct names, 4 attempts, attempt N of 4, waiting 0.5, 1 and 2 '
+                     'seconds, '
                      'the statuses 429, 502, 503 and 504; as the Retry-After header asks, up to 30 seconds; '
-                     'once 30 seconds have passed; api_error.details keeps its structure to a depth of 8, 50 entries per object '
+                     'once 30 seconds have passed; api_error.details keeps its structure to a depth of 8, 50 entries '
+                     'per object '
                      'or list and 500 values in all, each text cut at 500 characters')]
     constants = dict(MAX_CONCURRENT_REQUESTS=6, NAME_LOOKUP_LIMIT=5, MAX_ATTEMPTS=4, BACKOFF_SECONDS=(0.5, 1.0, 2.0),
                      RETRYABLE_STATUSES=(429, 502, 503, 504), MAX_RETRY_AFTER_SECONDS=30.0, RETRY_DEADLINE_SECONDS=30.0,
@@ -137,16 +141,19 @@ def without_samples(doc):
 def test_every_module_documents_api_error_alike():
     blocks = dict((path.stem, without_samples(return_docs(path).get('api_error')))
                   for path in sorted((ROOT / 'plugins' / 'modules').glob('*.py')) if path.stem != '__init__')
-    assert all(blocks.values()), 'a module documents no api_error: %s' % sorted(name for name, doc in blocks.items() if not doc)
+    assert all(blocks.values()), 'a module documents no api_error: %s' % sorted(
+        name for name, doc in blocks.items() if not doc)
     first = next(iter(blocks))
-    assert [name for name, doc in blocks.items() if doc != blocks[first]] == [], 'api_error differs from that of %s' % first
+    assert [name for name, doc in blocks.items() if doc != blocks[first]] == [
+    ], 'api_error differs from that of %s' % first
 
 
 def connection_rows():
     """(option, environment variable, default) of CONNECTION_OPTIONS, in table order."""
     tree = ast.parse((ROOT / 'plugins' / 'module_utils' / 'connection_options.py').read_text(encoding='utf-8'))
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'CONNECTION_OPTIONS' for target in node.targets):
+        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None)
+                                                == 'CONNECTION_OPTIONS' for target in node.targets):
             return [(name, env, default) for name, _type, env, default, _no_log in ast.literal_eval(node.value)]
     raise AssertionError('plugins/module_utils/connection_options.py defines no CONNECTION_OPTIONS')
 
@@ -186,5 +193,6 @@ def test_the_inclusion_checklist_names_the_plugin_types_of_plugins():
     row = next(line for line in (ROOT / 'docs' / 'inclusion_checklist.md').read_text(encoding='utf-8').splitlines()
                if line.startswith('| Only allowed plugin types'))
     where = row.split('|')[3].split('(', 1)[0]
-    present = sorted(path.name for path in (ROOT / 'plugins').iterdir() if path.is_dir() and not path.name.startswith(('.', '_')))
+    present = sorted(path.name for path in (ROOT / 'plugins').iterdir()
+                     if path.is_dir() and not path.name.startswith(('.', '_')))
     assert sorted(re.findall(r'`(\w+)`', where)) == present

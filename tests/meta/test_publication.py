@@ -25,7 +25,12 @@ REQUIRED_SECTIONS = (
     'Communication', 'Support', 'Release notes', 'Versioning and deprecation', 'Roadmap', 'License',
 )
 # Blocks that other changes edit in place: they must stay findable under these headings.
-REQUIRED_SUBSECTIONS = ('Support matrix', 'A minimal playbook', 'Connection and authentication', 'The API emulator', 'Development')
+REQUIRED_SUBSECTIONS = (
+    'Support matrix',
+    'A minimal playbook',
+    'Connection and authentication',
+    'The API emulator',
+    'Development')
 LINK = re.compile(r'\[[^\]]*\]\(([^)\s]+)\)')
 
 
@@ -81,7 +86,8 @@ def test_every_readme_link_is_a_full_url_or_an_anchor():
 
 @pytest.mark.parametrize(('markdown', 'expected'), [
     ('# A\n[x](https://example.org) [y](#a)\n', []),
-    ('# A\n[x](docs/guide.md)\n', ['the link docs/guide.md is not a full https URL (the README is shown outside the repository)']),
+    ('# A\n[x](docs/guide.md)\n', ['the link docs/guide.md is not a full https URL (the README is shown outside the '
+                                   'repository)']),
     ('# A\n[x](#missing)\n', ['the link #missing points to no heading of README.md']),
     ('```\n# not a heading\n```\n[x](#not-a-heading)\n', ['the link #not-a-heading points to no heading of README.md']),
 ])
@@ -97,7 +103,8 @@ def test_the_release_notes_section_links_the_changelog():
 def test_the_code_of_conduct_is_the_ansible_one_and_linked_from_the_readme():
     ansible_coc = 'https://docs.ansible.com/projects/ansible/latest/community/code_of_conduct.html'
     assert ansible_coc in (ROOT / 'CODE_OF_CONDUCT.md').read_text(encoding='utf-8')
-    assert '%s/blob/main/CODE_OF_CONDUCT.md' % REPOSITORY in section(README.read_text(encoding='utf-8'), 'Code of conduct')
+    assert '%s/blob/main/CODE_OF_CONDUCT.md' % REPOSITORY in section(
+        README.read_text(encoding='utf-8'), 'Code of conduct')
 
 
 def test_the_forum_of_links_yml_is_the_one_of_the_readme():
@@ -147,7 +154,11 @@ def test_the_doc_fragment_requirements_match_requirements_txt_and_tests_config()
     fragment = yaml.safe_load(doc_of(ROOT / 'plugins' / 'doc_fragments' / 'connection.py', 'DOCUMENTATION'))
     requests_line = (ROOT / 'requirements.txt').read_text(encoding='utf-8').split('\n')[0].strip()
     minimum = re.fullmatch(r'requests>=([\d.]+)', requests_line).group(1)
-    python_requires = yaml.safe_load((ROOT / 'tests' / 'config.yml').read_text(encoding='utf-8'))['modules']['python_requires']
+    python_requires = yaml.safe_load(
+        (ROOT /
+         'tests' /
+         'config.yml').read_text(
+            encoding='utf-8'))['modules']['python_requires']
     assert fragment['requirements'] == ['python %s' % python_requires.replace('>=', '>= '), 'requests >= %s' % minimum]
 
 
@@ -185,7 +196,8 @@ def test_the_tarball_comparison_catches_each_mismatch(members, entries, expected
 
 
 def test_the_built_tarball_holds_what_the_list_says(tmp_path):
-    subprocess.run(['ansible-galaxy', 'collection', 'build', '--output-path', str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(['ansible-galaxy', 'collection', 'build', '--output-path',
+                   str(tmp_path), str(ROOT)], check=True, capture_output=True)
     members = check_tarball.tarball_files(next(tmp_path.glob('*.tar.gz')))
     assert check_tarball.problems(members, check_tarball.read_entries(check_tarball.EXPECTED)) == []
 

@@ -26,8 +26,10 @@ def connection_options():
     """CONNECTION_OPTIONS, read from the source (importing it needs the collection on sys.path)."""
     tree = ast.parse((ROOT / 'plugins' / 'module_utils' / 'connection_options.py').read_text(encoding='utf-8'))
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'CONNECTION_OPTIONS' for target in node.targets):
-            return [dict(zip(('name', 'type', 'env', 'default', 'no_log'), row)) for row in ast.literal_eval(node.value)]
+        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None)
+                                                == 'CONNECTION_OPTIONS' for target in node.targets):
+            return [dict(zip(('name', 'type', 'env', 'default', 'no_log'), row))
+                    for row in ast.literal_eval(node.value)]
     raise AssertionError('plugins/module_utils/connection_options.py defines no CONNECTION_OPTIONS')
 
 
@@ -37,20 +39,28 @@ def argument_specs():
 
 def spec_problems(entry_point, options, table):
     """Sentences naming each difference between an entry point's nodeum_* options and the table; empty when none."""
-    declared = dict((name, spec) for name, spec in options.items() if name.startswith(PREFIX) and name not in ROLE_VARIABLES)
+    declared = dict((name, spec) for name, spec in options.items()
+                    if name.startswith(PREFIX) and name not in ROLE_VARIABLES)
     expected = dict((PREFIX + row['name'], row) for row in table)
-    problems = ['%s: %s is a connection option and is missing' % (entry_point, name) for name in expected if name not in declared]
-    problems += ['%s: %s is not a connection option of the modules' % (entry_point, name) for name in declared if name not in expected]
+    problems = ['%s: %s is a connection option and is missing' %
+                (entry_point, name) for name in expected if name not in declared]
+    problems += ['%s: %s is not a connection option of the modules' %
+                 (entry_point, name) for name in declared if name not in expected]
     for name in sorted(set(declared) & set(expected)):
         spec, row = declared[name], expected[name]
         if spec.get('type') != row['type']:
-            problems.append('%s: %s has type %s, the modules take %s' % (entry_point, name, spec.get('type'), row['type']))
+            problems.append(
+                '%s: %s has type %s, the modules take %s' %
+                (entry_point, name, spec.get('type'), row['type']))
         if bool(spec.get('no_log')) != row['no_log']:
-            problems.append('%s: %s has no_log %s, the modules have %s' % (entry_point, name, bool(spec.get('no_log')), row['no_log']))
+            problems.append('%s: %s has no_log %s, the modules have %s' %
+                            (entry_point, name, bool(spec.get('no_log')), row['no_log']))
         if 'E(%s)' % row['env'] not in ' '.join(spec.get('description') or []):
             problems.append('%s: the description of %s does not name E(%s)' % (entry_point, name, row['env']))
         if spec.get('required') or 'default' in spec:
-            problems.append('%s: %s must be optional with no default (unset means module_defaults, then %s)' % (entry_point, name, row['env']))
+            problems.append(
+                '%s: %s must be optional with no default (unset means module_defaults, then %s)' %
+                (entry_point, name, row['env']))
     return problems
 
 
@@ -77,7 +87,8 @@ def test_every_module_task_of_the_role_takes_its_connection_from_module_defaults
         for task in yaml.safe_load(tasks_file.read_text(encoding='utf-8')):
             modules = [key for key in task if key.startswith('nodeum.data_archiving.')]
             for module in modules:
-                assert (task.get('module_defaults') or {}).get(module) == '{{ callbacks_as_code_connection }}', (tasks_file.name, task['name'])
+                assert (task.get('module_defaults') or {}).get(
+                    module) == '{{ callbacks_as_code_connection }}', (tasks_file.name, task['name'])
                 connection_args = set(task[module] or {}) & set(row['name'] for row in connection_options())
                 assert not connection_args, (tasks_file.name, task['name'], connection_args)
 
@@ -93,9 +104,12 @@ GOOD = {'nodeum_url': {'type': 'str', 'description': ['E(NODEUM_URL)']},
     ({}, []),
     ({'nodeum_token': None}, ['main: nodeum_token is a connection option and is missing']),
     ({'nodeum_proxy': {'type': 'str'}}, ['main: nodeum_proxy is not a connection option of the modules']),
-    ({'nodeum_url': {'type': 'path', 'description': ['E(NODEUM_URL)']}}, ['main: nodeum_url has type path, the modules take str']),
-    ({'nodeum_token': {'type': 'str', 'description': ['E(NODEUM_TOKEN)']}}, ['main: nodeum_token has no_log False, the modules have True']),
-    ({'nodeum_url': {'type': 'str', 'description': ['the URL']}}, ['main: the description of nodeum_url does not name E(NODEUM_URL)']),
+    ({'nodeum_url': {'type': 'path', 'description': ['E(NODEUM_URL)']}}, [
+     'main: nodeum_url has type path, the modules take str']),
+    ({'nodeum_token': {'type': 'str', 'description': ['E(NODEUM_TOKEN)']}}, [
+     'main: nodeum_token has no_log False, the modules have True']),
+    ({'nodeum_url': {'type': 'str', 'description': ['the URL']}}, [
+     'main: the description of nodeum_url does not name E(NODEUM_URL)']),
     ({'nodeum_url': {'type': 'str', 'default': 'x', 'description': ['E(NODEUM_URL)']}},
      ['main: nodeum_url must be optional with no default (unset means module_defaults, then NODEUM_URL)']),
 ])

@@ -65,10 +65,12 @@ def link_problem(url, root=ROOT):
 def entry_problems(owner, entry, root=ROOT):
     """Sentences saying what is wrong with one SEE ALSO entry of owner; empty when it resolves."""
     if 'ref' in entry:
-        return ['%s: SEE ALSO ref %s shows in ansible-doc as a search URL that finds nothing; use link with the page' % (owner, entry['ref'])]
+        return ['%s: SEE ALSO ref %s shows in ansible-doc as a search URL that finds nothing; use link with the page' %
+                (owner, entry['ref'])]
     name = entry.get('module') or entry.get('plugin')
     if name:
-        return [] if module_exists(name, root) else ['%s: SEE ALSO names %s, which is no module of this collection or of ansible-core' % (owner, name)]
+        return [] if module_exists(name, root) else [
+            '%s: SEE ALSO names %s, which is no module of this collection or of ansible-core' % (owner, name)]
     if 'link' in entry:
         problem = link_problem(entry['link'], root)
         return ['%s: %s' % (owner, problem)] if problem else []
@@ -77,7 +79,8 @@ def entry_problems(owner, entry, root=ROOT):
 
 def module_documentation(path):
     for node in ast.parse(path.read_text(encoding='utf-8')).body:
-        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'DOCUMENTATION' for target in node.targets):
+        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None)
+                                                == 'DOCUMENTATION' for target in node.targets):
             return yaml.safe_load(node.value.value)
     raise AssertionError('%s has no DOCUMENTATION' % path)
 
@@ -95,7 +98,8 @@ def seealso_entries(root=ROOT):
     for path in sorted((root / 'plugins' / 'modules').glob('*.py')):
         entries += [(path.stem, entry) for entry in module_documentation(path).get('seealso') or []]
     for path in sorted((root / 'plugins' / 'doc_fragments').glob('*.py')):
-        entries += [('doc fragment %s' % path.stem, entry) for doc in fragment_documentations(path) for entry in doc.get('seealso') or []]
+        entries += [('doc fragment %s' % path.stem, entry) for doc in fragment_documentations(path)
+                    for entry in doc.get('seealso') or []]
     for spec in sorted((root / 'roles').glob('*/meta/argument_specs.yml')):
         for entry_point, doc in (yaml.safe_load(spec.read_text(encoding='utf-8')).get('argument_specs') or {}).items():
             owner = 'role %s (%s)' % (spec.parent.parent.name, entry_point)
