@@ -15,4 +15,5 @@ PIP_ONLY_OPTIONS = frozenset(('--no-setuptools', '--no-wheel', '--disable-pip-ve
 
 if __name__ == '__main__':
     packages = [arg for arg in sys.argv[1:] if arg not in PIP_ONLY_OPTIONS]
-    sys.exit(subprocess.run([UV, 'pip', 'install', '--quiet', '--system-certs', '--python', sys.executable, *packages], check=False).returncode)
+    sys.exit(subprocess.run([UV, 'pip', 'install', '--quiet', '--system-certs',
+             '--python', sys.executable, *packages], check=False).returncode)

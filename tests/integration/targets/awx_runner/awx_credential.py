@@ -58,7 +58,8 @@ def main(root, private_data_dir, inputs_json):
     check_secrets(inputs)
     os.makedirs(os.path.join(private_data_dir, 'env'), exist_ok=True)
     environment, namespace = namespace_for(inputs, json.loads(inputs_json), private_data_dir, injectors)
-    envvars = dict((name, environment.from_string(template).render(**namespace)) for name, template in injectors['env'].items())
+    envvars = dict((name, environment.from_string(template).render(**namespace))
+                   for name, template in injectors['env'].items())
     if not all(name.startswith('NODEUM_') for name in envvars):
         raise SystemExit('awx_credential: the injectors set variables other than NODEUM_*: %s' % sorted(envvars))
     with open(os.path.join(private_data_dir, 'env', 'envvars'), 'w', encoding='utf-8') as stream:

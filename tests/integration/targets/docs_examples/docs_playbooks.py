@@ -27,7 +27,9 @@ def role_examples(root):
     specs = yaml.safe_load((root / ROLE_SPECS).read_text(encoding='utf-8'))['argument_specs']
     missing = sorted(entry for entry, spec in specs.items() if not spec.get('examples'))
     if missing:
-        raise SystemExit('docs_playbooks: the entry points %s of %s show no examples.' % (', '.join(missing), ROLE_SPECS))
+        raise SystemExit(
+            'docs_playbooks: the entry points %s of %s show no examples.' %
+            (', '.join(missing), ROLE_SPECS))
     return [(entry, spec['examples']) for entry, spec in specs.items()]
 
 

@@ -53,7 +53,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def case_ansi422(self, _body):
         if self.command == 'POST':
-            return self.send_json(422, {'messages': [ESCAPES + 'Script is forged'], 'details': {'script': [nested(300)]}})
+            return self.send_json(422, {'messages': [ESCAPES + 'Script is forged'],
+                                  'details': {'script': [nested(300)]}})
         return self.send_json(200, listing())
 
     def case_reason(self, _body):
@@ -62,7 +63,8 @@ class Handler(BaseHTTPRequestHandler):
         return self.send_json(200, listing())
 
     def case_script(self, _body):
-        return self.send_json(200, listing({'id': 5, 'type': 'filter', 'script': 'return 1;' + ESCAPES + '\r\nforged\u202e\n'}))
+        return self.send_json(200, listing(
+            {'id': 5, 'type': 'filter', 'script': 'return 1;' + ESCAPES + '\r\nforged\u202e\n'}))
 
     def case_warnid(self, body):
         if self.command == 'POST':

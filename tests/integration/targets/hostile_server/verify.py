@@ -44,7 +44,8 @@ def requests():
 
 def terminal_problems(text):
     """Every character the output holds that a terminal would obey rather than show: all of Unicode's Cc and Cf, but line feeds."""
-    return sorted(set('U+%04X' % ord(char) for char in text if char != '\n' and unicodedata.category(char) in ('Cc', 'Cf')))
+    return sorted(set('U+%04X' % ord(char) for char in text if char !=
+                  '\n' and unicodedata.category(char) in ('Cc', 'Cf')))
 
 
 def main():
@@ -61,25 +62,32 @@ def main():
           'the reason phrase sentence', reason['msg'])
 
     diff = result('script')['diff']
-    check(diff == [dict(before='return 1;%s\r\nforged\\u202e\n' % SHOWN_ESCAPES, after='', before_header='task 3 / filter callback 5',
+    check(diff == [dict(before='return 1;%s\r\nforged\\u202e\n' % SHOWN_ESCAPES, after='', before_header='task 3 / '
+                                                                                                         'filter '
+                                                                                                         'callback 5',
                         after_header='task 3 / filter callback 5')], 'the diff', diff)
 
     created = result('warnid')
     check(created['task_callback']['id'] == 9, 'the adopted callback', created['task_callback'])
     answered = [warning for warning in created['warnings'] if warning.startswith('The Nodeum API answered')]
-    expected = ("The Nodeum API answered POST %s with a callback whose id is '%s' (text) instead of a whole number of 1 "
+    expected = ("The Nodeum API answered POST %s with a callback whose id is '%s' (text) instead of a whole number of "
+                "1 "
                 "or more; the callback it created was found among the task's callbacks (id 9) and is the one used."
                 % (url('warnid'), SHOWN_ESCAPES))
     check(answered == [expected], 'the warning', created['warnings'])
 
     dotid = result('dotid')
-    check(dotid['msg'] == "The Nodeum API answered GET %s with a callback whose id is '..' (text) instead of a whole number of 1 or more; "
-          "nothing was sent on the strength of that answer: check that url points to a Nodeum server." % url('dotid'), 'the id sentence',
+    check(dotid['msg'] == "The Nodeum API answered GET %s with a callback whose id is '..' (text) instead of a whole "
+                          "number of 1 or more; "
+          "nothing was sent on the strength of that answer: check that url points to a Nodeum server." % url(
+              'dotid'), 'the id sentence',
           dotid['msg'])
 
     sent = requests()
-    check(sent.get('dotid') == [('GET', '/api/v2/tasks/3/task_callbacks')], 'the requests after an id ..', sent.get('dotid'))
-    strays = [(case, method, path) for case, entries in sent.items() for method, path in entries if not CALLBACK_PATH.match(path)]
+    check(sent.get('dotid') == [('GET', '/api/v2/tasks/3/task_callbacks')],
+          'the requests after an id ..', sent.get('dotid'))
+    strays = [(case, method, path) for case, entries in sent.items()
+              for method, path in entries if not CALLBACK_PATH.match(path)]
     check(strays == [], 'requests outside tasks/<int>/task_callbacks[/<int>]', strays)
 
     output = (WORK / 'output.log').read_text(encoding='utf-8', errors='replace')

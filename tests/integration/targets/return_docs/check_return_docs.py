@@ -25,7 +25,15 @@ COLLECTION = 'nodeum.data_archiving'
 COMMON_KEYS = frozenset(('changed', 'failed', 'msg', 'exception', 'invocation', 'warnings', 'deprecations', 'skipped', 'diff', 'ansible_facts',
                          'failed_when_result', 'failed_when_suppressed_exception'))
 ALWAYS = ('always', 'success')
-PYTHON_TYPES = {'str': (str,), 'int': (int,), 'float': (int, float), 'bool': (bool,), 'dict': (dict,), 'list': (list,), 'path': (str,)}
+PYTHON_TYPES = {
+    'str': (
+        str,), 'int': (
+            int,), 'float': (
+                int, float), 'bool': (
+                    bool,), 'dict': (
+                        dict,), 'list': (
+                            list,), 'path': (
+                                str,)}
 SAYS_NULL = re.compile(r'\b[CV]\(null\)|\bnull\b')
 
 
@@ -62,7 +70,9 @@ def check_value(path, value, entry, seen, problems):
     if isinstance(value, list):
         for element in value:
             if not type_matches(element, entry.get('elements')):
-                problems.append('%s[] holds a %s, documented as elements %s' % (path, type(element).__name__, entry.get('elements')))
+                problems.append(
+                    '%s[] holds a %s, documented as elements %s' %
+                    (path, type(element).__name__, entry.get('elements')))
             elif contains and isinstance(element, dict):
                 check_mapping(path + '[]', element, contains, seen, problems, default_returned='always')
     elif isinstance(value, dict) and contains:
@@ -137,7 +147,8 @@ def main(results_dir):
         records = [json.loads(line) for line in record_file.read_text(encoding='utf-8').splitlines() if line.strip()]
         found = check_module(name, docs[name].get('return') or {}, records)
         keys = sorted({key for record in records for key in record['result'] if not key.startswith('_ansible')})
-        print('check_return_docs: %s: %d results (keys seen: %s), %d problems' % (name, len(records), ', '.join(keys), len(found)))
+        print('check_return_docs: %s: %d results (keys seen: %s), %d problems' %
+              (name, len(records), ', '.join(keys), len(found)))
         problems += found
     for problem in problems:
         print('check_return_docs: %s' % problem)

@@ -73,12 +73,16 @@ SCRIPTS = {
 
 def main(directory):
     directory = Path(directory)
-    callbacks = [{"id": 100 + task_id, "task_id": task_id, "type": "filter", "script": script} for task_id, script in sorted(SCRIPTS.items())]
-    (directory / "full.json").write_text(json.dumps({"users": USERS, "tasks": TASKS, "task_callbacks": callbacks}), encoding="utf-8")
-    (directory / "empty.json").write_text(json.dumps({"users": USERS, "tasks": TASKS, "task_callbacks": []}), encoding="utf-8")
+    callbacks = [{"id": 100 + task_id, "task_id": task_id, "type": "filter", "script": script}
+                 for task_id, script in sorted(SCRIPTS.items())]
+    (directory / "full.json").write_text(json.dumps({"users": USERS,
+                                                     "tasks": TASKS, "task_callbacks": callbacks}), encoding="utf-8")
+    (directory / "empty.json").write_text(json.dumps({"users": USERS,
+                                                      "tasks": TASKS, "task_callbacks": []}), encoding="utf-8")
     odd = [{"id": 201, "task_id": 11, "type": "filter", "script": "  \n"}, {"id": 202, "task_id": 12, "type": "filter", "script": "x\udcff"},
            {"id": 203, "task_id": 10, "type": "hook", "script": "x"}]
-    (directory / "odd.json").write_text(json.dumps({"users": USERS, "tasks": TASKS, "task_callbacks": callbacks[:2] + odd}), encoding="utf-8")
+    (directory / "odd.json").write_text(json.dumps({"users": USERS,
+                                                    "tasks": TASKS, "task_callbacks": callbacks[:2] + odd}), encoding="utf-8")
 
 
 if __name__ == "__main__":

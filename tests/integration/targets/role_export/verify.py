@@ -38,7 +38,10 @@ def check_export(directory, fixtures_path):
     problems = []
     exported = yaml.safe_load((directory / "callbacks.yml").read_text(encoding="utf-8"))["nodeum_task_callbacks"]
     files = sorted(path.name for path in (directory / "files").iterdir())
-    expected_files = sorted("task%d-filter-%d.js" % (callback["task_id"], callback["id"]) for callback in data["task_callbacks"])
+    expected_files = sorted(
+        "task%d-filter-%d.js" %
+        (callback["task_id"],
+         callback["id"]) for callback in data["task_callbacks"])
     if files != expected_files:
         problems.append("files/ holds %s, expected %s" % (files, expected_files))
     problems += ["%s is not a safe file name" % name for name in files if not SAFE_NAME.match(name)]
@@ -78,8 +81,12 @@ def check_same_scripts(url, fixtures_path):
 
 
 def check_writes(url, methods):
-    writes = [entry["method"] + " " + entry["path"] for entry in read(url + "/_emulator/requests")["requests"] if entry["method"] != "GET"]
-    problems = [] if [write.split(" ")[0] for write in writes] == methods else ["writes %s, expected %s" % (writes, methods)]
+    writes = [entry["method"] + " " + entry["path"]
+              for entry in read(url + "/_emulator/requests")["requests"] if entry["method"] != "GET"]
+    problems = [] if [
+        write.split(" ")[0] for write in writes] == methods else [
+        "writes %s, expected %s" %
+        (writes, methods)]
     return problems, "writes: %s" % (writes or "none")
 
 

@@ -79,7 +79,12 @@ class Redirector(Handler):
 
 class Echoer(Handler):
     def answer(self):
-        self.send_json(401, {'messages': ['Invalid credential: %s' % self.headers.get('Authorization', '')], 'details': {}})
+        self.send_json(
+            401, {
+                'messages': [
+                    'Invalid credential: %s' %
+                    self.headers.get(
+                        'Authorization', '')], 'details': {}})
 
 
 def serve(handler, log_path, other_url, context=None):

@@ -48,4 +48,5 @@ class CallbackModule(CallbackBase):
             stream.write(json.dumps(record, default=str, sort_keys=True) + '\n')
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        self.v2_runner_on_ok(result, failed=True)  # a failed result is recorded too: what it returns must be documented as well
+        # a failed result is recorded too: what it returns must be documented as well
+        self.v2_runner_on_ok(result, failed=True)
