@@ -11,7 +11,8 @@ Five parts, printed as one table and written as JSON to benchmarks/results.json 
 3. task_callback_info over 100 to 100,000 callbacks: playbook, the Python call alone, a plain requests loop;
 4. the role nodeum.data_archiving.callbacks_as_code over 10, 100 and 500 callbacks;
 5. task_callbacks against what a user writes instead (benchmarks/handwritten.py: a requests script, sequential
-   and with 8 threads), and the module alone (its AnsiballZ payload run again), at 500 and 5,000 callbacks
+   and with 8 threads), the module alone (its AnsiballZ payload run again) and the list alone (set_fact of the
+   same items: ansible-core's share of carrying the list), at 500 and 5,000 callbacks
    with nothing to change and at 500 with every callback changed, over the loopback and over a link with
    5 ms of delay each way (benchmarks/delay_proxy.py in front of the emulator, its delay checked first).
 Compared runs are interleaved, the order rotating each round, and reported as medians. Nothing fails on
@@ -453,11 +454,15 @@ def part_role(workspace, control, sizes):
 
 
 def bulk_playbooks(workspace, count, script):
-    """The empty play (the start-up every playbook pays) and the bulk task over tasks 1..count."""
+    """The empty play (the start-up every playbook pays), the bulk task over tasks 1..count, and the same
+    list given to ansible.builtin.set_fact (what ansible-core spends on a task's list alone: the playbook
+    loaded, the task's arguments templated; no module)."""
     items = [dict(task=str(task_id), script=script) for task_id in range(1, count + 1)]
     empty = workspace.write_playbook('bulk-empty', play([{'name': 'nothing', 'ansible.builtin.debug': dict(msg='-', verbosity=3)}]))
     bulk = workspace.write_playbook('bulk-%d' % count, play([{'name': 'converge in one task', BULK: dict(callbacks=items)}]))
-    return dict(empty=empty, bulk=bulk)
+    set_fact = [{'name': 'the list alone', 'ansible.builtin.set_fact': dict(bench_items=items)}]
+    alone = workspace.write_playbook('bulk-list-%d' % count, play(set_fact))
+    return dict(empty=empty, bulk=bulk, list=alone)
 
 
 class DelayedLink:
@@ -533,7 +538,7 @@ def kept_module(workspace, playbook, url, expect_changed):
     return kept
 
 
-BULK_WAYS = ('empty', 'bulk', 'module', 'sequential', 'threaded')
+BULK_WAYS = ('empty', 'list', 'bulk', 'module', 'sequential', 'threaded')
 
 
 def part_bulk(workspace, control, sizes):
@@ -576,7 +581,7 @@ def bulk_group(workspace, control, rounds, group, playbooks):
 
 
 def bulk_run(workspace, way, playbooks, url, count, changes):
-    if way in ('empty', 'bulk'):
+    if way in ('empty', 'list', 'bulk'):
         return workspace.play(playbooks[way], expect_changed=(1 if changes and way == 'bulk' else 0), url=url)
     if way == 'module':
         run = timed_run([sys.executable, str(playbooks['module'])], workspace.env(url), str(workspace.dir))
@@ -609,11 +614,13 @@ def _bulk_entry(count, case, link_name, runs):
         return median([run['wall'] for run in runs[way]])
     budget = dict(GET=count, PUT=count) if case == 'everything changes' else dict(GET=count)
     entry = dict(link=link_name, callbacks=count, case=case, rounds=len(runs['bulk']), budget=budget,
-                 requests=dict((way, runs[way][-1]['requests']) for way in BULK_WAYS if way != 'empty'),
-                 empty_playbook_s=wall('empty'), bulk_playbook_s=wall('bulk'), module_s=wall('module'),
+                 requests=dict((way, runs[way][-1]['requests']) for way in BULK_WAYS if way not in ('empty', 'list')),
+                 empty_playbook_s=wall('empty'), bulk_playbook_s=wall('bulk'), list_playbook_s=wall('list'),
+                 module_s=wall('module'),
                  sequential_s=wall('sequential'), threaded_s=wall('threaded'),
                  module_answer_bytes=runs['module'][-1]['answer_bytes'])
     entry['bulk_task_s'] = entry['bulk_playbook_s'] - entry['empty_playbook_s']
+    entry['list_task_s'] = entry['list_playbook_s'] - entry['empty_playbook_s']
     for way in ('sequential', 'threaded'):
         entry['bulk_over_%s' % way] = entry['bulk_task_s'] / entry['%s_s' % way] if entry['%s_s' % way] else None
     entry['module_over_threaded'] = entry['module_s'] / entry['threaded_s'] if entry['threaded_s'] else None
@@ -630,13 +637,14 @@ BULK_TARGETS = {
 
 def bulk_table(part):
     """Part 5 as a Markdown table, the form docs/performance.md quotes."""
-    columns = ('link', 'callbacks', 'case', 'bulk task', 'module alone', 'sequential script', '8 threads',
-               'bulk/sequential', 'bulk/8 threads', 'requests')
+    columns = ('link', 'callbacks', 'case', 'bulk task', 'the list alone', 'module alone', 'sequential script',
+               '8 threads', 'bulk/sequential', 'bulk/8 threads', 'requests')
     lines = ['| %s |' % ' | '.join(columns), '|%s' % (' --- |' * len(columns))]
     for entry in part['entries']:
         targets = BULK_TARGETS.get((entry['link'], entry['callbacks'], entry['case']), {})
         cells = [entry['link'], '{:,}'.format(entry['callbacks']), entry['case']]
-        cells += ['%.2f s' % entry[key] for key in ('bulk_task_s', 'module_s', 'sequential_s', 'threaded_s')]
+        timed = ('bulk_task_s', 'list_task_s', 'module_s', 'sequential_s', 'threaded_s')
+        cells += ['%.2f s' % entry[key] for key in timed]
         cells += [_against(entry[key], targets.get(key)) for key in ('bulk_over_sequential', 'bulk_over_threaded')]
         cells.append(fmt_counts(entry['requests']['bulk']) + ('' if entry['within_budget'] else ' OVER BUDGET'))
         lines.append('| %s |' % ' | '.join(cells))
