@@ -193,7 +193,7 @@ def profile_bulk(options):
                 '-i', str(workspace.dir / 'inventory.ini'), str(playbooks['bulk'])]
         run = bench.timed_run(argv, workspace.env(), str(workspace.dir))
         if run['rc'] != 0:
-            raise bench.BenchError('the profiled playbook failed:\n%s' % bench._tail(run['output']))
+            raise bench.BenchError('the profiled playbook failed:\n%s' % run['output'][-3000:])
         summary['playbook_wall_s'] = run['wall']
         control.replace_state(bench.tasks(options.count), held)
         argv = [sys.executable, __file__, '--output', str(output), '--inside-module', str(payload)]
