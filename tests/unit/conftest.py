@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, settings
 PROFILE_VARIABLE = 'NODEUM_HYPOTHESIS_PROFILE'
 DEFAULT_PROFILE = 'ci'
 
-_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+_COMMON = dict(deadline=None, suppress_health_check=[
+               HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 
 settings.register_profile('ci', max_examples=100, derandomize=True, database=None, print_blob=True, **_COMMON)
 settings.register_profile('mutation', max_examples=25, derandomize=True, database=None, **_COMMON)

@@ -22,7 +22,8 @@ except ImportError:  # ansible-core 2.16 to 2.18
     @contextlib.contextmanager
     def patch_module_args(args):
         saved = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
-        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode('utf-8')  # pylint: disable=protected-access
+        basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode(
+            'utf-8')  # pylint: disable=protected-access
         try:
             yield
         finally:

@@ -68,7 +68,8 @@ def test_shared_and_digit_names_give_the_id_and_several_callbacks_of_a_type_thei
 
 
 def test_callbacks_apply_yml_could_not_apply_are_left_out_with_a_sentence_each():
-    callbacks = [callback(1, 1, script='  \n'), callback(2, 1, script='x\udcff'), callback(3, 1, callback_type='hook'), callback(4, 2)]
+    callbacks = [callback(1, 1, script='  \n'), callback(2, 1, script='x\udcff'),
+                 callback(3, 1, callback_type='hook'), callback(4, 2)]
     files, documents, skipped = plan_export(callbacks, [dict(id=1, name='a'), dict(id=2, name='b')])
     assert list(files) == ['task2-filter-4.js']
     assert skipped == [

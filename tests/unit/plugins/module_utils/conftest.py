@@ -25,7 +25,8 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.client impor
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import normalize_base_url
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import RunContext
 
-_EMULATOR_CONTROL = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'emulator', 'emulator_control.py')
+_EMULATOR_CONTROL = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..',
+                                 '..', '..', 'emulator', 'emulator_control.py')
 ADMIN = ('admin', 'nodeum-demo-password')
 LIFETIME = 900
 
@@ -74,7 +75,8 @@ class Nodeum:
         self.warnings = []  # what the client and the logic warned, in order
         self.on_wait = None  # called with the seconds of each wait of the client: another run acts meanwhile
         self.clock = 1000.0  # advanced by the waits alone: the retry budget never depends on how busy the machine is
-        self.client = NodeumClient(normalize_base_url(control.url), self.warnings.append, auth=ADMIN, sleep=self._wait, clock=lambda: self.clock)
+        self.client = NodeumClient(normalize_base_url(control.url), self.warnings.append,
+                                   auth=ADMIN, sleep=self._wait, clock=lambda: self.clock)
         self._others = []
 
     def _wait(self, seconds):
@@ -89,7 +91,8 @@ class Nodeum:
 
     def another_run(self):
         """A second client on the same server: what a concurrent run of the module would send."""
-        other = NodeumClient(normalize_base_url(self.control.url), lambda warning: None, auth=ADMIN, sleep=lambda seconds: None)
+        other = NodeumClient(normalize_base_url(self.control.url), lambda warning: None,
+                             auth=ADMIN, sleep=lambda seconds: None)
         self._others.append(other)
         return other
 
@@ -100,7 +103,8 @@ class Nodeum:
     def load(self, tasks=None, callbacks=()):
         """Replace the server's data: tasks {id: name} (default 1 'Archive', 2 'Nightly', 3 'Archive'), callbacks [{id, task_id, type, script}]."""
         tasks = {1: 'Archive', 2: 'Nightly', 3: 'Archive'} if tasks is None else tasks
-        self.control.replace_state([dict(id=task_id, name=name) for task_id, name in sorted(tasks.items())], [dict(item) for item in callbacks])
+        self.control.replace_state([dict(id=task_id, name=name)
+                                   for task_id, name in sorted(tasks.items())], [dict(item) for item in callbacks])
         return self
 
     def callbacks(self, task_id=None):
@@ -111,7 +115,8 @@ class Nodeum:
         """[(method, path under /api/v2 decoded, {query parameters but limit and offset})] in arrival order."""
         sent = []
         for entry in self.control.requests():
-            query = dict((key, value) for key, value in parse_qsl(entry['query'] or '', keep_blank_values=True) if key not in ('limit', 'offset'))
+            query = dict((key, value) for key, value in parse_qsl(
+                entry['query'] or '', keep_blank_values=True) if key not in ('limit', 'offset'))
             sent.append((entry['method'], unquote(entry['path'].split('/api/v2/', 1)[1]), query))
         return sent
 

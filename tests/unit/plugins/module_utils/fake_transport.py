@@ -117,7 +117,9 @@ def refused():
 
 
 def proxy_failed():
-    return u3.MaxRetryError(None, '/', u3.ProxyError('Unable to connect to proxy', OSError('Tunnel connection failed: 407 Proxy Authentication Required')))
+    return u3.MaxRetryError(None, '/', u3.ProxyError('Unable to connect to proxy', OSError('Tunnel connection failed: '
+                                                                                           '407 Proxy Authentication '
+                                                                                           'Required')))
 
 
 def unreachable():
@@ -131,7 +133,8 @@ def name_not_resolved():
 
 
 def connect_timeout():
-    return u3.MaxRetryError(None, '/', u3.ConnectTimeoutError(None, 'Connection to nodeum.example.com timed out. (connect timeout=3)'))
+    return u3.MaxRetryError(None, '/', u3.ConnectTimeoutError(None, 'Connection to nodeum.example.com timed out. '
+                                                                    '(connect timeout=3)'))
 
 
 def read_timeout():
@@ -187,9 +190,12 @@ def garbled_json():
 
 # kind: (a failure as urllib3 raises it, requests' exception type for it, what the sentence says)
 FAILURES = {
-    'refused': (refused, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: the connection was refused'),
-    'unreachable': (unreachable, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: no connection could be made'),
-    'proxy': (proxy_failed, requests.exceptions.ProxyError, 'Cannot reach the Nodeum API for {method} {url} through the proxy'),
+    'refused': (refused, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: the '
+                                                              'connection was refused'),
+    'unreachable': (unreachable, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: '
+                                                                      'no connection could be made'),
+    'proxy': (proxy_failed, requests.exceptions.ProxyError, 'Cannot reach the Nodeum API for {method} {url} through '
+                                                            'the proxy'),
     'name': (name_not_resolved, requests.exceptions.ConnectionError,
              'Cannot reach the Nodeum API for {method} {url}: the host name nodeum.example.com does not resolve'),
     'connect timeout': (connect_timeout, requests.exceptions.ConnectTimeout,
@@ -197,9 +203,11 @@ FAILURES = {
     'read timeout': (read_timeout, requests.exceptions.ReadTimeout,
                      'Connected to the Nodeum API, but it did not answer {method} {url} within the timeout of 3 seconds'),
     'reset before the answer': (reset_before_answer, requests.exceptions.ConnectionError,
-                                'Connected to the Nodeum API, but the connection was closed before the answer to {method} {url} came'),
+                                'Connected to the Nodeum API, but the connection was closed before the answer to '
+                                '{method} {url} came'),
     'closed without an answer': (closed_without_answer, requests.exceptions.ConnectionError,
-                                 'Connected to the Nodeum API, but the connection was closed before the answer to {method} {url} came'),
+                                 'Connected to the Nodeum API, but the connection was closed before the answer to '
+                                 '{method} {url} came'),
     'reset in the body': (reset_in_body, requests.exceptions.ChunkedEncodingError,
                           'The Nodeum API began to answer {method} {url}, but the answer was cut off'),
     'body shorter than its length': (short_body, requests.exceptions.ChunkedEncodingError,
@@ -209,17 +217,23 @@ FAILURES = {
     'bad status line': (bad_status_line, requests.exceptions.ConnectionError,
                         'The answer of the Nodeum API to {method} {url} arrived garbled (not readable as HTTP)'),
     'garbled JSON': (garbled_json, None,
-                     'The answer of the Nodeum API to {method} {url} arrived garbled (a JSON body that does not parse: \'X"id": 1}}\')'),
+                     'The answer of the Nodeum API to {method} {url} arrived garbled (a JSON body that does not parse: '
+                     '\'X"id": 1}}\')'),
 }
 NOTHING_SENT = ('refused', 'unreachable', 'proxy', 'name', 'connect timeout')
 # The few words of the retry warning, by kind.
-SHORT = {'refused': 'a refused connection', 'unreachable': 'a failed connection', 'proxy': 'a failed connection through the proxy',
-         'name': 'a failed name lookup', 'connect timeout': 'no connection within 3 s', 'read timeout': 'no answer within 3 s',
-         'reset before the answer': 'a lost connection: closed before the answer', 'closed without an answer': 'a lost connection: closed before the answer',
-         'reset in the body': 'a lost connection: the answer was cut off', 'body shorter than its length': 'a lost connection: the answer was cut off',
+SHORT = {'refused': 'a refused connection', 'unreachable': 'a failed connection', 'proxy': 'a failed connection '
+                                                                                           'through the proxy',
+         'name': 'a failed name lookup', 'connect timeout': 'no connection within 3 s', 'read timeout': 'no answer '
+                                                                                                        'within 3 s',
+         'reset before the answer': 'a lost connection: closed before the answer', 'closed without an answer': 'a lost '
+                                                                                                               'connection: closed before the answer',
+         'reset in the body': 'a lost connection: the answer was cut off', 'body shorter than its length': 'a lost '
+                                                                                                           'connection: the answer was cut off',
          'timeout in the body': 'a lost connection: the answer was cut off', 'bad status line': 'a garbled answer', 'garbled JSON': 'a garbled answer'}
 ANSWER_LOST = tuple(kind for kind in FAILURES if kind not in NOTHING_SENT)
-PATHS = {'GET': 'tasks/1/task_callbacks', 'PUT': 'tasks/1/task_callbacks/2', 'DELETE': 'tasks/1/task_callbacks/2', 'POST': 'tasks/1/task_callbacks'}
+PATHS = {'GET': 'tasks/1/task_callbacks', 'PUT': 'tasks/1/task_callbacks/2',
+         'DELETE': 'tasks/1/task_callbacks/2', 'POST': 'tasks/1/task_callbacks'}
 
 
 def call(client, method):

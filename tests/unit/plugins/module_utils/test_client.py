@@ -81,7 +81,8 @@ def test_the_session_asks_for_json_and_each_method_sends_its_body():
         ('PUT', '/api/v2/tasks/1/task_callbacks/2', b'{"script": "y"}'),
         ('DELETE', '/api/v2/tasks/1/task_callbacks/2', None),
     ]
-    assert [(sent['headers']['Accept'], sent['headers']['Authorization']) for sent in pool.sent] == [('application/json', 'Bearer t0ken')] * 4
+    assert [(sent['headers']['Accept'], sent['headers']['Authorization'])
+            for sent in pool.sent] == [('application/json', 'Bearer t0ken')] * 4
 
 
 @pytest.mark.parametrize('scheme', ['https', 'http'])
@@ -123,7 +124,8 @@ def test_pager_honours_limit_and_offset_across_capped_pages(nodeum):
 def test_pager_goes_on_from_where_each_short_page_ended(nodeum):
     """Pages shorter than asked, of changing sizes, in the middle of a listing: the next page starts after the last item held."""
     for first, size in ((0, 10), (10, 5), (15, 10)):
-        json_fault(nodeum, 200, {'count': 25, 'task_callbacks': [{'id': number} for number in range(first, first + size)]})
+        json_fault(nodeum, 200, {'count': 25, 'task_callbacks': [
+                   {'id': number} for number in range(first, first + size)]})
     items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks')
     assert count == 25 and [item['id'] for item in items] == list(range(25))
     assert [query['offset'] for query in queries(nodeum)] == ['0', '10', '15']
@@ -147,7 +149,8 @@ def test_pager_refuses_an_answer_that_is_not_a_list(nodeum, body):
     json_fault(nodeum, 200, body)
     with pytest.raises(NodeumError) as caught:
         nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks')
-    assert caught.value.message == ("The Nodeum API answered GET %s/tasks/1/task_callbacks with a list that has no 'task_callbacks' array; "
+    assert caught.value.message == ("The Nodeum API answered GET %s/tasks/1/task_callbacks with a list that has no "
+                                    "'task_callbacks' array; "
                                     "check that url points to a Nodeum server." % nodeum.client.base_url)
 
 
@@ -172,7 +175,8 @@ def test_safe_requests_are_retried_with_backoff_and_a_warning(nodeum, status):
                                'Retried %s after status %d (attempt 3 of 4, waited 1 s).' % (where, status)]
 
 
-@pytest.mark.parametrize('retry_after, waits', [(3, [3.0]), (30, [30.0]), (0, [0.5])])  # the cap itself is waited; never less than the backoff
+# the cap itself is waited; never less than the backoff
+@pytest.mark.parametrize('retry_after, waits', [(3, [3.0]), (30, [30.0]), (0, [0.5])])
 def test_retry_after_is_honoured(nodeum, retry_after, waits):
     nodeum.load(callbacks=[dict(id=2, task_id=1, type='filter', script='s')])
     nodeum.fault(status=429, retry_after=retry_after)
@@ -180,9 +184,11 @@ def test_retry_after_is_honoured(nodeum, retry_after, waits):
     assert nodeum.waits == waits and nodeum.callbacks() == {}
 
 
-@pytest.mark.parametrize('retry_after, waits', [('-5', [0.5]), ('Wed, 21 Oct 2015 07:28:00 GMT', [0.5])])  # a date: the backoff
+# a date: the backoff
+@pytest.mark.parametrize('retry_after, waits', [('-5', [0.5]), ('Wed, 21 Oct 2015 07:28:00 GMT', [0.5])])
 def test_a_retry_after_no_server_here_sends_waits_the_backoff(retry_after, waits):
-    client, _pool, sleeps, _warnings, _context = transport_client([http_answer(429, b'{}', headers={'Retry-After': retry_after}), http_answer(204, b'')])
+    client, _pool, sleeps, _warnings, _context = transport_client(
+        [http_answer(429, b'{}', headers={'Retry-After': retry_after}), http_answer(204, b'')])
     assert client.delete('tasks/1/task_callbacks/2') is None
     assert sleeps == waits
 
@@ -192,14 +198,16 @@ def test_retry_after_above_the_cap_fails_with_a_sentence(nodeum, retry_after, sa
     nodeum.fault(status=429, retry_after=retry_after)
     with pytest.raises(NodeumError) as caught:
         nodeum.client.get('tasks')
-    assert caught.value.message == ('The Nodeum API asked to wait %s seconds before retrying GET %s/tasks, longer than the 30 seconds this '
+    assert caught.value.message == ('The Nodeum API asked to wait %s seconds before retrying GET %s/tasks, longer than '
+                                    'the 30 seconds this '
                                     'collection waits at most; run the task again later.' % (said, nodeum.client.base_url))
     assert fields(caught.value) == error_fields(429, path='tasks', messages=caught.value.messages)
     assert len(nodeum.requests()) == 1 and nodeum.waits == []
 
 
 def test_an_infinite_retry_after_is_above_the_cap():
-    client, pool, sleeps, _warnings, _context = transport_client([http_answer(429, b'{}', headers={'Retry-After': 'inf'})])
+    client, pool, sleeps, _warnings, _context = transport_client(
+        [http_answer(429, b'{}', headers={'Retry-After': 'inf'})])
     with pytest.raises(NodeumError, match='^The Nodeum API asked to wait inf seconds'):
         client.get('tasks')
     assert len(pool.calls) == 1 and sleeps == []
@@ -246,7 +254,8 @@ def test_a_post_resumed_is_sent_again_at_once_within_the_same_budget(nodeum, fau
     nodeum.fault(method='POST', **fault)
     with pytest.raises(PostNotConfirmed) as caught:
         nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
-    created = nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'}, resume=caught.value.resume)
+    created = nodeum.client.post('tasks/1/task_callbacks',
+                                 {'type': 'filter', 'script': 'x'}, resume=caught.value.resume)
     assert nodeum.callbacks() == {created['id']: 'x'} and len(nodeum.requests()) == 2 and nodeum.waits == []
     assert len(nodeum.warnings) == 1 and '(attempt 2 of 4, waited 0.5 s)' in nodeum.warnings[0]
 
@@ -264,23 +273,28 @@ def test_an_error_status_gives_the_servers_messages_and_details(nodeum, status):
     json_fault(nodeum, status, body)
     with pytest.raises(NodeumError) as caught:
         nodeum.client.get('tasks/3/task_callbacks')
-    assert caught.value.message == "The Nodeum API refused GET %s/tasks/3/task_callbacks (%d): Script can't be blank" % (nodeum.client.base_url, status)
-    assert fields(caught.value) == error_fields(status, path='tasks/3/task_callbacks', messages=["Script can't be blank"], details=body['details'])
+    assert caught.value.message == "The Nodeum API refused GET %s/tasks/3/task_callbacks (%d): Script can't be blank" % (
+        nodeum.client.base_url, status)
+    assert fields(caught.value) == error_fields(status, path='tasks/3/task_callbacks',
+                                                messages=["Script can't be blank"], details=body['details'])
 
 
 def test_a_real_validation_failure_carries_the_emulators_details(nodeum):
     nodeum.load()
     with pytest.raises(NodeumError, match=r'^The Nodeum API refused POST .* \(422\): ') as caught:
         nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': ' '})
-    assert caught.value.status == 422 and caught.value.details == {'script': [{'error': 'blank'}]} and caught.value.messages
+    assert caught.value.status == 422 and caught.value.details == {
+        'script': [{'error': 'blank'}]} and caught.value.messages
 
 
 def test_refused_credentials_are_one_sentence(nodeum):
-    client = NodeumClient(normalize_base_url(nodeum.control.url), nodeum.warnings.append, auth=('admin', SECRET), sleep=nodeum.waits.append)
+    client = NodeumClient(normalize_base_url(nodeum.control.url), nodeum.warnings.append,
+                          auth=('admin', SECRET), sleep=nodeum.waits.append)
     with pytest.raises(NodeumError) as caught:
         client.get('tasks/3/task_callbacks')
     client.close()
-    assert caught.value.message == ('The Nodeum API refused the credentials for GET %s/tasks/3/task_callbacks (401); check username and password, '
+    assert caught.value.message == ('The Nodeum API refused the credentials for GET %s/tasks/3/task_callbacks (401); '
+                                    'check username and password, '
                                     'api_key or token.' % client.base_url)
     assert caught.value.status == 401 and SECRET not in caught.value.message
 
@@ -292,11 +306,13 @@ def test_refused_credentials_are_one_sentence(nodeum):
 ])
 def test_a_denied_operation_names_the_scope_of_its_method(nodeum, method, path, scope):
     nodeum.load(callbacks=[dict(id=10, task_id=1, type='filter', script='s')])
-    client = NodeumClient(normalize_base_url(nodeum.control.url), nodeum.warnings.append, authorization='demo-read-only-key')
+    client = NodeumClient(normalize_base_url(nodeum.control.url),
+                          nodeum.warnings.append, authorization='demo-read-only-key')
     with pytest.raises(NodeumError) as caught:
         client.request(method, path, body=None if method == 'DELETE' else {'type': 'filter', 'script': 'x'})
     client.close()
-    assert caught.value.message == ('The Nodeum API denied %s %s/%s (403): the credential lacks the scope %s; grant it to the API key or use '
+    assert caught.value.message == ('The Nodeum API denied %s %s/%s (403): the credential lacks the scope %s; grant it '
+                                    'to the API key or use '
                                     'another credential.' % (method, client.base_url, path, scope))
 
 
@@ -308,7 +324,10 @@ def test_a_scope_the_table_does_not_know_is_named_as_the_one_needed(nodeum):
 
 @pytest.mark.parametrize('body, content_type, said, messages', [
     ({}, 'application/json', HTTPStatus(422).phrase, []),  # the server's reason phrase: Python 3.13 renamed it
-    ({'messages': ['Type is invalid', '', 'Script is empty'], 'details': ['type']}, 'application/json', 'Type is invalid; Script is empty',
+    ({'messages': ['Type is invalid', '', 'Script is empty'], 'details': ['type']}, 'application/json', 'Type is '
+                                                                                                        'invalid; '
+                                                                                                        'Script is '
+                                                                                                        'empty',
      ['Type is invalid', 'Script is empty']),
     ({'messages': ['Type is invalid']}, 'text/plain', 'Type is invalid', ['Type is invalid']),  # JSON all the same
 ])
@@ -348,14 +367,17 @@ def test_html_answer_is_quoted_not_parsed(nodeum):
     nodeum.fault(status=200, body=NGINX_502, content_type='text/html; charset=utf-8')
     with pytest.raises(NodeumError) as caught:
         nodeum.client.get('tasks')
-    assert caught.value.message == ('The Nodeum API answered GET %s/tasks with a body that is not JSON (200, text/html): %r; %s'
+    assert caught.value.message == ('The Nodeum API answered GET %s/tasks with a body that is not JSON (200, '
+                                    'text/html): %r; %s'
                                     % (nodeum.client.base_url, NGINX_502, NOT_JSON_ADVICE))
     assert fields(caught.value) == error_fields(200, path='tasks')
 
 
 def test_an_answer_without_content_type_is_quoted_as_text():
-    client, _pool, _sleeps, _warnings, _context = transport_client([http_answer(200, b'caf\xe9\n  menu', headers={'Content-Type': None})])
-    with pytest.raises(NodeumError, match=r"^The Nodeum API answered GET .* with a body that is not JSON \(200, no content type\): 'caf\ufffd menu'"):
+    client, _pool, _sleeps, _warnings, _context = transport_client(
+        [http_answer(200, b'caf\xe9\n  menu', headers={'Content-Type': None})])
+    with pytest.raises(NodeumError, match=r"^The Nodeum API answered GET .* with a body that is not JSON \(200, no "
+                                          r"content type\): 'caf\ufffd menu'"):
         client.get('tasks')
 
 
@@ -364,14 +386,16 @@ def test_html_error_page_after_retries_says_so(nodeum):
     nodeum.fault(status=503, body=html, times=client_module.MAX_ATTEMPTS)
     with pytest.raises(NodeumError) as caught:
         nodeum.client.get('tasks')
-    assert caught.value.message == ('The Nodeum API answered GET %s/tasks with 503 and a body that is not JSON (text/html): %r; %s'
+    assert caught.value.message == ('The Nodeum API answered GET %s/tasks with 503 and a body that is not JSON '
+                                    '(text/html): %r; %s'
                                     % (nodeum.client.base_url, html, NOT_JSON_ADVICE))
     assert fields(caught.value) == error_fields(503, path='tasks')
 
 
 def test_no_message_or_warning_holds_the_credential(nodeum):
     warnings = []
-    client = NodeumClient(normalize_base_url(nodeum.control.url), warnings.append, auth=('admin', SECRET), sleep=nodeum.waits.append)
+    client = NodeumClient(normalize_base_url(nodeum.control.url), warnings.append,
+                          auth=('admin', SECRET), sleep=nodeum.waits.append)
     nodeum.fault(status=503)
     nodeum.fault(drop='before')
     with pytest.raises(NodeumError) as caught:
@@ -404,7 +428,8 @@ def name_not_resolved_urllib3_1():
         raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
     except socket.gaierror:
         try:
-            raise u3.NewConnectionError(None, 'Failed to establish a new connection: Name or service not known')  # pylint: disable=raise-missing-from
+            raise u3.NewConnectionError(
+                None, 'Failed to establish a new connection: Name or service not known')  # pylint: disable=raise-missing-from
         except u3.NewConnectionError as error:
             return u3.MaxRetryError(None, '/', error)
 
@@ -418,9 +443,12 @@ def refused_by(cause):
     (lambda: refused_by(ConnectionRefusedError('Connection refused')), 'refused'),  # no errno
     (lambda: refused_by(SocketWrapperError(errno.ECONNREFUSED, 'Connection refused')), 'refused'),  # the errno alone
     (lambda: refused_by(SocketWrapperError(errno.ENETUNREACH, 'Network is unreachable')), 'unreachable'),
-    (lambda: u3.ConnectTimeoutError(None, 'Connection to nodeum.example.com timed out.'), 'connect timeout'),  # not in a MaxRetryError
-    (lambda: u3.ProtocolError('Connection broken: IncompleteRead(8 bytes read, 16 more expected)', IncompleteRead(b'{"id": 1', 16)), 'cut off'),
-    (lambda: u3.DecodeError('Received response with content-encoding: gzip, but failed to decode it.'), 'garbled'),  # requests lets it through
+    (lambda: u3.ConnectTimeoutError(None, 'Connection to nodeum.example.com timed out.'),
+     'connect timeout'),  # not in a MaxRetryError
+    (lambda: u3.ProtocolError('Connection broken: IncompleteRead(8 bytes read, 16 more expected)',
+     IncompleteRead(b'{"id": 1', 16)), 'cut off'),
+    (lambda: u3.DecodeError('Received response with content-encoding: gzip, but failed to decode it.'),
+     'garbled'),  # requests lets it through
     (lambda: u3.LocationParseError('bad location'), None),
 ])
 def test_each_failure_is_placed_by_the_exceptions_it_holds(failure, kind):
@@ -438,7 +466,8 @@ def test_nothing_sent_is_retried_for_every_method(kind, method):
     client, pool, sleeps, warnings, _context = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
     assert call(client, method) == {'id': 7}
     assert len(pool.calls) == 2 and sleeps == [0.5]
-    assert warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
+    assert warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' %
+                        (method, URL + PATHS[method], SHORT[kind])]
 
 
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
@@ -447,7 +476,8 @@ def test_lost_answer_of_a_repeatable_request_is_retried(kind, method):
     client, pool, sleeps, warnings, _context = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
     assert call(client, method) == {'id': 7}
     assert len(pool.calls) == 2 and sleeps == [0.5]
-    assert warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' % (method, URL + PATHS[method], SHORT[kind])]
+    assert warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' %
+                        (method, URL + PATHS[method], SHORT[kind])]
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
@@ -470,7 +500,8 @@ def test_a_resumed_post_is_sent_at_once_and_its_warning_names_the_wait_before_th
     with pytest.raises(PostNotConfirmed) as caught:
         call(client, 'POST')
     assert client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'}, resume=caught.value.resume) == {'id': 9}
-    assert len(pool.calls) == 2 and sleeps == []  # the caller waits before its check; the resend follows the check at once
+    # the caller waits before its check; the resend follows the check at once
+    assert len(pool.calls) == 2 and sleeps == []
     assert warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).'
                         % (URL + PATHS['POST'], SHORT[kind], '3.5' if kind == 'read timeout' else '0.5')]
 
@@ -483,14 +514,16 @@ def post_until_given_up(client):
             return client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'}, resume=resume)
         except PostNotConfirmed as lost:
             if lost.resume is None:
-                raise lost.given_up('may have been handled: %s' % lost.may_have_been_handled, lost.check_after or 0.0) from None
+                raise lost.given_up('may have been handled: %s' %
+                                    lost.may_have_been_handled, lost.check_after or 0.0) from None
             resume = lost.resume
 
 
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
 @pytest.mark.parametrize('kind', FAILURES)
 def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
-    client, pool, _sleeps, _warnings, _context = transport_client([FAILURES[kind][0]() for _attempt in range(client_module.MAX_ATTEMPTS)])
+    client, pool, _sleeps, _warnings, _context = transport_client(
+        [FAILURES[kind][0]() for _attempt in range(client_module.MAX_ATTEMPTS)])
     with pytest.raises(NodeumError) as caught:
         post_until_given_up(client) if method == 'POST' else call(client, method)
     message = caught.value.message
@@ -506,11 +539,13 @@ def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
     elif kind == 'read timeout':
         assert message.endswith('; raise the timeout option or check the server.')
     else:
-        assert message.endswith('; check the network and any proxy between here and the server, then run the task again.')
+        assert message.endswith(
+            '; check the network and any proxy between here and the server, then run the task again.')
 
 
 def test_a_post_that_may_have_been_handled_once_stays_so_when_later_attempts_are_refused():
-    client, _pool, sleeps, _warnings, _context = transport_client([reset_before_answer(), refused(), refused(), refused()])
+    client, _pool, sleeps, _warnings, _context = transport_client(
+        [reset_before_answer(), refused(), refused(), refused()])
     with pytest.raises(NodeumError) as caught:
         post_until_given_up(client)
     assert caught.value.message.startswith(expected_sentence('refused', 'POST') + ' (4 attempts in 3 s)')
@@ -527,7 +562,8 @@ def test_a_dead_server_fails_after_the_same_waits_every_time():
 
 def test_no_attempt_starts_after_the_retry_deadline():
     # Each attempt takes 10 s (a timeout of 10): attempts start at 0, 10.5 and 21.5 s; a fourth would start at 33.5 s, past 30 s.
-    client, pool, sleeps, _warnings, _context = transport_client([read_timeout()] * client_module.MAX_ATTEMPTS, timeout=10, seconds_per_attempt=10)
+    client, pool, sleeps, _warnings, _context = transport_client(
+        [read_timeout()] * client_module.MAX_ATTEMPTS, timeout=10, seconds_per_attempt=10)
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert client_module.RETRY_DEADLINE_SECONDS == 30
@@ -537,7 +573,8 @@ def test_no_attempt_starts_after_the_retry_deadline():
 
 def test_an_attempt_that_ends_the_deadline_exactly_is_still_made():
     # The first attempt takes 29.5 s; with the 0.5 s wait the second starts at 30 s, the deadline itself.
-    client, pool, sleeps, _warnings, _context = transport_client([read_timeout(), http_answer()], timeout=29.5, seconds_per_attempt=29.5)
+    client, pool, sleeps, _warnings, _context = transport_client(
+        [read_timeout(), http_answer()], timeout=29.5, seconds_per_attempt=29.5)
     assert call(client, 'GET') == {'id': 1}
     assert len(pool.calls) == 2 and sleeps == [0.5]
 
@@ -552,10 +589,12 @@ def test_a_request_that_gives_up_after_one_attempt_does_not_count_attempts():
 
 
 def test_the_default_timeout_is_30_seconds():
-    client, _pool, _sleeps, _warnings, _context = transport_client([read_timeout()] * client_module.MAX_ATTEMPTS, timeout=None)
+    client, _pool, _sleeps, _warnings, _context = transport_client(
+        [read_timeout()] * client_module.MAX_ATTEMPTS, timeout=None)
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message.startswith(expected_sentence('read timeout', 'GET').replace('3 seconds', '30 seconds') + ' (4 attempts in 3.5 s); ')
+    assert caught.value.message.startswith(expected_sentence('read timeout', 'GET').replace(
+        '3 seconds', '30 seconds') + ' (4 attempts in 3.5 s); ')
 
 
 def test_a_post_given_up_counts_the_wait_before_its_last_check():
@@ -564,8 +603,10 @@ def test_a_post_given_up_counts_the_wait_before_its_last_check():
         client.post(PATHS['POST'], {'type': 'filter', 'script': 'x'})
     lost = caught.value
     assert (lost.attempts, lost.elapsed, lost.check_after) == (2, 0.5, 4.0) and lost.resume.attempt == 3
-    assert lost.given_up('advice', waited=4.0).message == expected_sentence('read timeout', 'POST') + ' (2 attempts in 4.5 s); advice.'
-    assert lost.message == (expected_sentence('read timeout', 'POST') + ' (2 attempts in 0.5 s); the server may have acted on it, so '
+    assert lost.given_up('advice', waited=4.0).message == expected_sentence(
+        'read timeout', 'POST') + ' (2 attempts in 4.5 s); advice.'
+    assert lost.message == (expected_sentence('read timeout', 'POST') + ' (2 attempts in 0.5 s); the server may have '
+                                                                        'acted on it, so '
                             'it was not sent again.')
     assert len(pool.calls) == 2 and sleeps == [0.5]
 
@@ -611,7 +652,8 @@ def test_tls_to_a_plain_http_port_says_so_and_names_the_url():
     client, pool, _sleeps, _warnings, _context = transport_client([tls_failure(tls)])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message == ('The server at https://nodeum.example.com did not answer in TLS for GET %stasks/1/task_callbacks: it does '
+    assert caught.value.message == ('The server at https://nodeum.example.com did not answer in TLS for GET '
+                                    '%stasks/1/task_callbacks: it does '
                                     'not speak HTTPS on that port; check http:// against https:// in url, and the port.' % URL)
     assert len(pool.calls) == 1
 
@@ -626,8 +668,10 @@ def test_tls_failure_points_to_ca_path_and_keeps_the_url(verify_message, said):
     client, pool, _sleeps, _warnings, _context = transport_client([tls_failure(error)])
     with pytest.raises(NodeumError) as caught:
         call(client, 'PUT')
-    assert caught.value.message == ('TLS certificate verification failed for PUT %stasks/1/task_callbacks/2 (%s); set ca_path to the CA bundle '
-                                    'that signed the server certificate, or validate_certs to false to skip the check (unsafe).' % (URL, said))
+    assert caught.value.message == ('TLS certificate verification failed for PUT %stasks/1/task_callbacks/2 (%s); set '
+                                    'ca_path to the CA bundle '
+                                    'that signed the server certificate, or validate_certs to false to skip the check '
+                                    '(unsafe).' % (URL, said))
     assert fields(caught.value) == error_fields(method='PUT', path=PATHS['PUT'])
     assert len(pool.calls) == 1
 
@@ -650,14 +694,17 @@ def real_tls_error_from_a_server_that_closes():
 
 
 @pytest.mark.parametrize('failure, said', [
-    (lambda: tls_failure(real_tls_error_from_a_server_that_closes()), 'the server closed the connection during the handshake'),
-    (lambda: u3.MaxRetryError(None, '/', u3.SSLError("Can't connect to HTTPS URL because the SSL module is not available.")), 'no reason given'),
+    (lambda: tls_failure(real_tls_error_from_a_server_that_closes()),
+     'the server closed the connection during the handshake'),
+    (lambda: u3.MaxRetryError(None, '/', u3.SSLError("Can't connect to HTTPS URL because the SSL module is not "
+                                                     "available.")), 'no reason given'),
 ])
 def test_a_tls_failure_without_openssl_reason_says_what_happened(failure, said):
     client, pool, _sleeps, _warnings, _context = transport_client([failure()])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message == ("The TLS handshake with https://nodeum.example.com failed for GET %stasks/1/task_callbacks (%s); check that url "
+    assert caught.value.message == ("The TLS handshake with https://nodeum.example.com failed for GET "
+                                    "%stasks/1/task_callbacks (%s); check that url "
                                     "names the server's HTTPS port and that the server accepts TLS 1.2 or later." % (URL, said))
     assert len(pool.calls) == 1
 
@@ -668,8 +715,10 @@ def test_another_tls_failure_gives_openssl_reason_in_words():
     client, _pool, _sleeps, _warnings, _context = transport_client([tls_failure(error)])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message == ("The TLS handshake with https://nodeum.example.com failed for GET %stasks/1/task_callbacks (tlsv1 alert "
-                                    "protocol version); check that url names the server's HTTPS port and that the server accepts TLS 1.2 "
+    assert caught.value.message == ("The TLS handshake with https://nodeum.example.com failed for GET "
+                                    "%stasks/1/task_callbacks (tlsv1 alert "
+                                    "protocol version); check that url names the server's HTTPS port and that the "
+                                    "server accepts TLS 1.2 "
                                     "or later." % URL)
 
 
@@ -678,7 +727,8 @@ def test_a_failure_the_client_cannot_place_is_not_retried():
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
     assert len(pool.calls) == 1
-    assert caught.value.message == ('The request GET %stasks/1/task_callbacks failed before any answer came (LocationParseError); check url and '
+    assert caught.value.message == ('The request GET %stasks/1/task_callbacks failed before any answer came '
+                                    '(LocationParseError); check url and '
                                     'the connection options.' % URL)
     assert fields(caught.value) == error_fields(method='GET', path=PATHS['GET'])
 
@@ -706,25 +756,29 @@ REDIRECTED = 'GET https://h.example.com/api/v2/tasks'
     ('https://other.example.com/x', "to 'https://other.example.com/x'"),
     ('http://other.example.com/x', "to 'http://other.example.com/x', a downgrade from https:// to http://"),
     (' HTTP://other.example.com/x', "to ' HTTP://other.example.com/x', a downgrade from https:// to http://"),
-    ('http://leak-user:leak-pass@other.example.com/x', "to 'http://other.example.com/x', a downgrade from https:// to http://"),
+    ('http://leak-user:leak-pass@other.example.com/x', "to 'http://other.example.com/x', a downgrade from https:// to "
+                                                       "http://"),
     ('https://o/\r\nSet-Cookie: a', "to 'https://o/\\r\\nSet-Cookie: a'"),
     (None, 'without a Location'),
     ('', 'without a Location'),
 ])
 def test_a_redirect_is_one_sentence_that_names_status_and_location(location, shown):
     assert transport_failures.redirect_sentence(REDIRECTED, 'https://h.example.com/api/v2', 302, location) == (
-        'The Nodeum API answered %s with a redirect (302) %s; redirects are not followed, so fix url to name the server\'s address '
+        'The Nodeum API answered %s with a redirect (302) %s; redirects are not followed, so fix url to name the '
+        'server\'s address '
         'directly.' % (REDIRECTED, shown))
 
 
 def test_a_plain_http_base_url_is_no_downgrade():
-    assert 'downgrade' not in transport_failures.redirect_sentence(REDIRECTED, 'http://h.example.com/api/v2', 301, 'http://other/')
+    assert 'downgrade' not in transport_failures.redirect_sentence(
+        REDIRECTED, 'http://h.example.com/api/v2', 301, 'http://other/')
 
 
 def test_a_long_location_is_cut_and_never_shows_its_user_information():
     location = 'https://u:%s@other.example.com/' % SECRET + 'a' * 5000
     shown = transport_failures.shown_location(location)
-    assert SECRET not in shown and shown == ('https://other.example.com/' + 'a' * 5000)[:transport_failures.LOCATION_QUOTE_LENGTH] + '...'
+    assert SECRET not in shown and shown == ('https://other.example.com/' +
+                                             'a' * 5000)[:transport_failures.LOCATION_QUOTE_LENGTH] + '...'
 
 
 @pytest.mark.parametrize('status', [300, 301, 302, 303, 304, 307, 308])
@@ -732,7 +786,8 @@ def test_a_long_location_is_cut_and_never_shows_its_user_information():
 def test_no_redirect_is_followed_and_none_is_retried(status, method):
     # A real requests.Session: had it followed the Location, the pool would have seen a second request.
     location = 'http://other.example.com/api/v2/' + PATHS[method]
-    client, pool, sleeps, _warnings, _context = transport_client([http_answer(status, b'', headers={'Location': location})] * 2)
+    client, pool, sleeps, _warnings, _context = transport_client(
+        [http_answer(status, b'', headers={'Location': location})] * 2)
     with pytest.raises(NodeumError) as caught:
         call(client, method)
     assert pool.calls == [(method, '/api/v2/' + PATHS[method])] and sleeps == []
@@ -743,7 +798,8 @@ def test_no_redirect_is_followed_and_none_is_retried(status, method):
 
 def test_plain_http_to_a_port_that_speaks_tls_is_one_sentence():
     assert transport_failures.plain_http_sentence('http://h:8443', 'GET http://h:8443/api/v2/tasks') == (
-        'The server at http://h:8443 serves HTTPS on that port, so it cannot answer GET http://h:8443/api/v2/tasks sent as plain HTTP; '
+        'The server at http://h:8443 serves HTTPS on that port, so it cannot answer GET http://h:8443/api/v2/tasks '
+        'sent as plain HTTP; '
         'write url with https:// instead of http://.')
 
 
@@ -757,12 +813,14 @@ def probe(answer_value):
 
 
 @pytest.mark.parametrize('failure', [closed_without_answer, reset_before_answer, bad_status_line,
-                                     lambda: http_answer(400, b'<html>The plain HTTP request was sent to HTTPS port</html>',
+                                     lambda: http_answer(400, b'<html>The plain HTTP request was sent to HTTPS '
+                                                              b'port</html>',
                                                          headers={'Content-Type': 'text/html'})])
 @pytest.mark.parametrize('method', ['GET', 'POST'])
 def test_plain_http_to_an_https_port_says_to_use_https_at_once(failure, method):
     tls_probe, asked = probe(True)
-    client, pool, sleeps, _warnings, _context = transport_client([failure()], url='http://nodeum.example.com:8443', tls_probe=tls_probe)
+    client, pool, sleeps, _warnings, _context = transport_client(
+        [failure()], url='http://nodeum.example.com:8443', tls_probe=tls_probe)
     with pytest.raises(NodeumError) as caught:
         call(client, method)
     where = '%s http://nodeum.example.com:8443/api/v2/%s' % (method, PATHS[method])
@@ -773,7 +831,8 @@ def test_plain_http_to_an_https_port_says_to_use_https_at_once(failure, method):
 def test_a_closed_connection_on_a_port_without_tls_is_a_network_failure():
     tls_probe, asked = probe(False)
     closed = [closed_without_answer()] * client_module.MAX_ATTEMPTS
-    client, pool, _sleeps, _warnings, _context = transport_client(closed, url='http://nodeum.example.com', tls_probe=tls_probe)
+    client, pool, _sleeps, _warnings, _context = transport_client(
+        closed, url='http://nodeum.example.com', tls_probe=tls_probe)
     with pytest.raises(NodeumError, match='check the network and any proxy'):
         call(client, 'GET')
     assert asked == [('nodeum.example.com', 80, 3.0)] and len(pool.calls) == client_module.MAX_ATTEMPTS
@@ -781,7 +840,8 @@ def test_a_closed_connection_on_a_port_without_tls_is_a_network_failure():
 
 def test_an_https_url_never_probes():
     tls_probe, asked = probe(True)
-    client, _pool, _sleeps, _warnings, _context = transport_client([closed_without_answer()] * client_module.MAX_ATTEMPTS, tls_probe=tls_probe)
+    client, _pool, _sleeps, _warnings, _context = transport_client(
+        [closed_without_answer()] * client_module.MAX_ATTEMPTS, tls_probe=tls_probe)
     with pytest.raises(NodeumError, match='check the network and any proxy'):
         call(client, 'GET')
     assert asked == []
@@ -803,7 +863,8 @@ def test_speaks_tls_is_false_for_a_plain_server():
 
 
 def unverified_warning(host):
-    warnings.warn("Unverified HTTPS request is being made to host '%s'. Adding certificate verification is strongly advised." % host,
+    warnings.warn("Unverified HTTPS request is being made to host '%s'. Adding certificate verification is strongly "
+                  "advised." % host,
                   u3.InsecureRequestWarning)
 
 

@@ -46,7 +46,8 @@ def settings(params, monkeypatch, environ):
     (dict(url='https://t.example.com', validate_certs=True, timeout=3.0),
      dict(NODEUM_URL='https://e.example.com', NODEUM_VALIDATE_CERTS='false', NODEUM_TIMEOUT='9'),
      dict(url='https://t.example.com', validate_certs=True, ca_path=None, timeout=3.0)),
-    (dict(validate_certs=False), dict(NODEUM_VALIDATE_CERTS='true'), dict(url=None, validate_certs=False, ca_path=None, timeout=30.0)),
+    (dict(validate_certs=False), dict(NODEUM_VALIDATE_CERTS='true'),
+     dict(url=None, validate_certs=False, ca_path=None, timeout=30.0)),
     ({}, dict(NODEUM_URL='', NODEUM_TIMEOUT=''), dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
 ])
 def test_settings_come_from_the_task_then_the_environment_then_the_default(params, environ, expected, monkeypatch):
@@ -55,19 +56,23 @@ def test_settings_come_from_the_task_then_the_environment_then_the_default(param
 
 
 @pytest.mark.parametrize('environ, message', [
-    (dict(NODEUM_TIMEOUT='soon'), "The environment variable NODEUM_TIMEOUT holds 'soon', which is not a number of seconds; correct it or unset it."),
-    (dict(NODEUM_VALIDATE_CERTS='maybe'), "The environment variable NODEUM_VALIDATE_CERTS holds 'maybe', which is not true or false; correct it or unset it."),
+    (dict(NODEUM_TIMEOUT='soon'),
+     "The environment variable NODEUM_TIMEOUT holds 'soon', which is not a number of seconds; correct it or unset it."),
+    (dict(NODEUM_VALIDATE_CERTS='maybe'),
+     "The environment variable NODEUM_VALIDATE_CERTS holds 'maybe', which is not true or false; correct it or unset it."),
 ])
 def test_an_unreadable_variable_leaves_the_default_and_is_refused_late_in_one_sentence(environ, message, monkeypatch):
     given = settings({}, monkeypatch, environ)
-    assert given == dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)  # AnsibleModule itself does not fail
+    assert given == dict(url=None, validate_certs=True, ca_path=None,
+                         timeout=30.0)  # AnsibleModule itself does not fail
     with pytest.raises(NodeumError) as caught:
         connection.check_setting_variables(given, environ)
     assert caught.value.message == message
 
 
 def test_an_unreadable_variable_the_task_overrides_is_never_read(monkeypatch):
-    given = settings(dict(timeout=5.0, validate_certs=False), monkeypatch, dict(NODEUM_TIMEOUT='soon', NODEUM_VALIDATE_CERTS='maybe'))
+    given = settings(dict(timeout=5.0, validate_certs=False), monkeypatch,
+                     dict(NODEUM_TIMEOUT='soon', NODEUM_VALIDATE_CERTS='maybe'))
     assert given['timeout'] == 5.0
     connection.check_setting_variables(given, dict(NODEUM_TIMEOUT='soon', NODEUM_VALIDATE_CERTS='maybe'))
 
@@ -81,7 +86,8 @@ def test_secrets_to_mask_cover_environment_credentials_and_passwords_in_urls():
     env_url, task_url = 'https://u:env-url-secret@h.example.com', 'https://u:task-url-secret@h.example.com'
     environ = dict(NODEUM_PASSWORD=SECRET, NODEUM_USERNAME='u', NODEUM_URL=env_url)
     assert connection.secrets_to_mask({}, environ) == {SECRET} | connection.url_secrets(env_url)
-    assert connection.secrets_to_mask(dict(url=task_url, api_key='k'), environ) == {'k'} | connection.url_secrets(env_url) | connection.url_secrets(task_url)
+    assert connection.secrets_to_mask(dict(url=task_url, api_key='k'), environ) == {
+        'k'} | connection.url_secrets(env_url) | connection.url_secrets(task_url)
     assert 'task-url-secret' in connection.secrets_to_mask(dict(url=task_url), {})
 
 
@@ -106,7 +112,8 @@ def test_environment_credentials_apply_when_the_task_sets_none():
 
 @pytest.mark.parametrize('params, environ, message', [
     ({}, {}, 'No credential is set'),
-    ({}, {'NODEUM_TOKEN': 't', 'NODEUM_API_KEY': SECRET}, 'environment variables give more than one kind of credential (api_key, token)'),
+    ({}, {'NODEUM_TOKEN': 't', 'NODEUM_API_KEY': SECRET},
+     'environment variables give more than one kind of credential (api_key, token)'),
     ({'username': 'u'}, {}, 'give a username without a password'),
     ({'password': SECRET}, {}, 'give a password without a username'),
     ({'api_key_prefix': 'Bearer'}, {}, 'api_key_prefix without api_key'),
@@ -139,7 +146,8 @@ def test_header_credentials_are_built_per_kind():
     ({'validate_certs': True, 'ca_path': None}, True),
 ])
 def test_client_from_params_verifies_tls_as_validate_certs_and_ca_path_say(tls, verify, mocker):
-    client = connection.client_from_params(dict({'url': 'https://h.example.com', 'timeout': 7.5}, **tls), {'token': 't'}, NO_WARNINGS)
+    client = connection.client_from_params(
+        dict({'url': 'https://h.example.com', 'timeout': 7.5}, **tls), {'token': 't'}, NO_WARNINGS)
     # What reaches requests is what counts: the verify argument of every request.
     sent = mocker.patch.object(client._session, 'request', return_value=mocker.Mock(status_code=204, content=b''))
     client.get('tasks')
@@ -150,7 +158,8 @@ def test_client_from_params_verifies_tls_as_validate_certs_and_ca_path_say(tls, 
 
 def test_client_from_params_defaults_the_timeout_to_30_seconds():
     assert connection.client_from_params({'url': 'https://h'}, {'token': 't'}, NO_WARNINGS).timeout == 30.0
-    assert connection.client_from_params({'url': 'https://h', 'timeout': None}, {'token': 't'}, NO_WARNINGS).timeout == 30.0
+    assert connection.client_from_params({'url': 'https://h', 'timeout': None},
+                                         {'token': 't'}, NO_WARNINGS).timeout == 30.0
 
 
 def test_control_characters_in_a_credential_are_refused_without_quoting_it():
@@ -167,12 +176,14 @@ def test_non_positive_timeout_is_refused():
 
 def test_warnings_for_plain_http_and_unverified_tls():
     assert 'plain http://' in connection.connection_warnings({'url': 'http://h'}, {'token': 't'})[0]
-    assert 'validate_certs is false' in connection.connection_warnings({'url': 'https://h', 'validate_certs': False}, {'token': 't'})[0]
+    assert 'validate_certs is false' in connection.connection_warnings(
+        {'url': 'https://h', 'validate_certs': False}, {'token': 't'})[0]
     assert connection.connection_warnings({'url': 'https://h', 'validate_certs': True}, {'token': 't'}) == []
 
 
 def test_module_constraints_merge_the_connection_rules_with_the_module_rules():
-    merged = connection.module_constraints({'required_if': [('state', 'present', ['script'])], 'mutually_exclusive': [('a', 'b')]})
+    merged = connection.module_constraints(
+        {'required_if': [('state', 'present', ['script'])], 'mutually_exclusive': [('a', 'b')]})
     assert ('a', 'b') in merged['mutually_exclusive']
     assert ('username', 'api_key', 'token') in merged['mutually_exclusive']
     assert merged['required_if'] == [('state', 'present', ['script'])]
@@ -208,14 +219,19 @@ def test_module_constraints_take_a_dict_rule_the_connection_lacks():
 
 
 @pytest.mark.parametrize('params, environ, message', [
-    ({}, {}, 'No credential is set; give username and password, api_key or token, or set NODEUM_USERNAME and NODEUM_PASSWORD, '
+    ({}, {}, 'No credential is set; give username and password, api_key or token, or set NODEUM_USERNAME and '
+             'NODEUM_PASSWORD, '
              'NODEUM_API_KEY or NODEUM_TOKEN.'),
-    ({'username': 'u', 'token': 't'}, {}, "The task's options give more than one kind of credential (username, token); keep exactly one: "
+    ({'username': 'u', 'token': 't'}, {}, "The task's options give more than one kind of credential (username, token); "
+                                          "keep exactly one: "
                                           'username and password, api_key, or token.'),
-    ({}, {'NODEUM_PASSWORD': 'p'}, 'The NODEUM_* environment variables give a password without a username; give both, or use api_key or token.'),
+    ({}, {'NODEUM_PASSWORD': 'p'},
+     'The NODEUM_* environment variables give a password without a username; give both, or use api_key or token.'),
     ({'username': 'u'}, {}, "The task's options give a username without a password; give both."),
-    ({'token': 't', 'api_key_prefix': 'Bearer'}, {}, "The task's options give api_key_prefix without api_key; give the key too, or drop the prefix."),
-    ({'api_key_prefix': 'Bearer'}, {}, "The task's options give api_key_prefix without api_key; give the key too, or drop the prefix."),
+    ({'token': 't', 'api_key_prefix': 'Bearer'}, {},
+     "The task's options give api_key_prefix without api_key; give the key too, or drop the prefix."),
+    ({'api_key_prefix': 'Bearer'}, {}, "The task's options give api_key_prefix without api_key; give the key too, or "
+                                       "drop the prefix."),
     ({'api_key': ''}, {}, "The task's options give no credential; give username and password, api_key or token."),
 ])
 def test_credential_failures_are_exact_sentences(params, environ, message):
@@ -234,7 +250,8 @@ def test_environment_credentials_are_read_from_their_variables(monkeypatch):
 
 
 def test_environment_secrets_are_the_secret_variables_only():
-    environ = {'NODEUM_USERNAME': 'awx', 'NODEUM_API_KEY': 'key', 'NODEUM_API_KEY_PREFIX': 'Bearer', 'NODEUM_PASSWORD': ''}
+    environ = {'NODEUM_USERNAME': 'awx', 'NODEUM_API_KEY': 'key',
+               'NODEUM_API_KEY_PREFIX': 'Bearer', 'NODEUM_PASSWORD': ''}
     assert connection.environment_secrets({}, environ) == {'key'}
     assert connection.environment_secrets({'api_key_prefix': 'X'}, environ) == set()
 
@@ -251,7 +268,8 @@ def test_the_warnings_name_the_url_and_what_to_do():
 
 @pytest.mark.parametrize('url, userinfo, password', [
     ('https://admin:pw@h.example.com/x', 'admin:pw', 'pw'),
-    ('https://admin:pw@h.example.com//x//y', 'admin:pw', 'pw'),  # the user information follows the first '//', not a later one
+    # the user information follows the first '//', not a later one
+    ('https://admin:pw@h.example.com//x//y', 'admin:pw', 'pw'),
     ('https://admin:p:w@h.example.com', 'admin:p:w', 'p:w'),
     ('https://a@b:pw@h.example.com', 'a@b:pw', 'pw'),  # the last '@' ends the user information
     ('http://u:pa/ss@h.example.com', 'u:pa/ss', 'pa/ss'),  # a '/' does not end it (urlsplit would find the host 'u')
@@ -275,9 +293,11 @@ def test_a_url_without_user_information_has_nothing_to_mask(url):
 
 
 @pytest.mark.parametrize('credentials, message', [
-    ({'username': 'u', 'password': 'p\x7f'}, 'password holds a line break or another control character; check how the value is set.'),
+    ({'username': 'u', 'password': 'p\x7f'}, 'password holds a line break or another control character; check how the '
+                                             'value is set.'),
     ({'token': 'a\x1fb'}, 'token holds a line break or another control character; check how the value is set.'),
-    ({'api_key': 'k', 'api_key_prefix': 'Bearer\n'}, 'api_key_prefix holds a line break or another control character; check how the value is set.'),
+    ({'api_key': 'k', 'api_key_prefix': 'Bearer\n'},
+     'api_key_prefix holds a line break or another control character; check how the value is set.'),
 ])
 def test_every_credential_is_checked_for_control_characters(credentials, message):
     with pytest.raises(NodeumError) as caught:
@@ -291,12 +311,14 @@ def test_a_header_credential_beyond_latin_1_is_refused_without_showing_it(creden
     name = sorted(credentials)[-1] if 'api_key_prefix' in credentials else list(credentials)[0]
     with pytest.raises(NodeumError) as caught:
         connection.client_from_params({'url': 'https://h'}, credentials, NO_WARNINGS)
-    assert caught.value.message == ('%s holds a character that an HTTP header cannot carry (beyond Latin-1, such as a typographic '
+    assert caught.value.message == ('%s holds a character that an HTTP header cannot carry (beyond Latin-1, such as a '
+                                    'typographic '
                                     'quote or a character of another alphabet); check how the value is set.' % name)
 
 
 def test_a_user_name_and_password_beyond_latin_1_are_sent_as_utf_8():
-    client = connection.client_from_params({'url': 'https://h'}, {'username': '\u7528\u6237', 'password': 'p\u2019'}, NO_WARNINGS)
+    client = connection.client_from_params(
+        {'url': 'https://h'}, {'username': '\u7528\u6237', 'password': 'p\u2019'}, NO_WARNINGS)
     assert client._session.auth == ('\u7528\u6237'.encode('utf-8'), 'p\u2019'.encode('utf-8'))
 
 
@@ -312,7 +334,8 @@ def test_a_timeout_out_of_range_is_refused_by_the_client(timeout):
 
 
 def test_a_timeout_in_range_is_kept():
-    assert connection.client_from_params({'url': 'https://h', 'timeout': 0.5}, {'token': 't'}, NO_WARNINGS).timeout == 0.5
+    assert connection.client_from_params({'url': 'https://h', 'timeout': 0.5},
+                                         {'token': 't'}, NO_WARNINGS).timeout == 0.5
 
 
 def test_without_a_credential_the_client_sends_none():
@@ -332,7 +355,8 @@ def test_base_url_gets_the_api_root_once():
 
 
 NOT_SET = 'The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.'
-NOT_USABLE = 'The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example https://nodeum.example.com.'
+NOT_USABLE = ('The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example '
+              'https://nodeum.example.com.')
 
 
 @pytest.mark.parametrize('url, message', [
@@ -359,7 +383,8 @@ def test_unusable_urls_are_refused_in_one_sentence(url, message):
 def test_url_with_credentials_is_refused_without_repeating_them(url):
     with pytest.raises(NodeumError) as caught:
         connection.normalize_base_url(url)
-    assert caught.value.message == ('The Nodeum url holds credentials (text before an @); remove them from the URL and use username and '
+    assert caught.value.message == ('The Nodeum url holds credentials (text before an @); remove them from the URL and '
+                                    'use username and '
                                     'password, api_key or token instead.')
 
 
@@ -368,20 +393,23 @@ def test_a_url_with_user_information_is_refused_without_a_name_lookup(monkeypatc
         raise AssertionError('looked up %r' % (args,))
     monkeypatch.setattr(socket, 'getaddrinfo', no_lookup)
     with pytest.raises(NodeumError, match='^The Nodeum url holds credentials'):
-        connection.client_from_params({'url': 'http://someuser:1234/%s@nodeum.example.com' % SECRET}, {'username': 'admin', 'password': SECRET}, NO_WARNINGS)
+        connection.client_from_params({'url': 'http://someuser:1234/%s@nodeum.example.com' % SECRET},
+                                      {'username': 'admin', 'password': SECRET}, NO_WARNINGS)
 
 
 @pytest.mark.parametrize('timeout', [0, -1, 1e308, float('inf'), float('-inf'), float('nan'), 3600.5, 'soon', None])
 def test_a_timeout_out_of_range_is_refused(timeout):
     with pytest.raises(NodeumError) as caught:
         connection.checked_timeout(timeout)
-    assert caught.value.message.startswith('timeout must be a number of seconds above 0 and at most 3600 (one hour), got ')
+    assert caught.value.message.startswith(
+        'timeout must be a number of seconds above 0 and at most 3600 (one hour), got ')
 
 
 def test_the_timeout_refusal_is_one_sentence_with_the_bound():
     with pytest.raises(NodeumError) as caught:
         connection.checked_timeout(1e308)
-    assert caught.value.message == ('timeout must be a number of seconds above 0 and at most 3600 (one hour), got 1e+308; give how long '
+    assert caught.value.message == ('timeout must be a number of seconds above 0 and at most 3600 (one hour), got '
+                                    '1e+308; give how long '
                                     'to wait for each answer, for example 30.')
 
 

@@ -71,7 +71,8 @@ def recording_logic(seen, result=None):
 
 def test_run_builds_the_client_from_the_params_and_passes_check_mode():
     seen = {}
-    result, warnings = run(recording_logic(seen), dict(url=URL, api_key='k', timeout=4.0), check_mode=True, diff_mode=True, environ={})
+    result, warnings = run(recording_logic(seen), dict(url=URL, api_key='k', timeout=4.0),
+                           check_mode=True, diff_mode=True, environ={})
     assert result == dict(changed=True, diff=[{'before': 'a', 'after': 'b'}])
     assert warnings == ['Retried.']
     assert seen['check_mode'] is True and seen['client'].base_url == URL + '/api/v2' and seen['client'].timeout == 4.0
@@ -102,7 +103,8 @@ def test_run_closes_the_client_also_when_the_logic_fails(mocker):
 
 def test_run_reports_bad_connection_settings_as_a_failed_result():
     result, warnings = run(recording_logic({}), dict(url='ftp://x', api_key='k'), environ={})
-    assert result['failed'] is True and result['msg'].startswith("The Nodeum url 'ftp://x' is not an http:// or https:// URL")
+    assert result['failed'] is True and result['msg'].startswith(
+        "The Nodeum url 'ftp://x' is not an http:// or https:// URL")
     assert warnings == []
 
 
@@ -113,7 +115,8 @@ def test_run_module_answers_with_the_result_and_the_warnings():
         module_run.run(module, recording_logic(seen))
     assert module.ended == ('exit', dict(changed=True, diff=[{'before': 'a', 'after': 'b'}]))
     assert seen['check_mode'] is True
-    assert module.warnings[0].startswith('The credentials are sent over plain http://') and module.warnings[1:] == ['Retried.']
+    assert module.warnings[0].startswith(
+        'The credentials are sent over plain http://') and module.warnings[1:] == ['Retried.']
 
 
 def test_run_module_fails_with_the_sentence_and_without_the_failed_key():
@@ -139,7 +142,8 @@ def test_run_module_without_requests_fails_with_the_standard_message(monkeypatch
     module = FakeModule(dict(url=URL, api_key='k'))
     with pytest.raises(Ended):
         module_run.run(module, recording_logic({}))
-    assert module.ended[0] == 'fail' and 'Failed to import the required Python library (requests)' in module.ended[1]['msg']
+    assert module.ended[0] == 'fail' and 'Failed to import the required Python library (requests)' in module.ended[
+        1]['msg']
     assert module.ended == ('fail', dict(changed=False, msg=missing_required_lib('requests')))
 
 
@@ -155,7 +159,9 @@ def test_a_failed_api_call_keeps_its_facts_beside_the_sentence():
         raise NodeumError('The Nodeum API refused PUT x (422): Script is invalid', status=422, method='PUT', path='tasks/3/task_callbacks/12',
                           messages=['Script is invalid'], details={'script': ['is invalid']})
     result, _warnings = run(failing, dict(url=URL, api_key='k'), environ={})
-    assert result['api_error'] == dict(status=422, method='PUT', path='tasks/3/task_callbacks/12', messages=['Script is invalid'],
+    assert result['api_error'] == dict(status=422, method='PUT', path='tasks/3/task_callbacks/12', messages=['Script '
+                                                                                                             'is '
+                                                                                                             'invalid'],
                                        details={'script': ['is invalid']})
 
 
@@ -166,8 +172,10 @@ def test_a_failure_before_any_request_has_no_api_error():
 
 def test_an_unreadable_environment_variable_stops_the_run_before_the_logic():
     seen = {}
-    result, _warnings = run(recording_logic(seen), dict(url=URL, api_key='k', timeout=30.0), environ=dict(NODEUM_TIMEOUT='x'))
-    assert result['msg'] == "The environment variable NODEUM_TIMEOUT holds 'x', which is not a number of seconds; correct it or unset it."
+    result, _warnings = run(recording_logic(seen), dict(url=URL, api_key='k',
+                            timeout=30.0), environ=dict(NODEUM_TIMEOUT='x'))
+    assert result['msg'] == ("The environment variable NODEUM_TIMEOUT holds 'x', which is not a number of seconds; "
+                             "correct it or unset it.")
     assert seen == {}
 
 
@@ -178,10 +186,12 @@ def test_what_the_server_wrote_leaves_with_its_control_characters_shown():
                           path='tasks/3/task_callbacks', messages=['\x1b[2JScript \x9b31mforged'], details={'s\x1b': ['\x07']})
     result, warnings = run(hostile, dict(url=URL, api_key='k'), environ={})
     assert result['msg'] == 'The Nodeum API refused POST x (422): \\x1b[2JScript \\x9b31mforged'
-    assert result['api_error']['messages'] == ['\\x1b[2JScript \\x9b31mforged'] and result['api_error']['details'] == {'s\\x1b': ['\\x07']}
+    assert result['api_error']['messages'] == [
+        '\\x1b[2JScript \\x9b31mforged'] and result['api_error']['details'] == {'s\\x1b': ['\\x07']}
     assert warnings == ['Retried after status 503 \\x1b]0;owned\\x07.']
 
 
 def test_a_msg_the_logic_returns_leaves_with_its_control_characters_shown():
-    result, _warnings = run(recording_logic({}, dict(failed=True, msg='1 of 1 items failed: \x1b[2J')), dict(url=URL, api_key='k'), {})
+    result, _warnings = run(recording_logic(
+        {}, dict(failed=True, msg='1 of 1 items failed: \x1b[2J')), dict(url=URL, api_key='k'), {})
     assert result['msg'] == '1 of 1 items failed: \\x1b[2J'

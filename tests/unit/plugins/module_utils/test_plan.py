@@ -69,7 +69,8 @@ def test_changes_come_in_one_order_whatever_the_order_decided():
 def test_a_create_keeps_its_place_once_the_server_gave_it_an_id():
     planned = [change('create', 1, None, 1, None), change('update', 1, 30, 0)]
     made = [change('create', 1, 99, 1, None), change('update', 1, 30, 0)]
-    assert [entry['item'] for entry in report(planned)['changes']] == [entry['item'] for entry in report(made, ending='apply')['changes']]
+    assert [entry['item'] for entry in report(planned)['changes']] == [entry['item']
+                                                                       for entry in report(made, ending='apply')['changes']]
 
 
 def test_each_change_names_its_task_by_id_and_name_and_says_why():
@@ -98,15 +99,20 @@ def test_a_task_whose_name_is_unknown_is_named_by_id():
 
 @pytest.mark.parametrize('kind, before, after, headers', [
     ('update', 'old', 'new', ('https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53',
-                              'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (update: script differs)')),
-    ('create', None, 'new', ('(none)', 'https://nodeum.example.com task 4 "Migrate cold data" / filter callback (new) (create: not on the server)')),
-    ('remove', 'old', None, ('https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (remove: state absent)', '(removed)')),
+                              'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (update: '
+                              'script differs)')),
+    ('create', None, 'new', ('(none)',
+     'https://nodeum.example.com task 4 "Migrate cold data" / filter callback (new) (create: not on the server)')),
+    ('remove', 'old', None, ('https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (remove: '
+                             'state absent)', '(removed)')),
     ('update', 'a\r\nb\r\n', 'a\nb\n', (
         'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53',
-        'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (update: line endings differ; line endings CRLF before, LF after)')),
+        'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (update: line endings differ; line '
+        'endings CRLF before, LF after)')),
     ('update', 'a\r\nb\n', 'a\nc\n', (
         'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53',
-        'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (update: script differs; line endings mixed before, LF after)')),
+        'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (update: script differs; line '
+        'endings mixed before, LF after)')),
     ('update', 'a', 'b\n', (
         'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53',
         'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53 (update: script differs)')),
@@ -142,14 +148,22 @@ def test_the_fingerprint_leaves_out_what_the_run_does_not_manage():
 
 
 @pytest.mark.parametrize('other', [
-    dict(tasks={1: [dict(id=10, type='filter', script='a\r\n'), dict(id=11, type='filter', script='b')], 2: []}),  # a script
-    dict(tasks={1: [dict(id=10, type='filter', script='a')], 2: []}),                                            # a callback gone
-    dict(tasks={1: [dict(id=10, type='filter', script='a'), dict(id=12, type='filter', script='b')], 2: []}),    # another id
-    dict(tasks={1: [dict(id=10, type='filter', script='a'), dict(id=11, type='filter', script='b')], 2: None}),  # a read failed
-    dict(tasks={1: [dict(id=10, type='filter', script='a'), dict(id=11, type='filter', script='b')]}),           # a task fewer
-    dict(names={'Nightly': 1}),                                                                                  # a name moved
-    dict(names={'Nightly': None}),                                                                               # a name lost
-    dict(server='https://other.example.com/api/v2'),                                                             # another server
+    dict(tasks={1: [dict(id=10, type='filter', script='a\r\n'), dict(
+        id=11, type='filter', script='b')], 2: []}),  # a script
+    dict(tasks={1: [dict(id=10, type='filter', script='a')], 2: []}
+         ),                                            # a callback gone
+    dict(tasks={1: [dict(id=10, type='filter', script='a'), dict(
+        id=12, type='filter', script='b')], 2: []}),    # another id
+    dict(tasks={1: [dict(id=10, type='filter', script='a'), dict(
+        id=11, type='filter', script='b')], 2: None}),  # a read failed
+    dict(tasks={1: [dict(id=10, type='filter', script='a'), dict(
+        id=11, type='filter', script='b')]}),           # a task fewer
+    # a name moved
+    dict(names={'Nightly': 1}),
+    # a name lost
+    dict(names={'Nightly': None}),
+    # another server
+    dict(server='https://other.example.com/api/v2'),
 ])
 def test_the_fingerprint_changes_with_the_state(other):
     assert fingerprint(**other) != fingerprint()
@@ -165,12 +179,14 @@ def test_only_the_form_of_a_fingerprint_is_valid(value):
 def test_every_failure_is_named_up_to_the_bound():
     failed = [('callbacks[%d]' % index, 'It failed %d.' % index) for index in range(plan.MESSAGE_SAMPLE_SIZE + 2)]
     sentence = plan.failures_sentence(failed, 20, [], 0, 'check')
-    assert sentence.startswith('12 of 20 items failed, and every other change would be made (check mode): callbacks[0]: It failed 0. ')
+    assert sentence.startswith(
+        '12 of 20 items failed, and every other change would be made (check mode): callbacks[0]: It failed 0. ')
     assert 'callbacks[9]: It failed 9. And 2 more failures.' in sentence and 'callbacks[10]' not in sentence
 
 
 def test_a_run_where_everything_failed_claims_no_other_change():
-    assert plan.failures_sentence([('callbacks[0]', 'No.')], 1, [], 0, 'apply') == '1 of 1 items failed: callbacks[0]: No.'
+    assert plan.failures_sentence([('callbacks[0]', 'No.')], 1, [], 0,
+                                  'apply') == '1 of 1 items failed: callbacks[0]: No.'
     assert plan.failures_sentence([], 1, [], 0, 'apply') is None
 
 
@@ -178,13 +194,16 @@ def test_the_gate_names_every_change_up_to_the_bound():
     changes = [change(callback_id=index) for index in range(1, plan.MESSAGE_SAMPLE_SIZE + 3)]
     sentence = plan.gate_sentence(report(changes, names={4: 'Cold'}))
     assert sentence.startswith('fail_on_change is set and the server differs from the list in 12 changes: '
-                               'update task 4 "Cold" / filter callback 1 (script differs); update task 4 "Cold" / filter callback 2')
-    assert sentence.endswith('filter callback 10 (script differs) and 2 more; apply the plan, or change the list to match the server.')
+                               'update task 4 "Cold" / filter callback 1 (script differs); update task 4 "Cold" / '
+                               'filter callback 2')
+    assert sentence.endswith(
+        'filter callback 10 (script differs) and 2 more; apply the plan, or change the list to match the server.')
 
 
 def test_a_stale_plan_is_refused_in_one_sentence():
     assert plan.stale_sentence('sha256:' + 'a' * 64, 'sha256:' + 'b' * 64) == (
-        'The server changed since the plan was made: its callbacks now give the fingerprint sha256:%s, not sha256:%s as expected; '
+        'The server changed since the plan was made: its callbacks now give the fingerprint sha256:%s, not sha256:%s '
+        'as expected; '
         'nothing was sent. Run the check again and review it.' % ('b' * 64, 'a' * 64))
 
 

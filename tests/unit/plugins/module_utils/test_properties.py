@@ -34,7 +34,8 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbac
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id  # noqa: E402
 
 # How many examples, seeds and health checks come from the profile tests/unit/conftest.py loads.
-SETTINGS = settings(suppress_health_check=list(settings().suppress_health_check) + [HealthCheck.function_scoped_fixture])
+SETTINGS = settings(suppress_health_check=list(settings().suppress_health_check) +
+                    [HealthCheck.function_scoped_fixture])
 ADMIN = ('admin', 'nodeum-demo-password')
 # The end-to-end test builds scripts of up to 1 MiB: it tries fewer examples than the others.
 END_TO_END_SETTINGS = settings(SETTINGS, max_examples=max(10, settings.default.max_examples * 2 // 5))
@@ -46,7 +47,8 @@ SPECIALS = st.sampled_from(['/', '%', '?', '#', ' ', '\x00', '\t', '\n', 'é', '
 any_text = st.text(max_size=40)
 task_names = st.builds(lambda operator, parts: operator + ''.join(parts), st.sampled_from(OPERATORS),
                        st.lists(st.one_of(SPECIALS, st.text(max_size=6)), max_size=8))
-big_scripts = st.builds(lambda piece, times: piece * times, st.text(min_size=1, max_size=64), st.integers(1, 1024 * 1024 // 64))
+big_scripts = st.builds(lambda piece, times: piece * times, st.text(min_size=1,
+                        max_size=64), st.integers(1, 1024 * 1024 // 64))
 scripts = st.one_of(st.none(), any_text, big_scripts, st.sampled_from(['', ' ', '\r\n\t', 'a\x00b', 'x\r\n']))
 junk = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=False), any_text, st.lists(any_text, max_size=3),
                  st.dictionaries(any_text, any_text, max_size=2))
@@ -115,7 +117,8 @@ known_tasks = st.sampled_from(['1', '2', '3', '4', 'Bravo', 'Alpha'])
 known_filters = st.sampled_from(['', '=filter', '=other', '=s1', '=12', '=13', '~s%', '!=s2'])
 # With a task: the inventory form (no task) has its own tests in test_task_callback_info.py.
 # Seven in ten tasks are known (one_of alone picks its first branch too rarely for that).
-mostly_known_tasks = st.integers(0, 9).flatmap(lambda draw: known_tasks if draw < 7 else st.one_of(tasks, junk.filter(lambda value: value is not None)))
+mostly_known_tasks = st.integers(0, 9).flatmap(lambda draw: known_tasks if draw <
+                                               7 else st.one_of(tasks, junk.filter(lambda value: value is not None)))
 info_params = st.fixed_dictionaries({'task': mostly_known_tasks}, optional={
     'callback_id': st.one_of(st.integers(9, 14), callback_ids, junk),
     'id': st.one_of(st.none(), known_filters, any_text, junk), 'type': st.one_of(st.none(), known_filters, any_text),
@@ -159,7 +162,8 @@ def emulator_listing(nodeum, task, params):
 @example({'task': 'Bravo', 'callback_id': 11, 'offset': 1})  # the callback is there, but not on the page asked for
 @example({'task': '1', 'sort_by': ['type:desc', 'id']})  # the entries in their order
 def test_read_task_callbacks_answers_what_the_emulator_holds(new_nodeum, params):
-    params = validated(task_callback_info.OPTIONS, task_callback_info.CONSTRAINTS, dict(params, url='http://127.0.0.1:9', api_key='k'))
+    params = validated(task_callback_info.OPTIONS, task_callback_info.CONSTRAINTS,
+                       dict(params, url='http://127.0.0.1:9', api_key='k'))
     assume(params is not None)
     nodeum = new_nodeum().load(tasks=INFO_TASKS, callbacks=INFO_CALLBACKS)
     try:
@@ -172,7 +176,8 @@ def test_read_task_callbacks_answers_what_the_emulator_holds(new_nodeum, params)
         return
     namesakes = [task_id for task_id, name in INFO_TASKS.items() if name == params['task']]
     held = emulator_listing(nodeum, params['task'], params)
-    offset, limit = params.get('offset') or 0, params.get('limit')  # what the options mean: skip offset, then at most limit
+    # what the options mean: skip offset, then at most limit
+    offset, limit = params.get('offset') or 0, params.get('limit')
     page = None if held is None else held[offset:None if limit is None else offset + limit]
     try:
         result = read_task_callbacks(nodeum.client, params, nodeum.context())
@@ -183,7 +188,8 @@ def test_read_task_callbacks_answers_what_the_emulator_holds(new_nodeum, params)
         return
     assert len(namesakes) < 2 and held is not None and (params.get('callback_id') is None or page)
     status, task = emulator_answer(nodeum, 'tasks/%s' % quote(params['task'], safe=''))
-    assert status == 200 and result == dict(changed=False, count=len(held), task_callbacks=[dict(item, task_id=task['id']) for item in page])
+    assert status == 200 and result == dict(changed=False, count=len(held), task_callbacks=[
+                                            dict(item, task_id=task['id']) for item in page])
 
 
 # -- resolve_task_id ------------------------------------------------------------------------------
@@ -202,7 +208,8 @@ def test_resolve_task_id_agrees_with_the_emulator(new_nodeum, task, server_tasks
     except NodeumError as error:
         message = sentence(error)
         assert not task.strip() or len(named) != 1, message
-        assert nodeum.requests() == ([('GET', 'tasks', {'name': '=' + task})] if task.strip() else []), 'a name is looked up literally'
+        assert nodeum.requests() == ([('GET', 'tasks', {'name': '=' + task})]
+                                     if task.strip() else []), 'a name is looked up literally'
         return
     sent = nodeum.requests()
     status, found = emulator_answer(nodeum, 'tasks/%s' % quote(task, safe=''))
@@ -233,7 +240,8 @@ def test_client_from_params_builds_or_says_why(params, environ):
         built = client_from_params(params, credentials, [].append)
     except NodeumError as error:
         message = sentence(error)
-        shown = [value for value in list(params.values()) + list(environ.values()) if isinstance(value, str) and value.startswith('Zq7-')]
+        shown = [value for value in list(params.values()) + list(environ.values())
+                 if isinstance(value, str) and value.startswith('Zq7-')]
         assert not [value for value in shown if value in message], 'a failure message repeats a secret: %s' % message
         return
     try:
@@ -250,10 +258,12 @@ def assert_client_honours(built, params, credentials):
     assert built._verify == (params['ca_path'] if validate_certs and params.get('ca_path') else validate_certs)
     authorization = built._session.headers.get('Authorization')
     if credentials.get('username'):
-        assert built._session.auth == (credentials['username'].encode('utf-8'), credentials['password'].encode('utf-8')) and authorization is None
+        assert built._session.auth == (credentials['username'].encode(
+            'utf-8'), credentials['password'].encode('utf-8')) and authorization is None
     elif credentials.get('api_key'):
         prefix = credentials.get('api_key_prefix')
-        assert authorization == ('%s %s' % (prefix, credentials['api_key']) if prefix else credentials['api_key']) and built._session.auth is None
+        assert authorization == ('%s %s' % (
+            prefix, credentials['api_key']) if prefix else credentials['api_key']) and built._session.auth is None
     else:
         assert authorization == 'Bearer %s' % credentials['token'] and built._session.auth is None
 
@@ -287,7 +297,8 @@ def test_any_url_is_accepted_or_refused_in_one_sentence(url):
 def test_ensure_task_callback_never_raises_anything_else(new_nodeum, raw, existing, check_mode):
     params = validated(task_callback.OPTIONS, task_callback.CONSTRAINTS, raw)
     assume(params is not None)
-    nodeum = new_nodeum().load(tasks={1: 'Alpha', 2: 'Bravo', 3: 'Alpha'}, callbacks=[dict(item, task_id=1) for item in existing])
+    nodeum = new_nodeum().load(tasks={1: 'Alpha', 2: 'Bravo', 3: 'Alpha'},
+                               callbacks=[dict(item, task_id=1) for item in existing])
     try:
         desired_state(params)
         valid = True

@@ -36,7 +36,8 @@ def listing(*callbacks):
 
 
 def answer(nodeum, method, path, body, status=200, times=1):
-    nodeum.fault(method=method, path='^/api/v2/%s$' % path, status=status, body=body, content_type='application/json', times=times)
+    nodeum.fault(method=method, path='^/api/v2/%s$' % path, status=status,
+                 body=body, content_type='application/json', times=times)
 
 
 def params(**overrides):
@@ -44,7 +45,8 @@ def params(**overrides):
 
 
 def refusal(nodeum, method, path, problem):
-    return ('The Nodeum API answered %s %s/%s with %s; nothing was sent on the strength of that answer: check that url points to a '
+    return ('The Nodeum API answered %s %s/%s with %s; nothing was sent on the strength of that answer: check that url '
+            'points to a '
             'Nodeum server.' % (method, nodeum.client.base_url, path, problem))
 
 
@@ -55,7 +57,8 @@ def failure_of(function, *args, **kwargs):
 
 
 def assert_only_callback_paths(nodeum):
-    strays = [(method, path) for method, path, _query in nodeum.requests() if path != 'tasks' and not CALLBACK_PATH.match(path)]
+    strays = [(method, path) for method, path, _query in nodeum.requests()
+              if path != 'tasks' and not CALLBACK_PATH.match(path)]
     assert strays == []
 
 
@@ -120,7 +123,8 @@ def test_a_listed_task_that_cannot_be_used_fails_the_look_up_in_one_sentence(nod
     answer(nodeum, 'GET', 'tasks', json.dumps({'count': 1, 'tasks': [task]}), times=2)
     assert failure_of(ensure_task_callback, nodeum.client, params(task='Nightly', state='absent'), nodeum.context()).message == \
         refusal(nodeum, 'GET', 'tasks', problem)
-    assert failure_of(read_task_callbacks, nodeum.client, {}, nodeum.context()).message == refusal(nodeum, 'GET', 'tasks', problem)
+    assert failure_of(read_task_callbacks, nodeum.client, {}, nodeum.context()
+                      ).message == refusal(nodeum, 'GET', 'tasks', problem)
     assert [method for method, _path, _query in nodeum.requests()] == ['GET', 'GET']
 
 
@@ -128,7 +132,8 @@ def test_a_listed_task_that_cannot_be_used_fails_the_look_up_in_one_sentence(nod
 
 @pytest.mark.parametrize('body, problem', [
     ('{"id": ".."}', "a callback whose id is '..' (text) instead of a whole number of 1 or more"),
-    ('{"id": null, "type": "filter", "script": "new"}', 'a callback whose id is null instead of a whole number of 1 or more'),
+    ('{"id": null, "type": "filter", "script": "new"}', 'a callback whose id is null instead of a whole number of 1 or '
+                                                        'more'),
     ('{}', 'a callback without an id'),
     ('[]', 'a callback that is a list instead of an object'),
     ('', 'an empty body instead of the callback it created'),
@@ -142,7 +147,8 @@ def test_a_create_answered_without_a_usable_id_adopts_the_callback_the_task_show
     assert result['task_callback'] == dict(id=50, task_id=3, type='filter', script='new') and result['changed'] is True
     assert nodeum.writes() == [('POST', 'tasks/3/task_callbacks')]
     path = 'tasks/3/task_callbacks'
-    assert nodeum.warnings == ['The Nodeum API answered POST %s/%s with %s; the callback it created was found among the '
+    assert nodeum.warnings == ['The Nodeum API answered POST %s/%s with %s; the callback it created was found among '
+                               'the '
                                "task's callbacks (id 50) and is the one used." % (nodeum.client.base_url, path, problem)]
 
 
@@ -150,8 +156,10 @@ def test_a_create_answered_without_a_usable_id_and_not_found_says_it_was_created
     nodeum.load(callbacks=[])
     answer(nodeum, 'POST', 'tasks/3/task_callbacks', '{"id": ".."}', status=201)
     error = failure_of(ensure_task_callback, nodeum.client, params(), nodeum.context())
-    assert error.message == ("The Nodeum API answered POST %s/tasks/3/task_callbacks with a callback whose id is '..' (text) instead "
-                             "of a whole number of 1 or more; the server created the callback, but none with this script shows among "
+    assert error.message == ("The Nodeum API answered POST %s/tasks/3/task_callbacks with a callback whose id is '..' "
+                             "(text) instead "
+                             "of a whole number of 1 or more; the server created the callback, but none with this "
+                             "script shows among "
                              "the task's callbacks: list them with task_callback_info before running the task again."
                              % nodeum.client.base_url)
     assert nodeum.writes() == [('POST', 'tasks/3/task_callbacks')]

@@ -94,15 +94,20 @@ def test_bad_input_is_refused_before_any_request_by_kind(params, message):
 
 
 @pytest.mark.parametrize('params, message', [
-    (dict(script={'a': 1}), 'script must be text, got a dictionary; quote it, or keep the script in a file and give script_file.'),
+    (dict(script={'a': 1}), 'script must be text, got a dictionary; quote it, or keep the script in a file and give '
+                            'script_file.'),
     (dict(script=' '), "script is empty or only white space, which the Nodeum API refuses; give the filter's source."),
-    (dict(script=None), "script is required with state present; give the filter's source, or the file that holds it as script_file."),
-    (dict(script_file='f.js'), 'script_file reached the module unread, which happens only when the module runs without its action plugin; '
+    (dict(script=None), "script is required with state present; give the filter's source, or the file that holds it as "
+                        "script_file."),
+    (dict(script_file='f.js'), 'script_file reached the module unread, which happens only when the module runs without '
+                               'its action plugin; '
                                'give script, or run the module by its name nodeum.data_archiving.task_callback.'),
-    (dict(syntax='javascript'), 'syntax reached the module unchecked, which happens only when the module runs without its action '
+    (dict(syntax='javascript'), 'syntax reached the module unchecked, which happens only when the module runs without '
+                                'its action '
                                 'plugin (the check runs on the controller); run the module by its name '
                                 'nodeum.data_archiving.task_callback, or leave syntax out.'),
-    (dict(validate='node --check %s'), 'validate reached the module unchecked, which happens only when the module runs without its '
+    (dict(validate='node --check %s'), 'validate reached the module unchecked, which happens only when the module runs '
+                                       'without its '
                                        'action plugin (the check runs on the controller); run the module by its name '
                                        'nodeum.data_archiving.task_callback, or leave validate out.'),
     (dict(callback_id=-3), 'callback_id must be a positive number from the server, got -3.'),
@@ -125,7 +130,8 @@ def test_the_lowest_callback_id_and_the_default_state_are_taken():
 def test_the_decision_failures_are_exact_sentences():
     with pytest.raises(NodeumError) as caught:
         plan_change(desired(callback_id=42), [], 3)
-    assert caught.value.message == ("Nodeum task 3 has no callback 42; the module never creates a callback with a chosen id: check callback_id, "
+    assert caught.value.message == ("Nodeum task 3 has no callback 42; the module never creates a callback with a "
+                                    "chosen id: check callback_id, "
                                     "or leave it out to manage the task's filter callback.")
 
 
@@ -135,12 +141,14 @@ def test_absent_needs_no_script():
 
 def test_diff_of_an_update_is_headed_with_task_and_callback():
     diff = plan_diff(Plan('update', [callback(12, 'old')], callback(12, 'new')), 3)
-    assert diff == [dict(before='old', after='new', before_header='task 3 / filter callback 12', after_header='task 3 / filter callback 12')]
+    assert diff == [dict(before='old', after='new', before_header='task 3 / filter callback 12',
+                         after_header='task 3 / filter callback 12')]
 
 
 def test_diff_of_a_create_and_a_delete_is_against_empty():
     assert plan_diff(Plan('create', [], callback(None, 'new')), 3)[0]['before'] == ''
-    assert plan_diff(Plan('create', [], callback(None, 'new')), 3)[0]['after_header'] == 'task 3 / filter callback (new)'
+    assert plan_diff(Plan('create', [], callback(None, 'new')), 3)[
+        0]['after_header'] == 'task 3 / filter callback (new)'
     assert [entry['after'] for entry in plan_diff(Plan('delete', [callback(5), callback(6)], None), 3)] == ['', '']
 
 
@@ -208,21 +216,25 @@ def test_an_update_by_callback_id_sets_the_type_as_well(nodeum):
 
 def test_absent_deletes_every_callback_of_the_type_and_tolerates_one_already_gone(nodeum):
     nodeum.load(callbacks=on_task_3(callback(7, 'a'), callback(8, 'b'), callback(9, 'x', 'hook')))
-    nodeum.fault(method='DELETE', path='/task_callbacks/8$', drop='after')  # removed, answer lost: the retry finds it gone (404)
+    # removed, answer lost: the retry finds it gone (404)
+    nodeum.fault(method='DELETE', path='/task_callbacks/8$', drop='after')
     result = ensure_task_callback(nodeum.client, params(state='absent', script=None), nodeum.context())
     assert result == dict(changed=True, task_callback=None, diff=[
         dict(before='a', after='', before_header='task 3 / filter callback 7', after_header='task 3 / filter callback 7'),
         dict(before='b', after='', before_header='task 3 / filter callback 8', after_header='task 3 / filter callback 8')])
     assert nodeum.callbacks(3) == {9: 'x'}
-    assert nodeum.writes() == [('DELETE', 'tasks/3/task_callbacks/7'), ('DELETE', 'tasks/3/task_callbacks/8'), ('DELETE', 'tasks/3/task_callbacks/8')]
+    assert nodeum.writes() == [('DELETE', 'tasks/3/task_callbacks/7'), ('DELETE',
+                                                                        'tasks/3/task_callbacks/8'), ('DELETE', 'tasks/3/task_callbacks/8')]
 
 
 @pytest.mark.parametrize('overrides, existing', [(dict(), []), (dict(), [callback(7, 'old')]), (dict(state='absent', script=None), [callback(7, 'old')])])
 def test_check_mode_reports_the_change_and_writes_nothing(nodeum, overrides, existing):
     nodeum.load(callbacks=on_task_3(*existing))
     result = ensure_task_callback(nodeum.client, params(**overrides), nodeum.context(check_mode=True))
-    assert result['changed'] is True and nodeum.writes() == [] and nodeum.callbacks(3) == dict((item['id'], 'old') for item in existing)
-    assert result['task_callback'] == (None if overrides else {'id': 7 if existing else None, 'task_id': 3, 'type': 'filter', 'script': 'new'})
+    assert result['changed'] is True and nodeum.writes() == [] and nodeum.callbacks(
+        3) == dict((item['id'], 'old') for item in existing)
+    assert result['task_callback'] == (
+        None if overrides else {'id': 7 if existing else None, 'task_id': 3, 'type': 'filter', 'script': 'new'})
 
 
 def test_nothing_to_do_returns_the_callback_and_an_unchanged_diff(nodeum):
@@ -235,7 +247,8 @@ def test_nothing_to_do_returns_the_callback_and_an_unchanged_diff(nodeum):
 
 def test_a_task_by_name_is_resolved_and_a_shared_name_or_a_missing_task_fails(nodeum):
     nodeum.load(tasks={3: 'Archive', 4: 'Backup', 5: 'Backup'})
-    assert ensure_task_callback(nodeum.client, params(task='Archive'), nodeum.context())['task_callback']['task_id'] == 3
+    assert ensure_task_callback(nodeum.client, params(task='Archive'), nodeum.context())[
+        'task_callback']['task_id'] == 3
     assert nodeum.requests()[0] == ('GET', 'tasks', {'name': '=Archive'})
     with pytest.raises(NodeumError, match='^2 Nodeum tasks are named'):
         ensure_task_callback(nodeum.client, params(task='Backup'), nodeum.context())
@@ -251,7 +264,8 @@ def test_an_update_of_a_callback_removed_meanwhile_says_so(nodeum):
     nodeum.fault(method='PUT', status=404, body='{"messages": ["Not found."]}', content_type='application/json')
     with pytest.raises(NodeumError) as caught:
         ensure_task_callback(nodeum.client, params(), nodeum.context())
-    assert caught.value.message == 'Nodeum callback 7 of task 3 was removed while this run was updating it; run the task again.'
+    assert caught.value.message == ('Nodeum callback 7 of task 3 was removed while this run was updating it; run the '
+                                    'task again.')
     assert type(caught.value) is NodeumError  # pylint: disable=unidiomatic-typecheck
 
 
@@ -269,7 +283,8 @@ def test_a_lost_post_that_did_not_land_is_not_confused_with_another_runs_callbac
     nodeum.load()
     nodeum.fault(method='POST', drop='before')
     other = nodeum.another_run()
-    nodeum.on_wait = lambda seconds: nodeum.callbacks(3) or other.post('tasks/3/task_callbacks', dict(type='filter', script='theirs'))
+    nodeum.on_wait = lambda seconds: nodeum.callbacks(3) or other.post(
+        'tasks/3/task_callbacks', dict(type='filter', script='theirs'))
     result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     theirs = min(nodeum.callbacks())
     # theirs has another script, so it is not taken for ours: ours was sent again, and both stay
@@ -297,9 +312,11 @@ def test_a_create_race_keeps_the_lowest_id_and_removes_our_duplicate(nodeum, rem
     racing(nodeum, remove_ours=remove_ours)
     result = ensure_task_callback(nodeum.client, params(), nodeum.context())
     theirs = min(nodeum.callbacks(3))
-    assert result['changed'] is False and result['task_callback']['id'] == theirs and nodeum.callbacks(3) == {theirs: 'new'}
+    assert result['changed'] is False and result['task_callback']['id'] == theirs and nodeum.callbacks(3) == {
+        theirs: 'new'}
     ours = [path for method, path, _query in nodeum.requests() if method == 'DELETE'][0].split('/')[-1]
-    assert nodeum.warnings == ['Another run created a filter callback on task 3 at the same time (id %s); this run removed its own '
+    assert nodeum.warnings == ['Another run created a filter callback on task 3 at the same time (id %s); this run '
+                               'removed its own '
                                'duplicate (id %s).' % (theirs, ours)]
 
 
@@ -356,7 +373,8 @@ def test_a_lost_create_the_check_finds_is_adopted_with_one_warning(kind):
     assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET', 'GET']
     # A create that got no answer in time may still be running on the server: it is given as long again before the check.
     assert sleeps == ([0.5 + 3] if kind == 'read timeout' else [0.5])
-    assert warnings == [expected_sentence(kind, 'POST') + '; the server had created it all the same, so it was not sent again.']
+    assert warnings == [expected_sentence(
+        kind, 'POST') + '; the server had created it all the same, so it was not sent again.']
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)
@@ -366,7 +384,8 @@ def test_a_lost_create_is_sent_again_only_after_the_check_found_nothing(kind):
                                                        http_answer(201, json.dumps(ours).encode()), listing(ours)])
     assert create()['task_callback']['id'] == 9
     assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET', 'POST', 'GET']
-    assert sleeps == ([3.5] if kind == 'read timeout' else [0.5])  # the wait comes before the check, not between check and resend
+    # the wait comes before the check, not between check and resend
+    assert sleeps == ([3.5] if kind == 'read timeout' else [0.5])
     assert warnings == ['Retried POST %s after %s (attempt 2 of 4, waited %s s).'
                         % (URL + CREATE_PATH, SHORT[kind], '3.5' if kind == 'read timeout' else '0.5')]
 
@@ -376,39 +395,47 @@ def test_a_lost_create_whose_check_fails_says_the_callback_may_exist():
     create, pool, _sleeps, _warnings = create_on_task_1([FAILURES['read timeout'][0](), refusal])
     with pytest.raises(NodeumError) as caught:
         create()
-    assert caught.value.message == (expected_sentence('read timeout', 'POST') + ', and the check whether the server had created the '
-                                    'callback failed as well; the callback may exist: run the task again, it finds and keeps the one created.')
+    assert caught.value.message == (expected_sentence('read timeout', 'POST') + ', and the check whether the server '
+                                                                                'had created the '
+                                    'callback failed as well; the callback may exist: run the task again, it finds and '
+                                    'keeps the one created.')
     assert (caught.value.method, caught.value.path, caught.value.status) == ('POST', CREATE_PATH, None)
     assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET']
 
 
 @pytest.mark.parametrize('kind', FAILURES)
 def test_a_create_that_fails_every_attempt_says_whether_the_callback_may_exist(kind):
-    script = [step for _attempt in range(4) for step in [FAILURES[kind][0]()] + ([] if kind in NOTHING_SENT else [listing()])]
+    script = [step for _attempt in range(4) for step in [FAILURES[kind][0]()] +
+              ([] if kind in NOTHING_SENT else [listing()])]
     create, pool, _sleeps, _warnings = create_on_task_1(script)
     with pytest.raises(NodeumError) as caught:
         create()
     assert [method for method, _url in pool.calls].count('POST') == 4 and not pool.script
     assert caught.value.message.startswith(expected_sentence(kind, 'POST') + ' (4 attempts in ')
     if kind in NOTHING_SENT:
-        assert caught.value.message.endswith('; nothing reached the server, so no callback was created; check url, the network and that '
+        assert caught.value.message.endswith('; nothing reached the server, so no callback was created; check url, the '
+                                             'network and that '
                                              'the server is up.')
     else:
-        assert caught.value.message.endswith('; the callback may have been created: run the task again, it finds and keeps the one created.')
+        assert caught.value.message.endswith(
+            '; the callback may have been created: run the task again, it finds and keeps the one created.')
 
 
 def test_a_create_that_may_have_reached_the_server_once_never_claims_nothing_was_created():
-    create, _pool, sleeps, _warnings = create_on_task_1([reset_before_answer(), listing(), refused(), refused(), refused()])
+    create, _pool, sleeps, _warnings = create_on_task_1(
+        [reset_before_answer(), listing(), refused(), refused(), refused()])
     with pytest.raises(NodeumError) as caught:
         create()
-    assert caught.value.message == (expected_sentence('refused', 'POST') + ' (4 attempts in 3.5 s); the callback may have been '
+    assert caught.value.message == (expected_sentence('refused', 'POST') + ' (4 attempts in 3.5 s); the callback may '
+                                                                           'have been '
                                     'created: run the task again, it finds and keeps the one created.')
     assert sleeps == [0.5, 1.0, 2.0]
 
 
 def test_a_create_past_the_deadline_still_checks_whether_it_took_effect():
     ours = callback(4, 'new')
-    fake = transport_client([listing(), FAILURES['read timeout'][0](), listing(ours), listing(ours)], timeout=40, seconds_per_attempt=40)
+    fake = transport_client([listing(), FAILURES['read timeout'][0](), listing(ours),
+                            listing(ours)], timeout=40, seconds_per_attempt=40)
     assert ensure_task_callback(fake.client, params(task='1'), fake.context)['task_callback']['id'] == 4
     assert [method for method, _url in fake.pool.calls].count('POST') == 1
 
@@ -428,12 +455,14 @@ def test_changed_follows_what_the_update_answered(client_mock, answer, changed, 
     client_mock.paginate.return_value = ([callback(7, 'old')], 1)
     client_mock.put.return_value = answer
     result = ensure_task_callback(client_mock, params(), quiet_context())
-    assert result['changed'] is changed and result['task_callback'] == {'id': 7, 'task_id': 3, 'type': 'filter', 'script': script}
+    assert result['changed'] is changed and result['task_callback'] == {
+        'id': 7, 'task_id': 3, 'type': 'filter', 'script': script}
 
 
 def test_a_create_the_reread_does_not_show_yet_is_kept(client_mock):
     client_mock.paginate.return_value = ([], 0)
     client_mock.post.return_value = dict(callback(555, 'new'))
     result = ensure_task_callback(client_mock, params(), quiet_context())
-    assert result['changed'] is True and result['task_callback'] == {'id': 555, 'task_id': 3, 'type': 'filter', 'script': 'new'}
+    assert result['changed'] is True and result['task_callback'] == {
+        'id': 555, 'task_id': 3, 'type': 'filter', 'script': 'new'}
     assert not client_mock.delete.called and client_mock.paginate.call_count == 2

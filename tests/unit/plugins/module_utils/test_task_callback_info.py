@@ -21,8 +21,10 @@ def params(**overrides):
 
 
 def test_filters_sort_and_paging_pass_through():
-    query = list_query(params(id='>=10', type='filter', script='~%tmp%', sort_by=['type', 'id:desc'], limit=5, offset=2))
-    assert query == dict(params={'id': '>=10', 'type': 'filter', 'script': '~%tmp%', 'sort_by': 'type|id:desc'}, limit=5, offset=2)
+    query = list_query(params(id='>=10', type='filter', script='~%tmp%',
+                       sort_by=['type', 'id:desc'], limit=5, offset=2))
+    assert query == dict(params={'id': '>=10', 'type': 'filter', 'script': '~%tmp%',
+                         'sort_by': 'type|id:desc'}, limit=5, offset=2)
 
 
 def test_callback_id_becomes_a_literal_id_filter():
@@ -42,9 +44,12 @@ def test_bad_queries_are_refused_before_any_request(overrides, message):
 
 
 @pytest.mark.parametrize('overrides, message', [
-    (dict(task=None, limit=5), 'limit and offset page the callbacks of one task; without task the module returns every matching callback of '
-                               'every task, so give task, or leave limit and offset out and narrow the list with the filters.'),
-    (dict(sort_by=['id', 'name:desc']), "sort_by entry 'name:desc' is not one of id, type, script, optionally followed by :asc or :desc."),
+    (dict(task=None, limit=5), 'limit and offset page the callbacks of one task; without task the module returns every '
+                               'matching callback of '
+                               'every task, so give task, or leave limit and offset out and narrow the list with the '
+                               'filters.'),
+    (dict(sort_by=['id', 'name:desc']),
+     "sort_by entry 'name:desc' is not one of id, type, script, optionally followed by :asc or :desc."),
     (dict(sort_by=[None]), 'sort_by entry None is not one of id, type, script, optionally followed by :asc or :desc.'),
     (dict(limit=-1), 'limit must be 1 or more, got -1; leave it out to read every callback.'),
     (dict(offset=-2), 'offset must be 0 or more, got -2.'),
@@ -66,7 +71,8 @@ def cb(callback_id, task_id, script='s', callback_type='filter'):
 def test_a_page_carries_task_id_and_the_servers_count_of_every_match(nodeum):
     nodeum.load(callbacks=[cb(10, 3, 'a'), cb(11, 3, 'b'), cb(12, 3, 'c'), cb(13, 1, 'd')])
     result = read_task_callbacks(nodeum.client, params(limit=1, offset=1), nodeum.context())
-    assert result == {'changed': False, 'count': 3, 'task_callbacks': [{'id': 11, 'task_id': 3, 'type': 'filter', 'script': 'b'}]}
+    assert result == {'changed': False, 'count': 3, 'task_callbacks': [
+        {'id': 11, 'task_id': 3, 'type': 'filter', 'script': 'b'}]}
     assert nodeum.requests() == [('GET', 'tasks/3/task_callbacks', {})]
 
 
@@ -76,12 +82,14 @@ def test_unknown_task_and_unknown_callback_fail(nodeum):
         read_task_callbacks(nodeum.client, params(task='9'), nodeum.context())
     with pytest.raises(NodeumError) as caught:
         read_task_callbacks(nodeum.client, params(callback_id=7), nodeum.context())
-    assert caught.value.message == "Nodeum task 3 has no callback 7; list the task's callbacks without callback_id to find the right id."
+    assert caught.value.message == ("Nodeum task 3 has no callback 7; list the task's callbacks without callback_id "
+                                    "to find the right id.")
 
 
 def test_a_task_without_matching_callbacks_is_an_empty_list_not_a_failure(nodeum):
     nodeum.load(callbacks=[cb(10, 3, 'x', 'hook')])
-    assert read_task_callbacks(nodeum.client, params(type='=filter'), nodeum.context()) == {'changed': False, 'count': 0, 'task_callbacks': []}
+    assert read_task_callbacks(nodeum.client, params(type='=filter'), nodeum.context()) == {
+        'changed': False, 'count': 0, 'task_callbacks': []}
     assert nodeum.requests() == [('GET', 'tasks/3/task_callbacks', {'type': '=filter'})]
 
 
@@ -121,7 +129,8 @@ def test_inventory_refuses_limit_and_offset_before_any_request(nodeum, paging):
 def test_inventory_unknown_callback_id_fails(nodeum):
     with pytest.raises(NodeumError) as caught:
         inventory(nodeum.load(callbacks=[cb(10, 1)]), callback_id=7)
-    assert caught.value.message == 'No Nodeum task has a callback 7; list the callbacks without callback_id to find the right id.'
+    assert caught.value.message == ('No Nodeum task has a callback 7; list the callbacks without callback_id to find '
+                                    'the right id.')
     assert len(nodeum.requests()) == 4  # it looked on every task
 
 

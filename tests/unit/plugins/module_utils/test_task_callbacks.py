@@ -128,43 +128,51 @@ def test_a_name_two_tasks_share_fails_its_item_when_names_come_from_one_listing(
     must fail its item (never resolve to one of them), and every other item is still applied."""
     names = dict((task_id, 'task %d' % task_id) for task_id in range(1, bulk_reads.NAME_LOOKUP_LIMIT + 3))
     shared = max(names) + 1
-    nodeum.load(tasks=dict(list(names.items()) + [(shared, 'task 1')]), callbacks=[cb(90, 1, 'theirs'), cb(91, shared, 'theirs')])
+    nodeum.load(tasks=dict(list(names.items()) + [(shared, 'task 1')]),
+                callbacks=[cb(90, 1, 'theirs'), cb(91, shared, 'theirs')])
     result = run(nodeum, [item(name) for name in names.values()])
-    assert result['results'][0]['msg'] == ("2 Nodeum tasks are named 'task 1' (ids 1, %d); give the numeric id of the one you "
+    assert result['results'][0]['msg'] == ("2 Nodeum tasks are named 'task 1' (ids 1, %d); give the numeric id of the "
+                                           "one you "
                                            "mean." % shared)
     assert [entry['task_callback']['task_id'] for entry in result['results'][1:]] == sorted(names)[1:]
     assert nodeum.callbacks(1) == {90: 'theirs'} and nodeum.callbacks(shared) == {91: 'theirs'}
-    assert sorted(path for _method, path in nodeum.writes()) == ['tasks/%d/task_callbacks' % task_id for task_id in sorted(names)[1:]]
+    assert sorted(path for _method, path in nodeum.writes()) == [
+        'tasks/%d/task_callbacks' % task_id for task_id in sorted(names)[1:]]
     assert [path for path in nodeum.reads() if path.startswith('tasks?') or path == 'tasks'] == ['tasks']
 
 
 def test_lookup_in_a_listing_names_every_task_a_shared_name_may_mean():
     listing = [dict(id=3, name='Archive'), dict(id=1, name='Archive'), dict(id=2, name='Archive copy')]
     shared = bulk_reads.lookup_in('Archive', listing)
-    assert shared.task_id is None and shared.meant == frozenset([1, 3]) and shared.error.message.startswith('2 Nodeum tasks')
+    assert shared.task_id is None and shared.meant == frozenset(
+        [1, 3]) and shared.error.message.startswith('2 Nodeum tasks')
     assert bulk_reads.lookup_in('Archive copy', listing) == bulk_reads.TaskLookup(2, None, frozenset([2]))
     missing = bulk_reads.lookup_in('archive', listing)
-    assert missing.task_id is None and missing.meant == frozenset() and missing.error.message.startswith('No Nodeum task is named')
+    assert missing.task_id is None and missing.meant == frozenset(
+    ) and missing.error.message.startswith('No Nodeum task is named')
 
 
 def test_up_to_the_lookup_limit_each_name_is_looked_up_on_its_own(nodeum):
     names = dict((task_id, 'task %d' % task_id) for task_id in range(1, bulk_reads.NAME_LOOKUP_LIMIT + 1))
     nodeum.load(tasks=names)
     run(nodeum, [item(name) for name in names.values()], check_mode=True)
-    assert nodeum.reads() == sorted(['tasks/%d/task_callbacks' % task_id for task_id in names] + ['tasks?name==' + name for name in names.values()])
+    assert nodeum.reads() == sorted(['tasks/%d/task_callbacks' %
+                                     task_id for task_id in names] + ['tasks?name==' + name for name in names.values()])
 
 
 def test_against_a_listing_an_unknown_id_fails_without_a_read(nodeum):
     nodeum.load()
     result = run(nodeum, [item('1'), item('9')], exclusive=True, exclusive_scope='all_tasks', check_mode=True)
-    assert result['results'][1] == dict(changed=False, task_callback=None, failed=True, msg=tasks.task_not_found(9).message)
+    assert result['results'][1] == dict(changed=False, task_callback=None,
+                                        failed=True, msg=tasks.task_not_found(9).message)
     assert nodeum.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks']
 
 
 def test_the_reads_run_as_many_at_once_as_the_session_has_connections(nodeum):
     nodeum.load(tasks=dict((task_id, 't') for task_id in range(1, task_callbacks.MAX_CONCURRENT_REQUESTS + 1)))
     in_flight = gathering(nodeum, 'paginate', task_callbacks.MAX_CONCURRENT_REQUESTS)
-    result = run(nodeum, [item(str(task_id)) for task_id in range(1, task_callbacks.MAX_CONCURRENT_REQUESTS + 1)], check_mode=True)
+    result = run(nodeum, [item(str(task_id)) for task_id in range(
+        1, task_callbacks.MAX_CONCURRENT_REQUESTS + 1)], check_mode=True)
     assert in_flight[1] == task_callbacks.MAX_CONCURRENT_REQUESTS and not result.get('failed')
 
 
@@ -177,7 +185,8 @@ def test_a_listing_for_names_does_not_widen_the_exclusive_scope(nodeum):
 
 
 def test_nothing_to_change_sends_one_read_per_task_and_no_write(nodeum):
-    nodeum.load(tasks=dict((task_id, 't') for task_id in range(1, 51)), callbacks=[cb(100 + task_id, task_id, 'same') for task_id in range(1, 51)])
+    nodeum.load(tasks=dict((task_id, 't') for task_id in range(1, 51)), callbacks=[
+                cb(100 + task_id, task_id, 'same') for task_id in range(1, 51)])
     result = run(nodeum, [item(str(task_id), 'same') for task_id in range(1, 51)])
     assert not result['changed'] and result['drift'] == [] and result['diff'] == []
     assert [entry['changed'] for entry in result['results']] == [False] * 50
@@ -195,12 +204,14 @@ def test_create_update_delete_then_idempotent(nodeum):
     assert [entry['changed'] for entry in first['results']] == [True, True, True]
     assert first['results'][1]['task_callback'] is None
     assert first['results'][2]['task_callback'] == dict(id=created, task_id=3, type='filter', script='fresh')
-    assert nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/12'), ('POST', 'tasks/3/task_callbacks'), ('PUT', 'tasks/1/task_callbacks/10')]
+    assert nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/12'),
+                               ('POST', 'tasks/3/task_callbacks'), ('PUT', 'tasks/1/task_callbacks/10')]
     assert first['drift'] == [dict(task_id=1, created=[], updated=[dict(id=10, type='filter', item=0)], removed=[]),
                               dict(task_id=2, created=[], updated=[], removed=[dict(id=12, type='filter', item=1)]),
                               dict(task_id=3, created=[dict(id=created, type='filter', item=2)], updated=[], removed=[])]
     # the names of the changed tasks in one look-up, and each create reads its task again once, for the race rule
-    assert nodeum.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks/3/task_callbacks', 'tasks/3/task_callbacks']
+    assert nodeum.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks',
+                              'tasks/3/task_callbacks', 'tasks/3/task_callbacks']
     nodeum.control.reset_requests()
     second = run(nodeum, items)
     assert not second['changed'] and len(nodeum.requests()) == 3 and nodeum.writes() == []
@@ -218,7 +229,8 @@ def test_check_mode_is_exact_and_reads_only(nodeum):
         [(1, 0, 1, 0), (2, 0, 0, 1), (3, 1, 0, 0)]
     server = nodeum.client.base_url[:-len('/api/v2')]
     assert [(diff['before_header'], diff['after_header'], diff['before'], diff['after']) for diff in checked['diff']] == [
-        ('%s task 1 "Archive" / filter callback 10' % server, '%s task 1 "Archive" / filter callback 10 (update: script differs)' % server,
+        ('%s task 1 "Archive" / filter callback 10' % server, '%s task 1 "Archive" / filter callback 10 (update: '
+                                                              'script differs)' % server,
          'old', 'new'),
         ('%s task 2 "Nightly" / filter callback 12 (remove: state absent)' % server, '(removed)', 'gone', ''),
         ('(none)', '%s task 3 "Archive" / filter callback (new) (create: not on the server)' % server, '', 'fresh')]
@@ -244,7 +256,8 @@ def test_the_race_rule_keeps_the_lowest_id(nodeum):
     result = run(nodeum, [item('1', 'new')])
     theirs = min(nodeum.callbacks(1))
     assert nodeum.callbacks(1) == {theirs: 'new'}
-    assert result['results'][0] == dict(changed=False, task_callback=dict(id=theirs, task_id=1, type='filter', script='new'))
+    assert result['results'][0] == dict(changed=False, task_callback=dict(
+        id=theirs, task_id=1, type='filter', script='new'))
     assert nodeum.warnings[0].startswith('Another run created a filter callback on task 1')
 
 
@@ -259,15 +272,19 @@ def test_failed_items_do_not_stop_the_others(nodeum):
     outcome = [(entry['changed'], entry.get('failed', False)) for entry in result['results']]
     assert outcome == [(True, False), (False, True), (False, True), (False, True), (False, True)]
     assert result['failed'] and result['changed']
-    assert result['msg'].startswith('Applied to %s: 1 created, 0 updated, 0 removed, 0 unchanged, 4 failed. 4 of 5 items failed, and every '
+    assert result['msg'].startswith('Applied to %s: 1 created, 0 updated, 0 removed, 0 unchanged, 4 failed. 4 of 5 '
+                                    'items failed, and every '
                                     "other change was made: callbacks[1] (task 'No such task'): No Nodeum task" % result['plan']['server'][:-7])
     # every failed item named, each with its index, task and sentence
     for index in range(1, 5):
-        label = "callbacks[%d] (task '%s'): " % (index, result['results'][index]['msg'] and ['', 'No such task', '2', '3', '9'][index])
+        label = "callbacks[%d] (task '%s'): " % (index, result['results'][index]
+                                                 ['msg'] and ['', 'No such task', '2', '3', '9'][index])
         assert label + result['results'][index]['msg'] in result['msg']
-    assert result['results'][1]['msg'].startswith('No Nodeum task is named') and result['results'][1]['task_callback'] is None
+    assert result['results'][1]['msg'].startswith(
+        'No Nodeum task is named') and result['results'][1]['task_callback'] is None
     assert result['results'][2]['msg'].startswith('Nodeum task 2 has no callback 99')
-    assert result['results'][3]['msg'].startswith('The Nodeum API refused PUT ') and result['results'][3]['msg'].endswith(': Script is invalid.')
+    assert result['results'][3]['msg'].startswith(
+        'The Nodeum API refused PUT ') and result['results'][3]['msg'].endswith(': Script is invalid.')
     assert result['results'][4]['msg'].startswith('Nodeum task 9 does not exist')
     assert list(nodeum.callbacks(1).values()) == ['one']
 
@@ -275,13 +292,15 @@ def test_failed_items_do_not_stop_the_others(nodeum):
 def test_in_check_mode_the_failure_says_the_other_changes_would_be_made(nodeum):
     nodeum.load(callbacks=[cb(20, 3, 'old')])
     result = run(nodeum, [item('No such task'), item('3', 'three')], check_mode=True)
-    assert "1 of 2 items failed, and every other change would be made (check mode): callbacks[0] (task 'No such task')" in result['msg']
+    assert "1 of 2 items failed, and every other change would be made (check mode): callbacks[0] (task 'No such task')" in result[
+        'msg']
     assert result['plan']['summary']['updated'] == 1 and result['plan']['changes'][0]['callback_id'] == 20
     assert [entry['changed'] for entry in result['results']] == [False, True]
     assert nodeum.callbacks(3) == {20: 'old'}
 
 
-REFUSAL = 'The script is not valid JavaScript at line 1, column 3 ("Unexpected token ;"); nothing was sent for this item: fix it.'
+REFUSAL = ('The script is not valid JavaScript at line 1, column 3 ("Unexpected token ;"); nothing was sent for this '
+           'item: fix it.')
 
 
 def test_an_item_refused_on_the_controller_fails_alone_and_sends_nothing(nodeum):
@@ -289,7 +308,8 @@ def test_an_item_refused_on_the_controller_fails_alone_and_sends_nothing(nodeum)
     result = run(nodeum, [item('Archive', 'a ;', refusal=REFUSAL), item('2', 'two')])
     assert result['results'][0] == dict(failed=True, changed=False, msg=REFUSAL, task_callback=None)
     assert result['results'][1]['changed'] and nodeum.writes() == [('POST', 'tasks/2/task_callbacks')]
-    assert result['msg'].endswith(" 1 of 2 items failed, and every other change was made: callbacks[0] (task 'Archive'): " + REFUSAL)
+    assert result['msg'].endswith(
+        " 1 of 2 items failed, and every other change was made: callbacks[0] (task 'Archive'): " + REFUSAL)
     assert nodeum.callbacks(1) == {10: 'old'}
 
 
@@ -302,7 +322,8 @@ def test_in_check_mode_a_refused_item_fails_and_the_others_still_plan(nodeum):
 
 
 def test_exclusive_leaves_the_task_of_a_refused_item_alone(nodeum):
-    nodeum.load(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b', 'hook'), cb(20, 2, 'keep'), cb(21, 2, 'x', 'hook')])
+    nodeum.load(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'a'), cb(
+        11, 1, 'b', 'hook'), cb(20, 2, 'keep'), cb(21, 2, 'x', 'hook')])
     result = run(nodeum, [item('1', 'new', refusal=REFUSAL), item('2', 'keep')], exclusive=True)
     assert result['results'][0]['failed'] and nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/21')]
 
@@ -347,7 +368,8 @@ def test_a_conflict_names_every_rival_of_every_claim_and_spares_its_task_from_ex
 def test_items_of_one_task_with_other_callback_ids_are_distinct(nodeum):
     nodeum.load(callbacks=[cb(10, 1, 'a'), cb(11, 1, 'b')])
     result = run(nodeum, [item('1', 'a', callback_id=10), item('1', 'b2', callback_id=11)])
-    assert [entry['changed'] for entry in result['results']] == [False, True] and nodeum.writes() == [('PUT', 'tasks/1/task_callbacks/11')]
+    assert [entry['changed'] for entry in result['results']] == [
+        False, True] and nodeum.writes() == [('PUT', 'tasks/1/task_callbacks/11')]
 
 
 # ---- several callbacks of one type on one task, declared without callback_id ---------------------
@@ -503,7 +525,8 @@ def test_exclusive_removes_what_no_item_declares_on_the_listed_tasks_only(nodeum
     items = [item('1', 'keep'), item('2', 'other', callback_id=12)]
     checked = run(nodeum, items, check_mode=True, exclusive=True)
     assert nodeum.writes() == []
-    assert checked['changed'] and checked['drift'] == [dict(task_id=1, created=[], updated=[], removed=[dict(id=11, type='hook', item=None)])]
+    assert checked['changed'] and checked['drift'] == [
+        dict(task_id=1, created=[], updated=[], removed=[dict(id=11, type='hook', item=None)])]
     assert [diff['before_header'] for diff in checked['diff']] == [
         '%s task 1 "Archive" / hook callback 11 (remove: not declared (exclusive, listed_tasks))' % nodeum.client.base_url[:-len('/api/v2')]]
     applied = run(nodeum, items, exclusive=True)
@@ -538,9 +561,11 @@ SHARED_NAME_CALLBACKS = [cb(10, 1, 's'), cb(14, 1, 'y', 'hook'), cb(11, 3, 's'),
 def test_exclusive_spares_every_task_a_name_of_several_tasks_may_mean(nodeum, scope, reads):
     """'Archive' names tasks 1 and 3: the item fails, and neither task loses a callback, though other items name both by id."""
     nodeum.load(callbacks=SHARED_NAME_CALLBACKS)
-    items = [item('Archive', 'new'), item('1', 's', callback_id=10), item('3', 's', callback_id=11), item('Nightly', 'keep')]
+    items = [item('Archive', 'new'), item('1', 's', callback_id=10),
+             item('3', 's', callback_id=11), item('Nightly', 'keep')]
     result = run(nodeum, items, exclusive=True, exclusive_scope=scope)
-    assert result['results'][0]['msg'] == "2 Nodeum tasks are named 'Archive' (ids 1, 3); give the numeric id of the one you mean."
+    assert result['results'][0]['msg'] == ("2 Nodeum tasks are named 'Archive' (ids 1, 3); give the numeric id of the "
+                                           "one you mean.")
     assert nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/13')]
     assert nodeum.callbacks(1) == {10: 's', 14: 'y'} and nodeum.callbacks(3) == {11: 's', 15: 'y'}
     assert [path for path in nodeum.reads() if path.startswith('tasks?') or path == 'tasks'] == reads
@@ -557,8 +582,10 @@ def test_exclusive_removes_nothing_when_a_failed_look_up_leaves_the_meant_tasks_
     nodeum.fault(method='GET', path='^/api/v2/tasks$', status=500)
     result = run(nodeum, [item('Archive', 'new'), item('2', 'changed')], exclusive=True)
     assert nodeum.writes() == [('PUT', 'tasks/2/task_callbacks/12')] and 13 in nodeum.callbacks(2)
-    assert (' 1 of 2 items failed, and every other change was made but the removals of exclusive mode, which wait until the task of '
-            "every item is known (a look-up of a task name failed): callbacks[0] (task 'Archive'): The Nodeum API refused GET ") in result['msg']
+    assert (' 1 of 2 items failed, and every other change was made but the removals of exclusive mode, which wait '
+            'until the task of '
+            "every item is known (a look-up of a task name failed): callbacks[0] (task 'Archive'): The Nodeum API "
+            "refused GET ") in result['msg']
 
 
 def test_exclusive_keeps_the_callback_with_the_items_script_and_removes_the_others(nodeum):
@@ -583,7 +610,8 @@ def test_without_exclusive_an_item_no_callback_matches_is_created_beside_the_oth
 def test_allow_empty_empties_the_server(nodeum):
     nodeum.load(callbacks=[cb(10, 1, 'a'), cb(20, 2, 'b')])
     result = run(nodeum, [], exclusive=True, exclusive_scope='all_tasks', allow_empty=True)
-    assert result['changed'] and nodeum.writes() == [('DELETE', 'tasks/1/task_callbacks/10'), ('DELETE', 'tasks/2/task_callbacks/20')]
+    assert result['changed'] and nodeum.writes() == [('DELETE', 'tasks/1/task_callbacks/10'),
+                                                     ('DELETE', 'tasks/2/task_callbacks/20')]
     assert nodeum.callbacks() == {}
 
 
@@ -610,13 +638,16 @@ def test_failed_items_and_failed_removals_are_counted_in_one_sentence(nodeum):
     failure = result['results'][0]['msg']
     assert failure.startswith('The Nodeum API refused PUT ') and failure.endswith('Script is invalid.')
     assert ("1 of 2 items and 1 of 1 removals by exclusive mode failed, and every other change was made: "
-            "callbacks[0] (task '1'): " + failure + ' removing task 2 "Nightly" / hook callback 21: The Nodeum API refused DELETE ') in result['msg']
+            "callbacks[0] (task '1'): " + failure + ' removing task 2 "Nightly" / hook callback 21: The Nodeum API '
+                                                    'refused DELETE ') in result['msg']
     created = list(nodeum.callbacks(2))
     assert created != [21] and len(created) == 2
-    api_error = dict(status=422, method='PUT', path='tasks/1/task_callbacks/10', messages=['Script is invalid.'], details={})
+    api_error = dict(status=422, method='PUT', path='tasks/1/task_callbacks/10',
+                     messages=['Script is invalid.'], details={})
     assert result['results'] == [dict(changed=False, task_callback=None, failed=True, msg=failure, api_error=api_error),
                                  dict(changed=True, task_callback=dict(id=max(created), task_id=2, type='filter', script='fresh'))]
-    assert result['drift'] == [dict(task_id=2, created=[dict(id=max(created), type='filter', item=1)], updated=[], removed=[])]
+    assert result['drift'] == [
+        dict(task_id=2, created=[dict(id=max(created), type='filter', item=1)], updated=[], removed=[])]
 
 
 def test_writes_run_concurrently_and_bounded(nodeum):
@@ -625,13 +656,15 @@ def test_writes_run_concurrently_and_bounded(nodeum):
     nodeum.load(tasks=dict((task_id, 't') for task_id in range(1, count + 1)))
     in_flight = gathering(nodeum, 'post', task_callbacks.MAX_CONCURRENT_REQUESTS)
     result = run(nodeum, [item(str(task_id)) for task_id in range(1, count + 1)])
-    assert in_flight[1] == task_callbacks.MAX_CONCURRENT_REQUESTS and not result.get('failed') and len(nodeum.callbacks()) == count
+    assert in_flight[1] == task_callbacks.MAX_CONCURRENT_REQUESTS and not result.get(
+        'failed') and len(nodeum.callbacks()) == count
 
 
 # ---- the plan: summary, changes, fingerprint, the gate and the stale-plan guard ----------------------
 
 def test_a_check_run_and_the_real_run_give_the_same_plan(nodeum):
-    nodeum.load(tasks={1: 'Archive', 2: 'Nightly', 3: 'Archive'}, callbacks=[cb(10, 1, 'old'), cb(12, 2, 'gone'), cb(13, 3, 'x', 'hook')])
+    nodeum.load(tasks={1: 'Archive', 2: 'Nightly', 3: 'Archive'}, callbacks=[
+                cb(10, 1, 'old'), cb(12, 2, 'gone'), cb(13, 3, 'x', 'hook')])
     items = [item('3', 'fresh'), item('1', 'new'), item('Nightly', state='absent', script=None)]
     checked = run(nodeum, items, check_mode=True, exclusive=True)
     applied = run(nodeum, items, exclusive=True)
@@ -641,18 +674,23 @@ def test_a_check_run_and_the_real_run_give_the_same_plan(nodeum):
     assert [(entry['action'], entry['task_id'], entry['task_name'], entry['callback_id'], entry['item'], entry['reason'])
             for entry in checked['plan']['changes']] == [
         ('update', 1, 'Archive', 10, 1, 'script differs'), ('remove', 2, 'Nightly', 12, 2, 'state absent'),
-        ('create', 3, 'Archive', None, 0, 'not on the server'), ('remove', 3, 'Archive', 13, None, 'not declared (exclusive, listed_tasks)')]
+        ('create', 3, 'Archive', None, 0, 'not on the server'), ('remove', 3, 'Archive', 13, None, 'not declared '
+                                                                                                   '(exclusive, '
+                                                                                                   'listed_tasks)')]
     created = list(nodeum.callbacks(3))
     assert [entry['callback_id'] for entry in applied['plan']['changes']] == [10, 12] + created + [13]
     assert [dict(entry, callback_id=None) for entry in applied['plan']['changes']] == \
-        [dict(entry, callback_id=None, address=entry['address'].replace('(new)', str(created[0]))) for entry in checked['plan']['changes']]
-    assert applied['plan']['summary']['line'].startswith('Applied to ') and applied['plan']['fingerprint'] == checked['plan']['fingerprint']
+        [dict(entry, callback_id=None, address=entry['address'].replace('(new)', str(created[0])))
+         for entry in checked['plan']['changes']]
+    assert applied['plan']['summary']['line'].startswith(
+        'Applied to ') and applied['plan']['fingerprint'] == checked['plan']['fingerprint']
     assert applied['plan']['server'] == nodeum.client.base_url
 
 
 def test_the_fingerprint_holds_while_the_server_does_not_change(nodeum):
     nodeum.load(callbacks=[cb(10, 1, 'old')])
-    first, second = (run(nodeum, [item('1', 'new'), item('Nightly')], check_mode=True)['plan']['fingerprint'] for _attempt in range(2))
+    first, second = (run(nodeum, [item('1', 'new'), item('Nightly')], check_mode=True)
+                     ['plan']['fingerprint'] for _attempt in range(2))
     nodeum.load(callbacks=[cb(10, 1, 'old\r\n')])
     assert first == second != run(nodeum, [item('1', 'new'), item('Nightly')], check_mode=True)['plan']['fingerprint']
 
@@ -665,8 +703,10 @@ def test_a_stale_fingerprint_is_refused_before_any_write(nodeum):
     result = run(nodeum, [item('1', 'new')], expect_fingerprint=approved)
     assert nodeum.writes() == [] and nodeum.callbacks(1) == {10: 'by hand'}
     assert result['failed'] and not result['changed'] and result['results'][0]['changed'] is False
-    assert result['msg'].endswith('(the server changed since the plan was made: nothing was sent). The server changed since the plan was made: '
-                                  'its callbacks now give the fingerprint %s, not %s as expected; nothing was sent. Run the check again and '
+    assert result['msg'].endswith('(the server changed since the plan was made: nothing was sent). The server changed '
+                                  'since the plan was made: '
+                                  'its callbacks now give the fingerprint %s, not %s as expected; nothing was sent. '
+                                  'Run the check again and '
                                   'review it.' % (result['plan']['fingerprint'], approved))
 
 
@@ -678,7 +718,8 @@ def test_an_approved_fingerprint_lets_the_run_apply_its_plan(nodeum):
 
 
 def test_a_fingerprint_no_plan_gives_is_refused_before_any_request(nodeum):
-    with pytest.raises(NodeumError, match=r'^expect_fingerprint must be the plan.fingerprint of a check run, sha256: and 64 hexadecimal '
+    with pytest.raises(NodeumError, match=r'^expect_fingerprint must be the plan.fingerprint of a check run, sha256: '
+                                          r'and 64 hexadecimal '
                                           r'digits, got "abc"; nothing was sent\.'):
         run(nodeum, [item('1')], expect_fingerprint='abc')
     assert nodeum.requests() == []
@@ -691,8 +732,10 @@ def test_fail_on_change_fails_on_drift_without_a_write_and_names_every_change(no
     assert result['failed'] and result['changed'] is check_mode and nodeum.writes() == []
     ending = 'check mode' if check_mode else 'fail_on_change'
     assert result['msg'] == (
-        'Plan for %s: 1 to create, 1 to update, 0 to remove, 0 unchanged, 0 failed (%s: nothing was sent). fail_on_change is set and the '
-        'server differs from the list in 2 changes: update task 1 "Archive" / filter callback 10 (script differs); create task 2 "Nightly" '
+        'Plan for %s: 1 to create, 1 to update, 0 to remove, 0 unchanged, 0 failed (%s: nothing was sent). '
+        'fail_on_change is set and the '
+        'server differs from the list in 2 changes: update task 1 "Archive" / filter callback 10 (script differs); '
+        'create task 2 "Nightly" '
         '/ filter callback (new) (not on the server); apply the plan, or change the list to match the server.'
         % (nodeum.client.base_url[:-len('/api/v2')], ending))
     assert [entry['action'] for entry in result['plan']['changes']] == ['update', 'create']
@@ -710,7 +753,8 @@ def test_a_check_run_with_failed_items_still_plans_the_others(nodeum):
     assert result['failed'] and [entry['address'] for entry in result['plan']['changes']] == [
         'task 1 "Archive" / filter callback 10', 'task 2 "Nightly" / filter callback (new)']
     assert result['plan']['summary']['failed'] == 2
-    assert "callbacks[0] (task 'No such task'): No Nodeum task" in result['msg'] and "callbacks[2] (task '9'): Nodeum task 9 does" in result['msg']
+    assert "callbacks[0] (task 'No such task'): No Nodeum task" in result['msg'] and ("callbacks[2] (task '9'): "
+                                                                                      "Nodeum task 9 does") in result['msg']
 
 
 def test_tasks_whose_names_cannot_be_read_are_named_by_id_with_a_warning(nodeum):
@@ -735,4 +779,5 @@ def test_names_are_looked_up_a_bounded_number_of_ids_at_a_time(nodeum, monkeypat
     result = run(nodeum, [item(str(task_id)) for task_id in range(1, 8)], check_mode=True)
     lookups = sorted(query['id'] for method, path, query in nodeum.requests() if path == 'tasks')
     assert lookups == ['><1|2|3', '><4|5|6', '><7']
-    assert [entry['task_name'] for entry in result['plan']['changes']] == ['task %d' % task_id for task_id in range(1, 8)]
+    assert [entry['task_name'] for entry in result['plan']['changes']] == [
+        'task %d' % task_id for task_id in range(1, 8)]

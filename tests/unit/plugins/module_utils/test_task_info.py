@@ -19,7 +19,8 @@ def params(**overrides):
 
 
 def test_every_task_every_page_as_the_server_returns_it(nodeum):
-    tasks = [dict(id=task_id, name='task %d' % task_id, status='done', priority=task_id % 7) for task_id in range(1, 121)]
+    tasks = [dict(id=task_id, name='task %d' % task_id, status='done', priority=task_id % 7)
+             for task_id in range(1, 121)]
     nodeum.control.replace_state(tasks, [])
     result = read_tasks(nodeum.client, params(), nodeum.context(check_mode=True))
     assert result == dict(changed=False, tasks=tasks, count=120)
@@ -46,7 +47,8 @@ def test_a_bad_sort_is_refused_before_any_request(nodeum):
     nodeum.load()
     with pytest.raises(NodeumError) as caught:
         read_tasks(nodeum.client, params(sort_by=['status']), nodeum.context())
-    assert caught.value.message == "sort_by entry 'status' is not one of id, name, optionally followed by :asc or :desc."
+    assert caught.value.message == ("sort_by entry 'status' is not one of id, name, optionally followed by :asc or "
+                                    ":desc.")
     assert nodeum.requests() == []
 
 

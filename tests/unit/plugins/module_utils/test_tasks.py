@@ -32,7 +32,8 @@ def test_a_name_is_looked_up_literally(nodeum):
 
 def test_a_listing_is_checked_again_for_the_exact_name(client_mock):
     """A server that ignores the name filter: only the task of exactly that name counts."""
-    client_mock.paginate.return_value = ([{'id': 4, 'name': 'Backup'}, {'id': 2, 'name': 'Backup copy'}, {'id': 3, 'name': 'x'}], 3)
+    client_mock.paginate.return_value = (
+        [{'id': 4, 'name': 'Backup'}, {'id': 2, 'name': 'Backup copy'}, {'id': 3, 'name': 'x'}], 3)
     assert tasks.resolve_task_id(client_mock, 'Backup') == 4
 
 
@@ -44,10 +45,12 @@ def test_an_unknown_name_and_a_shared_name_say_what_to_do(nodeum):
     nodeum.load(tasks={4: 'Other', 9: 'Backup', 3: 'Backup'})
     with pytest.raises(NodeumError) as caught:
         tasks.resolve_task_id(nodeum.client, 'backup')
-    assert caught.value.message == "No Nodeum task is named 'backup'; check the name (it is case-sensitive) or give the task's numeric id."
+    assert caught.value.message == ("No Nodeum task is named 'backup'; check the name (it is case-sensitive) or give "
+                                    "the task's numeric id.")
     with pytest.raises(NodeumError) as caught:
         tasks.resolve_task_id(nodeum.client, 'Backup')
-    assert caught.value.message == "2 Nodeum tasks are named 'Backup' (ids 3, 9); give the numeric id of the one you mean."
+    assert caught.value.message == ("2 Nodeum tasks are named 'Backup' (ids 3, 9); give the numeric id of the one you "
+                                    "mean.")
 
 
 def test_an_id_sample_names_ten_and_counts_the_rest():
@@ -58,5 +61,6 @@ def test_an_id_sample_names_ten_and_counts_the_rest():
 
 
 def test_a_missing_task_id_is_not_offered_as_a_name():
-    assert tasks.task_not_found(2024).message == ('Nodeum task 2024 does not exist; give the id of an existing task (digits are always read '
+    assert tasks.task_not_found(2024).message == ('Nodeum task 2024 does not exist; give the id of an existing task '
+                                                  '(digits are always read '
                                                   'as an id, so a name of digits only cannot be used).')

@@ -73,7 +73,8 @@ def test_details_nested_300_deep_keep_their_top_and_say_what_was_left_out():
 
 
 def test_details_are_bounded_in_size_and_their_texts_shown_and_cut():
-    wide = {'script': ['\x1b[2J' + 'x' * 2000] + list(range(200)), 'k\x07': dict(('key%d' % number, number) for number in range(200))}
+    wide = {'script': ['\x1b[2J' + 'x' * 2000] +
+            list(range(200)), 'k\x07': dict(('key%d' % number, number) for number in range(200))}
     bounded = visible_data(wide)
     assert bounded['script'][0] == '\\x1b[2J' + 'x' * (terminal_safe.DETAILS_MAX_TEXT - 7) + '...'
     assert bounded['script'][-1] == '(%d more entries left out)' % (201 - terminal_safe.DETAILS_MAX_ENTRIES)

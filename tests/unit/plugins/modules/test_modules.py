@@ -54,7 +54,8 @@ def test_result_and_warnings_reach_the_answer(monkeypatch, capsys):
     warned = []
     # Recorded at the module: how Ansible then carries warnings depends on process-wide state.
     monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda module, warning: warned.append(warning))
-    code, result, output = run_main(task_callback, dict(CONNECTION, task='3', script='x', _ansible_check_mode=True), capsys)
+    code, result, output = run_main(task_callback, dict(
+        CONNECTION, task='3', script='x', _ansible_check_mode=True), capsys)
     assert code == 0 and result['changed'] is True and result['task_callback'] == {'id': 1}
     assert 'diff' not in result  # diff mode is off
     assert 'Retried once.' in warned
@@ -96,7 +97,8 @@ def test_settings_fall_back_to_their_environment_variables_and_the_defaults(monk
     seen = {}
 
     def logic(client, params, context):
-        seen.update(base_url=client.base_url, timeout=client.timeout, verify=client._verify, authorization=client._session.headers.get('Authorization'))
+        seen.update(base_url=client.base_url, timeout=client.timeout, verify=client._verify,
+                    authorization=client._session.headers.get('Authorization'))
         return dict(changed=False)
     monkeypatch.setattr(task_callback_info.task_callback_info, 'read_task_callbacks', logic)
     code, _result, _output = run_main(task_callback_info, dict(task='1'), capsys)
@@ -111,7 +113,8 @@ def test_an_unreadable_environment_variable_fails_in_one_sentence_naming_it(monk
 
 
 def test_a_password_in_the_url_is_masked_in_the_module_answer(capsys):
-    code, result, output = run_main(task_callback_info, dict(url='https://admin:' + SECRET + '@nodeum.example.com', task='3', token='a-jwt-value'), capsys)
+    code, result, output = run_main(task_callback_info, dict(
+        url='https://admin:' + SECRET + '@nodeum.example.com', task='3', token='a-jwt-value'), capsys)
     assert code == 1 and result['msg'].startswith('The Nodeum url holds credentials')
     assert SECRET not in output
 

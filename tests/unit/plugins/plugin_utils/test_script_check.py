@@ -58,7 +58,8 @@ def test_a_validate_command_must_be_text_and_a_command_line():
     assert setting_error(None, ['node', '%s']) == (
         'The task gives validate as list; give a command line as text, for example node --check %s.')
     assert setting_error(None, 'node "--check %s') == (
-        "The task gives validate 'node \"--check %s', which is not a command line (No closing quotation); check its quotes.")
+        "The task gives validate 'node \"--check %s', which is not a command line (No closing quotation); check its "
+        "quotes.")
 
 
 def test_none_and_nothing_ask_for_no_check():
@@ -70,7 +71,8 @@ def test_none_and_nothing_ask_for_no_check():
 def test_javascript_without_esprima2_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, 'esprima', None)  # import esprima now raises ImportError
     assert setting_error('javascript', None) == (
-        'The task asks for syntax javascript, which needs the Python package esprima2 on the controller, and its Python '
+        'The task asks for syntax javascript, which needs the Python package esprima2 on the controller, and its '
+        'Python '
         '(%s) has none; install it there (%s -m pip install esprima2), or leave syntax out.' % (PYTHON, PYTHON))
 
 
@@ -83,8 +85,10 @@ def test_an_esprima_that_cannot_parse_es2020_is_named(monkeypatch):
     old.parseScript = parse_script
     monkeypatch.setitem(sys.modules, 'esprima', old)
     assert setting_error('javascript', None) == (
-        'The task asks for syntax javascript, and the esprima module on the controller (/site-packages/esprima/__init__.py) '
-        'cannot parse ECMAScript 2020 (it is not esprima2, perhaps esprima 4); replace it (%s -m pip uninstall esprima, '
+        'The task asks for syntax javascript, and the esprima module on the controller '
+        '(/site-packages/esprima/__init__.py) '
+        'cannot parse ECMAScript 2020 (it is not esprima2, perhaps esprima 4); replace it (%s -m pip uninstall '
+        'esprima, '
         'then %s -m pip install esprima2).' % (PYTHON, PYTHON))
 
 
@@ -95,13 +99,16 @@ JAVASCRIPT = ScriptCheck('javascript', None)
 
 def test_broken_javascript_is_refused_with_its_line_and_column():
     assert refusal(JAVASCRIPT, 'function filter(request) { return request.copy.info.size < ; ') == (
-        "The script of task 'Nightly' is not valid JavaScript at line 1, column 60 (\"Unexpected token ;\"); nothing was "
+        "The script of task 'Nightly' is not valid JavaScript at line 1, column 60 (\"Unexpected token ;\"); nothing "
+        "was "
         'sent: fix it, or leave syntax out to send it unchecked.')
-    assert 'at line 3, column 1 ("Unexpected end of input")' in refusal(JAVASCRIPT, 'function run(req) {\n  return true;\n')
+    assert 'at line 3, column 1 ("Unexpected end of input")' in refusal(
+        JAVASCRIPT, 'function run(req) {\n  return true;\n')
 
 
 def test_python_given_as_javascript_is_refused():
-    assert 'is not valid JavaScript at line 1, column 5 ("Unexpected identifier")' in refusal(JAVASCRIPT, 'def run(req):\n    return True\n')
+    assert 'is not valid JavaScript at line 1, column 5 ("Unexpected identifier")' in refusal(
+        JAVASCRIPT, 'def run(req):\n    return True\n')
 
 
 def test_a_top_level_return_is_refused_as_in_a_script():
@@ -112,7 +119,8 @@ def test_a_top_level_return_is_refused_as_in_a_script():
     VENDOR_JS,
     "function run(req) { return !/\\.tmp$/.test(utils.getNodeInfo(req)?.getPath() ?? ''); }",
     'function run(req) { var info = utils.getNodeInfo(req); return info.getSize() < 10; }',
-    'class Limit { #bytes = 10n ** 9n; get bytes() { return this.#bytes; } }\nfunction run(req) { let a = null; a ??= 1; return a; }',
+    'class Limit { #bytes = 10n ** 9n; get bytes() { return this.#bytes; } }\nfunction run(req) { let a = null; a ??= '
+    '1; return a; }',
     'const run = async (req) => { const { path, ...rest } = { path: `${req.getId()}` }; return path.length > 0; };',
 ])
 def test_javascript_of_es5_to_es2022_passes(script):
@@ -173,27 +181,33 @@ def command(code):
 
 
 def test_a_passing_command_lets_the_script_through_and_leaves_no_file(tmp_path):
-    check_script(ScriptCheck(None, '%s -m py_compile %%s' % shlex.quote(PYTHON)), PYTHON_RUN, SUBJECT, SENT, None, str(tmp_path))
+    check_script(ScriptCheck(None, '%s -m py_compile %%s' % shlex.quote(PYTHON)),
+                 PYTHON_RUN, SUBJECT, SENT, None, str(tmp_path))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_failing_command_is_quoted_by_its_first_line_of_error(tmp_path):
-    validate = command('import sys; print("on stdout"); sys.stderr.write("\\n  first: " + sys.argv[1].rsplit("/")[-1] + "\\nsecond\\n"); sys.exit(3)')
+    validate = command(
+        'import sys; print("on stdout"); sys.stderr.write("\\n  first: " + sys.argv[1].rsplit("/")[-1] + '
+        '"\\nsecond\\n"); sys.exit(3)')
     assert refusal(ScriptCheck(None, validate), 'x', 'filters/skip_tmp.js.j2', str(tmp_path)) == (
-        "The script of task 'Nightly' fails its validate command %s (exit status 3: \"first: skip_tmp.js\"); nothing was "
+        "The script of task 'Nightly' fails its validate command %s (exit status 3: \"first: skip_tmp.js\"); nothing "
+        "was "
         'sent: fix it, or correct validate.' % validate)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_without_error_output_the_first_line_of_its_output_is_quoted():
-    assert '(exit status 1: "looked")' in refusal(ScriptCheck(None, command('print("looked"); raise SystemExit(1)')), 'x')
+    assert '(exit status 1: "looked")' in refusal(ScriptCheck(
+        None, command('print("looked"); raise SystemExit(1)')), 'x')
     assert '(exit status 1: no output)' in refusal(ScriptCheck(None, command('raise SystemExit(1)')), 'x')
 
 
 def test_the_command_gets_the_script_byte_for_byte():
     script = 'line one\r\nüñí {{ x }}\n'
     expected = script.encode('utf-8')
-    check_script(ScriptCheck(None, command('import sys; sys.exit(open(sys.argv[1], "rb").read() != %r)' % expected)), script, SUBJECT, SENT)
+    check_script(ScriptCheck(None, command(
+        'import sys; sys.exit(open(sys.argv[1], "rb").read() != %r)' % expected)), script, SUBJECT, SENT)
 
 
 def test_the_copy_is_named_after_the_script_file_or_the_language():
@@ -207,7 +221,8 @@ def test_a_command_that_runs_too_long_is_stopped(monkeypatch, tmp_path):
     monkeypatch.setattr(_script_check, 'VALIDATE_TIMEOUT', 1)
     pid_file = tmp_path / 'child.pid'
     validate = command('import os, subprocess, sys, time; '
-                       'open(%r, "w").write(str(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]).pid)); '
+                       'open(%r, "w").write(str(subprocess.Popen([sys.executable, "-c", "import time; '
+                       'time.sleep(30)"]).pid)); '
                        'time.sleep(30)' % str(pid_file))
     assert refusal(ScriptCheck(None, validate), 'x') == (
         "The script of task 'Nightly' was not validated: its validate command %s ran longer than 1 seconds and was "
@@ -228,7 +243,8 @@ def stopped(pid):
 def test_a_command_that_cannot_start_fails_the_task():
     with pytest.raises(CheckSettingError) as caught:
         check_script(ScriptCheck(None, 'no-such-validator-here %s'), 'x', SUBJECT, SENT)
-    assert str(caught.value) == ('The validate command no-such-validator-here cannot be started on the controller (No such file '
+    assert str(caught.value) == ('The validate command no-such-validator-here cannot be started on the controller (No '
+                                 'such file '
                                  'or directory); install it, or give its full path.')
 
 
