@@ -48,7 +48,8 @@ def scores(results, mutated):
     for line in results.splitlines():
         name, _sep, status = line.strip().rpartition(': ')
         module = name.split('.x_', 1)[0].split('.xǁ', 1)[0]
-        directory = module.replace('ansible_collections.nodeum.data_archiving.', '').rpartition('.')[0].replace('.', '/') + '/'
+        package = module.replace('ansible_collections.nodeum.data_archiving.', '').rpartition('.')[0]
+        directory = package.replace('.', '/') + '/'
         if directory in table and status in COUNTED:
             table[directory][status] += 1
     return table

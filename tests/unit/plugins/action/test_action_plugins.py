@@ -47,7 +47,7 @@ class Task:
         return list(self._search_path)
 
 
-def action(plugin, name, args, basedir, answer=None, **task):
+def action(plugin, args, basedir, answer=None, **task):
     """The ActionModule of `plugin`, whose hand-over to the module is recorded in .handed (and answers `answer`)."""
     class Recorded(plugin.ActionModule):
         handed, removed = [], []
@@ -61,11 +61,12 @@ def action(plugin, name, args, basedir, answer=None, **task):
 
     loader = DataLoader()
     loader.set_basedir(str(basedir))
+    name = plugin.__name__.rpartition('.')[2]
     return Recorded(Task(name, args, [str(basedir)], **task), Connection(), None, loader, Templar(loader=loader), None)
 
 
-def run(plugin, name, args, basedir, task_vars=None, **options):
-    plugin_action = action(plugin, name, args, basedir, **options)
+def run(plugin, args, basedir, task_vars=None, **options):
+    plugin_action = action(plugin, args, basedir, **options)
     return plugin_action.run(task_vars=task_vars or {}), plugin_action
 
 
@@ -77,10 +78,9 @@ def write(path, data):
 
 # -- every plugin: option names ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('plugin, name', [(task_callback, 'task_callback'), (task_callbacks, 'task_callbacks'),
-                                          (task_callback_info, 'task_callback_info'), (task_info, 'task_info')])
-def test_a_misspelled_option_fails_the_task_before_the_module_runs(tmp_path, plugin, name):
-    result, plugin_action = run(plugin, name, dict(CONNECTION, pasword='x'), tmp_path)
+@pytest.mark.parametrize('plugin', [task_callback, task_callbacks, task_callback_info, task_info])
+def test_a_misspelled_option_fails_the_task_before_the_module_runs(tmp_path, plugin):
+    result, plugin_action = run(plugin, dict(CONNECTION, pasword='x'), tmp_path)
     assert result['failed'] is True and result['changed'] is False
     assert "pasword" in result['msg'] and "password" in result['msg']
     assert plugin_action.handed == []
@@ -89,22 +89,23 @@ def test_a_misspelled_option_fails_the_task_before_the_module_runs(tmp_path, plu
 @pytest.mark.parametrize('plugin, name, args', [(task_callback_info, 'task_callback_info', dict(task=3)),
                                                 (task_info, 'task_info', dict(name='Archive'))])
 def test_a_module_without_script_file_gets_its_arguments_as_given(tmp_path, plugin, name, args):
-    result, plugin_action = run(plugin, name, dict(CONNECTION, **args), tmp_path)
+    result, plugin_action = run(plugin, dict(CONNECTION, **args), tmp_path)
     assert result == {'changed': False}
-    assert plugin_action.handed == [dict(module_name='nodeum.data_archiving.' + name, module_args=dict(CONNECTION, **args),
-                                         wrap_async=False)]
+    module_name = 'nodeum.data_archiving.' + name
+    handed = dict(module_name=module_name, module_args=dict(CONNECTION, **args), wrap_async=False)
+    assert plugin_action.handed == [handed]
     assert plugin_action.removed == [None]
 
 
 def test_async_wraps_the_module_and_leaves_its_directory_to_the_job(tmp_path):
-    result, plugin_action = run(task_info, 'task_info', dict(CONNECTION), tmp_path, async_val=30)
+    result, plugin_action = run(task_info, dict(CONNECTION), tmp_path, async_val=30)
     assert result == {'changed': False}
     assert plugin_action.handed[0]['wrap_async'] is True and plugin_action.removed == []
 
 
 def test_the_answer_of_the_module_is_the_answer_of_the_task(tmp_path):
     answer = dict(changed=True, callback=dict(id=7), diff=dict(before='', after=SCRIPT))
-    result, _plugin_action = run(task_info, 'task_info', dict(CONNECTION), tmp_path, answer=answer)
+    result, _plugin_action = run(task_info, dict(CONNECTION), tmp_path, answer=answer)
     assert result == answer
 
 
@@ -121,71 +122,72 @@ def handed_script(result, plugin_action):
 def test_a_script_file_is_read_byte_for_byte_from_files_templates_or_the_path_given(tmp_path, directory):
     data = 'function filter(r) {\r\n  return "été";\t}\r\n'
     write(tmp_path / directory / 'filter.js', data)
-    result, plugin_action = run(task_callback, 'task_callback', dict(CONNECTION, task=1, script_file='filter.js'), tmp_path)
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, script_file='filter.js'), tmp_path)
     assert handed_script(result, plugin_action) == data
 
 
 def test_templates_is_searched_before_files(tmp_path):
     write(tmp_path / 'templates' / 'filter.js', 'from templates\n')
     write(tmp_path / 'files' / 'filter.js', 'from files\n')
-    result, plugin_action = run(task_callback, 'task_callback', dict(CONNECTION, task=1, script_file='filter.js'), tmp_path)
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, script_file='filter.js'), tmp_path)
     assert handed_script(result, plugin_action) == 'from templates\n'
 
 
 def test_a_j2_script_file_is_rendered_with_the_task_variables_keeping_its_last_newline(tmp_path):
     write(tmp_path / 'templates' / 'filter.js.j2', 'function filter(r) { return r.size > {{ limit }}; } // \\n\n\n')
-    result, plugin_action = run(task_callback, 'task_callback', dict(CONNECTION, task=1, script_file='filter.js.j2'), tmp_path,
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, script_file='filter.js.j2'), tmp_path,
                                 task_vars=dict(limit=42))
     assert handed_script(result, plugin_action) == 'function filter(r) { return r.size > 42; } // \\n\n\n'
 
 
 def test_a_script_file_that_is_not_j2_is_not_rendered(tmp_path):
     write(tmp_path / 'files' / 'filter.js', 'return "{{ limit }}";\n')
-    result, plugin_action = run(task_callback, 'task_callback', dict(CONNECTION, task=1, script_file='filter.js'), tmp_path,
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, script_file='filter.js'), tmp_path,
                                 task_vars=dict(limit=42))
     assert handed_script(result, plugin_action) == 'return "{{ limit }}";\n'
 
 
 def test_a_template_that_cannot_be_rendered_is_named(tmp_path):
     write(tmp_path / 'templates' / 'filter.js.j2', 'return {{ undefined_variable }};\n')
-    result, plugin_action = run(task_callback, 'task_callback', dict(CONNECTION, task=1, script_file='filter.js.j2'), tmp_path)
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, script_file='filter.js.j2'), tmp_path)
     assert result['failed'] is True and plugin_action.handed == []
     assert result['msg'].startswith('The task gives script_file filter.js.j2, a template that cannot be rendered: ')
     assert 'undefined_variable' in result['msg']
 
 
-def refusal(plugin, name, args, basedir, **options):
-    result, plugin_action = run(plugin, name, dict(CONNECTION, **args), basedir, **options)
+def refusal(plugin, args, basedir, **options):
+    result, plugin_action = run(plugin, dict(CONNECTION, **args), basedir, **options)
     assert result['failed'] is True and result['changed'] is False and plugin_action.handed == []
     return result['msg']
 
 
 def test_a_script_file_not_found_names_where_it_was_looked_for(tmp_path):
-    assert refusal(task_callback, 'task_callback', dict(task=1, script_file='missing.js'), tmp_path) == (
-        'The task gives script_file missing.js, which was not found: looked in the templates/ and files/ directories of '
-        '%s, and at the path as given; check the name, or give a path relative to the playbook.' % tmp_path)
+    assert refusal(task_callback, dict(task=1, script_file='missing.js'), tmp_path) == (
+        'The task gives script_file missing.js, which was not found: looked in the templates/ and files/ '
+        'directories of %s, and at the path as given; check the name, or give a path relative to the playbook.'
+        % tmp_path)
 
 
 @pytest.mark.parametrize('name', ['', '   ', 5])
 def test_a_script_file_that_is_not_a_name_is_refused(tmp_path, name):
-    assert refusal(task_callback, 'task_callback', dict(task=1, script_file=name), tmp_path) == (
+    assert refusal(task_callback, dict(task=1, script_file=name), tmp_path) == (
         'The task gives script_file %r, which is not a file name; give the path of the script file.' % (name,))
 
 
 def test_a_script_file_that_is_not_utf8_is_refused(tmp_path):
     path = write(tmp_path / 'files' / 'filter.js', b'return "\xe9t\xe9";\n')
-    assert refusal(task_callback, 'task_callback', dict(task=1, script_file='filter.js'), tmp_path) == (
+    assert refusal(task_callback, dict(task=1, script_file='filter.js'), tmp_path) == (
         'The task gives script_file filter.js, found at %s, which is not UTF-8 text; save it as UTF-8.' % path)
 
 
 def test_script_and_script_file_together_are_refused(tmp_path):
     write(tmp_path / 'files' / 'filter.js', SCRIPT)
-    assert refusal(task_callback, 'task_callback', dict(task=1, script=SCRIPT, script_file='filter.js'), tmp_path) == (
+    assert refusal(task_callback, dict(task=1, script=SCRIPT, script_file='filter.js'), tmp_path) == (
         'The task gives both script and script_file; give one of the two.')
 
 
 def test_a_null_script_file_is_left_out_and_the_script_kept(tmp_path):
-    result, plugin_action = run(task_callback, 'task_callback', dict(CONNECTION, task=1, script=SCRIPT, script_file=None), tmp_path)
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, script=SCRIPT, script_file=None), tmp_path)
     assert handed_script(result, plugin_action) == SCRIPT
 
 
@@ -193,66 +195,68 @@ def test_a_null_script_file_is_left_out_and_the_script_kept(tmp_path):
 
 def test_a_script_that_fails_its_syntax_check_is_refused_naming_the_task_and_the_file(tmp_path):
     write(tmp_path / 'files' / 'filter.js', BROKEN)
-    message = refusal(task_callback, 'task_callback', dict(task='Archive', script_file='filter.js', syntax='javascript'), tmp_path)
+    message = refusal(task_callback, dict(task='Archive', script_file='filter.js', syntax='javascript'), tmp_path)
     assert message.startswith("The script of task 'Archive' (script_file filter.js) is not valid JavaScript")
     assert 'nothing was sent' in message
 
 
 def test_the_check_of_a_rendered_script_says_so(tmp_path):
     write(tmp_path / 'templates' / 'filter.js.j2', BROKEN)
-    message = refusal(task_callback, 'task_callback', dict(task=2, script_file='filter.js.j2', syntax='javascript'), tmp_path)
+    message = refusal(task_callback, dict(task=2, script_file='filter.js.j2', syntax='javascript'), tmp_path)
     assert message.startswith("The script of task '2' (script_file filter.js.j2, as rendered) is not valid JavaScript")
 
 
 def test_a_script_given_inline_is_checked_under_the_task_name_alone(tmp_path):
-    message = refusal(task_callback, 'task_callback', dict(task='Archive', script=BROKEN, syntax='javascript'), tmp_path)
+    message = refusal(task_callback, dict(task='Archive', script=BROKEN, syntax='javascript'), tmp_path)
     assert message.startswith("The script of task 'Archive' is not valid JavaScript")
 
 
-@pytest.mark.parametrize('args', [dict(state='absent', script=BROKEN), dict(script='  \n'), dict(state='present', script=SCRIPT)])
+@pytest.mark.parametrize('args', [dict(state='absent', script=BROKEN), dict(script='  \n'),
+                                  dict(state='present', script=SCRIPT)])
 def test_no_check_where_no_script_is_sent_or_the_script_is_good(tmp_path, args):
-    result, plugin_action = run(task_callback, 'task_callback', dict(CONNECTION, task=1, syntax='javascript', **args), tmp_path)
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, syntax='javascript', **args), tmp_path)
     assert result.get('failed') is not True
     handed = plugin_action.handed[0]['module_args']
     assert handed == dict(CONNECTION, task=1, **args)  # neither syntax nor validate reaches the module
 
 
 def test_a_wrong_check_setting_is_refused_before_any_file_is_read(tmp_path):
-    message = refusal(task_callback, 'task_callback', dict(task=1, script_file='missing.js', syntax='cobol'), tmp_path)
+    message = refusal(task_callback, dict(task=1, script_file='missing.js', syntax='cobol'), tmp_path)
     assert 'syntax' in message and 'cobol' in message and 'missing.js' not in message
 
 
 # -- task_callbacks -----------------------------------------------------------------------------------------------
 
 def test_an_unknown_item_key_fails_the_task(tmp_path):
-    message = refusal(task_callbacks, 'task_callbacks', dict(callbacks=[dict(task=1, scirpt=SCRIPT)]), tmp_path)
+    message = refusal(task_callbacks, dict(callbacks=[dict(task=1, scirpt=SCRIPT)]), tmp_path)
     assert 'scirpt' in message and 'script' in message
 
 
 def test_each_item_gets_its_script_file_read_and_other_values_pass_as_given(tmp_path):
     write(tmp_path / 'files' / 'a.js', 'a\n')
     write(tmp_path / 'templates' / 'b.js.j2', '{{ word }}\n')
-    items = [dict(task=1, script_file='a.js'), dict(task=2, script_file='b.js.j2'), 'not an item', dict(task=3, script=SCRIPT)]
-    result, plugin_action = run(task_callbacks, 'task_callbacks', dict(CONNECTION, callbacks=items), tmp_path, task_vars=dict(word='b'))
+    items = [dict(task=1, script_file='a.js'), dict(task=2, script_file='b.js.j2'), 'not an item',
+             dict(task=3, script=SCRIPT)]
+    result, plugin_action = run(task_callbacks, dict(CONNECTION, callbacks=items), tmp_path, task_vars=dict(word='b'))
     assert result.get('failed') is not True
-    assert plugin_action.handed[0]['module_args']['callbacks'] == [dict(task=1, script='a\n'), dict(task=2, script='b\n'),
-                                                                    'not an item', dict(task=3, script=SCRIPT)]
+    assert plugin_action.handed[0]['module_args']['callbacks'] == [
+        dict(task=1, script='a\n'), dict(task=2, script='b\n'), 'not an item', dict(task=3, script=SCRIPT)]
 
 
 def test_callbacks_that_is_not_a_list_is_left_to_the_module(tmp_path):
-    result, plugin_action = run(task_callbacks, 'task_callbacks', dict(CONNECTION, callbacks='oops', syntax='javascript'), tmp_path)
+    result, plugin_action = run(task_callbacks, dict(CONNECTION, callbacks='oops', syntax='javascript'), tmp_path)
     assert result.get('failed') is not True
     assert plugin_action.handed[0]['module_args'] == dict(CONNECTION, callbacks='oops')
 
 
 def test_a_script_file_an_item_cannot_use_fails_the_task_naming_the_item(tmp_path):
-    message = refusal(task_callbacks, 'task_callbacks', dict(callbacks=[dict(task='Archive', script_file='missing.js')]), tmp_path)
+    message = refusal(task_callbacks, dict(callbacks=[dict(task='Archive', script_file='missing.js')]), tmp_path)
     assert message.startswith("callbacks[0] (task 'Archive') gives script_file missing.js, which was not found")
 
 
 def test_an_item_failing_its_check_carries_the_refusal_and_the_others_are_sent(tmp_path):
     items = [dict(task=1, script=BROKEN), dict(task=2, script=SCRIPT), dict(task=3, script=BROKEN, syntax='none')]
-    result, plugin_action = run(task_callbacks, 'task_callbacks', dict(CONNECTION, callbacks=items, syntax='javascript'), tmp_path)
+    result, plugin_action = run(task_callbacks, dict(CONNECTION, callbacks=items, syntax='javascript'), tmp_path)
     assert result.get('failed') is not True
     handed = plugin_action.handed[0]['module_args']['callbacks']
     assert handed[0]['refusal'].startswith('The script is not valid JavaScript')
@@ -263,15 +267,15 @@ def test_an_item_failing_its_check_carries_the_refusal_and_the_others_are_sent(t
 def test_an_item_may_ask_for_a_check_the_task_does_not(tmp_path):
     write(tmp_path / 'files' / 'bad.js', BROKEN)
     items = [dict(task=1, script_file='bad.js', syntax='javascript'), dict(task=2, script=BROKEN)]
-    result, plugin_action = run(task_callbacks, 'task_callbacks', dict(CONNECTION, callbacks=items), tmp_path)
+    result, plugin_action = run(task_callbacks, dict(CONNECTION, callbacks=items), tmp_path)
     handed = plugin_action.handed[0]['module_args']['callbacks']
     assert handed[0]['refusal'].startswith('The script (script_file bad.js) is not valid JavaScript')
     assert handed[1] == dict(task=2, script=BROKEN)
 
 
 def test_a_wrong_check_setting_of_the_task_or_an_item_fails_the_task(tmp_path):
-    assert 'cobol' in refusal(task_callbacks, 'task_callbacks', dict(callbacks=[dict(task=1, script=SCRIPT)], syntax='cobol'), tmp_path)
-    message = refusal(task_callbacks, 'task_callbacks', dict(callbacks=[dict(task=1, script=SCRIPT, syntax='cobol')]), tmp_path)
+    assert 'cobol' in refusal(task_callbacks, dict(callbacks=[dict(task=1, script=SCRIPT)], syntax='cobol'), tmp_path)
+    message = refusal(task_callbacks, dict(callbacks=[dict(task=1, script=SCRIPT, syntax='cobol')]), tmp_path)
     assert message.startswith("callbacks[0] (task '1') gives syntax 'cobol'") and 'cobol' in message
 
 
@@ -283,20 +287,22 @@ EXPORT = dict(files={'Archive-filter-1.js': SCRIPT},
 
 
 def test_export_refuses_async_before_anything(tmp_path):
-    result, plugin_action = run(task_callback_export, 'task_callback_export', dict(CONNECTION, dest=str(tmp_path / 'out')),
+    result, plugin_action = run(task_callback_export, dict(CONNECTION, dest=str(tmp_path / 'out')),
                                 tmp_path, async_val=30)
-    assert result == dict(failed=True, changed=False, msg=task_callback_export.ASYNC_REFUSAL) and plugin_action.handed == []
+    assert result == dict(failed=True, changed=False, msg=task_callback_export.ASYNC_REFUSAL)
+    assert plugin_action.handed == []
 
 
 def test_export_refuses_a_bad_dest_before_the_module_runs(tmp_path):
-    result, plugin_action = run(task_callback_export, 'task_callback_export', dict(CONNECTION, dest=''), tmp_path)
-    assert result['failed'] is True and result['changed'] is False and 'dest' in result['msg'] and plugin_action.handed == []
+    result, plugin_action = run(task_callback_export, dict(CONNECTION, dest=''), tmp_path)
+    assert result['failed'] is True and result['changed'] is False and 'dest' in result['msg']
+    assert plugin_action.handed == []
 
 
 def test_export_writes_what_the_module_read_and_warns_of_what_it_left_out(tmp_path):
     dest = tmp_path / 'out'
     answer = dict(changed=False, warnings=['from the module'], export=EXPORT)
-    result, _plugin_action = run(task_callback_export, 'task_callback_export', dict(CONNECTION, dest=str(dest)), tmp_path, answer=answer)
+    result, _plugin_action = run(task_callback_export, dict(CONNECTION, dest=str(dest)), tmp_path, answer=answer)
     assert 'export' not in result and result['changed'] is True and result['dest'] == str(dest)
     assert result['written'] == ['apply.yml', 'callbacks.yml', 'files/Archive-filter-1.js'] and result['removed'] == []
     assert result['left_out'] == EXPORT['left_out']
@@ -307,11 +313,11 @@ def test_export_writes_what_the_module_read_and_warns_of_what_it_left_out(tmp_pa
 def test_export_again_is_unchanged_and_check_mode_writes_nothing(tmp_path):
     dest = tmp_path / 'out'
     args = dict(CONNECTION, dest=str(dest))
-    run(task_callback_export, 'task_callback_export', args, tmp_path, answer=dict(changed=False, export=EXPORT))
-    again, _plugin_action = run(task_callback_export, 'task_callback_export', args, tmp_path, answer=dict(changed=False, export=EXPORT))
+    run(task_callback_export, args, tmp_path, answer=dict(changed=False, export=EXPORT))
+    again, _plugin_action = run(task_callback_export, args, tmp_path, answer=dict(changed=False, export=EXPORT))
     assert again['changed'] is False and again['written'] == []
     other = tmp_path / 'other'
-    checked, _plugin_action = run(task_callback_export, 'task_callback_export', dict(CONNECTION, dest=str(other)), tmp_path,
+    checked, _plugin_action = run(task_callback_export, dict(CONNECTION, dest=str(other)), tmp_path,
                                   answer=dict(changed=False, export=EXPORT), check_mode=True)
     assert checked['changed'] is True and not other.exists()
 
@@ -319,13 +325,13 @@ def test_export_again_is_unchanged_and_check_mode_writes_nothing(tmp_path):
 def test_export_passes_on_the_failure_of_the_module_and_writes_nothing(tmp_path):
     dest = tmp_path / 'out'
     answer = dict(failed=True, msg='The server refused.', export=EXPORT)
-    result, _plugin_action = run(task_callback_export, 'task_callback_export', dict(CONNECTION, dest=str(dest)), tmp_path, answer=answer)
+    result, _plugin_action = run(task_callback_export, dict(CONNECTION, dest=str(dest)), tmp_path, answer=answer)
     assert result == dict(failed=True, msg='The server refused.') and not dest.exists()
 
 
 def test_export_fails_when_the_directory_cannot_be_written(tmp_path):
     dest = write(tmp_path / 'a-file', 'not a directory\n')
-    result, _plugin_action = run(task_callback_export, 'task_callback_export', dict(CONNECTION, dest=str(dest)), tmp_path,
+    result, _plugin_action = run(task_callback_export, dict(CONNECTION, dest=str(dest)), tmp_path,
                                  answer=dict(changed=False, export=EXPORT))
     assert result['failed'] is True and result['changed'] is False and str(dest) in result['msg']
     assert dest.read_text() == 'not a directory\n' and os.path.isfile(str(dest))
