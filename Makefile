@@ -7,7 +7,7 @@
 #   make reliability   faults, races, bad input, TLS, secrets, and the network lane in full
 #   make network       the network lane alone (root)
 #   make bench         benchmarks against the emulator (BENCH_SMOKE=1: tiny sizes)
-#   make mutation      mutation score of plugins/module_utils under its unit tests
+#   make mutation      mutation score of plugins/module_utils, action and plugin_utils under the unit tests
 #   make release VERSION=x.y.z [DRY_RUN=1]   changelog, galaxy.yml, release check, commit, tarball, tag
 #   make clean         remove build/, .nox/ and tests/output
 PYTHON ?= python3
