@@ -335,3 +335,18 @@ def test_export_fails_when_the_directory_cannot_be_written(tmp_path):
                                  answer=dict(changed=False, export=EXPORT))
     assert result['failed'] is True and result['changed'] is False and str(dest) in result['msg']
     assert dest.read_text() == 'not a directory\n' and os.path.isfile(str(dest))
+
+
+def test_a_j2_script_file_includes_from_its_own_directory_and_the_play_search_path(tmp_path):
+    write(tmp_path / 'templates' / 'filter.js.j2', "{% include 'head.js' %}{% include 'tail.js' %}")
+    write(tmp_path / 'templates' / 'head.js', 'head;')
+    write(tmp_path / 'play' / 'tail.js', 'tail;')
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, script_file='filter.js.j2'), tmp_path,
+                                task_vars=dict(ansible_search_path=[str(tmp_path / 'play')]))
+    assert handed_script(result, plugin_action) == 'head;tail;'
+
+
+def test_a_backslash_in_a_j2_expression_is_rendered_as_written(tmp_path):
+    write(tmp_path / 'templates' / 'filter.js.j2', "var re = /{{ '\\\\d+' }}/;\n")
+    result, plugin_action = run(task_callback, dict(CONNECTION, task=1, script_file='filter.js.j2'), tmp_path)
+    assert handed_script(result, plugin_action) == 'var re = /\\d+/;\n'
