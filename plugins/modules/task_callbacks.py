@@ -129,7 +129,8 @@ options:
       - Also remove every callback that no item of O(callbacks) declares, on the tasks in O(exclusive_scope).
       - A callback that no item manages (see the note on several callbacks of one type) is removed; without exclusive
         mode it stays.
-      - Use C(--check --diff) first to see what would be removed; RV(drift) lists it per task.
+      - Use C(--check --diff) first to see what would be removed; RV(plan.changes) lists every removal with its reason,
+        RV(drift) per task.
     type: bool
     default: false
   exclusive_scope:
@@ -166,7 +167,10 @@ options:
     description:
       - Fail the task when the plan holds any change, with the summary line and the address of every change in the message,
         and succeed when the server matches O(callbacks). Nothing is written, also without C(--check).
-      - The gate a pipeline needs to fail on drift, with ansible-core alone.
+      - The gate a pipeline needs to fail on drift, with ansible-core alone. Run it with C(--check --diff) to see the drift
+        as diffs too (Ansible shows the diff of a task that changed, and of no failed one; the role shows it before it fails).
+      - See the user guide's section
+        R(Fail a pipeline on drift,ansible_collections.nodeum.data_archiving.docsite.user_guide.drift_gate).
     type: bool
     default: false
   expect_fingerprint:
@@ -174,7 +178,10 @@ options:
       - The RV(plan.fingerprint) of an approved check run. Before any write, the task reads the server and fails, sending
         nothing, when the state it reads gives another fingerprint (the server changed since the plan was made).
       - Give the fingerprint the check published, for example with C(ansible.builtin.set_stats) in an AWX workflow between a
-        check job and an apply job separated by an approval node; a value of another form is refused before any request.
+        check job and an apply job separated by an approval node (the user guide's section
+        R(An approved plan,ansible_collections.nodeum.data_archiving.docsite.user_guide.approved_plan)); a value of another
+        form is refused before any request.
+      - It guards the server's state, not the list; run the apply from the same revision of the list as the check.
     type: str
 notes:
   - "B(Requests.) Every item is checked before any request is sent: one bad item fails the task with a sentence that
@@ -194,9 +201,10 @@ notes:
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
     sentence that counts the failed items and names each one (its index, task and sentence, up to 10, then how many more),
     after the plan's summary line. RV(plan) and RV(results) are still returned, and a check run still plans every other
-    item; Ansible shows no diff of a failed task. Exclusive mode removes nothing on a task that an item
-    which fails before its write may have meant (every task of a name that several tasks share), and nothing at all when
-    the look-up of an item's task name fails; the user guide lists each case."
+    item. Ansible shows no diff of a failed task; the role shows the other items' diffs and the summary line, then
+    fails. Exclusive mode removes nothing on a task that an item which fails before its write may have meant (every
+    task of a name that several tasks share), and nothing at all when the look-up of an item's task name fails; the
+    user guide lists each case."
   - "B(Several callbacks of one type.) The items without O(callbacks[].callback_id) of one task and type are decided
     together, against the task's callbacks of that type that no item names by O(callbacks[].callback_id): an item and a
     callback whose scripts are byte-identical belong together; if one item and one callback are then left, the callback
@@ -248,6 +256,10 @@ EXAMPLES = r'''
         state: absent
   register: converged
 
+- name: Show the plan's summary line, which counts what was created, updated, removed, left unchanged and failed
+  ansible.builtin.debug:
+    var: converged.plan.summary.line
+
 - name: Show what each item did
   ansible.builtin.debug:
     msg: "{{ converged.results | map(attribute='changed') | list }}"
@@ -276,22 +288,31 @@ EXAMPLES = r'''
           def run(req):
               return utils.get_node_info(req).size < 1073741824
 
-- name: Report the drift of the listed tasks (what would be created, updated and removed), reading only
+- name: Plan the drift of the listed tasks (what would be created, updated and removed), reading only
   nodeum.data_archiving.task_callbacks:
     exclusive: true
     callbacks:
       - task: 2
         script: "function run(req) { return (utils.getNodeInfo(req)?.getSize() ?? 0) < 1073741824; }"
   check_mode: true
-  register: drift
+  register: reviewed
 
-- name: Show it per task
+- name: Show every change the plan holds, by task and callback, with its reason
   ansible.builtin.debug:
-    var: drift.drift
+    msg: "{{ reviewed.plan.changes | map(attribute='action') | zip(reviewed.plan.changes | map(attribute='address')) | map('join', ' ') }}"
 
-- name: Make the listed tasks hold exactly these callbacks (removes every other callback of task 2)
+- name: Apply that plan only if the server is still as the check read it (else fail, sending nothing)
   nodeum.data_archiving.task_callbacks:
     exclusive: true
+    expect_fingerprint: "{{ reviewed.plan.fingerprint }}"
+    callbacks:
+      - task: 2
+        script: "function run(req) { return (utils.getNodeInfo(req)?.getSize() ?? 0) < 1073741824; }"
+
+- name: A pipeline's gate - fail, sending nothing, if task 2 holds anything but this callback (--check --diff shows the drift)
+  nodeum.data_archiving.task_callbacks:
+    exclusive: true
+    fail_on_change: true
     callbacks:
       - task: 2
         script: "function run(req) { return (utils.getNodeInfo(req)?.getSize() ?? 0) < 1073741824; }"
