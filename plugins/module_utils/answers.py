@@ -52,10 +52,12 @@ def status_error(method, path, where, response):
         text = 'The Nodeum API refused the credentials for %s (401); check username and password, api_key or token.' % where
     elif status == 403:
         scope = required_scope(method, path) or 'the one this operation needs'
-        text = ('The Nodeum API denied %s (403): the credential lacks the scope %s; grant it to the API key or use another '
+        text = ('The Nodeum API denied %s (403): the credential lacks the scope %s; grant it to the API key or use '
+                'another '
                 'credential.' % (where, scope))
     elif messages or is_json(response):
-        text = 'The Nodeum API refused %s (%s): %s' % (where, status, '; '.join(messages) or response.reason or 'no reason given')
+        text = 'The Nodeum API refused %s (%s): %s' % (
+            where, status, '; '.join(messages) or response.reason or 'no reason given')
     else:
         text = ('The Nodeum API answered %s with %s and a body that is not JSON (%s): %r; check that url points to the '
                 'Nodeum server and not to a proxy or another service.'
@@ -67,7 +69,8 @@ def status_error(method, path, where, response):
 def list_page(answer, items_key, where):
     """(the page's items, the server's count of matches) of a list answer, or NodeumError for one without the array."""
     if not isinstance(answer, dict) or not isinstance(answer.get(items_key), list):
-        raise NodeumError('The Nodeum API answered %s with a list that has no %r array; check that url points to a Nodeum server.'
+        raise NodeumError('The Nodeum API answered %s with a list that has no %r array; check that url points to a '
+                          'Nodeum server.'
                           % (where, items_key))
     count = answer.get('count')
     page = answer[items_key]

@@ -20,7 +20,8 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callbac
 # {task id: name} of the tasks with a change; fingerprint, of the state read; expected, expect_fingerprint
 # (None when unset); fail_on_change, the option; removals_withheld, whether exclusive mode removed nothing
 # because the tasks a failed item meant are unknown.
-RunFacts = namedtuple('RunFacts', 'server ending exclusive_scope task_names fingerprint expected fail_on_change removals_withheld')
+RunFacts = namedtuple(
+    'RunFacts', 'server ending exclusive_scope task_names fingerprint expected fail_on_change removals_withheld')
 
 
 def bulk_result(labels, decisions, done, run):
@@ -108,7 +109,8 @@ def removal_failures(done, run):
     for job, outcome in done:
         if job.item is None and outcome.error is not None:
             callback = job.plan.before[0]
-            change = Change('remove', job.task_id, callback.get('type'), callback.get('id'), None, None, None, run.exclusive_scope)
+            change = Change('remove', job.task_id, callback.get('type'),
+                            callback.get('id'), None, None, None, run.exclusive_scope)
             failures.append(('removing ' + change_address(change, run.task_names.get(job.task_id)), outcome.error.message))
     return failures
 
@@ -118,7 +120,8 @@ def failure_message(labels, results, done, run, plan, failed_removals):
     failed_items = [(labels[index], result['msg']) for index, result in enumerate(results) if result.get('failed')]
     removal_count = sum(1 for job, _outcome in done if job.item is None)
     sentences = [stale_sentence(run.expected, run.fingerprint)] if run.ending == 'stale' else []
-    sentences.append(failures_sentence(failed_items, len(labels), failed_removals, removal_count, run.ending, run.removals_withheld))
+    sentences.append(failures_sentence(failed_items, len(labels), failed_removals,
+                     removal_count, run.ending, run.removals_withheld))
     if run.fail_on_change and plan['changes'] and run.ending in ('check', 'gate'):
         sentences.append(gate_sentence(plan))
     sentences = [sentence for sentence in sentences if sentence]
@@ -135,7 +138,8 @@ def drift_report(plan):
     report = {}
     for change in plan['changes']:
         entry = report.setdefault(change['task_id'], _task_drift(change['task_id']))
-        entry[DRIFT_KEYS[change['action']]].append(dict(id=change['callback_id'], type=change['type'], item=change['item']))
+        entry[DRIFT_KEYS[change['action']]].append(
+            dict(id=change['callback_id'], type=change['type'], item=change['item']))
     return [report[task_id] for task_id in sorted(report)]
 
 

@@ -29,7 +29,8 @@ DOCUMENTS = ('callbacks.yml', 'apply.yml')
 # Every name the export gives a file of files/ (<task>-<type>-<position>.js); the writer refuses any
 # other, and removes as stale only the files so named. <task> is a name made file-safe (ASCII letters,
 # digits and _, at most 40), with --<8 hex digits> where that alone would not tell tasks apart, or task-<id>.
-EXPORTED_NAME = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_]{0,38}[A-Za-z0-9])?(?:--[0-9a-f]{8})?|task-[0-9]+)-[A-Za-z0-9_]+-[0-9]+\.js$')
+EXPORTED_NAME = re.compile(
+    r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_]{0,38}[A-Za-z0-9])?(?:--[0-9a-f]{8})?|task-[0-9]+)-[A-Za-z0-9_]+-[0-9]+\.js$')
 
 OPTIONS = dict(dest=dict(type='path', required=True))
 
@@ -84,7 +85,8 @@ def plan_export(callbacks, tasks):
     for callback in sorted(callbacks, key=lambda item: (item['task_id'], item['id'])):
         problem = _unexportable(callback)
         if problem:
-            left_out.append('Callback %s of task %s is left out of the export: %s.' % (callback['id'], callback['task_id'], problem))
+            left_out.append('Callback %s of task %s is left out of the export: %s.' %
+                            (callback['id'], callback['task_id'], problem))
         else:
             usable.append(callback)
     names = unique_task_names(tasks)
@@ -132,8 +134,10 @@ def _item(callback, names, usable):
 def callbacks_document(items):
     """callbacks.yml: every string from the server quoted (and !unsafe where it holds a '{'); the file names are the export's own."""
     lines = ['---',
-             '# Every callback of the server at the time of the export (%d), written by the export entry point of' % len(items),
-             '# the role nodeum.data_archiving.callbacks_as_code; each script is in files/, byte for byte. Names are the',
+             '# Every callback of the server at the time of the export (%d), written by the export entry point of' % len(
+                 items),
+             '# the role nodeum.data_archiving.callbacks_as_code; each script is in files/, byte for byte. Names are '
+             'the',
              '# server\'s, and Ansible never templates them (!unsafe). apply.yml applies this file with the role.',
              'nodeum_task_callbacks:' + ('' if items else ' []')]
     for item in items:

@@ -88,7 +88,8 @@ class PostNotConfirmed(NodeumError):
         self.resume = resume
         self.attempts = attempts
         self.elapsed = elapsed
-        advice = 'the server may have acted on it, so it was not sent again' if may_have_been_handled else GIVE_UP_ADVICE.get(kind)
+        advice = 'the server may have acted on it, so it was not sent again' if may_have_been_handled else GIVE_UP_ADVICE.get(
+            kind)
         super().__init__(self.given_up(advice).message, method='POST', path=reason.path)
 
     def given_up(self, advice, waited=0.0):
@@ -96,7 +97,8 @@ class PostNotConfirmed(NodeumError):
         the last attempt), and advice; after an answer, the server's own sentence."""
         if self.kind is None:
             return self.reason
-        tried = ' (%d attempts in %s s)' % (self.attempts, seconds_text(self.elapsed + waited)) if self.attempts > 1 else ''
+        tried = ' (%d attempts in %s s)' % (self.attempts, seconds_text(
+            self.elapsed + waited)) if self.attempts > 1 else ''
         return NodeumError('%s%s; %s.' % (self.reason.message, tried, advice), method='POST', path=self.reason.path)
 
 
@@ -258,7 +260,8 @@ class NodeumClient:
             sentence = redirect_sentence(self._describe(method, path), self.base_url, response.status_code,
                                          response.headers.get('Location'))
             raise NodeumError(sentence, status=response.status_code, method=method, path=path)
-        if response.status_code == 400 and not is_json(response):  # how some servers answer plain HTTP on their HTTPS port
+        # how some servers answer plain HTTP on their HTTPS port
+        if response.status_code == 400 and not is_json(response):
             self._refuse_plain_http_to_tls(method, path)
         return self._decode(method, path, response)
 
@@ -266,7 +269,8 @@ class NodeumClient:
         """Raise the sentence that says to use https:// when url is http:// and its port speaks TLS; else return."""
         parts = urlsplit(self.base_url)
         if parts.scheme == 'http' and self._tls_probe(parts.hostname, parts.port or 80, min(self.timeout, TLS_PROBE_SECONDS)):
-            raise NodeumError(plain_http_sentence(self.base_url, self._describe(method, path)), method=method, path=path)
+            raise NodeumError(plain_http_sentence(
+                self.base_url, self._describe(method, path)), method=method, path=path)
 
     def _send(self, method, path, params, body):
         url = self.base_url + '/' + path
@@ -275,11 +279,13 @@ class NodeumClient:
             return self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._verify,
                                          allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            raise NodeumError(tls_sentence(exc, self.base_url, self._describe(method, path)), method=method, path=path) from None
+            raise NodeumError(tls_sentence(exc, self.base_url, self._describe(method, path)),
+                              method=method, path=path) from None
         except (requests.exceptions.RequestException, urllib3_errors.HTTPError, HTTPException) as exc:
             kind = transport_failure_kind(exc)
             if kind is None:
-                raise NodeumError('The request %s failed before any answer came (%s); check url and the connection options.'
+                raise NodeumError('The request %s failed before any answer came (%s); check url and the connection '
+                                  'options.'
                                   % (self._describe(method, path), type(exc).__name__), method=method, path=path) from None
             raise self._transport_failure(method, path, kind) from None
 
@@ -293,7 +299,8 @@ class NodeumClient:
         delay = BACKOFF_SECONDS[min(attempt - 1, len(BACKOFF_SECONDS) - 1)]
         if failure.retry_after is not None:
             if failure.retry_after > MAX_RETRY_AFTER_SECONDS:
-                raise NodeumError('The Nodeum API asked to wait %s seconds before retrying %s, longer than the %s seconds this '
+                raise NodeumError('The Nodeum API asked to wait %s seconds before retrying %s, longer than the %s '
+                                  'seconds this '
                                   'collection waits at most; run the task again later.'
                                   % (seconds_text(failure.retry_after), self._describe(method, path),
                                      seconds_text(MAX_RETRY_AFTER_SECONDS)),
@@ -306,7 +313,8 @@ class NodeumClient:
         if failure.kind is None:
             return failure.error  # a status: its sentence is the server's own
         attempts = budget.attempt
-        tried = ' (%d attempts in %s s)' % (attempts, seconds_text(self._clock() - budget.started)) if attempts > 1 else ''
+        tried = ' (%d attempts in %s s)' % (attempts, seconds_text(
+            self._clock() - budget.started)) if attempts > 1 else ''
         return NodeumError('%s%s; %s.' % (failure.error.message, tried, GIVE_UP_ADVICE[failure.kind]), method=method, path=path)
 
     def _decode(self, method, path, response):

@@ -96,7 +96,8 @@ def module_argument_spec(resource_spec):
 
 def module_constraints(resource_constraints):
     """The AnsibleModule constraint keywords of a module: the connection's plus its own."""
-    merged = dict((key, list(value) if isinstance(value, list) else dict(value)) for key, value in CONNECTION_CONSTRAINTS.items())
+    merged = dict((key, list(value) if isinstance(value, list) else dict(value))
+                  for key, value in CONNECTION_CONSTRAINTS.items())
     for key, value in resource_constraints.items():
         if isinstance(value, list):
             merged[key] = merged.get(key, []) + list(value)
@@ -115,7 +116,8 @@ def _environment_value(option_type, env, text):
             return float(text)
     except (TypeError, ValueError):
         expected = 'true or false' if option_type == 'bool' else 'a number of seconds'
-        raise NodeumError('The environment variable %s holds %r, which is not %s; correct it or unset it.' % (env, text, expected)) from None
+        raise NodeumError('The environment variable %s holds %r, which is not %s; correct it or unset it.' %
+                          (env, text, expected)) from None
     if option_type == 'path':
         return os.path.expanduser(os.path.expandvars(text))
     return text
@@ -146,7 +148,8 @@ def resolve_credentials(params, environ=None):
     from_environment = dict((name, environ[ENVIRONMENT_VARIABLES[name]]) for name in CREDENTIAL_OPTIONS
                             if environ.get(ENVIRONMENT_VARIABLES[name]))
     if not from_environment:
-        raise NodeumError('No credential is set; give username and password, api_key or token, or set NODEUM_USERNAME and '
+        raise NodeumError('No credential is set; give username and password, api_key or token, or set NODEUM_USERNAME '
+                          'and '
                           'NODEUM_PASSWORD, NODEUM_API_KEY or NODEUM_TOKEN.')
     return _one_kind(from_environment, 'the NODEUM_* environment variables')
 
@@ -179,14 +182,17 @@ def secrets_to_mask(params, environ):
 def _one_kind(credentials, origin):
     kinds = [kind for kind in ('username', 'api_key', 'token') if credentials.get(kind)]
     if len(kinds) > 1:
-        raise NodeumError('%s give more than one kind of credential (%s); keep exactly one: username and password, api_key, or token.'
+        raise NodeumError('%s give more than one kind of credential (%s); keep exactly one: username and password, '
+                          'api_key, or token.'
                           % (_capital(origin), ', '.join(kinds)))
     if credentials.get('password') and not credentials.get('username'):
-        raise NodeumError('%s give a password without a username; give both, or use api_key or token.' % _capital(origin))
+        raise NodeumError('%s give a password without a username; give both, or use api_key or token.' %
+                          _capital(origin))
     if kinds == ['username'] and not credentials.get('password'):
         raise NodeumError('%s give a username without a password; give both.' % _capital(origin))
     if credentials.get('api_key_prefix') and kinds != ['api_key']:
-        raise NodeumError('%s give api_key_prefix without api_key; give the key too, or drop the prefix.' % _capital(origin))
+        raise NodeumError('%s give api_key_prefix without api_key; give the key too, or drop the prefix.' %
+                          _capital(origin))
     if not kinds:
         raise NodeumError('%s give no credential; give username and password, api_key or token.' % _capital(origin))
     return credentials
@@ -203,7 +209,8 @@ def connection_warnings(params, credentials):
     if url.startswith('http://') and credentials:
         warnings.append('The credentials are sent over plain http:// to %s; use https:// outside a test lab.' % url)
     if params.get('validate_certs') is False and url.startswith('https://'):
-        warnings.append('validate_certs is false: the identity of %s is not checked; set ca_path instead where you can.' % url)
+        warnings.append(
+            'validate_certs is false: the identity of %s is not checked; set ca_path instead where you can.' % url)
     return warnings
 
 
@@ -231,7 +238,8 @@ def client_from_params(params, credentials, warn):
     _check_credential_text(credentials)
     kind = _credential_kind(credentials)
     # Encoded here: requests would encode a non-Latin-1 user name with latin-1 and crash.
-    auth = (credentials['username'].encode('utf-8'), credentials['password'].encode('utf-8')) if kind == 'basic' else None
+    auth = (credentials['username'].encode('utf-8'),
+            credentials['password'].encode('utf-8')) if kind == 'basic' else None
     authorization = None
     if kind == 'api_key':
         prefix = credentials.get('api_key_prefix')
@@ -257,7 +265,8 @@ def _check_credential_text(params):
         if value is not None and any(ord(char) < 32 or ord(char) == 127 for char in value):
             raise NodeumError('%s holds a line break or another control character; check how the value is set.' % name)
         if value is not None and name in HEADER_CREDENTIALS and any(ord(char) > 255 for char in value):
-            raise NodeumError('%s holds a character that an HTTP header cannot carry (beyond Latin-1, such as a typographic quote '
+            raise NodeumError('%s holds a character that an HTTP header cannot carry (beyond Latin-1, such as a '
+                              'typographic quote '
                               'or a character of another alphabet); check how the value is set.' % name)
 
 
@@ -281,7 +290,8 @@ MAX_TIMEOUT_SECONDS = 3600.0
 def normalize_base_url(url):
     """Return the API base URL ('.../api/v2') or raise NodeumError on a URL that cannot work."""
     if not url or not isinstance(url, str):
-        raise NodeumError('The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.')
+        raise NodeumError(
+            'The Nodeum url is not set; give the url option or set NODEUM_URL, for example https://nodeum.example.com.')
     userinfo, bare = split_userinfo(url.strip())
     try:
         parts = urlsplit(bare)
@@ -289,12 +299,14 @@ def normalize_base_url(url):
     except ValueError:  # an unclosed '[', a port that is no number, characters that NFKC normalisation changes
         usable = False
     if not usable:
-        raise NodeumError('The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for example '
+        raise NodeumError('The Nodeum url %r is not an http:// or https:// URL with a host; give the server root, for '
+                          'example '
                           'https://nodeum.example.com.' % bare)
     # Refused before the url is used at all, so no request is sent and no name is looked up (urlsplit
     # would read 'http://u:1234/ss@host' as the host 'u'); the sentence never repeats what it holds.
     if userinfo is not None:
-        raise NodeumError('The Nodeum url holds credentials (text before an @); remove them from the URL and use username and '
+        raise NodeumError('The Nodeum url holds credentials (text before an @); remove them from the URL and use '
+                          'username and '
                           'password, api_key or token instead.')
     path = parts.path.rstrip('/')
     if not path.endswith(API_ROOT):
@@ -309,7 +321,8 @@ def checked_timeout(timeout):
     except (TypeError, ValueError):
         seconds = float('nan')
     if not 0 < seconds <= MAX_TIMEOUT_SECONDS:  # nan fails both comparisons
-        raise NodeumError('timeout must be a number of seconds above 0 and at most %s (one hour), got %s; give how long to wait '
+        raise NodeumError('timeout must be a number of seconds above 0 and at most %s (one hour), got %s; give how '
+                          'long to wait '
                           'for each answer, for example 30.' % (seconds_text(MAX_TIMEOUT_SECONDS), timeout))
     return seconds
 
@@ -325,5 +338,6 @@ def checked_ca_path(ca_path):
         with open(ca_path, 'rb'):
             pass
     except OSError as error:
-        raise NodeumError('ca_path %r cannot be read (%s); %s' % (ca_path, error.strerror or type(error).__name__, advice)) from None
+        raise NodeumError('ca_path %r cannot be read (%s); %s' %
+                          (ca_path, error.strerror or type(error).__name__, advice)) from None
     return ca_path

@@ -57,7 +57,8 @@ def plan_report(server, changes, task_names, unchanged, failed, fingerprint, end
     """The returned plan. server: the API base URL; task_names: {task id: name} (a task missing from it
     is named by id alone); unchanged, failed: the numbers of items needing no change and of failures."""
     ordered = sorted(changes, key=change_order)
-    summary = dict((key, sum(1 for change in ordered if change.action == action)) for key, action, _p, _d in COUNTED_ACTIONS)
+    summary = dict((key, sum(1 for change in ordered if change.action == action))
+                   for key, action, _p, _d in COUNTED_ACTIONS)
     summary.update(unchanged=unchanged, failed=failed)
     summary['line'] = summary_line(server, summary, ending)
     return dict(format_version=FORMAT_VERSION, server=server, summary=summary,
@@ -104,7 +105,8 @@ def change_address(change, task_name):
 def summary_line(server, summary, ending):
     """'Plan for https://nodeum.example.com: 1 to create, 2 to update, 1 to remove, 7 unchanged, 0 failed (check mode: ...).'"""
     planned = ending != 'apply'
-    counts = ['%d %s' % (summary[key], plan_word if planned else done_word) for key, _a, plan_word, done_word in COUNTED_ACTIONS]
+    counts = ['%d %s' % (summary[key], plan_word if planned else done_word)
+              for key, _a, plan_word, done_word in COUNTED_ACTIONS]
     counts += ['%d unchanged' % summary['unchanged'], '%d failed' % summary['failed']]
     if planned:
         return 'Plan for %s: %s %s.' % (server_root(server), ', '.join(counts), RUN_ENDINGS[ending])
@@ -190,12 +192,14 @@ def _one_line_ending(script):
 # -- the sentences of a failed run -------------------------------------------------------------------
 
 # What a failure sentence says of the other changes, by how the run ends (a run that sent nothing says so in its summary line).
-OTHER_CHANGES = dict(check=', and every other change would be made (check mode)', apply=', and every other change was made',
+OTHER_CHANGES = dict(check=', and every other change would be made (check mode)', apply=', and every other change was '
+                                                                                        'made',
                      gate='', stale='')
 
 
 # What a failure sentence adds when exclusive mode removed nothing because the tasks a failed item meant are unknown.
-REMOVALS_WITHHELD = (' but the removals of exclusive mode, which wait until the task of every item is known (a look-up of a task '
+REMOVALS_WITHHELD = (' but the removals of exclusive mode, which wait until the task of every item is known (a look-up '
+                     'of a task '
                      'name failed)')
 
 
@@ -207,7 +211,8 @@ def failures_sentence(failed_items, item_count, failed_removals, removal_count, 
         return None
     counts = ['%d of %d items' % (len(failed_items), item_count)] if failed_items else []
     counts += ['%d of %d removals by exclusive mode' % (len(failed_removals), removal_count)] if failed_removals else []
-    named = ['%s: %s' % (label, sentence if sentence.endswith('.') else sentence + '.') for label, sentence in failed_items + failed_removals]
+    named = ['%s: %s' % (label, sentence if sentence.endswith('.') else sentence + '.')
+             for label, sentence in failed_items + failed_removals]
     rest = len(named) - MESSAGE_SAMPLE_SIZE
     more = [' And %d more %s.' % (rest, 'failure' if rest == 1 else 'failures')] if rest > 0 else []
     others = OTHER_CHANGES[ending] if len(named) < item_count + removal_count else ''
@@ -219,19 +224,22 @@ def failures_sentence(failed_items, item_count, failed_removals, removal_count, 
 def gate_sentence(plan):
     """The failure of fail_on_change when the plan holds changes."""
     addresses = ['%s %s (%s)' % (change['action'], change['address'], change['reason']) for change in plan['changes']]
-    return ('fail_on_change is set and the server differs from the list in %d %s: %s; apply the plan, or change the list '
+    return ('fail_on_change is set and the server differs from the list in %d %s: %s; apply the plan, or change the '
+            'list '
             'to match the server.' % (len(addresses), 'change' if len(addresses) == 1 else 'changes', sample(addresses)))
 
 
 def stale_sentence(expected, found):
     """The refusal of expect_fingerprint when the server state differs from the approved plan's."""
-    return ('The server changed since the plan was made: its callbacks now give the fingerprint %s, not %s as expected; '
+    return ('The server changed since the plan was made: its callbacks now give the fingerprint %s, not %s as '
+            'expected; '
             'nothing was sent. Run the check again and review it.' % (found, expected))
 
 
 def fingerprint_refusal(value):
     """The refusal of an expect_fingerprint that no plan can have given, before any request."""
-    return ('expect_fingerprint must be the plan.fingerprint of a check run, sha256: and 64 hexadecimal digits, got %s; '
+    return ('expect_fingerprint must be the plan.fingerprint of a check run, sha256: and 64 hexadecimal digits, got '
+            '%s; '
             'nothing was sent. Pass the fingerprint the check published, or leave the option out.' % shown_text(value, 80))
 
 

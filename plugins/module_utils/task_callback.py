@@ -81,23 +81,29 @@ def refuse_controller_options(params):
     """NodeumError for an option that the action plugin carries out on the controller and keeps from the module."""
     if params.get('script_file') is not None:
         # The action plugin reads script_file on the controller and hands the module script instead.
-        raise NodeumError('script_file reached the module unread, which happens only when the module runs without its action plugin; '
+        raise NodeumError('script_file reached the module unread, which happens only when the module runs without its '
+                          'action plugin; '
                           'give script, or run the module by its name nodeum.data_archiving.task_callback.')
     for name in CONTROLLER_CHECKS:
         if params.get(name) is not None:
-            raise NodeumError('%s reached the module unchecked, which happens only when the module runs without its action plugin '
-                              '(the check runs on the controller); run the module by its name nodeum.data_archiving.task_callback, '
+            raise NodeumError('%s reached the module unchecked, which happens only when the module runs without its '
+                              'action plugin '
+                              '(the check runs on the controller); run the module by its name '
+                              'nodeum.data_archiving.task_callback, '
                               'or leave %s out.' % (name, name))
 
 
 def _validate_script(script):
     if script is None:
-        raise NodeumError('script is required with state present; give the filter\'s source, or the file that holds it as script_file.')
+        raise NodeumError(
+            'script is required with state present; give the filter\'s source, or the file that holds it as '
+            'script_file.')
     if not isinstance(script, str):
         raise NodeumError('script must be text, got %s; quote it, or keep the script in a file and give script_file.'
                           % _type_word(script))
     if not script.strip():
-        raise NodeumError('script is empty or only white space, which the Nodeum API refuses; give the filter\'s source.')
+        raise NodeumError('script is empty or only white space, which the Nodeum API refuses; give the filter\'s '
+                          'source.')
 
 
 def _type_word(value):
@@ -111,7 +117,8 @@ def plan_change(desired, matches, task_id):
     if desired['state'] == 'absent':
         return Plan('delete', list(matches), None) if matches else Plan('none', [], None)
     if not matches and desired['callback_id'] is not None:
-        raise NodeumError('Nodeum task %s has no callback %s; the module never creates a callback with a chosen id: check '
+        raise NodeumError('Nodeum task %s has no callback %s; the module never creates a callback with a chosen id: '
+                          'check '
                           'callback_id, or leave it out to manage the task\'s %s callback.' % (task_id, desired['callback_id'], desired['type']))
     wanted = dict(type=desired['type'], script=desired['script'])
     if not matches:
@@ -234,8 +241,10 @@ def _usable_created(client, task_id, desired, check, created, warn):
     path = callbacks_path(task_id)
     found = _callback_with_the_script(client, task_id, desired, check)
     if found is None:
-        raise NodeumError(answer_sentence(client, 'POST', path, problem, 'the server created the callback, but none with this script '
-                                          'shows among the task\'s callbacks: list them with task_callback_info before running the task '
+        raise NodeumError(answer_sentence(client, 'POST', path, problem, 'the server created the callback, but none '
+                                                                         'with this script '
+                                          'shows among the task\'s callbacks: list them with task_callback_info before '
+                                          'running the task '
                                           'again'), method='POST', path=path)
     warn(answer_sentence(client, 'POST', path, problem, 'the callback it created was found among the task\'s '
                          'callbacks (id %s) and is the one used' % found['id']))
@@ -257,12 +266,15 @@ def _post_without_duplicate(client, task_id, desired, check, body, context):
         try:
             return client.post(callbacks_path(task_id), body, resume=resume)
         except PostNotConfirmed as lost:
-            created = _created_despite(client, task_id, desired, check, lost, context.wait) if lost.check_after is not None else None
+            created = _created_despite(client, task_id, desired, check, lost,
+                                       context.wait) if lost.check_after is not None else None
             if created is not None:
-                context.warn('%s; the server had created it all the same, so it was not sent again.' % lost.reason.message)
+                context.warn('%s; the server had created it all the same, so it was not sent again.' %
+                             lost.reason.message)
                 return created
             if lost.resume is None:
-                raise lost.given_up(_CREATE_GIVE_UP_ADVICE[lost.may_have_been_handled], lost.check_after or 0.0) from None
+                raise lost.given_up(
+                    _CREATE_GIVE_UP_ADVICE[lost.may_have_been_handled], lost.check_after or 0.0) from None
             resume = lost.resume
 
 
@@ -272,7 +284,8 @@ def _created_despite(client, task_id, desired, check, lost, wait):
     try:
         return _callback_with_the_script(client, task_id, desired, check)
     except NodeumError:
-        raise NodeumError('%s, and the check whether the server had created the callback failed as well; the callback may exist: '
+        raise NodeumError('%s, and the check whether the server had created the callback failed as well; the callback '
+                          'may exist: '
                           'run the task again, it finds and keeps the one created.' % lost.reason.message,
                           method='POST', path=lost.reason.path) from None
 
@@ -317,7 +330,8 @@ def _update(client, task_id, desired, plan):
     try:
         updated = client.put(path, body)
     except NodeumNotFound:
-        raise NodeumError('Nodeum callback %s of task %s was removed while this run was updating it; run the task again.'
+        raise NodeumError('Nodeum callback %s of task %s was removed while this run was updating it; run the task '
+                          'again.'
                           % (current['id'], task_id)) from None
     updated = checked_callback(updated, client, 'PUT', path) if updated is not None else dict(current, **body)
     # changed follows what the server answered, not what was sent.

@@ -41,8 +41,10 @@ def list_query(params):
     if params.get('task') is not None:
         validate_task_reference(params.get('task'))
     elif params.get('limit') is not None or params.get('offset') is not None:
-        raise NodeumError('limit and offset page the callbacks of one task; without task the module returns every matching callback '
-                          'of every task, so give task, or leave limit and offset out and narrow the list with the filters.')
+        raise NodeumError('limit and offset page the callbacks of one task; without task the module returns every '
+                          'matching callback '
+                          'of every task, so give task, or leave limit and offset out and narrow the list with the '
+                          'filters.')
     filters = dict((name, params[name]) for name in FILTER_OPTIONS if params.get(name) is not None)
     if params.get('callback_id') is not None:
         filters['id'] = '=%d' % params['callback_id']
@@ -64,11 +66,13 @@ def read_task_callbacks(client, params, context):  # pylint: disable=unused-argu
         return read_inventory(client, params, query)
     task_id = resolve_task_id(client, params['task'])
     try:
-        found, count = list_callbacks(client, task_id, params=query['params'], limit=query['limit'], offset=query['offset'])
+        found, count = list_callbacks(
+            client, task_id, params=query['params'], limit=query['limit'], offset=query['offset'])
     except NodeumNotFound:
         raise task_not_found(task_id) from None
     if params.get('callback_id') is not None and not found:
-        raise NodeumError('Nodeum task %s has no callback %s; list the task\'s callbacks without callback_id to find the right id.'
+        raise NodeumError('Nodeum task %s has no callback %s; list the task\'s callbacks without callback_id to find '
+                          'the right id.'
                           % (task_id, params['callback_id']))
     return dict(changed=False, task_callbacks=[callback_record(item, task_id) for item in found], count=count)
 
@@ -89,7 +93,8 @@ def read_inventory(client, params, query, tasks=None):
         count += task_count
         found.extend(dict(callback_record(item, task['id']), task_name=task.get('name')) for item in callbacks)
     if params.get('callback_id') is not None and not found:
-        raise NodeumError('No Nodeum task has a callback %s; list the callbacks without callback_id to find the right id.' % params['callback_id'])
+        raise NodeumError(
+            'No Nodeum task has a callback %s; list the callbacks without callback_id to find the right id.' % params['callback_id'])
     return dict(changed=False, task_callbacks=found, count=count)
 
 

@@ -89,7 +89,8 @@ def ensure_task_callbacks(client, params, context):
     expected = expected_fingerprint(params.get('expect_fingerprint'))
     with ThreadPoolExecutor(max_workers=MAX_CONCURRENT_REQUESTS) as pool:
         lookups, listed, listing_names = resolve_tasks(client, pool, items, all_tasks)
-        tasks_to_read = sorted(set(lookup.task_id for lookup in lookups if lookup.task_id is not None) | set(listed or ()))
+        tasks_to_read = sorted(
+            set(lookup.task_id for lookup in lookups if lookup.task_id is not None) | set(listed or ()))
         server = read_callbacks(client, pool, tasks_to_read)
         fingerprint = state_fingerprint(client.base_url, task_references(items, lookups), readable(server))
         decisions = flag_conflicts(items, decide_items(items, lookups, server))

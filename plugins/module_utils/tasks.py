@@ -56,9 +56,11 @@ def task_id_by_name(task, tasks):
     """The id of the one task in `tasks` (a checked listing) named exactly `task`, or NodeumError."""
     ids = tasks_named(task, tasks)
     if not ids:
-        raise NodeumError('No Nodeum task is named %r; check the name (it is case-sensitive) or give the task\'s numeric id.' % task)
+        raise NodeumError(
+            'No Nodeum task is named %r; check the name (it is case-sensitive) or give the task\'s numeric id.' % task)
     if len(ids) > 1:
-        raise NodeumError('%d Nodeum tasks are named %r (ids %s); give the numeric id of the one you mean.' % (len(ids), task, id_sample(ids)))
+        raise NodeumError('%d Nodeum tasks are named %r (ids %s); give the numeric id of the one you mean.' %
+                          (len(ids), task, id_sample(ids)))
     return ids[0]
 
 
@@ -89,5 +91,6 @@ def id_sample(ids):
 def task_not_found(task_id):
     """The failure of a task id the server does not know. Names are resolved to ids first (a missing
     name fails in task_id_by_name), and digits are always an id, so the sentence offers no name."""
-    return NodeumError('Nodeum task %s does not exist; give the id of an existing task (digits are always read as an id, so a name of '
+    return NodeumError('Nodeum task %s does not exist; give the id of an existing task (digits are always read as an '
+                       'id, so a name of '
                        'digits only cannot be used).' % task_id)

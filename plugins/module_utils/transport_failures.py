@@ -44,7 +44,8 @@ FAILURE_HEADS = {
     'closed': 'Connected to the Nodeum API, but the connection was closed before the answer to {where} came',
     'cut off': 'The Nodeum API began to answer {where}, but the answer was cut off',
     'garbled': 'The answer of the Nodeum API to {where} arrived garbled (not readable as HTTP)',
-    'garbled json': 'The answer of the Nodeum API to {where} arrived garbled (a JSON body that does not parse: {detail!r})',
+    'garbled json': 'The answer of the Nodeum API to {where} arrived garbled (a JSON body that does not parse: '
+                    '{detail!r})',
 }
 # What went wrong in a few words, for the retry warning.
 FAILURE_SHORT = {
