@@ -57,7 +57,8 @@ class PreparedModuleAction(ActionBase):
             return dict(result, failed=True, changed=False, msg=str(error))
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
         try:
-            result.update(self._execute_module(module_name=module_name, module_args=args, task_vars=task_vars, wrap_async=wrap_async))
+            result.update(self._execute_module(module_name=module_name,
+                          module_args=args, task_vars=task_vars, wrap_async=wrap_async))
         finally:
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
@@ -65,7 +66,8 @@ class PreparedModuleAction(ActionBase):
 
     def module_arguments(self, module_name, args, task_vars):
         """The arguments to hand the module, or ArgumentsRefused: option names checked, then read_scripts."""
-        known = set(self.MODULE_OPTIONS) | set(name for name, _type, _env, _default, _no_log in connection_options.CONNECTION_OPTIONS)
+        known = set(self.MODULE_OPTIONS) | set(name for name, _type, _env,
+                                               _default, _no_log in connection_options.CONNECTION_OPTIONS)
         refusal = unknown_options_message(module_name, args, known)
         if refusal:
             raise ArgumentsRefused(refusal)
@@ -78,21 +80,24 @@ class PreparedModuleAction(ActionBase):
     def read_script_file(self, name, task_vars, owner):
         """The script in the file `name`: byte for byte, or rendered with the task's variables when it ends in .j2."""
         if not isinstance(name, str) or not name.strip():
-            raise ArgumentsRefused('%s gives script_file %r, which is not a file name; give the path of the script file.' % (owner, name))
+            raise ArgumentsRefused(
+                '%s gives script_file %r, which is not a file name; give the path of the script file.' % (owner, name))
         path = self._find_script(name, owner)
         real = self._loader.get_real_file(path, decrypt=True)
         try:
             with open(real, 'rb') as handle:
                 data = handle.read()
         except (IOError, OSError) as error:
-            raise ArgumentsRefused('%s gives script_file %s, found at %s, which cannot be read (%s); check its permissions.'
+            raise ArgumentsRefused('%s gives script_file %s, found at %s, which cannot be read (%s); check its '
+                                   'permissions.'
                                    % (owner, name, path, error.strerror or error)) from None
         finally:
             self._loader.cleanup_tmp_file(real)
         try:
             text = data.decode('utf-8')
         except UnicodeDecodeError:
-            raise ArgumentsRefused('%s gives script_file %s, found at %s, which is not UTF-8 text; save it as UTF-8.' % (owner, name, path)) from None
+            raise ArgumentsRefused(
+                '%s gives script_file %s, found at %s, which is not UTF-8 text; save it as UTF-8.' % (owner, name, path)) from None
         if not name.endswith('.j2'):
             return text
         return self._render(text, path, task_vars, owner, name)
@@ -105,7 +110,8 @@ class PreparedModuleAction(ActionBase):
                 continue
         # Where _find_needle looked: the task's search path (the role's directories first), then the playbook's.
         places = ', '.join(dict.fromkeys(list(self._task.get_search_path()) + [self._loader.get_basedir()]))
-        raise ArgumentsRefused('%s gives script_file %s, which was not found: looked in the templates/ and files/ directories of %s, and '
+        raise ArgumentsRefused('%s gives script_file %s, which was not found: looked in the templates/ and files/ '
+                               'directories of %s, and '
                                'at the path as given; check the name, or give a path relative to the playbook.' % (owner, name, places))
 
     def _render(self, text, path, task_vars, owner, name):
@@ -115,9 +121,11 @@ class PreparedModuleAction(ActionBase):
             if trust_as_template is not None:
                 rendered = templar.template(trust_as_template(text), escape_backslashes=False)
             else:
-                rendered = templar.template(text, preserve_trailing_newlines=True, escape_backslashes=False, convert_data=False)
+                rendered = templar.template(text, preserve_trailing_newlines=True,
+                                            escape_backslashes=False, convert_data=False)
         except AnsibleError as error:
-            raise ArgumentsRefused('%s gives script_file %s, a template that cannot be rendered: %s' % (owner, name, error.message)) from None
+            raise ArgumentsRefused('%s gives script_file %s, a template that cannot be rendered: %s' %
+                                   (owner, name, error.message)) from None
         return '' if rendered is None else str(rendered)
 
 
@@ -161,7 +169,8 @@ class ActionModule(PreparedModuleAction):
             args = super(ActionModule, self).read_scripts(args, task_vars)
             if wants_check(check, args):
                 subject = script_subject('The script of task %r' % str(args.get('task')), script_file)
-                _script_check.check_script(check, args['script'], subject, 'nothing was sent', script_file, C.DEFAULT_LOCAL_TMP)
+                _script_check.check_script(check, args['script'], subject,
+                                           'nothing was sent', script_file, C.DEFAULT_LOCAL_TMP)
         except (_script_check.CheckSettingError, _script_check.ScriptRefused) as error:
             raise ArgumentsRefused(str(error)) from None
         return args

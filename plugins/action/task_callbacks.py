@@ -46,7 +46,8 @@ class ActionModule(PreparedModuleAction):
         label = task_callbacks.item_label(index, item)
         item = dict(item)
         syntax, validate = item.pop('syntax', None), item.pop('validate', None)
-        check = _script_check.script_check(defaults[0] if syntax is None else syntax, defaults[1] if validate is None else validate, label)
+        check = _script_check.script_check(
+            defaults[0] if syntax is None else syntax, defaults[1] if validate is None else validate, label)
         script_file = item.get('script_file')
         item = replace_script_file(self, item, task_vars, label)
         if wants_check(check, item):
