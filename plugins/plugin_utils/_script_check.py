@@ -59,7 +59,8 @@ class ScriptRefused(Exception):
 def script_check(syntax, validate, owner):
     """The ScriptCheck of the syntax and validate settings that owner gives, or CheckSettingError naming owner."""
     if syntax is not None and syntax not in SCRIPT_SYNTAXES:
-        raise CheckSettingError('%s gives syntax %r, which is not one of %s; give javascript, python, or none for no syntax check.'
+        raise CheckSettingError('%s gives syntax %r, which is not one of %s; give javascript, python, or none for no '
+                                'syntax check.'
                                 % (owner, syntax, ', '.join(SCRIPT_SYNTAXES)))
     if validate is not None:
         command_line(validate, owner)
@@ -76,9 +77,11 @@ def command_line(validate, owner):
     """The arguments of a validate command line, split as a shell would split them but run without one."""
     example = 'for example node --check %s'
     if not isinstance(validate, str):
-        raise CheckSettingError('%s gives validate as %s; give a command line as text, %s.' % (owner, type(validate).__name__, example))
+        raise CheckSettingError('%s gives validate as %s; give a command line as text, %s.' %
+                                (owner, type(validate).__name__, example))
     if '%s' not in validate:
-        raise CheckSettingError('%s gives validate %r, which has no %%s; put %%s where the path of the script\'s temporary '
+        raise CheckSettingError('%s gives validate %r, which has no %%s; put %%s where the path of the script\'s '
+                                'temporary '
                                 'file goes, %s.' % (owner, validate, example))
     try:
         return shlex.split(validate)
@@ -93,14 +96,17 @@ def javascript_parser(owner):
     try:
         import esprima
     except ImportError:
-        raise CheckSettingError('%s asks for syntax javascript, which needs the Python package %s on the controller, and its '
+        raise CheckSettingError('%s asks for syntax javascript, which needs the Python package %s on the controller, '
+                                'and its '
                                 'Python (%s) has none; install it there (%s), or leave syntax out.'
                                 % (owner, JAVASCRIPT_PARSER, sys.executable, install)) from None
     try:
         esprima.parseScript('a?.b ?? c')
     except Exception:  # any failure: esprima 4 and other forks of one name raise their own errors on ES2020
-        raise CheckSettingError('%s asks for syntax javascript, and the esprima module on the controller (%s) cannot parse '
-                                'ECMAScript 2020 (it is not %s, perhaps esprima 4); replace it (%s -m pip uninstall esprima, then '
+        raise CheckSettingError('%s asks for syntax javascript, and the esprima module on the controller (%s) cannot '
+                                'parse '
+                                'ECMAScript 2020 (it is not %s, perhaps esprima 4); replace it (%s -m pip uninstall '
+                                'esprima, then '
                                 '%s).' % (owner, getattr(esprima, '__file__', 'esprima'), JAVASCRIPT_PARSER, sys.executable, install)) from None
     return esprima
 
@@ -145,7 +151,8 @@ def _null_byte_fault(script, detail):
 
 def syntax_refusal(subject, language, fault, consequence):
     """The sentence for a script that does not parse."""
-    place = 'at line %s, column %s' % (fault.line, fault.column) if fault.line is not None else 'at a place the parser did not give'
+    place = 'at line %s, column %s' % (
+        fault.line, fault.column) if fault.line is not None else 'at a place the parser did not give'
     if fault.line is not None and fault.column is None:
         place = 'at line %s' % fault.line
     return ('%s is not valid %s %s (%s); %s: fix it, or leave syntax out to send it unchecked.'
@@ -195,7 +202,8 @@ def validate_refusal(check, script, subject, consequence, name, directory=None):
     if status == 0:
         return None
     if status is None:
-        return ('%s was not validated: its validate command %s ran longer than %d seconds and was stopped; %s: check the '
+        return ('%s was not validated: its validate command %s ran longer than %d seconds and was stopped; %s: check '
+                'the '
                 'command.' % (subject, check.validate, VALIDATE_TIMEOUT, consequence))
     said = quoted(first_line) if first_line else 'no output'
     return ('%s fails its validate command %s (exit status %d: %s); %s: fix it, or correct validate.'
@@ -208,7 +216,8 @@ def run_command(argv, workdir):
         try:
             process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
         except OSError as error:
-            raise CheckSettingError('The validate command %s cannot be started on the controller (%s); install it, or give its '
+            raise CheckSettingError('The validate command %s cannot be started on the controller (%s); install it, or '
+                                    'give its '
                                     'full path.' % (argv[0], error.strerror or error)) from None
         try:
             status = process.wait(timeout=VALIDATE_TIMEOUT)
