@@ -40,7 +40,8 @@ from pathlib import Path
 
 import requests
 import yaml
-from emulator_control import EmulatorControl, start_emulator, stop_emulator  # tests/emulator is on PYTHONPATH (nox -s bench)
+# tests/emulator is on PYTHONPATH (nox -s bench)
+from emulator_control import EmulatorControl, start_emulator, stop_emulator
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import NAMES_PER_REQUEST
 
@@ -83,7 +84,8 @@ class BenchError(Exception):
 def timed_run(argv, env, cwd, timeout=PLAYBOOK_TIMEOUT):
     """Run a command; return wall seconds, CPU seconds and peak memory of its process tree, and its output."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
     timer = threading.Timer(timeout, _kill_group, (process.pid,))
     timer.start()
     try:
@@ -120,7 +122,8 @@ class Workspace:
         (self.dir / 'ansible.cfg').write_text('[defaults]\n', encoding='utf-8')
         (self.dir / 'inventory.ini').write_text(
             '[local]\nlocalhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n', encoding='utf-8')
-        self.playbook_bin = shutil.which('ansible-playbook', path=str(Path(sys.executable).parent)) or shutil.which('ansible-playbook') or 'ansible-playbook'
+        self.playbook_bin = shutil.which('ansible-playbook', path=str(Path(sys.executable).parent)
+                                         ) or shutil.which('ansible-playbook') or 'ansible-playbook'
 
     def env(self, url=None):
         """The environment of every run: only the bench's own ANSIBLE_* and NODEUM_* settings, the API at url."""
@@ -146,7 +149,8 @@ class Workspace:
         if run['rc'] != 0 or recap is None or recap['failed'] or recap['unreachable']:
             raise BenchError('%s failed (exit %s):\n%s' % (path.name, run['rc'], _tail(run['output'])))
         if expect_changed is not None and recap['changed'] != expect_changed:
-            raise BenchError('%s reported changed=%s, expected %s:\n%s' % (path.name, recap['changed'], expect_changed, _tail(run['output'])))
+            raise BenchError('%s reported changed=%s, expected %s:\n%s' %
+                             (path.name, recap['changed'], expect_changed, _tail(run['output'])))
         if not verbose:
             del run['output']
         return run
@@ -234,7 +238,8 @@ ROUND_TRIP_OPERATIONS = (
     ('check mode, delete', MODULE, (1, dict(state='absent')), True, True, dict(GET=1)),
     ('info, 0 callbacks', INFO, (5, {}), False, False, dict(GET=1)),
     ('info, %d callbacks' % PAGE_CAP, INFO, (6, {}), False, False, dict(GET=1)),
-    ('info, %d callbacks' % (PAGE_CAP * 5 // 2), INFO, (7, {}), False, False, dict(GET=math.ceil(PAGE_CAP * 5 // 2 / PAGE_CAP))),
+    ('info, %d callbacks' % (PAGE_CAP * 5 // 2), INFO, (7, {}),
+     False, False, dict(GET=math.ceil(PAGE_CAP * 5 // 2 / PAGE_CAP))),
 )
 
 
@@ -245,7 +250,8 @@ def round_trip_operations():
         for label, module, (task_id, args), check_mode, changed, budget in ROUND_TRIP_OPERATIONS:
             task = 'bench task %d' % (base + task_id) if by_name else base + task_id
             budget = dict(budget, GET=budget['GET'] + (1 if by_name else 0))
-            operations.append((label + (' (task by name)' if by_name else ''), module, dict(args, task=task), check_mode, changed, budget))
+            operations.append((label + (' (task by name)' if by_name else ''), module,
+                              dict(args, task=task), check_mode, changed, budget))
     return operations
 
 
@@ -271,9 +277,11 @@ def part_round_trips(workspace, control):
     for index, (label, module, args, check_mode, _changed, _budget) in enumerate(operations):
         steps.append({'name': label, module: args, 'check_mode': check_mode, 'register': 'bench_op'})
         steps.append({'name': 'mark %d' % index, 'ansible.builtin.set_fact': {
-            'bench_marks': "{{ bench_marks + [dict(log=(lookup('ansible.builtin.url', '%s', split_lines=False) | from_json).requests | length, "
+            'bench_marks': "{{ bench_marks + [dict(log=(lookup('ansible.builtin.url', '%s', split_lines=False) | "
+                           "from_json).requests | length, "
                            "changed=bench_op.changed)] }}" % log_url}})
-    steps.append({'name': 'keep the marks', 'ansible.builtin.copy': {'content': '{{ bench_marks | to_json }}', 'dest': str(marks_file)}})
+    steps.append({'name': 'keep the marks', 'ansible.builtin.copy': {
+                 'content': '{{ bench_marks | to_json }}', 'dest': str(marks_file)}})
     path = workspace.write_playbook('round_trips', play(steps, vars=dict(bench_marks=[])))
     progress('part 1')
     control.replace_state(*round_trip_state())
@@ -308,7 +316,8 @@ def _within(measured, budget):
 
 def variant_playbook(workspace, variant, count, script, round_tag):
     if variant == 'a':
-        steps = [{'name': 'callback of task %d' % task_id, MODULE: dict(task=task_id, script=script)} for task_id in range(1, count + 1)]
+        steps = [{'name': 'callback of task %d' % task_id, MODULE: dict(
+            task=task_id, script=script)} for task_id in range(1, count + 1)]
         return workspace.write_playbook('a-%s-%d' % (round_tag, count), play(steps))
     if variant == 'b':
         recipe = yaml.safe_load((BENCH_DIR / 'uri_recipe.yml').read_text(encoding='utf-8'))
@@ -328,7 +337,8 @@ def variant_playbook(workspace, variant, count, script, round_tag):
     if variant == 'c':
         steps = [{'name': 'ping %d' % index, 'ansible.builtin.ping': {}} for index in range(count)]
     else:
-        steps = [{'name': 'debug %d' % index, 'ansible.builtin.debug': dict(msg='task %d' % index)} for index in range(count)]
+        steps = [{'name': 'debug %d' % index, 'ansible.builtin.debug': dict(
+            msg='task %d' % index)} for index in range(count)]
     return workspace.write_playbook('%s-%d' % (variant, count), play(steps))
 
 
@@ -345,7 +355,8 @@ def part_alternatives(workspace, control, sizes):
     """Every (variant, case, size) job once per round, the order rotating from round to round."""
     jobs = []
     for variant, _label in VARIANTS:
-        small, large = (sizes['small'], sizes['large']) if variant == 'd' else (sizes['module_small'], sizes['module_large'])
+        small, large = (sizes['small'], sizes['large']) if variant == 'd' else (
+            sizes['module_small'], sizes['module_large'])
         cases = sizes['cases'] if variant in ('a', 'b') else ('-',)  # g reads only: its cost is the same in every case
         for case in cases:
             for count in (small, large):
@@ -368,8 +379,10 @@ def summarize_alternatives(runs):
     summary = []
     for (variant, case), by_count in runs.items():
         small, large = sorted(by_count)
-        slopes = [(big['wall'] - little['wall']) / (large - small) for little, big in zip(by_count[small], by_count[large])]
-        cpu_slopes = [(big['cpu'] - little['cpu']) / (large - small) for little, big in zip(by_count[small], by_count[large])]
+        slopes = [(big['wall'] - little['wall']) / (large - small)
+                  for little, big in zip(by_count[small], by_count[large])]
+        cpu_slopes = [(big['cpu'] - little['cpu']) / (large - small)
+                      for little, big in zip(by_count[small], by_count[large])]
         summary.append(dict(variant=variant, case=case, sizes=[small, large], runs=len(slopes),
                             median_wall_s={str(small): median([run['wall'] for run in by_count[small]]),
                                            str(large): median([run['wall'] for run in by_count[large]])},
@@ -395,7 +408,8 @@ def alternative_ratios(summary):
 
 
 def part_scale(workspace, control, sizes):
-    info_playbook = workspace.write_playbook('scale-info', play([{'name': 'read every callback of task 1', INFO: dict(task=1), 'register': 'bench_info'}]))
+    info_playbook = workspace.write_playbook(
+        'scale-info', play([{'name': 'read every callback of task 1', INFO: dict(task=1), 'register': 'bench_info'}]))
     results = []
     for count in sizes['scale']:
         control.replace_state(tasks(1), many_callbacks(1, count))
@@ -419,7 +433,8 @@ def _scale_entry(count, runs):
     collection_s = median([run['seconds'] for run in runs['collection']])
     return dict(
         callbacks=count, pages_budget=int(math.ceil(count / float(PAGE_CAP))),
-        plain_s=plain_s, collection_call_s=collection_s, playbook_wall_s=median([run['wall'] for run in runs['playbook']]),
+        plain_s=plain_s, collection_call_s=collection_s, playbook_wall_s=median(
+            [run['wall'] for run in runs['playbook']]),
         collection_over_plain=collection_s / plain_s if plain_s else None,
         requests=dict((way, max(run['requests'] for run in runs[way])) for way in runs),
         peak_mib=dict(plain=max(run['peak_kib'] for run in runs['plain']) / 1024.0,
@@ -440,7 +455,8 @@ def part_role(workspace, control, sizes):
         for count, case in rotated(jobs, round_index):
             existing = one_callback_each(range(1, largest + 1), SCRIPT) if case == 'nothing to do' else []
             control.replace_state(tasks(largest), existing)
-            items = [dict(task=task_id, type='filter', script=SCRIPT, state='present') for task_id in range(1, count + 1)]
+            items = [dict(task=task_id, type='filter', script=SCRIPT, state='present')
+                     for task_id in range(1, count + 1)]
             steps = [{'name': 'converge through the role', 'ansible.builtin.include_role': dict(name='nodeum.data_archiving.callbacks_as_code'),
                       'vars': dict(nodeum_task_callbacks=items)}]
             path = workspace.write_playbook('role-%d' % count, play(steps))
@@ -451,7 +467,8 @@ def part_role(workspace, control, sizes):
         base = median([run['wall'] for run in by_count[0]])
         for count in sizes['role']:
             wall = median([run['wall'] for run in by_count[count]])
-            summary.append(dict(case=case, callbacks=count, wall_s=wall, per_callback_ms=1000 * (wall - base) / count, empty_role_s=base))
+            summary.append(dict(case=case, callbacks=count, wall_s=wall,
+                           per_callback_ms=1000 * (wall - base) / count, empty_role_s=base))
     return summary
 
 
@@ -460,8 +477,10 @@ def bulk_playbooks(workspace, count, script):
     list given to ansible.builtin.set_fact (what ansible-core spends on a task's list alone: the playbook
     loaded, the task's arguments templated; no module)."""
     items = [dict(task=str(task_id), script=script) for task_id in range(1, count + 1)]
-    empty = workspace.write_playbook('bulk-empty', play([{'name': 'nothing', 'ansible.builtin.debug': dict(msg='-', verbosity=3)}]))
-    bulk = workspace.write_playbook('bulk-%d' % count, play([{'name': 'converge in one task', BULK: dict(callbacks=items)}]))
+    empty = workspace.write_playbook(
+        'bulk-empty', play([{'name': 'nothing', 'ansible.builtin.debug': dict(msg='-', verbosity=3)}]))
+    bulk = workspace.write_playbook(
+        'bulk-%d' % count, play([{'name': 'converge in one task', BULK: dict(callbacks=items)}]))
     set_fact = [{'name': 'the list alone', 'ansible.builtin.set_fact': dict(bench_items=items)}]
     alone = workspace.write_playbook('bulk-list-%d' % count, play(set_fact))
     return dict(empty=empty, bulk=bulk, list=alone)
@@ -681,18 +700,22 @@ def table_rows(results):
     for entry in results['round_trips']:
         verdict = 'ok' if entry['within_budget'] else 'OVER BUDGET'
         limits = ' limit=%s' % ','.join(entry['page_limits']) if entry['page_limits'] else ''
-        rows.append(('1 round trips', entry['operation'], fmt_counts(entry['measured']) + limits, 'budget ' + fmt_counts(entry['budget']), verdict))
+        rows.append(('1 round trips', entry['operation'], fmt_counts(
+            entry['measured']) + limits, 'budget ' + fmt_counts(entry['budget']), verdict))
     labels = dict(VARIANTS)
     for entry in results['alternatives']:
         unit = 'callback' if entry['variant'] == 'b' else 'task'
-        what = '(%s) %s%s' % (entry['variant'], labels[entry['variant']], '' if entry['case'] == '-' else ', ' + entry['case'])
+        what = '(%s) %s%s' % (entry['variant'], labels[entry['variant']],
+                              '' if entry['case'] == '-' else ', ' + entry['case'])
         rows.append(('2 marginal cost', what, '%.1f ms/%s' % (entry['marginal_ms'], unit),
-                     'cpu %.1f ms; slope %d->%d tasks' % (entry['marginal_cpu_ms'], entry['sizes'][0], entry['sizes'][1]),
+                     'cpu %.1f ms; slope %d->%d tasks' % (entry['marginal_cpu_ms'],
+                                                          entry['sizes'][0], entry['sizes'][1]),
                      'median of %d' % entry['runs']))
     for ratio in results['ratios']:
         if ratio['value'] is None:
             continue
-        verdict = '' if ratio['target'] is None else ('within %g' % ratio['target'] if ratio['value'] <= ratio['target'] else 'ABOVE %g' % ratio['target'])
+        verdict = '' if ratio['target'] is None else (
+            'within %g' % ratio['target'] if ratio['value'] <= ratio['target'] else 'ABOVE %g' % ratio['target'])
         rows.append(('2 ratio', '%s, %s' % (ratio['ratio'], ratio['case']), '%.2f' % ratio['value'], '1/%.1f' % (1 / ratio['value']) if ratio['value'] else '',
                      verdict))
     for entry in results['scale']:
@@ -725,8 +748,10 @@ def save(results, output):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
-    parser.add_argument('--smoke', action='store_true', help='tiny sizes and one round, to check that the benchmark still runs')
-    parser.add_argument('--output', default=str(RESULTS), help='where to write the JSON figures (default: benchmarks/results.json)')
+    parser.add_argument('--smoke', action='store_true',
+                        help='tiny sizes and one round, to check that the benchmark still runs')
+    parser.add_argument('--output', default=str(RESULTS),
+                        help='where to write the JSON figures (default: benchmarks/results.json)')
     parser.add_argument('--parts', default='1,2,3,4,5', help='which parts to run, e.g. 1,3')
     parser.add_argument('--bulk-counts', help='part 5 at these sizes only, e.g. 5000 (default: every size)')
     parser.add_argument('--bulk-rounds', type=int, help='part 5 with this many rounds (default: 3, or 1 with --smoke)')

@@ -54,7 +54,8 @@ def read_with_requests(api_url, task_id):
     session.auth = (os.environ['NODEUM_USERNAME'], os.environ['NODEUM_PASSWORD'])
     items = []
     while True:
-        answer = session.get('%s/api/v2/tasks/%s/task_callbacks' % (api_url, task_id), params=dict(limit=PAGE, offset=len(items)), timeout=60)
+        answer = session.get('%s/api/v2/tasks/%s/task_callbacks' % (api_url, task_id),
+                             params=dict(limit=PAGE, offset=len(items)), timeout=60)
         answer.raise_for_status()
         page = answer.json()
         items.extend(page['task_callbacks'])
