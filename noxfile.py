@@ -45,8 +45,9 @@ nox.needs_version = '>=2026.8.10'  # Python version ranges (antsibull-nox picks 
 
 # The lines: every line that meta/runtime.yml allows, up to MAX_CORE, the newest with a final release on PyPI; and
 # PRERELEASE_CORE, a line with release candidates only, in `make matrix` and the public CI as a pre-release line (its
-# sessions install its newest pre-release, allow_prereleases(), and make test leaves it out). When that line's x.y.0 is final on PyPI, promote
-# it: MAX_CORE becomes that line, and PRERELEASE_CORE the next line with candidates, or None (docs/support_matrix.md).
+# sessions install its newest pre-release, allow_prereleases(), and make test leaves it out). When that line's x.y.0 is
+# final on PyPI, promote it: MAX_CORE becomes that line, and PRERELEASE_CORE the next line with candidates, or None
+# (docs/support_matrix.md).
 MAX_CORE = Version(2, 21)
 PRERELEASE_CORE = Version(2, 22)
 LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)]
@@ -207,8 +208,9 @@ for LINE in sorted(LINES + PRERELEASE_LINES, key=lambda line: line != DEFAULT):
              *(f'target-{LINE}-python-{target}' for target in TARGETS)]
     tag(CELLS, 'matrix', f'matrix-{LINE}')
 antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
-# make test (plain `nox`): sanity, units and integration of the default line, units and a fast integration on the oldest and newest
-# lines, every other gate. nox -j 2 starts them in this order, longest first (CPU alone: docs/testing.md), so short ones fill the end.
+# make test (plain `nox`): sanity, units and integration of the default line, units and a fast integration on the oldest
+# and newest lines, every other gate. nox -j 2 starts them in this order, longest first (CPU alone: docs/testing.md), so
+# short ones fill the end.
 nox.options.sessions = [f'integration-{DEFAULT}', f'sanity-{DEFAULT}', 'network', *(f'units-{line}' for line in dict.fromkeys((NEWEST, DEFAULT, OLDEST))),
                         f'integration-fast-{NEWEST}', 'release_check', 'emulator', 'build_import', f'integration-fast-{OLDEST}',
                         'docs', 'docs-check',
@@ -433,7 +435,8 @@ def build_import(session):
     session.run('ansible-galaxy', 'collection', 'build', '--output-path', str(dist))
     tarball = next(dist.glob('*.tar.gz'))
     config = dist / 'galaxy-importer.cfg'
-    # Its ansible-lint (run_ansible_lint) is off: the ansible-lint session lints the same files with no rule skipped (10 s less).
+    # Its ansible-lint (run_ansible_lint) is off: the ansible-lint session lints the same files with no rule skipped (10
+    # s less).
     config.write_text(
         '[galaxy-importer]\nrun_ansible_test = False\nrun_ansible_lint = False\nrun_ansible_doc = '
         'True\ncheck_required_tags = True\n')

@@ -44,7 +44,8 @@ class ControlApi:
 
     @staticmethod
     def health(_body):
-        # "service" names the emulator, so that a playbook can tell it from a real server before it writes (the demo does).
+        # "service" names the emulator, so that a playbook can tell it from a real server before it writes (the demo
+        # does).
         return Answer(200, {"status": "ok", "service": "nodeum-api-emulator"})
 
     def list_requests(self, _body):

@@ -561,7 +561,8 @@ def test_a_dead_server_fails_after_the_same_waits_every_time():
 
 
 def test_no_attempt_starts_after_the_retry_deadline():
-    # Each attempt takes 10 s (a timeout of 10): attempts start at 0, 10.5 and 21.5 s; a fourth would start at 33.5 s, past 30 s.
+    # Each attempt takes 10 s (a timeout of 10): attempts start at 0, 10.5 and 21.5 s; a fourth would start at 33.5 s,
+    # past 30 s.
     client, pool, sleeps, _warnings, _context = transport_client(
         [read_timeout()] * client_module.MAX_ATTEMPTS, timeout=10, seconds_per_attempt=10)
     with pytest.raises(NodeumError) as caught:

@@ -183,7 +183,8 @@ def test_read_task_callbacks_answers_what_the_emulator_holds(new_nodeum, params)
         result = read_task_callbacks(nodeum.client, params, nodeum.context())
     except NodeumError as error:
         message = sentence(error)
-        # The only ways to fail: a name several tasks share, what the emulator refuses or cannot find, a callback_id not on the page.
+        # The only ways to fail: a name several tasks share, what the emulator refuses or cannot find, a callback_id not
+        # on the page.
         assert len(namesakes) > 1 or held is None or (params.get('callback_id') is not None and not page), message
         return
     assert len(namesakes) < 2 and held is not None and (params.get('callback_id') is None or page)

@@ -371,7 +371,8 @@ def test_a_lost_create_the_check_finds_is_adopted_with_one_warning(kind):
     result = create()
     assert result['changed'] is True and result['task_callback']['id'] == 9
     assert [method for method, _url in pool.calls] == ['GET', 'POST', 'GET', 'GET']
-    # A create that got no answer in time may still be running on the server: it is given as long again before the check.
+    # A create that got no answer in time may still be running on the server: it is given as long again before the
+    # check.
     assert sleeps == ([0.5 + 3] if kind == 'read timeout' else [0.5])
     assert warnings == [expected_sentence(
         kind, 'POST') + '; the server had created it all the same, so it was not sent again.']
