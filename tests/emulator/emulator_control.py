@@ -43,8 +43,18 @@ def emulator_command(port=0, fixtures=None, page_cap=None, lifetime=300, tls_cer
     return command + list(extra_args)
 
 
-def start_emulator(port=0, fixtures=None, page_cap=None, lifetime=300, tls_cert=None, tls_key=None, host="127.0.0.1", python=None, extra_args=(),
-                   timeout=20):
+def start_emulator(
+    port=0,
+    fixtures=None,
+    page_cap=None,
+    lifetime=300,
+    tls_cert=None,
+    tls_key=None,
+    host="127.0.0.1",
+    python=None,
+    extra_args=(),
+    timeout=20,
+):
     """Start an emulator subprocess; return (url, process) once it listens.
 
     url is the server root (the API is url + "/api/v2"). Standard error goes to

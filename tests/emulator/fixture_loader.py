@@ -38,7 +38,8 @@ def _parse_yaml(path, text):
         import yaml  # pylint: disable=import-outside-toplevel  # optional: the emulator runs on the standard library alone
     except ImportError as error:
         raise FixtureError(
-            f"The fixtures file {path} is YAML but PyYAML is not installed: install PyYAML or use a JSON fixtures file.") from error
+            f"The fixtures file {path} is YAML but PyYAML is not installed: install PyYAML or use a JSON fixtures file."
+        ) from error
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
