@@ -180,8 +180,17 @@ def test_non_integer_callback_id_is_400(emulator, api):
     assert "task_callback_id" in answer.json()["details"]
 
 
-@pytest.mark.parametrize(("method", "path"), [("PATCH", "/tasks/1/task_callbacks/10"), ("DELETE", "/tasks/1/task_callbacks"),
-                                              ("POST", "/tasks"), ("PUT", "/tasks/1"), ("OPTIONS", "/tasks"), ("TRACE", "/tasks/1")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PATCH", "/tasks/1/task_callbacks/10"),
+        ("DELETE", "/tasks/1/task_callbacks"),
+        ("POST", "/tasks"),
+        ("PUT", "/tasks/1"),
+        ("OPTIONS", "/tasks"),
+        ("TRACE", "/tasks/1"),
+    ],
+)
 def test_wrong_method_is_405_never_501(emulator, api, method, path):
     answer = api.request(method, emulator.api_url + path)
     assert answer.status_code == 405
@@ -235,10 +244,13 @@ def test_keep_alive_reuses_one_connection(emulator):
     try:
         connection.request("GET", "/api/v2/tasks/1/task_callbacks/10", headers=headers)
         first_socket = connection.sock
-        for method, path, body in [("GET", "/api/v2/tasks", None), ("POST", "/api/v2/tasks/4/task_callbacks", '{"type": "filter", "script": "s"}'),
-                                   ("GET", "/api/v2/tasks/9/task_callbacks", None), ("DELETE",
-                                                                                     "/api/v2/tasks/1/task_callbacks/10", None),
-                                   ("GET", "/api/v2/tasks/1", None)]:
+        for method, path, body in [
+            ("GET", "/api/v2/tasks", None),
+            ("POST", "/api/v2/tasks/4/task_callbacks", '{"type": "filter", "script": "s"}'),
+            ("GET", "/api/v2/tasks/9/task_callbacks", None),
+            ("DELETE", "/api/v2/tasks/1/task_callbacks/10", None),
+            ("GET", "/api/v2/tasks/1", None),
+        ]:
             answer = connection.getresponse()
             answer.read()
             assert not answer.will_close

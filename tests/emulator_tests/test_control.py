@@ -133,11 +133,28 @@ def test_request_log_records_every_api_request_in_order(emulator, api):
     requests.get(f"{emulator.url}/elsewhere", timeout=10)
     emulator.control.state()
     assert emulator.control.requests() == [
-        {"method": "GET", "path": "/api/v2/tasks/Archive%20projects/task_callbacks", "query": "id=%3E10&sort_by=id:desc", "status": 200,
-         "caller": "user:admin"},
-        {"method": "POST", "path": "/api/v2/tasks/1/task_callbacks", "query": "", "status": 422, "caller": "user:admin"},
+        {
+            "method": "GET",
+            "path": "/api/v2/tasks/Archive%20projects/task_callbacks",
+            "query": "id=%3E10&sort_by=id:desc",
+            "status": 200,
+            "caller": "user:admin",
+        },
+        {
+            "method": "POST",
+            "path": "/api/v2/tasks/1/task_callbacks",
+            "query": "",
+            "status": 422,
+            "caller": "user:admin",
+        },
         {"method": "GET", "path": "/api/v2/tasks", "query": "", "status": 401, "caller": None},
-        {"method": "DELETE", "path": "/api/v2/tasks/1/task_callbacks/10", "query": "", "status": 204, "caller": "user:admin"},
+        {
+            "method": "DELETE",
+            "path": "/api/v2/tasks/1/task_callbacks/10",
+            "query": "",
+            "status": 204,
+            "caller": "user:admin",
+        },
     ]
     emulator.control.reset_requests()
     assert emulator.control.requests() == []

@@ -62,8 +62,13 @@ def test_show_create_update_delete(emulator, callbacks_api):
                                                  task_callback_body=nodeum_sdk.TaskCallback(script="function filter(r) "
                                                                                                    "{ return false; }"))
     assert updated.to_dict() == {"id": created.id, "type": "filter", "script": "function filter(r) { return false; }"}
-    assert emulator.control.requests()[-1] == {"method": "PUT", "path": f"/api/v2/tasks/5/task_callbacks/{created.id}", "query": "", "status": 200,
-                                               "caller": "user:admin"}
+    assert emulator.control.requests()[-1] == {
+        "method": "PUT",
+        "path": f"/api/v2/tasks/5/task_callbacks/{created.id}",
+        "query": "",
+        "status": 200,
+        "caller": "user:admin",
+    }
     assert callbacks_api.destroy_task_callback(task_id="5", task_callback_id=created.id) is None
     with pytest.raises(nodeum_sdk.ApiException) as raised:
         callbacks_api.show_task_callback(task_id="5", task_callback_id=created.id)

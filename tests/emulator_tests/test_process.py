@@ -35,7 +35,12 @@ def test_demo_module_and_demo_yaml_are_identical():
 def test_demo_data_values():
     demo = demo_data.DEMO_FIXTURES
     assert [(task["id"], task["name"]) for task in demo["tasks"]] == [
-        (1, "Archive projects"), (2, "Nightly backup"), (3, "Archive projects"), (4, "Migrate cold data"), (5, "Restore requests")]
+        (1, "Archive projects"),
+        (2, "Nightly backup"),
+        (3, "Archive projects"),
+        (4, "Migrate cold data"),
+        (5, "Restore requests"),
+    ]
     assert [(callback["id"], callback["task_id"])
             for callback in demo["task_callbacks"]] == [(10, 1), (11, 1), (12, 2), (13, 3)]
     assert all(callback["script"].startswith(
@@ -79,8 +84,12 @@ def test_runs_on_the_standard_library_alone(tmp_path):
     path = tmp_path / "fixtures.json"
     path.write_text(json.dumps(SMALL_FIXTURES))
     # -I -S: no site-packages at all, so neither PyYAML nor any other third-party module.
-    process = subprocess.Popen([sys.executable, "-I", "-S", EMULATOR_DIR, "--port", "0", "--lifetime", "60", "--fixtures", str(path)],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-I", "-S", EMULATOR_DIR, "--port", "0", "--lifetime", "60", "--fixtures", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         line = process.stdout.readline()
         assert line.startswith(READY_PREFIX)
@@ -187,8 +196,24 @@ def test_emulator_command_builds_the_documented_cli():
         tls_cert="c.pem",
         tls_key="k.pem",
         python="python3")
-    assert command == ["python3", EMULATOR_DIR, "--host", "127.0.0.1", "--port", "8787", "--lifetime", "60", "--fixtures", "f.yml",
-                       "--page-cap", "10", "--tls-cert", "c.pem", "--tls-key", "k.pem"]
+    assert command == [
+        "python3",
+        EMULATOR_DIR,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8787",
+        "--lifetime",
+        "60",
+        "--fixtures",
+        "f.yml",
+        "--page-cap",
+        "10",
+        "--tls-cert",
+        "c.pem",
+        "--tls-key",
+        "k.pem",
+    ]
 
 
 @pytest.fixture(scope="module")
