@@ -225,14 +225,19 @@ def step_play(number, module):
         'name': 'step %d %s' % (number, module),
         'hosts': 'step%d_%s' % (number, module),
         'gather_facts': False,
-        'tasks': [{
-            'name': 'step %d %s' % (number, module),
-            'nodeum.data_archiving.%s' % module: dict((option, '{{ cb_steps[%d].args[%r] | default(omit) }}' % (number, option))
-                                                      for option in MODULE_OPTIONS[module]),
-            'environment': '{{ cb_steps[%d].env | default({}) }}' % number,
-            'check_mode': '{{ cb_steps[%d].check | default(false) }}' % number,
-            'ignore_errors': True,
-        }],
+        'tasks': [
+            {
+                'name': 'step %d %s' % (number, module),
+                'nodeum.data_archiving.%s'
+                % module: dict(
+                    (option, '{{ cb_steps[%d].args[%r] | default(omit) }}' % (number, option))
+                    for option in MODULE_OPTIONS[module]
+                ),
+                'environment': '{{ cb_steps[%d].env | default({}) }}' % number,
+                'check_mode': '{{ cb_steps[%d].check | default(false) }}' % number,
+                'ignore_errors': True,
+            }
+        ],
     }
 
 
@@ -290,8 +295,17 @@ def run_playbook(work_dir, hosts, forks=20, pauses=None, env=None, extra_vars=No
     })
     process_env.update(env or {})
     start = time.monotonic()
-    completed = subprocess.run(command, env=process_env, cwd=str(work_dir), stdin=subprocess.DEVNULL, capture_output=True,
-                               text=True, errors='replace', timeout=timeout, check=False)
+    completed = subprocess.run(
+        command,
+        env=process_env,
+        cwd=str(work_dir),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        errors='replace',
+        timeout=timeout,
+        check=False,
+    )
     seconds = time.monotonic() - start
     log_text = log.read_text(encoding='utf-8', errors='replace') if log.exists() else ''
     results_text = results.read_text(encoding='utf-8', errors='replace') if results.exists() else ''

@@ -41,15 +41,23 @@ OPENING_BRACE, LETTER_H, LETTER_X = '0x7b', '0x48', '0x58'
 # share of faulted task runs that may fail (each with one sentence).
 SCENARIOS = {
     # TCP's own retransmissions absorb most of this loss, so a run may see no retry at all (met=False).
-    'loss 20 % both ways': dict(rules=('{IN}numgen random mod 100 < 20 drop', '{OUT}numgen random mod 100 < 20 drop'), met=False),
+    'loss 20 % both ways': dict(
+        rules=('{IN}numgen random mod 100 < 20 drop', '{OUT}numgen random mod 100 < 20 drop'), met=False
+    ),
     'client packets reset 10 %': dict(rules=('{IN}numgen random mod 100 < 10 reject with tcp reset',), allowed=0.01),
-    'answer bodies reset 10 %': dict(rules=('{OUT}@ih,0,8 %s numgen random mod 100 < 10 tcp flags set rst' % OPENING_BRACE,), allowed=0.01),
+    'answer bodies reset 10 %': dict(
+        rules=('{OUT}@ih,0,8 %s numgen random mod 100 < 10 tcp flags set rst' % OPENING_BRACE,), allowed=0.01
+    ),
     'blackouts of 3.5 s every 10 s': dict(blackout=(3.5, 6.5)),
     'every 201 dropped': dict(rules=('{OUT}@ih,0,96 %s drop' % HTTP_201,)),
     'every 201 reset': dict(rules=('{OUT}@ih,0,96 %s tcp flags set rst' % HTTP_201,)),
     # 10 % of the answers: 5 % get their status line, and 5 % their JSON body, garbled.
-    'answers corrupted 10 %': dict(rules=('{OUT}@ih,0,8 %s numgen random mod 100 < 5 @ih,0,8 set %s' % (LETTER_H, LETTER_X),
-                                          '{OUT}@ih,0,8 %s numgen random mod 100 < 5 @ih,0,8 set %s' % (OPENING_BRACE, LETTER_X))),
+    'answers corrupted 10 %': dict(
+        rules=(
+            '{OUT}@ih,0,8 %s numgen random mod 100 < 5 @ih,0,8 set %s' % (LETTER_H, LETTER_X),
+            '{OUT}@ih,0,8 %s numgen random mod 100 < 5 @ih,0,8 set %s' % (OPENING_BRACE, LETTER_X),
+        )
+    ),
     'slow link 128 kbit/s': dict(rate='128kbit', met=False),  # slower, but nothing to retry
 }
 # short: what make test runs; full: make network and make reliability (40 tasks x 3 rounds =

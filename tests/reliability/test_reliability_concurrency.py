@@ -27,7 +27,10 @@ POST_DELAY = 3.0
 
 
 def fanout_script(task_id):
-    return 'function filter(request) {\n  // task %d\n  return request.copy.info.size < %d;\n}\n' % (task_id, task_id * 1024)
+    return 'function filter(request) {\n  // task %d\n  return request.copy.info.size < %d;\n}\n' % (
+        task_id,
+        task_id * 1024,
+    )
 
 
 @pytest.mark.xdist_group('concurrency')
@@ -51,8 +54,14 @@ def test_twenty_hosts_twenty_tasks(tmp_path, figures):
     figures.record_run(run)
     end = snapshot['state']['task_callbacks']
     expected = [{'task_id': task_id, 'type': 'filter', 'script': fanout_script(task_id)} for task_id in TASK_IDS]
-    converged = [task_id for task_id in TASK_IDS
-                 if same_callbacks([item for item in expected if item['task_id'] == task_id], [item for item in end if item['task_id'] == task_id])]
+    converged = [
+        task_id
+        for task_id in TASK_IDS
+        if same_callbacks(
+            [item for item in expected if item['task_id'] == task_id],
+            [item for item in end if item['task_id'] == task_id],
+        )
+    ]
     figures.add(scenarios=FANOUT, duplicates=duplicates(expected, end), converged=len(converged))
     for number, host in enumerate(hosts):
         first, second = run.step(host, 0), run.step(host, 1)
@@ -79,8 +88,12 @@ def race_steps(group, number, url):
 @pytest.mark.xdist_group('concurrency')
 def test_five_hosts_one_task(tmp_path, figures):
     tasks = [{'id': 1, 'name': 'Shared task'}]
-    start = {'create': [], 'create, GET and POST delayed': [], 'update': [{'id': 10, 'task_id': 1, 'type': 'filter', 'script': OLD}],
-             'remove': [{'id': 10, 'task_id': 1, 'type': 'filter', 'script': OLD}]}
+    start = {
+        'create': [],
+        'create, GET and POST delayed': [],
+        'update': [{'id': 10, 'task_id': 1, 'type': 'filter', 'script': OLD}],
+        'remove': [{'id': 10, 'task_id': 1, 'type': 'filter', 'script': OLD}],
+    }
     with EmulatorFleet(tmp_path) as fleet:
         emulators = dict(zip(RACE_GROUPS, fleet.start(
             [{'fixtures': fixtures(tasks, start[group])} for group in RACE_GROUPS])))

@@ -31,50 +31,135 @@ def kind_spec(kind, number):
     list_a = r'^/api/v2/tasks/%d/task_callbacks$' % a
     one = r'^/api/v2/tasks/%d/task_callbacks/%d$' % (a, c)
     kinds = {
-        'task_callback GET list': ('task_callback', {'task': str(a), 'script': NEW}, 'GET', list_a, 'tasks/%d/task_callbacks' % a,
-                                   [dict(start, script=NEW)]),
-        'task_callback GET tasks by name': ('task_callback', {'task': name, 'script': NEW}, 'GET', r'^/api/v2/tasks$', 'tasks',
-                                            [dict(start, script=NEW)]),
-        'task_callback POST': ('task_callback', {'task': str(b), 'script': NEW}, 'POST', r'^/api/v2/tasks/%d/task_callbacks$' % b,
-                               'tasks/%d/task_callbacks' % b, [start, {'id': None, 'task_id': b, 'type': 'filter', 'script': NEW}]),
-        'task_callback PUT': ('task_callback', {'task': str(a), 'script': NEW}, 'PUT', one, 'tasks/%d/task_callbacks/%d' % (a, c),
-                              [dict(start, script=NEW)]),
-        'task_callback DELETE': ('task_callback', {'task': str(a), 'state': 'absent'}, 'DELETE', one, 'tasks/%d/task_callbacks/%d' % (a, c), []),
-        'task_callback_info GET list (callback_id)': ('task_callback_info', {'task': str(a), 'callback_id': c}, 'GET', list_a,
-                                                      'tasks/%d/task_callbacks' % a, [start]),
-        'task_callback_info GET tasks by name': ('task_callback_info', {'task': name}, 'GET', r'^/api/v2/tasks$', 'tasks', [start]),
+        'task_callback GET list': (
+            'task_callback',
+            {'task': str(a), 'script': NEW},
+            'GET',
+            list_a,
+            'tasks/%d/task_callbacks' % a,
+            [dict(start, script=NEW)],
+        ),
+        'task_callback GET tasks by name': (
+            'task_callback',
+            {'task': name, 'script': NEW},
+            'GET',
+            r'^/api/v2/tasks$',
+            'tasks',
+            [dict(start, script=NEW)],
+        ),
+        'task_callback POST': (
+            'task_callback',
+            {'task': str(b), 'script': NEW},
+            'POST',
+            r'^/api/v2/tasks/%d/task_callbacks$' % b,
+            'tasks/%d/task_callbacks' % b,
+            [start, {'id': None, 'task_id': b, 'type': 'filter', 'script': NEW}],
+        ),
+        'task_callback PUT': (
+            'task_callback',
+            {'task': str(a), 'script': NEW},
+            'PUT',
+            one,
+            'tasks/%d/task_callbacks/%d' % (a, c),
+            [dict(start, script=NEW)],
+        ),
+        'task_callback DELETE': (
+            'task_callback',
+            {'task': str(a), 'state': 'absent'},
+            'DELETE',
+            one,
+            'tasks/%d/task_callbacks/%d' % (a, c),
+            [],
+        ),
+        'task_callback_info GET list (callback_id)': (
+            'task_callback_info',
+            {'task': str(a), 'callback_id': c},
+            'GET',
+            list_a,
+            'tasks/%d/task_callbacks' % a,
+            [start],
+        ),
+        'task_callback_info GET tasks by name': (
+            'task_callback_info',
+            {'task': name},
+            'GET',
+            r'^/api/v2/tasks$',
+            'tasks',
+            [start],
+        ),
     }
     module, args, method, path, url_path, end = kinds[kind]
-    return dict(module=module, args=args, method=method, path=path, url_path=url_path, end=end, start=[start], own_emulator=path == r'^/api/v2/tasks$',
-                tasks=[{'id': a, 'name': name}, {'id': b, 'name': 'Bravo %d' % number}], task_ids=(a, b))
+    return dict(
+        module=module,
+        args=args,
+        method=method,
+        path=path,
+        url_path=url_path,
+        end=end,
+        start=[start],
+        own_emulator=path == r'^/api/v2/tasks$',
+        tasks=[{'id': a, 'name': name}, {'id': b, 'name': 'Bravo %d' % number}],
+        task_ids=(a, b),
+    )
 
 
-KINDS = ('task_callback GET list', 'task_callback GET tasks by name', 'task_callback POST', 'task_callback PUT', 'task_callback DELETE',
-         'task_callback_info GET list (callback_id)', 'task_callback_info GET tasks by name')
+KINDS = (
+    'task_callback GET list',
+    'task_callback GET tasks by name',
+    'task_callback POST',
+    'task_callback PUT',
+    'task_callback DELETE',
+    'task_callback_info GET list (callback_id)',
+    'task_callback_info GET tasks by name',
+)
 
 # Faults: what to arm, extra module arguments, and what the first run must show.
 FAULTS = {
-    '503 twice': dict(spec=dict(status=503, times=2), outcome='ok', warning=r'Retried {method} \S+ after status 503 '
-                                                                            r'\(attempt 3 of 4, waited 1 s\)'),
-    '502 twice': dict(spec=dict(status=502, times=2), outcome='ok', warning=r'Retried {method} \S+ after status 502 '
-                                                                            r'\(attempt 3 of 4, waited 1 s\)'),
-    '429 Retry-After 2': dict(spec=dict(status=429, retry_after=2), outcome='ok', min_seconds=2.0,
-                              warning=r'Retried {method} \S+ after status 429 \(attempt 2 of 4, waited 2 s\)'),
-    '429 Retry-After 120': dict(spec=dict(status=429, retry_after=120), outcome='failed',
-                                message=r'asked to wait 120 seconds before retrying {method} {url}, longer than the 30 '
-                                        r'seconds .*run the task again later'),
-    'delay past timeout': dict(spec=dict(delay=2), args={'timeout': 1}, outcome='ok',
-                               warning=r'{method} \S+ (after no answer within 1 s|within the timeout of 1 seconds)'),
-    'drop before': dict(spec=dict(drop='before'), outcome='ok', warning=r'Retried {method} \S+ after a lost connection'),
+    '503 twice': dict(
+        spec=dict(status=503, times=2),
+        outcome='ok',
+        warning=r'Retried {method} \S+ after status 503 ' r'\(attempt 3 of 4, waited 1 s\)',
+    ),
+    '502 twice': dict(
+        spec=dict(status=502, times=2),
+        outcome='ok',
+        warning=r'Retried {method} \S+ after status 502 ' r'\(attempt 3 of 4, waited 1 s\)',
+    ),
+    '429 Retry-After 2': dict(
+        spec=dict(status=429, retry_after=2),
+        outcome='ok',
+        min_seconds=2.0,
+        warning=r'Retried {method} \S+ after status 429 \(attempt 2 of 4, waited 2 s\)',
+    ),
+    '429 Retry-After 120': dict(
+        spec=dict(status=429, retry_after=120),
+        outcome='failed',
+        message=r'asked to wait 120 seconds before retrying {method} {url}, longer than the 30 '
+        r'seconds .*run the task again later',
+    ),
+    'delay past timeout': dict(
+        spec=dict(delay=2),
+        args={'timeout': 1},
+        outcome='ok',
+        warning=r'{method} \S+ (after no answer within 1 s|within the timeout of 1 seconds)',
+    ),
+    'drop before': dict(
+        spec=dict(drop='before'), outcome='ok', warning=r'Retried {method} \S+ after a lost connection'
+    ),
     'drop after': dict(spec=dict(drop='after'), outcome='ok', warning=r'{method} \S+'),
-    'HTML 502 until retries run out': dict(spec=dict(status=502, times=4, body=HTML_PAGE), outcome='failed',
-                                           message=r'answered {method} {url} with 502 and a body that is not JSON '
-                                                   r'\(text/html\): '
-                                                   r"'<html><head><title>502 Bad Gateway</title>.*; check that url "
-                                                   r"points to the Nodeum server"),
-    'HTML page with status 200': dict(spec=dict(status=200, body=HTML_PAGE), outcome='failed',
-                                      message=r"answered {method} {url} with a body that is not JSON \(200, "
-                                              r"text/html\): '<html><head><title>502"),
+    'HTML 502 until retries run out': dict(
+        spec=dict(status=502, times=4, body=HTML_PAGE),
+        outcome='failed',
+        message=r'answered {method} {url} with 502 and a body that is not JSON '
+        r'\(text/html\): '
+        r"'<html><head><title>502 Bad Gateway</title>.*; check that url "
+        r"points to the Nodeum server",
+    ),
+    'HTML page with status 200': dict(
+        spec=dict(status=200, body=HTML_PAGE),
+        outcome='failed',
+        message=r"answered {method} {url} with a body that is not JSON \(200, " r"text/html\): '<html><head><title>502",
+    ),
 }
 # Two pairs are one fault each: "503 or 502, twice", and a proxy's HTML page (with 502 until the
 # retries run out, or with 200): each request kind meets one of each pair, in turn.
@@ -153,7 +238,9 @@ def test_fault(kind, fault, tmp_path_factory, figures):
     first, second = run.step(host, 0), run.step(host, 1)
     assert first is not None, 'host %s did not run:\n%s' % (host, run.stdout[-3000:])
     assert (second is None) == (spec['outcome'] == 'ok'), 'host %s: a second run only follows a failed one' % host
-    assert view['pending_faults'] == [], 'the fault was never met, so the scenario proved nothing: %s' % view['pending_faults']
+    assert view['pending_faults'] == [], (
+        'the fault was never met, so the scenario proved nothing: %s' % view['pending_faults']
+    )
     assert any(entry['method'] == expected['method'] and re.match(expected['path'], entry['path'])
                for entry in view['requests'])
 
@@ -184,7 +271,9 @@ def _check_success(expected, fault, spec, first, fill):
     warnings = ' | '.join(result.get('warnings', []))
     assert re.search(spec['warning'].format(**fill), warnings), 'warnings: %s' % warnings
     if spec.get('min_seconds'):
-        assert first['seconds'] >= spec['min_seconds'], 'the retry waited %.2f s, less than Retry-After' % first['seconds']
+        assert first['seconds'] >= spec['min_seconds'], (
+            'the retry waited %.2f s, less than Retry-After' % first['seconds']
+        )
     if fault == 'drop after' and expected['method'] == 'POST':
         assert 'the server had created it all the same, so it was not sent again' in warnings
     if expected['module'] == 'task_callback':

@@ -32,19 +32,36 @@ BAD_INPUT = {
     'blank_script': ('task_callback', {'task': '1', 'script': ' \r\n\t '}, 'script is empty or only white space'),
     'empty_task': ('task_callback', {'task': '', 'script': SCRIPT}, 'task is empty'),
     'blank_task': ('task_callback_info', {'task': '   '}, 'task is empty'),
-    'zero_timeout': ('task_callback', {'task': '1', 'script': SCRIPT, 'timeout': 0}, 'timeout must be a number of '
-                                                                                     'seconds above 0'),
-    'negative_callback_id': ('task_callback', {'task': '1', 'script': SCRIPT, 'callback_id': -3}, 'callback_id must be '
-                                                                                                  'a positive number'),
-    'ftp_url': ('task_callback_info', {'task': '1', 'url': 'ftp://127.0.0.1/'}, "The Nodeum url 'ftp://127.0.0.1/' is "
-                                                                                "not an http"),
-    'unclosed_ipv6_url': ('task_callback_info', {'task': '1', 'url': 'http://[::1:9/'}, "The Nodeum url "
-                                                                                        "'http://[::1:9/' is not an "
-                                                                                        "http"),
-    'url_with_credentials': ('task_callback_info', {'task': '1', 'url': 'http://{{ rel_username }}:{{ rel_password '
-                                                                        '}}@127.0.0.1:9/'},
-                             'The Nodeum url holds credentials'),
-    'password_with_line_break': ('task_callback_info', {'task': '1', 'username': 'x', 'password': 'abc\ndef'}, 'password holds a line break'),
+    'zero_timeout': (
+        'task_callback',
+        {'task': '1', 'script': SCRIPT, 'timeout': 0},
+        'timeout must be a number of ' 'seconds above 0',
+    ),
+    'negative_callback_id': (
+        'task_callback',
+        {'task': '1', 'script': SCRIPT, 'callback_id': -3},
+        'callback_id must be ' 'a positive number',
+    ),
+    'ftp_url': (
+        'task_callback_info',
+        {'task': '1', 'url': 'ftp://127.0.0.1/'},
+        "The Nodeum url 'ftp://127.0.0.1/' is " "not an http",
+    ),
+    'unclosed_ipv6_url': (
+        'task_callback_info',
+        {'task': '1', 'url': 'http://[::1:9/'},
+        "The Nodeum url " "'http://[::1:9/' is not an " "http",
+    ),
+    'url_with_credentials': (
+        'task_callback_info',
+        {'task': '1', 'url': 'http://{{ rel_username }}:{{ rel_password ' '}}@127.0.0.1:9/'},
+        'The Nodeum url holds credentials',
+    ),
+    'password_with_line_break': (
+        'task_callback_info',
+        {'task': '1', 'username': 'x', 'password': 'abc\ndef'},
+        'password holds a line break',
+    ),
     'bad_sort_by': ('task_callback_info', {'task': '1', 'sort_by': ['name']}, "sort_by entry 'name' is not one of"),
     'zero_limit': ('task_callback_info', {'task': '1', 'limit': 0}, 'limit must be 1 or more'),
     'negative_offset': ('task_callback_info', {'task': '1', 'offset': -1}, 'offset must be 0 or more'),
@@ -53,7 +70,11 @@ BAD_INPUT = {
     'timeout_not_a_number': ('task_callback_info', {'task': '1', 'timeout': 'soon'}, None),
     'present_without_script': ('task_callback', {'task': '1'}, None),
     'username_without_password': ('task_callback_info', {'task': '1', 'username': 'x', 'password': None}, None),
-    'two_credentials': ('task_callback_info', {'task': '1', 'api_key': '{{ rel_api_key }}', 'token': '{{ rel_token }}'}, None),
+    'two_credentials': (
+        'task_callback_info',
+        {'task': '1', 'api_key': '{{ rel_api_key }}', 'token': '{{ rel_token }}'},
+        None,
+    ),
     'callback_id_and_id': ('task_callback_info', {'task': '1', 'callback_id': 5, 'id': '=5'}, None),
 }
 
@@ -91,25 +112,50 @@ def make_tls_files(directory):
     now = datetime.datetime.now(datetime.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'Reliability test CA')])
-    ca_cert = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-               .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(days=1))
-               .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-                                            key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
-                              critical=True)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-               .sign(ca_key, hashes.SHA256()))
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1')), x509.DNSName('localhost')]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1')), x509.DNSName('localhost')]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     ca_path, cert_path, key_path = directory / 'ca.pem', directory / 'server.pem', directory / 'server-key.pem'
     ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
@@ -237,9 +283,9 @@ def test_task_names_are_looked_up_literally(tmp_path_factory, figures):
     assert sorted(value[0] for value in lookups) == sorted(
         ['=' + name for name in LITERAL_NAMES] + ['=' + LITERAL_NAMES[2]])
     callbacks = snapshot['state']['task_callbacks']
-    assert len(callbacks) == len(LITERAL_NAMES) and [item['script']
-                                                     for item in callbacks if item['task_id'] == 202] == [SCRIPT + '// '
-                                                                                                                   'new\n']
+    assert len(callbacks) == len(LITERAL_NAMES) and [
+        item['script'] for item in callbacks if item['task_id'] == 202
+    ] == [SCRIPT + '// ' 'new\n']
     figures.add(converged=len(LITERAL_NAMES) + 1)
 
 

@@ -54,8 +54,14 @@ class CallbackModule(CallbackBase):
         payload = getattr(result, 'result', None)
         if payload is None:
             payload = result._result
-        line = dict(host=host, task=task.get_name(), status=status, seconds=None if started is None else time.time() - started,
-                    ignore_errors=bool(task.ignore_errors), result=payload)
+        line = dict(
+            host=host,
+            task=task.get_name(),
+            status=status,
+            seconds=None if started is None else time.time() - started,
+            ignore_errors=bool(task.ignore_errors),
+            result=payload,
+        )
         with self._lock:
             with open(self._path, 'a', encoding='utf-8') as handle:
                 handle.write(json.dumps(line, default=str, sort_keys=True) + '\n')
