@@ -87,9 +87,13 @@ def module_documentation(path):
 
 def fragment_documentations(path):
     """The documentation strings of a doc fragment's class (DOCUMENTATION, ATTRIBUTES, ...), parsed."""
-    return [yaml.safe_load(node.value.value) for cls in ast.parse(path.read_text(encoding='utf-8')).body
-            if isinstance(cls, ast.ClassDef) for node in cls.body
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)]
+    return [
+        yaml.safe_load(node.value.value)
+        for cls in ast.parse(path.read_text(encoding='utf-8')).body
+        if isinstance(cls, ast.ClassDef)
+        for node in cls.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    ]
 
 
 def seealso_entries(root=ROOT):
