@@ -50,12 +50,19 @@ def terminal_problems(text):
 
 def main():
     refused = result('ansi422')
-    check(refused['msg'] == 'The Nodeum API refused POST %s (422): %sScript is forged' % (url('ansi422'), SHOWN_ESCAPES),
-          'the 422 sentence', refused['msg'])
+    check(
+        refused['msg'] == 'The Nodeum API refused POST %s (422): %sScript is forged' % (url('ansi422'), SHOWN_ESCAPES),
+        'the 422 sentence',
+        refused['msg'],
+    )
     api_error = refused.get('api_error', {})
     check(api_error.get('messages') == [SHOWN_ESCAPES + 'Script is forged'], 'api_error.messages', refused)
     details = api_error.get('details')
-    check(8 <= depth(details) <= 9 and 'nested deeper than 8 levels, left out' in json.dumps(details), 'bounded details', details)
+    check(
+        8 <= depth(details) <= 9 and 'nested deeper than 8 levels, left out' in json.dumps(details),
+        'bounded details',
+        details,
+    )
 
     reason = result('reason')
     check(reason['msg'] == 'The Nodeum API refused POST %s (422): %sForged reason' % (url('reason'), SHOWN_ESCAPES),

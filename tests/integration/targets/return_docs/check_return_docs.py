@@ -22,8 +22,22 @@ from pathlib import Path
 COLLECTION = 'nodeum.data_archiving'
 # Keys Ansible or its module machinery adds to any result (reference_appendices/common_return_values),
 # failed_when_* where a task sets failed_when.
-COMMON_KEYS = frozenset(('changed', 'failed', 'msg', 'exception', 'invocation', 'warnings', 'deprecations', 'skipped', 'diff', 'ansible_facts',
-                         'failed_when_result', 'failed_when_suppressed_exception'))
+COMMON_KEYS = frozenset(
+    (
+        'changed',
+        'failed',
+        'msg',
+        'exception',
+        'invocation',
+        'warnings',
+        'deprecations',
+        'skipped',
+        'diff',
+        'ansible_facts',
+        'failed_when_result',
+        'failed_when_suppressed_exception',
+    )
+)
 ALWAYS = ('always', 'success')
 PYTHON_TYPES = {
     'str': (

@@ -56,7 +56,7 @@ SCRIPTS = {
     5: "function filter(request) { return true; }\n",
     6: "// written on Windows\r\nfunction filter(request) {\r\n  return false;\r\n}\r\n",
     7: "// {{ not_a_variable }} and {% raw %} are JavaScript text here\nvar t = \"{{\" + \"}}\";\n"
-       "function filter(request) { return t.length === 4; }\n",
+    "function filter(request) { return t.length === 4; }\n",
     8: "function filter(request) { return true; }",
     9: large_script(),
     10: "function filter(request) { return true; }\n\n\n  \n",
@@ -79,10 +79,14 @@ def main(directory):
                                                      "tasks": TASKS, "task_callbacks": callbacks}), encoding="utf-8")
     (directory / "empty.json").write_text(json.dumps({"users": USERS,
                                                       "tasks": TASKS, "task_callbacks": []}), encoding="utf-8")
-    odd = [{"id": 201, "task_id": 11, "type": "filter", "script": "  \n"}, {"id": 202, "task_id": 12, "type": "filter", "script": "x\udcff"},
-           {"id": 203, "task_id": 10, "type": "hook", "script": "x"}]
-    (directory / "odd.json").write_text(json.dumps({"users": USERS,
-                                                    "tasks": TASKS, "task_callbacks": callbacks[:2] + odd}), encoding="utf-8")
+    odd = [
+        {"id": 201, "task_id": 11, "type": "filter", "script": "  \n"},
+        {"id": 202, "task_id": 12, "type": "filter", "script": "x\udcff"},
+        {"id": 203, "task_id": 10, "type": "hook", "script": "x"},
+    ]
+    (directory / "odd.json").write_text(
+        json.dumps({"users": USERS, "tasks": TASKS, "task_callbacks": callbacks[:2] + odd}), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -45,9 +45,14 @@ def check_export(directory, fixtures_path):
     if files != expected_files:
         problems.append("files/ holds %s, expected %s" % (files, expected_files))
     problems += ["%s is not a safe file name" % name for name in files if not SAFE_NAME.match(name)]
-    expected_items = [{"task": expected_task_reference(tasks[callback["task_id"]], data["tasks"]), "type": "filter",
-                       "script_file": "task%d-filter-%d.js" % (callback["task_id"], callback["id"])}
-                      for callback in sorted(data["task_callbacks"], key=lambda callback: (callback["task_id"], callback["id"]))]
+    expected_items = [
+        {
+            "task": expected_task_reference(tasks[callback["task_id"]], data["tasks"]),
+            "type": "filter",
+            "script_file": "task%d-filter-%d.js" % (callback["task_id"], callback["id"]),
+        }
+        for callback in sorted(data["task_callbacks"], key=lambda callback: (callback["task_id"], callback["id"]))
+    ]
     if exported != expected_items:
         problems.append("callbacks.yml holds %s, expected %s" % (exported, expected_items))
     for callback in data["task_callbacks"]:
