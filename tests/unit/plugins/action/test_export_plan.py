@@ -17,8 +17,21 @@ from ansible.parsing.yaml.loader import AnsibleLoader
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.callback_export import plan_export, yaml_quoted
 
-HOSTILE_NAMES = ["{{ lookup('pipe', 'touch pwned') }}", '{% raw %}x{% endraw %}', '!unsafe {{ 7 * 7 }}', 'true', 'null', '1.5e3',
-                 'key: value # not', '- item', "it's \"quoted\" \\", 'line\nbreak\u2028\x85\t', 'emoji \U0001f389 été', '\ufeffbom', '']
+HOSTILE_NAMES = [
+    "{{ lookup('pipe', 'touch pwned') }}",
+    '{% raw %}x{% endraw %}',
+    '!unsafe {{ 7 * 7 }}',
+    'true',
+    'null',
+    '1.5e3',
+    'key: value # not',
+    '- item',
+    "it's \"quoted\" \\",
+    'line\nbreak\u2028\x85\t',
+    'emoji \U0001f389 été',
+    '\ufeffbom',
+    '',
+]
 
 
 def callback(callback_id, task_id, script='function filter(r) { return true; }\n', callback_type='filter'):
@@ -84,4 +97,7 @@ def test_an_empty_server_gives_an_empty_list_and_the_apply_playbook_runs_locally
     files, documents, skipped = plan_export([], [])
     assert files == {} and skipped == []
     assert loaded(documents['callbacks.yml']) == dict(nodeum_task_callbacks=[])
-    assert 'connection: local' in documents['apply.yml'] and 'nodeum.data_archiving.callbacks_as_code' in documents['apply.yml']
+    assert (
+        'connection: local' in documents['apply.yml']
+        and 'nodeum.data_archiving.callbacks_as_code' in documents['apply.yml']
+    )

@@ -109,7 +109,11 @@ class Nodeum:
 
     def callbacks(self, task_id=None):
         """{id: script} of the task's callbacks as the emulator holds them (every task's when task_id is None)."""
-        return dict((item['id'], item['script']) for item in self.control.state()['task_callbacks'] if task_id in (None, item['task_id']))
+        return dict(
+            (item['id'], item['script'])
+            for item in self.control.state()['task_callbacks']
+            if task_id in (None, item['task_id'])
+        )
 
     def requests(self):
         """[(method, path under /api/v2 decoded, {query parameters but limit and offset})] in arrival order."""
@@ -122,7 +126,11 @@ class Nodeum:
 
     def reads(self):
         """The GET paths, sorted, a name look-up as 'tasks?name==<name>'."""
-        return sorted(path + ('?name=' + query['name'] if 'name' in query else '') for method, path, query in self.requests() if method == 'GET')
+        return sorted(
+            path + ('?name=' + query['name'] if 'name' in query else '')
+            for method, path, query in self.requests()
+            if method == 'GET'
+        )
 
     def writes(self):
         return sorted((method, path) for method, path, _query in self.requests() if method != 'GET')
@@ -133,7 +141,9 @@ class Nodeum:
     def refuse(self, method, path, message):
         """The next method on /api/v2/<path> (exactly) is answered 422 with this message."""
         body = '{"messages": ["%s"], "details": {}}' % message
-        return self.fault(method=method, path='^/api/v2/%s$' % path, status=422, body=body, content_type='application/json')
+        return self.fault(
+            method=method, path='^/api/v2/%s$' % path, status=422, body=body, content_type='application/json'
+        )
 
 
 @pytest.fixture

@@ -113,7 +113,9 @@ def caused(error, cause):
 
 def refused():
     cause = ConnectionRefusedError(errno.ECONNREFUSED, 'Connection refused')
-    return u3.MaxRetryError(None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause))
+    return u3.MaxRetryError(
+        None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause)
+    )
 
 
 def proxy_failed():
@@ -124,7 +126,9 @@ def proxy_failed():
 
 def unreachable():
     cause = OSError(errno.ENETUNREACH, 'Network is unreachable')
-    return u3.MaxRetryError(None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause))
+    return u3.MaxRetryError(
+        None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause)
+    )
 
 
 def name_not_resolved():
@@ -173,7 +177,9 @@ class FailingBody(io.RawIOBase):
 
 
 def reset_in_body():
-    return http_answer(body=b'{"id": 1, "script": "x"}', fp=FailingBody(b'{"id": 1', ConnectionResetError(errno.ECONNRESET, 'reset')))
+    return http_answer(
+        body=b'{"id": 1, "script": "x"}', fp=FailingBody(b'{"id": 1', ConnectionResetError(errno.ECONNRESET, 'reset'))
+    )
 
 
 def timeout_in_body():
@@ -190,47 +196,90 @@ def garbled_json():
 
 # kind: (a failure as urllib3 raises it, requests' exception type for it, what the sentence says)
 FAILURES = {
-    'refused': (refused, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: the '
-                                                              'connection was refused'),
-    'unreachable': (unreachable, requests.exceptions.ConnectionError, 'Cannot reach the Nodeum API for {method} {url}: '
-                                                                      'no connection could be made'),
-    'proxy': (proxy_failed, requests.exceptions.ProxyError, 'Cannot reach the Nodeum API for {method} {url} through '
-                                                            'the proxy'),
-    'name': (name_not_resolved, requests.exceptions.ConnectionError,
-             'Cannot reach the Nodeum API for {method} {url}: the host name nodeum.example.com does not resolve'),
-    'connect timeout': (connect_timeout, requests.exceptions.ConnectTimeout,
-                        'Cannot reach the Nodeum API for {method} {url}: no connection within the timeout of 3 seconds'),
-    'read timeout': (read_timeout, requests.exceptions.ReadTimeout,
-                     'Connected to the Nodeum API, but it did not answer {method} {url} within the timeout of 3 seconds'),
-    'reset before the answer': (reset_before_answer, requests.exceptions.ConnectionError,
-                                'Connected to the Nodeum API, but the connection was closed before the answer to '
-                                '{method} {url} came'),
-    'closed without an answer': (closed_without_answer, requests.exceptions.ConnectionError,
-                                 'Connected to the Nodeum API, but the connection was closed before the answer to '
-                                 '{method} {url} came'),
-    'reset in the body': (reset_in_body, requests.exceptions.ChunkedEncodingError,
-                          'The Nodeum API began to answer {method} {url}, but the answer was cut off'),
-    'body shorter than its length': (short_body, requests.exceptions.ChunkedEncodingError,
-                                     'The Nodeum API began to answer {method} {url}, but the answer was cut off'),
-    'timeout in the body': (timeout_in_body, requests.exceptions.ConnectionError,
-                            'The Nodeum API began to answer {method} {url}, but the answer was cut off'),
-    'bad status line': (bad_status_line, requests.exceptions.ConnectionError,
-                        'The answer of the Nodeum API to {method} {url} arrived garbled (not readable as HTTP)'),
-    'garbled JSON': (garbled_json, None,
-                     'The answer of the Nodeum API to {method} {url} arrived garbled (a JSON body that does not parse: '
-                     '\'X"id": 1}}\')'),
+    'refused': (
+        refused,
+        requests.exceptions.ConnectionError,
+        'Cannot reach the Nodeum API for {method} {url}: the ' 'connection was refused',
+    ),
+    'unreachable': (
+        unreachable,
+        requests.exceptions.ConnectionError,
+        'Cannot reach the Nodeum API for {method} {url}: ' 'no connection could be made',
+    ),
+    'proxy': (
+        proxy_failed,
+        requests.exceptions.ProxyError,
+        'Cannot reach the Nodeum API for {method} {url} through ' 'the proxy',
+    ),
+    'name': (
+        name_not_resolved,
+        requests.exceptions.ConnectionError,
+        'Cannot reach the Nodeum API for {method} {url}: the host name nodeum.example.com does not resolve',
+    ),
+    'connect timeout': (
+        connect_timeout,
+        requests.exceptions.ConnectTimeout,
+        'Cannot reach the Nodeum API for {method} {url}: no connection within the timeout of 3 seconds',
+    ),
+    'read timeout': (
+        read_timeout,
+        requests.exceptions.ReadTimeout,
+        'Connected to the Nodeum API, but it did not answer {method} {url} within the timeout of 3 seconds',
+    ),
+    'reset before the answer': (
+        reset_before_answer,
+        requests.exceptions.ConnectionError,
+        'Connected to the Nodeum API, but the connection was closed before the answer to ' '{method} {url} came',
+    ),
+    'closed without an answer': (
+        closed_without_answer,
+        requests.exceptions.ConnectionError,
+        'Connected to the Nodeum API, but the connection was closed before the answer to ' '{method} {url} came',
+    ),
+    'reset in the body': (
+        reset_in_body,
+        requests.exceptions.ChunkedEncodingError,
+        'The Nodeum API began to answer {method} {url}, but the answer was cut off',
+    ),
+    'body shorter than its length': (
+        short_body,
+        requests.exceptions.ChunkedEncodingError,
+        'The Nodeum API began to answer {method} {url}, but the answer was cut off',
+    ),
+    'timeout in the body': (
+        timeout_in_body,
+        requests.exceptions.ConnectionError,
+        'The Nodeum API began to answer {method} {url}, but the answer was cut off',
+    ),
+    'bad status line': (
+        bad_status_line,
+        requests.exceptions.ConnectionError,
+        'The answer of the Nodeum API to {method} {url} arrived garbled (not readable as HTTP)',
+    ),
+    'garbled JSON': (
+        garbled_json,
+        None,
+        'The answer of the Nodeum API to {method} {url} arrived garbled (a JSON body that does not parse: '
+        '\'X"id": 1}}\')',
+    ),
 }
 NOTHING_SENT = ('refused', 'unreachable', 'proxy', 'name', 'connect timeout')
 # The few words of the retry warning, by kind.
-SHORT = {'refused': 'a refused connection', 'unreachable': 'a failed connection', 'proxy': 'a failed connection '
-                                                                                           'through the proxy',
-         'name': 'a failed name lookup', 'connect timeout': 'no connection within 3 s', 'read timeout': 'no answer '
-                                                                                                        'within 3 s',
-         'reset before the answer': 'a lost connection: closed before the answer', 'closed without an answer': 'a lost '
-                                                                                                               'connection: closed before the answer',
-         'reset in the body': 'a lost connection: the answer was cut off', 'body shorter than its length': 'a lost '
-                                                                                                           'connection: the answer was cut off',
-         'timeout in the body': 'a lost connection: the answer was cut off', 'bad status line': 'a garbled answer', 'garbled JSON': 'a garbled answer'}
+SHORT = {
+    'refused': 'a refused connection',
+    'unreachable': 'a failed connection',
+    'proxy': 'a failed connection ' 'through the proxy',
+    'name': 'a failed name lookup',
+    'connect timeout': 'no connection within 3 s',
+    'read timeout': 'no answer ' 'within 3 s',
+    'reset before the answer': 'a lost connection: closed before the answer',
+    'closed without an answer': 'a lost ' 'connection: closed before the answer',
+    'reset in the body': 'a lost connection: the answer was cut off',
+    'body shorter than its length': 'a lost ' 'connection: the answer was cut off',
+    'timeout in the body': 'a lost connection: the answer was cut off',
+    'bad status line': 'a garbled answer',
+    'garbled JSON': 'a garbled answer',
+}
 ANSWER_LOST = tuple(kind for kind in FAILURES if kind not in NOTHING_SENT)
 PATHS = {'GET': 'tasks/1/task_callbacks', 'PUT': 'tasks/1/task_callbacks/2',
          'DELETE': 'tasks/1/task_callbacks/2', 'POST': 'tasks/1/task_callbacks'}

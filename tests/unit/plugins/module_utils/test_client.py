@@ -43,11 +43,20 @@ NO_WARNINGS = [].append  # for a client that is never asked to warn
 
 def fields(error):
     """What a NodeumError carries besides its sentence."""
-    return dict(type=type(error).__name__, status=error.status, method=error.method, path=error.path, messages=error.messages, details=error.details)
+    return dict(
+        type=type(error).__name__,
+        status=error.status,
+        method=error.method,
+        path=error.path,
+        messages=error.messages,
+        details=error.details,
+    )
 
 
 def error_fields(status=None, method='GET', path=None, messages=(), details=None, error_type='NodeumError'):
-    return dict(type=error_type, status=status, method=method, path=path, messages=list(messages), details=details or {})
+    return dict(
+        type=error_type, status=status, method=method, path=path, messages=list(messages), details=details or {}
+    )
 
 
 def test_path_segments_are_percent_encoded():
@@ -88,7 +97,10 @@ def test_the_session_asks_for_json_and_each_method_sends_its_body():
 @pytest.mark.parametrize('scheme', ['https', 'http'])
 def test_the_session_keeps_pool_maxsize_connections_open_per_scheme(scheme):
     base_url = '%s://nodeum.example.com/api/v2' % scheme
-    for client, size in ((NodeumClient(base_url, NO_WARNINGS), 8), (NodeumClient(base_url, NO_WARNINGS, pool_maxsize=3), 3)):
+    for client, size in (
+        (NodeumClient(base_url, NO_WARNINGS), 8),
+        (NodeumClient(base_url, NO_WARNINGS, pool_maxsize=3), 3),
+    ):
         adapter = client._session.get_adapter('%s://nodeum.example.com/api/v2/tasks' % scheme)
         assert adapter.poolmanager.connection_pool_kw['maxsize'] == size
 
@@ -198,9 +210,11 @@ def test_retry_after_above_the_cap_fails_with_a_sentence(nodeum, retry_after, sa
     nodeum.fault(status=429, retry_after=retry_after)
     with pytest.raises(NodeumError) as caught:
         nodeum.client.get('tasks')
-    assert caught.value.message == ('The Nodeum API asked to wait %s seconds before retrying GET %s/tasks, longer than '
-                                    'the 30 seconds this '
-                                    'collection waits at most; run the task again later.' % (said, nodeum.client.base_url))
+    assert caught.value.message == (
+        'The Nodeum API asked to wait %s seconds before retrying GET %s/tasks, longer than '
+        'the 30 seconds this '
+        'collection waits at most; run the task again later.' % (said, nodeum.client.base_url)
+    )
     assert fields(caught.value) == error_fields(429, path='tasks', messages=caught.value.messages)
     assert len(nodeum.requests()) == 1 and nodeum.waits == []
 
@@ -218,7 +232,10 @@ def test_retries_end_after_the_last_attempt_with_the_last_error(nodeum):
     with pytest.raises(NodeumError) as caught:
         nodeum.client.put('tasks/1/task_callbacks/2', {'script': 'x'})
     assert len(nodeum.requests()) == client_module.MAX_ATTEMPTS
-    assert caught.value.message == 'The Nodeum API refused PUT %s/tasks/1/task_callbacks/2 (503): Busy' % nodeum.client.base_url
+    assert (
+        caught.value.message
+        == 'The Nodeum API refused PUT %s/tasks/1/task_callbacks/2 (503): Busy' % nodeum.client.base_url
+    )
     assert fields(caught.value) == error_fields(503, 'PUT', 'tasks/1/task_callbacks/2', ['Busy'])
 
 
@@ -235,7 +252,12 @@ def test_a_post_answered_502_is_not_sent_again_but_said_unconfirmed(nodeum):
     with pytest.raises(PostNotConfirmed) as caught:
         nodeum.client.post('tasks/1/task_callbacks', {'type': 'filter', 'script': 'x'})
     lost = caught.value
-    assert lost.reason.status == 502 and lost.may_have_been_handled and lost.check_after == 0.5 and lost.resume.attempt == 2
+    assert (
+        lost.reason.status == 502
+        and lost.may_have_been_handled
+        and lost.check_after == 0.5
+        and lost.resume.attempt == 2
+    )
     assert len(nodeum.requests()) == 1 and nodeum.callbacks() == {} and nodeum.waits == []
 
 
@@ -273,8 +295,11 @@ def test_an_error_status_gives_the_servers_messages_and_details(nodeum, status):
     json_fault(nodeum, status, body)
     with pytest.raises(NodeumError) as caught:
         nodeum.client.get('tasks/3/task_callbacks')
-    assert caught.value.message == "The Nodeum API refused GET %s/tasks/3/task_callbacks (%d): Script can't be blank" % (
-        nodeum.client.base_url, status)
+    assert (
+        caught.value.message
+        == "The Nodeum API refused GET %s/tasks/3/task_callbacks (%d): Script can't be blank"
+        % (nodeum.client.base_url, status)
+    )
     assert fields(caught.value) == error_fields(status, path='tasks/3/task_callbacks',
                                                 messages=["Script can't be blank"], details=body['details'])
 
@@ -349,8 +374,13 @@ def test_not_found_has_its_own_type_for_the_resource_logic(nodeum):
     nodeum.load()
     with pytest.raises(NodeumNotFound) as caught:
         nodeum.client.get('tasks/99/task_callbacks')
-    assert fields(caught.value) == error_fields(404, path='tasks/99/task_callbacks', messages=caught.value.messages, details=caught.value.details,
-                                                error_type='NodeumNotFound')
+    assert fields(caught.value) == error_fields(
+        404,
+        path='tasks/99/task_callbacks',
+        messages=caught.value.messages,
+        details=caught.value.details,
+        error_type='NodeumNotFound',
+    )
 
 
 @pytest.mark.parametrize('status', [204, 200, 201])
@@ -435,7 +465,9 @@ def name_not_resolved_urllib3_1():
 
 
 def refused_by(cause):
-    return u3.MaxRetryError(None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause))
+    return u3.MaxRetryError(
+        None, '/', caused(u3.NewConnectionError(None, 'Failed to establish a new connection'), cause)
+    )
 
 
 @pytest.mark.parametrize('failure, kind', [
@@ -531,7 +563,9 @@ def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
     assert message.startswith(expected_sentence(kind, method)), message
     assert '(4 attempts in ' in message and message.endswith('.') and '\n' not in message
     assert fields(caught.value) == error_fields(method=method, path=PATHS[method])
-    assert 'Error(' not in message and 'Errno' not in message and 'object at 0x' not in message and SECRET not in message
+    assert (
+        'Error(' not in message and 'Errno' not in message and 'object at 0x' not in message and SECRET not in message
+    )
     if method == 'POST':
         assert message.endswith('; may have been handled: %s.' % (kind not in NOTHING_SENT))
     elif kind in NOTHING_SENT:
@@ -653,9 +687,11 @@ def test_tls_to_a_plain_http_port_says_so_and_names_the_url():
     client, pool, _sleeps, _warnings, _context = transport_client([tls_failure(tls)])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message == ('The server at https://nodeum.example.com did not answer in TLS for GET '
-                                    '%stasks/1/task_callbacks: it does '
-                                    'not speak HTTPS on that port; check http:// against https:// in url, and the port.' % URL)
+    assert caught.value.message == (
+        'The server at https://nodeum.example.com did not answer in TLS for GET '
+        '%stasks/1/task_callbacks: it does '
+        'not speak HTTPS on that port; check http:// against https:// in url, and the port.' % URL
+    )
     assert len(pool.calls) == 1
 
 
@@ -704,9 +740,11 @@ def test_a_tls_failure_without_openssl_reason_says_what_happened(failure, said):
     client, pool, _sleeps, _warnings, _context = transport_client([failure()])
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message == ("The TLS handshake with https://nodeum.example.com failed for GET "
-                                    "%stasks/1/task_callbacks (%s); check that url "
-                                    "names the server's HTTPS port and that the server accepts TLS 1.2 or later." % (URL, said))
+    assert caught.value.message == (
+        "The TLS handshake with https://nodeum.example.com failed for GET "
+        "%stasks/1/task_callbacks (%s); check that url "
+        "names the server's HTTPS port and that the server accepts TLS 1.2 or later." % (URL, said)
+    )
     assert len(pool.calls) == 1
 
 

@@ -39,28 +39,53 @@ def settings(params, monkeypatch, environ):
     return dict((name, validated.get(name)) for name in ('url', 'validate_certs', 'ca_path', 'timeout'))
 
 
-@pytest.mark.parametrize('params, environ, expected', [
-    ({}, {}, dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
-    ({}, dict(NODEUM_URL='https://e.example.com', NODEUM_VALIDATE_CERTS='no', NODEUM_CA_PATH='~/ca.pem', NODEUM_TIMEOUT='7.5'),
-     dict(url='https://e.example.com', validate_certs=False, ca_path='/home/nodeum/ca.pem', timeout=7.5)),
-    (dict(url='https://t.example.com', validate_certs=True, timeout=3.0),
-     dict(NODEUM_URL='https://e.example.com', NODEUM_VALIDATE_CERTS='false', NODEUM_TIMEOUT='9'),
-     dict(url='https://t.example.com', validate_certs=True, ca_path=None, timeout=3.0)),
-    (dict(validate_certs=False), dict(NODEUM_VALIDATE_CERTS='true'),
-     dict(url=None, validate_certs=False, ca_path=None, timeout=30.0)),
-    ({}, dict(NODEUM_URL='', NODEUM_TIMEOUT=''), dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
-])
+@pytest.mark.parametrize(
+    'params, environ, expected',
+    [
+        ({}, {}, dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
+        (
+            {},
+            dict(
+                NODEUM_URL='https://e.example.com',
+                NODEUM_VALIDATE_CERTS='no',
+                NODEUM_CA_PATH='~/ca.pem',
+                NODEUM_TIMEOUT='7.5',
+            ),
+            dict(url='https://e.example.com', validate_certs=False, ca_path='/home/nodeum/ca.pem', timeout=7.5),
+        ),
+        (
+            dict(url='https://t.example.com', validate_certs=True, timeout=3.0),
+            dict(NODEUM_URL='https://e.example.com', NODEUM_VALIDATE_CERTS='false', NODEUM_TIMEOUT='9'),
+            dict(url='https://t.example.com', validate_certs=True, ca_path=None, timeout=3.0),
+        ),
+        (
+            dict(validate_certs=False),
+            dict(NODEUM_VALIDATE_CERTS='true'),
+            dict(url=None, validate_certs=False, ca_path=None, timeout=30.0),
+        ),
+        ({}, dict(NODEUM_URL='', NODEUM_TIMEOUT=''), dict(url=None, validate_certs=True, ca_path=None, timeout=30.0)),
+    ],
+)
 def test_settings_come_from_the_task_then_the_environment_then_the_default(params, environ, expected, monkeypatch):
     monkeypatch.setenv('HOME', '/home/nodeum')
     assert settings(params, monkeypatch, environ) == expected
 
 
-@pytest.mark.parametrize('environ, message', [
-    (dict(NODEUM_TIMEOUT='soon'),
-     "The environment variable NODEUM_TIMEOUT holds 'soon', which is not a number of seconds; correct it or unset it."),
-    (dict(NODEUM_VALIDATE_CERTS='maybe'),
-     "The environment variable NODEUM_VALIDATE_CERTS holds 'maybe', which is not true or false; correct it or unset it."),
-])
+@pytest.mark.parametrize(
+    'environ, message',
+    [
+        (
+            dict(NODEUM_TIMEOUT='soon'),
+            "The environment variable NODEUM_TIMEOUT holds 'soon', which is not a number of seconds; correct it or "
+            "unset it.",
+        ),
+        (
+            dict(NODEUM_VALIDATE_CERTS='maybe'),
+            "The environment variable NODEUM_VALIDATE_CERTS holds 'maybe', which is not true or false; correct it or "
+            "unset it.",
+        ),
+    ],
+)
 def test_an_unreadable_variable_leaves_the_default_and_is_refused_late_in_one_sentence(environ, message, monkeypatch):
     given = settings({}, monkeypatch, environ)
     assert given == dict(url=None, validate_certs=True, ca_path=None,
@@ -78,8 +103,10 @@ def test_an_unreadable_variable_the_task_overrides_is_never_read(monkeypatch):
 
 
 def test_readable_variables_pass_the_late_check():
-    connection.check_setting_variables(dict(timeout=7.5, validate_certs=False, url='https://e', ca_path=None),
-                                       dict(NODEUM_TIMEOUT='7.5', NODEUM_VALIDATE_CERTS='no', NODEUM_URL='https://e', NODEUM_TOKEN='t'))
+    connection.check_setting_variables(
+        dict(timeout=7.5, validate_certs=False, url='https://e', ca_path=None),
+        dict(NODEUM_TIMEOUT='7.5', NODEUM_VALIDATE_CERTS='no', NODEUM_URL='https://e', NODEUM_TOKEN='t'),
+    )
 
 
 def test_secrets_to_mask_cover_environment_credentials_and_passwords_in_urls():
@@ -377,9 +404,18 @@ def test_unusable_urls_are_refused_in_one_sentence(url, message):
     assert caught.value.message == message
 
 
-@pytest.mark.parametrize('url', ['https://admin:%s@h.example.com' % SECRET, 'https://admin@h.example.com', 'https://:%s@h.example.com' % SECRET,
-                                 'http://admin:%s/x@h.example.com' % SECRET, 'http://admin:1234/%s@h.example.com' % SECRET,
-                                 'https://h.example.com/%s@x' % SECRET, 'http://@h.example.com'])
+@pytest.mark.parametrize(
+    'url',
+    [
+        'https://admin:%s@h.example.com' % SECRET,
+        'https://admin@h.example.com',
+        'https://:%s@h.example.com' % SECRET,
+        'http://admin:%s/x@h.example.com' % SECRET,
+        'http://admin:1234/%s@h.example.com' % SECRET,
+        'https://h.example.com/%s@x' % SECRET,
+        'http://@h.example.com',
+    ],
+)
 def test_url_with_credentials_is_refused_without_repeating_them(url):
     with pytest.raises(NodeumError) as caught:
         connection.normalize_base_url(url)

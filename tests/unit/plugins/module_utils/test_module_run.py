@@ -43,8 +43,14 @@ class FakeModule:
         raise Ended()
 
 
-MASK_CANDIDATES = ('url-pass-secret', 'admin:url-pass-secret', 'https://admin:url-pass-secret@nodeum.example.com', 'env-key-secret',
-                   'admin', 'nodeum.example.com')
+MASK_CANDIDATES = (
+    'url-pass-secret',
+    'admin:url-pass-secret',
+    'https://admin:url-pass-secret@nodeum.example.com',
+    'env-key-secret',
+    'admin',
+    'nodeum.example.com',
+)
 
 
 def masked(module, candidates=MASK_CANDIDATES):
@@ -156,8 +162,14 @@ def test_run_is_neither_in_check_mode_nor_in_diff_mode_unless_told():
 
 def test_a_failed_api_call_keeps_its_facts_beside_the_sentence():
     def failing(client, params, context):
-        raise NodeumError('The Nodeum API refused PUT x (422): Script is invalid', status=422, method='PUT', path='tasks/3/task_callbacks/12',
-                          messages=['Script is invalid'], details={'script': ['is invalid']})
+        raise NodeumError(
+            'The Nodeum API refused PUT x (422): Script is invalid',
+            status=422,
+            method='PUT',
+            path='tasks/3/task_callbacks/12',
+            messages=['Script is invalid'],
+            details={'script': ['is invalid']},
+        )
     result, _warnings = run(failing, dict(url=URL, api_key='k'), environ={})
     assert result['api_error'] == dict(status=422, method='PUT', path='tasks/3/task_callbacks/12', messages=['Script '
                                                                                                              'is '
@@ -182,8 +194,14 @@ def test_an_unreadable_environment_variable_stops_the_run_before_the_logic():
 def test_what_the_server_wrote_leaves_with_its_control_characters_shown():
     def hostile(client, params, context):
         context.warn('Retried after status 503 \x1b]0;owned\x07.')
-        raise NodeumError('The Nodeum API refused POST x (422): \x1b[2JScript \x9b31mforged', status=422, method='POST',
-                          path='tasks/3/task_callbacks', messages=['\x1b[2JScript \x9b31mforged'], details={'s\x1b': ['\x07']})
+        raise NodeumError(
+            'The Nodeum API refused POST x (422): \x1b[2JScript \x9b31mforged',
+            status=422,
+            method='POST',
+            path='tasks/3/task_callbacks',
+            messages=['\x1b[2JScript \x9b31mforged'],
+            details={'s\x1b': ['\x07']},
+        )
     result, warnings = run(hostile, dict(url=URL, api_key='k'), environ={})
     assert result['msg'] == 'The Nodeum API refused POST x (422): \\x1b[2JScript \\x9b31mforged'
     assert result['api_error']['messages'] == [

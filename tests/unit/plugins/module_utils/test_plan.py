@@ -16,7 +16,9 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import 
 SERVER = 'https://nodeum.example.com/api/v2'
 
 
-def change(action='update', task_id=4, callback_id=53, item=0, before='old', after='new', scope=None, callback_type='filter'):
+def change(
+    action='update', task_id=4, callback_id=53, item=0, before='old', after='new', scope=None, callback_type='filter'
+):
     return Change(action, task_id, callback_type, callback_id, item, before, after, scope)
 
 
@@ -63,14 +65,21 @@ def test_changes_come_in_one_order_whatever_the_order_decided():
         random.Random(seed).shuffle(changes)
         assert report(changes)['changes'] == expected
     assert [(entry['task_id'], entry['type'], entry['callback_id'], entry['item']) for entry in expected] == [
-        (1, 'filter', 10, 3), (1, 'filter', 11, None), (1, 'hook', 12, 4), (2, 'filter', 20, 0), (2, 'filter', None, 1), (2, 'filter', None, 5)]
+        (1, 'filter', 10, 3),
+        (1, 'filter', 11, None),
+        (1, 'hook', 12, 4),
+        (2, 'filter', 20, 0),
+        (2, 'filter', None, 1),
+        (2, 'filter', None, 5),
+    ]
 
 
 def test_a_create_keeps_its_place_once_the_server_gave_it_an_id():
     planned = [change('create', 1, None, 1, None), change('update', 1, 30, 0)]
     made = [change('create', 1, 99, 1, None), change('update', 1, 30, 0)]
-    assert [entry['item'] for entry in report(planned)['changes']] == [entry['item']
-                                                                       for entry in report(made, ending='apply')['changes']]
+    assert [entry['item'] for entry in report(planned)['changes']] == [
+        entry['item'] for entry in report(made, ending='apply')['changes']
+    ]
 
 
 def test_each_change_names_its_task_by_id_and_name_and_says_why():
@@ -86,8 +95,16 @@ def test_each_change_names_its_task_by_id_and_name_and_says_why():
         ('remove', 'task 4 "Migrate cold data" / filter callback 55', 'state absent'),
         ('remove', 'task 4 "Migrate cold data" / filter callback 56', 'not declared (exclusive, all_tasks)'),
         ('create', 'task 4 "Migrate cold data" / filter callback (new)', 'not on the server')]
-    assert entries[0] == dict(action='update', task_id=4, task_name='Migrate cold data', type='filter', callback_id=53, item=0,
-                              reason='line endings differ', address='task 4 "Migrate cold data" / filter callback 53')
+    assert entries[0] == dict(
+        action='update',
+        task_id=4,
+        task_name='Migrate cold data',
+        type='filter',
+        callback_id=53,
+        item=0,
+        reason='line endings differ',
+        address='task 4 "Migrate cold data" / filter callback 53',
+    )
 
 
 def test_a_task_whose_name_is_unknown_is_named_by_id():
@@ -124,7 +141,10 @@ def test_diff_headers_name_the_server_the_task_and_the_action(kind, before, afte
     assert (diff['before'], diff['after']) == (before or '', after or '')
 
 
-@pytest.mark.parametrize('script, endings', [('a', 'none'), ('a\n', 'LF'), ('a\r\nb\r\n', 'CRLF'), ('a\rb', 'CR'), ('a\r\nb\n', 'mixed'), ('', 'none')])
+@pytest.mark.parametrize(
+    'script, endings',
+    [('a', 'none'), ('a\n', 'LF'), ('a\r\nb\r\n', 'CRLF'), ('a\rb', 'CR'), ('a\r\nb\n', 'mixed'), ('', 'none')],
+)
 def test_line_endings_are_named(script, endings):
     assert plan.line_endings(script) == endings
 
@@ -133,7 +153,9 @@ def test_line_endings_are_named(script, endings):
 
 def fingerprint(names=None, tasks=None, server=SERVER):
     default_tasks = {1: [dict(id=10, type='filter', script='a'), dict(id=11, type='filter', script='b')], 2: []}
-    return plan.state_fingerprint(server, {'Nightly': 2} if names is None else names, default_tasks if tasks is None else tasks)
+    return plan.state_fingerprint(
+        server, {'Nightly': 2} if names is None else names, default_tasks if tasks is None else tasks
+    )
 
 
 def test_the_fingerprint_is_the_same_for_the_same_state_in_any_order():
@@ -169,7 +191,10 @@ def test_the_fingerprint_changes_with_the_state(other):
     assert fingerprint(**other) != fingerprint()
 
 
-@pytest.mark.parametrize('value', ['', 'sha256:', 'sha256:' + '0' * 63, 'SHA256:' + '0' * 64, 'sha256:' + 'A' * 64, 'md5:' + '0' * 32, None, 12])
+@pytest.mark.parametrize(
+    'value',
+    ['', 'sha256:', 'sha256:' + '0' * 63, 'SHA256:' + '0' * 64, 'sha256:' + 'A' * 64, 'md5:' + '0' * 32, None, 12],
+)
 def test_only_the_form_of_a_fingerprint_is_valid(value):
     assert not plan.valid_fingerprint(value)
 

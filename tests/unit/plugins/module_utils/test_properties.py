@@ -50,8 +50,15 @@ task_names = st.builds(lambda operator, parts: operator + ''.join(parts), st.sam
 big_scripts = st.builds(lambda piece, times: piece * times, st.text(min_size=1,
                         max_size=64), st.integers(1, 1024 * 1024 // 64))
 scripts = st.one_of(st.none(), any_text, big_scripts, st.sampled_from(['', ' ', '\r\n\t', 'a\x00b', 'x\r\n']))
-junk = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=False), any_text, st.lists(any_text, max_size=3),
-                 st.dictionaries(any_text, any_text, max_size=2))
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=False),
+    any_text,
+    st.lists(any_text, max_size=3),
+    st.dictionaries(any_text, any_text, max_size=2),
+)
 callback_ids = st.one_of(st.none(), st.integers(-5, 10 ** 12))
 tasks = st.one_of(task_names, st.integers(0, 10 ** 6).map(str), st.sampled_from(['', ' ', '007', '٣', '1.5', '-1']))
 
@@ -72,12 +79,20 @@ task_callback_params = st.fixed_dictionaries({}, optional={
     'script': scripts, 'state': st.one_of(st.none(), st.sampled_from(['present', 'absent']), any_text),
 })
 # Anything at all, as a playbook could write it: it goes through the module's argument spec first.
-raw_task_callback_params = st.fixed_dictionaries({}, optional={
-    'task': st.one_of(st.sampled_from(['1', 'Bravo']), tasks, junk), 'callback_id': st.one_of(callback_ids, callback_ids, junk),
-    'type': st.one_of(st.just('filter'), st.just('filter'), any_text, junk), 'script': st.one_of(scripts, scripts, junk),
-    'state': st.one_of(st.sampled_from(['present', 'absent']), st.sampled_from(['present', 'absent']), any_text, junk),
-    'url': st.just('http://127.0.0.1:9'), 'api_key': st.just('k'),
-})
+raw_task_callback_params = st.fixed_dictionaries(
+    {},
+    optional={
+        'task': st.one_of(st.sampled_from(['1', 'Bravo']), tasks, junk),
+        'callback_id': st.one_of(callback_ids, callback_ids, junk),
+        'type': st.one_of(st.just('filter'), st.just('filter'), any_text, junk),
+        'script': st.one_of(scripts, scripts, junk),
+        'state': st.one_of(
+            st.sampled_from(['present', 'absent']), st.sampled_from(['present', 'absent']), any_text, junk
+        ),
+        'url': st.just('http://127.0.0.1:9'),
+        'api_key': st.just('k'),
+    },
+)
 
 
 def validated(options, constraints, raw):
@@ -105,9 +120,15 @@ def test_desired_state_returns_or_says_why(params):
         assert isinstance(desired['script'], str) and desired['script'].strip()
 
 
-callback_lists = st.lists(st.builds(lambda number, script: {'id': number, 'type': 'filter', 'script': script},
-                                    st.integers(1, 10 ** 6), st.one_of(any_text, st.sampled_from(['x', 'x\r\n', 'x ']))),
-                          max_size=4, unique_by=lambda item: item['id'])
+callback_lists = st.lists(
+    st.builds(
+        lambda number, script: {'id': number, 'type': 'filter', 'script': script},
+        st.integers(1, 10**6),
+        st.one_of(any_text, st.sampled_from(['x', 'x\r\n', 'x '])),
+    ),
+    max_size=4,
+    unique_by=lambda item: item['id'],
+)
 
 
 # -- list_query -------------------------------------------------------------------------------------
@@ -119,19 +140,31 @@ known_filters = st.sampled_from(['', '=filter', '=other', '=s1', '=12', '=13', '
 # Seven in ten tasks are known (one_of alone picks its first branch too rarely for that).
 mostly_known_tasks = st.integers(0, 9).flatmap(lambda draw: known_tasks if draw <
                                                7 else st.one_of(tasks, junk.filter(lambda value: value is not None)))
-info_params = st.fixed_dictionaries({'task': mostly_known_tasks}, optional={
-    'callback_id': st.one_of(st.integers(9, 14), callback_ids, junk),
-    'id': st.one_of(st.none(), known_filters, any_text, junk), 'type': st.one_of(st.none(), known_filters, any_text),
-    'script': st.one_of(st.none(), known_filters, any_text),
-    'sort_by': st.one_of(st.none(), st.lists(st.one_of(st.sampled_from(['id', 'type:desc', 'script:asc', 'name', 'id:up', '']), any_text), max_size=3)),
-    'limit': st.one_of(st.none(), st.integers(1, 8), st.integers(-3, 5000)), 'offset': st.one_of(st.none(), st.integers(0, 8), st.integers(-3, 5000)),
-})
+info_params = st.fixed_dictionaries(
+    {'task': mostly_known_tasks},
+    optional={
+        'callback_id': st.one_of(st.integers(9, 14), callback_ids, junk),
+        'id': st.one_of(st.none(), known_filters, any_text, junk),
+        'type': st.one_of(st.none(), known_filters, any_text),
+        'script': st.one_of(st.none(), known_filters, any_text),
+        'sort_by': st.one_of(
+            st.none(),
+            st.lists(
+                st.one_of(st.sampled_from(['id', 'type:desc', 'script:asc', 'name', 'id:up', '']), any_text), max_size=3
+            ),
+        ),
+        'limit': st.one_of(st.none(), st.integers(1, 8), st.integers(-3, 5000)),
+        'offset': st.one_of(st.none(), st.integers(0, 8), st.integers(-3, 5000)),
+    },
+)
 
 
 # Tasks 1 to 3 hold callbacks, so that filters and paging have something to keep or drop.
 INFO_TASKS = {1: 'Alpha', 2: 'Bravo', 3: 'Alpha'}
-INFO_CALLBACKS = [dict(id=number, task_id=1 + number % 3, type='filter' if number % 4 else 'other', script='s%d' % (number % 5))
-                  for number in range(10, 30)]
+INFO_CALLBACKS = [
+    dict(id=number, task_id=1 + number % 3, type='filter' if number % 4 else 'other', script='s%d' % (number % 5))
+    for number in range(10, 30)
+]
 
 
 def emulator_answer(nodeum, path, params=None):
@@ -151,7 +184,11 @@ def emulator_listing(nodeum, task, params):
     if status != 200:
         return None
     found = body['task_callbacks']
-    return [item for item in found if item['id'] == params['callback_id']] if params.get('callback_id') is not None else found
+    return (
+        [item for item in found if item['id'] == params['callback_id']]
+        if params.get('callback_id') is not None
+        else found
+    )
 
 
 @SETTINGS
@@ -195,8 +232,13 @@ def test_read_task_callbacks_answers_what_the_emulator_holds(new_nodeum, params)
 
 # -- resolve_task_id ------------------------------------------------------------------------------
 
+
 @SETTINGS
-@given(tasks, st.dictionaries(st.integers(1, 50), st.one_of(task_names, st.sampled_from(['Alpha', '> x', 'x'])), max_size=5), st.integers(0, 2))
+@given(
+    tasks,
+    st.dictionaries(st.integers(1, 50), st.one_of(task_names, st.sampled_from(['Alpha', '> x', 'x'])), max_size=5),
+    st.integers(0, 2),
+)
 @example('Alpha', {1: 'Alpha'}, 1)  # two tasks of that name: neither is taken
 @example('7', {7: 'x', 8: '7'}, 0)  # digits are an id, also where a task carries them as its name
 def test_resolve_task_id_agrees_with_the_emulator(new_nodeum, task, server_tasks, namesakes):
@@ -224,17 +266,40 @@ def test_resolve_task_id_agrees_with_the_emulator(new_nodeum, task, server_tasks
 
 # Secrets are recognisable, so that a message that repeats one is caught.
 secrets = st.builds(lambda text: 'Zq7-' + text, st.text(max_size=12))
-connection_params = st.fixed_dictionaries({}, optional={
-    'url': st.one_of(st.sampled_from(['http://127.0.0.1:9', 'https://nodeum.example.com/api/v2/', 'ftp://x', 'http://u:p@h', 'http://[::1',
-                                      'https://', '']), any_text),
-    'username': st.one_of(st.none(), any_text), 'password': st.one_of(st.none(), secrets), 'api_key': st.one_of(st.none(), secrets),
-    'api_key_prefix': st.one_of(st.none(), any_text), 'token': st.one_of(st.none(), secrets),
-    'validate_certs': st.booleans(), 'ca_path': st.one_of(st.none(), any_text), 'timeout': st.one_of(st.none(), st.floats(-5, 1e6)),
-})
+connection_params = st.fixed_dictionaries(
+    {},
+    optional={
+        'url': st.one_of(
+            st.sampled_from(
+                [
+                    'http://127.0.0.1:9',
+                    'https://nodeum.example.com/api/v2/',
+                    'ftp://x',
+                    'http://u:p@h',
+                    'http://[::1',
+                    'https://',
+                    '',
+                ]
+            ),
+            any_text,
+        ),
+        'username': st.one_of(st.none(), any_text),
+        'password': st.one_of(st.none(), secrets),
+        'api_key': st.one_of(st.none(), secrets),
+        'api_key_prefix': st.one_of(st.none(), any_text),
+        'token': st.one_of(st.none(), secrets),
+        'validate_certs': st.booleans(),
+        'ca_path': st.one_of(st.none(), any_text),
+        'timeout': st.one_of(st.none(), st.floats(-5, 1e6)),
+    },
+)
 
 
 @SETTINGS
-@given(connection_params, st.dictionaries(st.sampled_from(['NODEUM_USERNAME', 'NODEUM_PASSWORD', 'NODEUM_API_KEY', 'NODEUM_TOKEN']), secrets))
+@given(
+    connection_params,
+    st.dictionaries(st.sampled_from(['NODEUM_USERNAME', 'NODEUM_PASSWORD', 'NODEUM_API_KEY', 'NODEUM_TOKEN']), secrets),
+)
 def test_client_from_params_builds_or_says_why(params, environ):
     try:
         credentials = resolve_credentials(params, environ)
@@ -279,7 +344,16 @@ def test_url_secrets_find_the_password_of_a_url(user, password):
 
 
 @SETTINGS
-@given(st.one_of(any_text, st.builds(lambda scheme, rest: scheme + rest, st.sampled_from(['http://', 'https://', 'http://[', 'https://u:p@']), any_text)))
+@given(
+    st.one_of(
+        any_text,
+        st.builds(
+            lambda scheme, rest: scheme + rest,
+            st.sampled_from(['http://', 'https://', 'http://[', 'https://u:p@']),
+            any_text,
+        ),
+    )
+)
 def test_any_url_is_accepted_or_refused_in_one_sentence(url):
     try:
         normalized = connection.normalize_base_url(url)
@@ -291,9 +365,14 @@ def test_any_url_is_accepted_or_refused_in_one_sentence(url):
 
 # -- ensure_task_callback end to end against the emulator: no other exception, no request when invalid ---------
 
+
 @END_TO_END_SETTINGS
 @given(raw_task_callback_params, callback_lists, st.booleans())
-@example(dict(task='1', script='x\r\n', url='http://127.0.0.1:9', api_key='k'), [dict(id=5, type='filter', script='x')], False)
+@example(
+    dict(task='1', script='x\r\n', url='http://127.0.0.1:9', api_key='k'),
+    [dict(id=5, type='filter', script='x')],
+    False,
+)
 @example(dict(task='Bravo', state='absent', url='http://127.0.0.1:9', api_key='k'), [], False)
 def test_ensure_task_callback_never_raises_anything_else(new_nodeum, raw, existing, check_mode):
     params = validated(task_callback.OPTIONS, task_callback.CONSTRAINTS, raw)

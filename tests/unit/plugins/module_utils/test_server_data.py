@@ -25,9 +25,18 @@ CALLBACK_PATH = re.compile(r'^tasks/[0-9]+/task_callbacks(/[0-9]+)?$')
 
 # (id as the server sends it, how the sentence shows it)
 HOSTILE_IDS = [
-    ('..', "'..' (text)"), ('.', "'.' (text)"), ('', "'' (text)"), ('10', "'10' (text)"), ('7/../..', "'7/../..' (text)"),
-    (None, 'null'), (10.5, '10.5 (a number)'), (-1, '-1 (a number)'), (0, '0 (a number)'), (True, 'true (a boolean)'),
-    ([7], 'a list'), ({'id': 7}, 'an object'),
+    ('..', "'..' (text)"),
+    ('.', "'.' (text)"),
+    ('', "'' (text)"),
+    ('10', "'10' (text)"),
+    ('7/../..', "'7/../..' (text)"),
+    (None, 'null'),
+    (10.5, '10.5 (a number)'),
+    (-1, '-1 (a number)'),
+    (0, '0 (a number)'),
+    (True, 'true (a boolean)'),
+    ([7], 'a list'),
+    ({'id': 7}, 'an object'),
 ]
 
 
@@ -77,15 +86,28 @@ def test_a_listed_callback_id_that_is_no_whole_number_is_refused_before_any_writ
 
 
 @pytest.mark.parametrize('hostile, shown', HOSTILE_IDS[:6])
-@pytest.mark.parametrize('scope, removals', [('listed_tasks', []), ('all_tasks', [('DELETE', 'tasks/3/task_callbacks/9')])])
-def test_exclusive_mode_sends_nothing_on_a_task_whose_listing_holds_a_hostile_id(nodeum, hostile, shown, scope, removals):
-    nodeum.load(callbacks=[dict(id=7, task_id=1, type='filter', script='old'), dict(id=8, task_id=2, type='filter', script='x'),
-                           dict(id=9, task_id=3, type='filter', script='z')])
+@pytest.mark.parametrize(
+    'scope, removals', [('listed_tasks', []), ('all_tasks', [('DELETE', 'tasks/3/task_callbacks/9')])]
+)
+def test_exclusive_mode_sends_nothing_on_a_task_whose_listing_holds_a_hostile_id(
+    nodeum, hostile, shown, scope, removals
+):
+    nodeum.load(
+        callbacks=[
+            dict(id=7, task_id=1, type='filter', script='old'),
+            dict(id=8, task_id=2, type='filter', script='x'),
+            dict(id=9, task_id=3, type='filter', script='z'),
+        ]
+    )
     answer(nodeum, 'GET', 'tasks/1/task_callbacks', listing(dict(id=hostile, type='filter', script='old')))
     result = ensure_task_callbacks(nodeum.client, dict(callbacks=[params(task='1'), params(task='2', script='x')],
                                                        exclusive=True, exclusive_scope=scope), nodeum.context())
-    assert result['results'][0]['msg'] == refusal(nodeum, 'GET', 'tasks/1/task_callbacks',
-                                                  'a callback whose id is %s instead of a whole number of 1 or more' % shown)
+    assert result['results'][0]['msg'] == refusal(
+        nodeum,
+        'GET',
+        'tasks/1/task_callbacks',
+        'a callback whose id is %s instead of a whole number of 1 or more' % shown,
+    )
     assert nodeum.writes() == removals
     assert_only_callback_paths(nodeum)
 
@@ -121,8 +143,9 @@ def test_each_fault_of_a_listed_callback_is_one_sentence(nodeum, listed, problem
 def test_a_listed_task_that_cannot_be_used_fails_the_look_up_in_one_sentence(nodeum, task, problem):
     nodeum.load(callbacks=[dict(id=7, task_id=2, type='filter', script='old')])
     answer(nodeum, 'GET', 'tasks', json.dumps({'count': 1, 'tasks': [task]}), times=2)
-    assert failure_of(ensure_task_callback, nodeum.client, params(task='Nightly', state='absent'), nodeum.context()).message == \
-        refusal(nodeum, 'GET', 'tasks', problem)
+    assert failure_of(
+        ensure_task_callback, nodeum.client, params(task='Nightly', state='absent'), nodeum.context()
+    ).message == refusal(nodeum, 'GET', 'tasks', problem)
     assert failure_of(read_task_callbacks, nodeum.client, {}, nodeum.context()
                       ).message == refusal(nodeum, 'GET', 'tasks', problem)
     assert [method for method, _path, _query in nodeum.requests()] == ['GET', 'GET']
@@ -147,9 +170,11 @@ def test_a_create_answered_without_a_usable_id_adopts_the_callback_the_task_show
     assert result['task_callback'] == dict(id=50, task_id=3, type='filter', script='new') and result['changed'] is True
     assert nodeum.writes() == [('POST', 'tasks/3/task_callbacks')]
     path = 'tasks/3/task_callbacks'
-    assert nodeum.warnings == ['The Nodeum API answered POST %s/%s with %s; the callback it created was found among '
-                               'the '
-                               "task's callbacks (id 50) and is the one used." % (nodeum.client.base_url, path, problem)]
+    assert nodeum.warnings == [
+        'The Nodeum API answered POST %s/%s with %s; the callback it created was found among '
+        'the '
+        "task's callbacks (id 50) and is the one used." % (nodeum.client.base_url, path, problem)
+    ]
 
 
 def test_a_create_answered_without_a_usable_id_and_not_found_says_it_was_created(nodeum):

@@ -18,7 +18,16 @@ import pytest
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.module_run import RunContext
 from ansible_collections.nodeum.data_archiving.tests.unit.plugins.module_utils.fake_transport import (
-    ANSWER_LOST, FAILURES, NOTHING_SENT, SHORT, URL, expected_sentence, http_answer, refused, reset_before_answer, transport_client,
+    ANSWER_LOST,
+    FAILURES,
+    NOTHING_SENT,
+    SHORT,
+    URL,
+    expected_sentence,
+    http_answer,
+    refused,
+    reset_before_answer,
+    transport_client,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
     Plan, desired_state, ensure_task_callback, plan_change, plan_diff,
@@ -154,8 +163,15 @@ def test_diff_of_a_create_and_a_delete_is_against_empty():
 
 def test_diff_of_a_delete_has_one_entry_per_callback_under_its_own_header():
     diff = plan_diff(Plan('delete', [callback(5, 'five'), callback(6, 'six'), callback(9, 'nine')], None), 3)
-    assert diff == [dict(before=script, after='', before_header='task 3 / filter callback %d' % number,
-                         after_header='task 3 / filter callback %d' % number) for number, script in ((5, 'five'), (6, 'six'), (9, 'nine'))]
+    assert diff == [
+        dict(
+            before=script,
+            after='',
+            before_header='task 3 / filter callback %d' % number,
+            after_header='task 3 / filter callback %d' % number,
+        )
+        for number, script in ((5, 'five'), (6, 'six'), (9, 'nine'))
+    ]
 
 
 def test_diff_of_no_change_shows_the_script_and_of_nothing_there_is_empty():
@@ -181,13 +197,26 @@ def test_create_then_nothing_to_do(nodeum):
     second = ensure_task_callback(nodeum.client, params(), nodeum.context())
     created = nodeum.callbacks(3)
     assert first['changed'] and not second['changed'] and list(created.values()) == ['new']
-    assert first == dict(changed=True, task_callback={'id': list(created)[0], 'task_id': 3, 'type': 'filter', 'script': 'new'},
-                         diff=[dict(before='', after='new', before_header='task 3 / filter callback (new)',
-                                    after_header='task 3 / filter callback (new)')])
+    assert first == dict(
+        changed=True,
+        task_callback={'id': list(created)[0], 'task_id': 3, 'type': 'filter', 'script': 'new'},
+        diff=[
+            dict(
+                before='',
+                after='new',
+                before_header='task 3 / filter callback (new)',
+                after_header='task 3 / filter callback (new)',
+            )
+        ],
+    )
     assert second['task_callback'] == first['task_callback']
     # the read filters on the type; the create reads again once (the race rule); the second run reads once
-    assert nodeum.requests() == [('GET', 'tasks/3/task_callbacks', {'type': '=filter'}), ('POST', 'tasks/3/task_callbacks', {}),
-                                 ('GET', 'tasks/3/task_callbacks', {'type': '=filter'}), ('GET', 'tasks/3/task_callbacks', {'type': '=filter'})]
+    assert nodeum.requests() == [
+        ('GET', 'tasks/3/task_callbacks', {'type': '=filter'}),
+        ('POST', 'tasks/3/task_callbacks', {}),
+        ('GET', 'tasks/3/task_callbacks', {'type': '=filter'}),
+        ('GET', 'tasks/3/task_callbacks', {'type': '=filter'}),
+    ]
 
 
 def test_update_puts_type_and_script_on_the_callback_and_diffs_old_against_new(nodeum):
@@ -219,15 +248,36 @@ def test_absent_deletes_every_callback_of_the_type_and_tolerates_one_already_gon
     # removed, answer lost: the retry finds it gone (404)
     nodeum.fault(method='DELETE', path='/task_callbacks/8$', drop='after')
     result = ensure_task_callback(nodeum.client, params(state='absent', script=None), nodeum.context())
-    assert result == dict(changed=True, task_callback=None, diff=[
-        dict(before='a', after='', before_header='task 3 / filter callback 7', after_header='task 3 / filter callback 7'),
-        dict(before='b', after='', before_header='task 3 / filter callback 8', after_header='task 3 / filter callback 8')])
+    assert result == dict(
+        changed=True,
+        task_callback=None,
+        diff=[
+            dict(
+                before='a',
+                after='',
+                before_header='task 3 / filter callback 7',
+                after_header='task 3 / filter callback 7',
+            ),
+            dict(
+                before='b',
+                after='',
+                before_header='task 3 / filter callback 8',
+                after_header='task 3 / filter callback 8',
+            ),
+        ],
+    )
     assert nodeum.callbacks(3) == {9: 'x'}
-    assert nodeum.writes() == [('DELETE', 'tasks/3/task_callbacks/7'), ('DELETE',
-                                                                        'tasks/3/task_callbacks/8'), ('DELETE', 'tasks/3/task_callbacks/8')]
+    assert nodeum.writes() == [
+        ('DELETE', 'tasks/3/task_callbacks/7'),
+        ('DELETE', 'tasks/3/task_callbacks/8'),
+        ('DELETE', 'tasks/3/task_callbacks/8'),
+    ]
 
 
-@pytest.mark.parametrize('overrides, existing', [(dict(), []), (dict(), [callback(7, 'old')]), (dict(state='absent', script=None), [callback(7, 'old')])])
+@pytest.mark.parametrize(
+    'overrides, existing',
+    [(dict(), []), (dict(), [callback(7, 'old')]), (dict(state='absent', script=None), [callback(7, 'old')])],
+)
 def test_check_mode_reports_the_change_and_writes_nothing(nodeum, overrides, existing):
     nodeum.load(callbacks=on_task_3(*existing))
     result = ensure_task_callback(nodeum.client, params(**overrides), nodeum.context(check_mode=True))
@@ -361,7 +411,12 @@ def create_on_task_1(script):
     """ensure_task_callback creating task 1's filter callback 'new' over a transport that answers from script:
     (the call to make, the pool, the waits, the warnings)."""
     fake = transport_client([listing()] + script)
-    return (lambda: ensure_task_callback(fake.client, params(task='1'), fake.context)), fake.pool, fake.sleeps, fake.warnings
+    return (
+        (lambda: ensure_task_callback(fake.client, params(task='1'), fake.context)),
+        fake.pool,
+        fake.sleeps,
+        fake.warnings,
+    )
 
 
 @pytest.mark.parametrize('kind', ANSWER_LOST)

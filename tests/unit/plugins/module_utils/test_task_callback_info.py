@@ -110,8 +110,14 @@ def test_inventory_lists_every_task_with_its_name_and_one_read_per_task(nodeum):
 
 def test_inventory_applies_the_filters_to_every_task(nodeum):
     nodeum.load(callbacks=[cb(13, 3, 'c'), cb(10, 1, 'a'), cb(11, 1, 'b', 'hook')])
-    assert inventory(nodeum, type='=filter') == dict(changed=False, count=2, task_callbacks=[
-        dict(id=10, task_id=1, type='filter', script='a', task_name='Archive'), dict(id=13, task_id=3, type='filter', script='c', task_name='Archive')])
+    assert inventory(nodeum, type='=filter') == dict(
+        changed=False,
+        count=2,
+        task_callbacks=[
+            dict(id=10, task_id=1, type='filter', script='a', task_name='Archive'),
+            dict(id=13, task_id=3, type='filter', script='c', task_name='Archive'),
+        ],
+    )
     assert all(query == {'type': '=filter'} for _method, path, query in nodeum.requests() if path != 'tasks')
 
 

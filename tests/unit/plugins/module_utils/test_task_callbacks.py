@@ -28,7 +28,9 @@ def cb(callback_id, task_id, script='s', callback_type='filter'):
 
 
 def run(nodeum, callbacks, check_mode=False, **options):
-    return ensure_task_callbacks(nodeum.client, dict(callbacks=callbacks, **options), nodeum.context(check_mode=check_mode))
+    return ensure_task_callbacks(
+        nodeum.client, dict(callbacks=callbacks, **options), nodeum.context(check_mode=check_mode)
+    )
 
 
 def item(task, script='new', **keys):
@@ -93,7 +95,9 @@ def test_bad_items_are_refused_with_index_and_task_and_no_request(nodeum, items,
      'nothing was sent. Check that the list is the one you meant, or set allow_empty: true to empty the server.'),
 ])
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_settings_that_cannot_be_meant_fail_in_one_sentence_and_no_request(nodeum, callbacks, options, message, check_mode):
+def test_settings_that_cannot_be_meant_fail_in_one_sentence_and_no_request(
+    nodeum, callbacks, options, message, check_mode
+):
     with pytest.raises(NodeumError) as caught:
         run(nodeum, callbacks, check_mode=check_mode, **options)
     assert caught.value.message == message and nodeum.requests() == []
@@ -109,7 +113,11 @@ def test_emptying_the_server_with_absent_items_only_needs_allow_empty_too(nodeum
 
 def test_a_name_is_looked_up_once_and_each_task_read_once(nodeum):
     nodeum.load(tasks={1: 'Archive', 2: 'Nightly'})
-    run(nodeum, [item('Nightly'), item('1'), item('Nightly', callback_id=7, state='absent', script=None)], check_mode=True)
+    run(
+        nodeum,
+        [item('Nightly'), item('1'), item('Nightly', callback_id=7, state='absent', script=None)],
+        check_mode=True,
+    )
     # and task 1, given by id and changed, is named for the plan by one look-up of its id
     assert nodeum.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks', 'tasks?name==Nightly']
     assert ('GET', 'tasks', {'id': '><1'}) in nodeum.requests()
@@ -206,9 +214,11 @@ def test_create_update_delete_then_idempotent(nodeum):
     assert first['results'][2]['task_callback'] == dict(id=created, task_id=3, type='filter', script='fresh')
     assert nodeum.writes() == [('DELETE', 'tasks/2/task_callbacks/12'),
                                ('POST', 'tasks/3/task_callbacks'), ('PUT', 'tasks/1/task_callbacks/10')]
-    assert first['drift'] == [dict(task_id=1, created=[], updated=[dict(id=10, type='filter', item=0)], removed=[]),
-                              dict(task_id=2, created=[], updated=[], removed=[dict(id=12, type='filter', item=1)]),
-                              dict(task_id=3, created=[dict(id=created, type='filter', item=2)], updated=[], removed=[])]
+    assert first['drift'] == [
+        dict(task_id=1, created=[], updated=[dict(id=10, type='filter', item=0)], removed=[]),
+        dict(task_id=2, created=[], updated=[], removed=[dict(id=12, type='filter', item=1)]),
+        dict(task_id=3, created=[dict(id=created, type='filter', item=2)], updated=[], removed=[]),
+    ]
     # the names of the changed tasks in one look-up, and each create reads its task again once, for the race rule
     assert nodeum.reads() == ['tasks', 'tasks/1/task_callbacks', 'tasks/2/task_callbacks',
                               'tasks/3/task_callbacks', 'tasks/3/task_callbacks']
@@ -225,15 +235,23 @@ def test_check_mode_is_exact_and_reads_only(nodeum):
     applied = run(nodeum, items)
     assert [entry['changed'] for entry in checked['results']] == [entry['changed'] for entry in applied['results']]
     assert checked['results'][2]['task_callback']['id'] is None
-    assert [(entry['task_id'], len(entry['created']), len(entry['updated']), len(entry['removed'])) for entry in checked['drift']] == \
-        [(1, 0, 1, 0), (2, 0, 0, 1), (3, 1, 0, 0)]
+    assert [
+        (entry['task_id'], len(entry['created']), len(entry['updated']), len(entry['removed']))
+        for entry in checked['drift']
+    ] == [(1, 0, 1, 0), (2, 0, 0, 1), (3, 1, 0, 0)]
     server = nodeum.client.base_url[:-len('/api/v2')]
-    assert [(diff['before_header'], diff['after_header'], diff['before'], diff['after']) for diff in checked['diff']] == [
-        ('%s task 1 "Archive" / filter callback 10' % server, '%s task 1 "Archive" / filter callback 10 (update: '
-                                                              'script differs)' % server,
-         'old', 'new'),
+    assert [
+        (diff['before_header'], diff['after_header'], diff['before'], diff['after']) for diff in checked['diff']
+    ] == [
+        (
+            '%s task 1 "Archive" / filter callback 10' % server,
+            '%s task 1 "Archive" / filter callback 10 (update: ' 'script differs)' % server,
+            'old',
+            'new',
+        ),
         ('%s task 2 "Nightly" / filter callback 12 (remove: state absent)' % server, '(removed)', 'gone', ''),
-        ('(none)', '%s task 3 "Archive" / filter callback (new) (create: not on the server)' % server, '', 'fresh')]
+        ('(none)', '%s task 3 "Archive" / filter callback (new) (create: not on the server)' % server, '', 'fresh'),
+    ]
 
 
 def test_a_lost_post_answer_creates_no_duplicate(nodeum):
@@ -272,9 +290,11 @@ def test_failed_items_do_not_stop_the_others(nodeum):
     outcome = [(entry['changed'], entry.get('failed', False)) for entry in result['results']]
     assert outcome == [(True, False), (False, True), (False, True), (False, True), (False, True)]
     assert result['failed'] and result['changed']
-    assert result['msg'].startswith('Applied to %s: 1 created, 0 updated, 0 removed, 0 unchanged, 4 failed. 4 of 5 '
-                                    'items failed, and every '
-                                    "other change was made: callbacks[1] (task 'No such task'): No Nodeum task" % result['plan']['server'][:-7])
+    assert result['msg'].startswith(
+        'Applied to %s: 1 created, 0 updated, 0 removed, 0 unchanged, 4 failed. 4 of 5 '
+        'items failed, and every '
+        "other change was made: callbacks[1] (task 'No such task'): No Nodeum task" % result['plan']['server'][:-7]
+    )
     # every failed item named, each with its index, task and sentence
     for index in range(1, 5):
         label = "callbacks[%d] (task '%s'): " % (index, result['results'][index]
@@ -292,8 +312,10 @@ def test_failed_items_do_not_stop_the_others(nodeum):
 def test_in_check_mode_the_failure_says_the_other_changes_would_be_made(nodeum):
     nodeum.load(callbacks=[cb(20, 3, 'old')])
     result = run(nodeum, [item('No such task'), item('3', 'three')], check_mode=True)
-    assert "1 of 2 items failed, and every other change would be made (check mode): callbacks[0] (task 'No such task')" in result[
-        'msg']
+    assert (
+        "1 of 2 items failed, and every other change would be made (check mode): callbacks[0] (task 'No such task')"
+        in result['msg']
+    )
     assert result['plan']['summary']['updated'] == 1 and result['plan']['changes'][0]['callback_id'] == 20
     assert [entry['changed'] for entry in result['results']] == [False, True]
     assert nodeum.callbacks(3) == {20: 'old'}
@@ -528,7 +550,9 @@ def test_exclusive_removes_what_no_item_declares_on_the_listed_tasks_only(nodeum
     assert checked['changed'] and checked['drift'] == [
         dict(task_id=1, created=[], updated=[], removed=[dict(id=11, type='hook', item=None)])]
     assert [diff['before_header'] for diff in checked['diff']] == [
-        '%s task 1 "Archive" / hook callback 11 (remove: not declared (exclusive, listed_tasks))' % nodeum.client.base_url[:-len('/api/v2')]]
+        '%s task 1 "Archive" / hook callback 11 (remove: not declared (exclusive, listed_tasks))'
+        % nodeum.client.base_url[: -len('/api/v2')]
+    ]
     applied = run(nodeum, items, exclusive=True)
     assert applied['drift'] == checked['drift'] and nodeum.writes() == [('DELETE', 'tasks/1/task_callbacks/11')]
     assert nodeum.callbacks(3) == {13: 'z'}
@@ -550,8 +574,14 @@ def test_exclusive_leaves_a_task_with_a_failed_item_alone_and_still_cleans_the_o
     assert result['drift'] == [dict(task_id=2, created=[], updated=[], removed=[dict(id=21, type='hook', item=None)])]
 
 
-SHARED_NAME_CALLBACKS = [cb(10, 1, 's'), cb(14, 1, 'y', 'hook'), cb(11, 3, 's'), cb(15, 3, 'y', 'hook'), cb(12, 2, 'keep'),
-                         cb(13, 2, 'x', 'hook')]
+SHARED_NAME_CALLBACKS = [
+    cb(10, 1, 's'),
+    cb(14, 1, 'y', 'hook'),
+    cb(11, 3, 's'),
+    cb(15, 3, 'y', 'hook'),
+    cb(12, 2, 'keep'),
+    cb(13, 2, 'x', 'hook'),
+]
 
 
 @pytest.mark.parametrize('scope, reads', [
@@ -644,8 +674,10 @@ def test_failed_items_and_failed_removals_are_counted_in_one_sentence(nodeum):
     assert created != [21] and len(created) == 2
     api_error = dict(status=422, method='PUT', path='tasks/1/task_callbacks/10',
                      messages=['Script is invalid.'], details={})
-    assert result['results'] == [dict(changed=False, task_callback=None, failed=True, msg=failure, api_error=api_error),
-                                 dict(changed=True, task_callback=dict(id=max(created), task_id=2, type='filter', script='fresh'))]
+    assert result['results'] == [
+        dict(changed=False, task_callback=None, failed=True, msg=failure, api_error=api_error),
+        dict(changed=True, task_callback=dict(id=max(created), task_id=2, type='filter', script='fresh')),
+    ]
     assert result['drift'] == [
         dict(task_id=2, created=[dict(id=max(created), type='filter', item=1)], updated=[], removed=[])]
 
@@ -671,12 +703,15 @@ def test_a_check_run_and_the_real_run_give_the_same_plan(nodeum):
     assert checked['plan']['summary'] == dict(created=1, updated=1, removed=2, unchanged=0, failed=0, line=(
         'Plan for %s: 1 to create, 1 to update, 2 to remove, 0 unchanged, 0 failed (check mode: nothing was sent).'
         % nodeum.client.base_url[:-len('/api/v2')]))
-    assert [(entry['action'], entry['task_id'], entry['task_name'], entry['callback_id'], entry['item'], entry['reason'])
-            for entry in checked['plan']['changes']] == [
-        ('update', 1, 'Archive', 10, 1, 'script differs'), ('remove', 2, 'Nightly', 12, 2, 'state absent'),
-        ('create', 3, 'Archive', None, 0, 'not on the server'), ('remove', 3, 'Archive', 13, None, 'not declared '
-                                                                                                   '(exclusive, '
-                                                                                                   'listed_tasks)')]
+    assert [
+        (entry['action'], entry['task_id'], entry['task_name'], entry['callback_id'], entry['item'], entry['reason'])
+        for entry in checked['plan']['changes']
+    ] == [
+        ('update', 1, 'Archive', 10, 1, 'script differs'),
+        ('remove', 2, 'Nightly', 12, 2, 'state absent'),
+        ('create', 3, 'Archive', None, 0, 'not on the server'),
+        ('remove', 3, 'Archive', 13, None, 'not declared ' '(exclusive, ' 'listed_tasks)'),
+    ]
     created = list(nodeum.callbacks(3))
     assert [entry['callback_id'] for entry in applied['plan']['changes']] == [10, 12] + created + [13]
     assert [dict(entry, callback_id=None) for entry in applied['plan']['changes']] == \
@@ -753,8 +788,10 @@ def test_a_check_run_with_failed_items_still_plans_the_others(nodeum):
     assert result['failed'] and [entry['address'] for entry in result['plan']['changes']] == [
         'task 1 "Archive" / filter callback 10', 'task 2 "Nightly" / filter callback (new)']
     assert result['plan']['summary']['failed'] == 2
-    assert "callbacks[0] (task 'No such task'): No Nodeum task" in result['msg'] and ("callbacks[2] (task '9'): "
-                                                                                      "Nodeum task 9 does") in result['msg']
+    assert (
+        "callbacks[0] (task 'No such task'): No Nodeum task" in result['msg']
+        and ("callbacks[2] (task '9'): " "Nodeum task 9 does") in result['msg']
+    )
 
 
 def test_tasks_whose_names_cannot_be_read_are_named_by_id_with_a_warning(nodeum):

@@ -19,7 +19,9 @@ def test_an_empty_task_is_refused_in_one_sentence(task):
     assert caught.value.message == 'task is empty; give the numeric id or the exact name of a Nodeum task.'
 
 
-@pytest.mark.parametrize('task, is_id', [('12', True), (12, True), ('007', True), ('٣', False), ('1.5', False), ('-1', False), ('x1', False)])
+@pytest.mark.parametrize(
+    'task, is_id', [('12', True), (12, True), ('007', True), ('٣', False), ('1.5', False), ('-1', False), ('x1', False)]
+)
 def test_only_ascii_digits_are_an_id(task, is_id):
     assert tasks.is_task_id(task) is is_id
 

@@ -16,8 +16,11 @@ import pytest
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import terminal_safe
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import shown_diff, visible, visible_data, visible_script
 
-CONTROLS = [chr(code) for code in list(range(0x20)) + list(range(0x7f, 0xa0))] + ['\u061c', '\u200e', '\u200f', '\u2028', '\u2029'] + \
-    [chr(code) for code in list(range(0x202a, 0x202f)) + list(range(0x2066, 0x206a))]
+CONTROLS = (
+    [chr(code) for code in list(range(0x20)) + list(range(0x7F, 0xA0))]
+    + ['\u061c', '\u200e', '\u200f', '\u2028', '\u2029']
+    + [chr(code) for code in list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A))]
+)
 
 
 @pytest.mark.parametrize('text, shown', [

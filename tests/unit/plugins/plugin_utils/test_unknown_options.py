@@ -12,9 +12,12 @@ KNOWN = ('task', 'script', 'script_file', 'state')
 
 
 def test_a_misspelled_option_is_named_with_the_closest_valid_one():
-    assert unknown_options_message('nodeum.data_archiving.task_callback', dict(task=1, scirpt='x', colour='red'), KNOWN) == (
+    assert unknown_options_message(
+        'nodeum.data_archiving.task_callback', dict(task=1, scirpt='x', colour='red'), KNOWN
+    ) == (
         'nodeum.data_archiving.task_callback has no option colour, scirpt (did you mean script?); its options are '
-        'script, script_file, state, task.')
+        'script, script_file, state, task.'
+    )
 
 
 def test_known_options_give_no_sentence():
