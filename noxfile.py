@@ -36,8 +36,12 @@ JUNIT = ROOT / 'build' / 'junit'
 PINS = str(ROOT / 'requirements-dev.txt')  # every development pin, used as pip constraints
 # pyenv's shims fail on this machine kind: its interpreters are found by their full paths instead.
 PYENV = Path(os.environ.get('PYENV_ROOT', Path.home() / '.pyenv')).glob('versions/3.*/bin')
-os.environ['PATH'] = os.pathsep.join([*sorted(map(str, PYENV), key=lambda path: [int(n) for n in re.findall(r'\d+', path)], reverse=True),
-                                      os.environ['PATH']])
+os.environ['PATH'] = os.pathsep.join(
+    [
+        *sorted(map(str, PYENV), key=lambda path: [int(n) for n in re.findall(r'\d+', path)], reverse=True),
+        os.environ['PATH'],
+    ]
+)
 nox.options.reuse_venv = 'yes'
 nox.options.default_venv_backend = 'uv|venv'
 os.environ.setdefault('UV_VENV_SEED', '1')  # pip in every venv: ansible-test --requirements installs with it
@@ -71,7 +75,9 @@ def found_python(spec):
 
 def pip_version(ansible_test_dir):
     """Return the pip version ansible-test bootstraps, read from its own source."""
-    return re.search(r"pip='([0-9.]+)'", (ansible_test_dir / '_internal' / 'python_requirements.py').read_text()).group(1)
+    return re.search(r"pip='([0-9.]+)'", (ansible_test_dir / '_internal' / 'python_requirements.py').read_text()).group(
+        1
+    )
 
 
 def unreachable_sanity_tests(ansible_test_dir):
@@ -192,7 +198,12 @@ for LINE in sorted(LINES + PRERELEASE_LINES, key=lambda line: line != DEFAULT):
     PYTHON = found_python(
         f'>={min(INFO.controller_python_versions)},<{max(INFO.controller_python_versions).next_minor_version()}')
     TARGETS = [str(version) for version in INFO.remote_python_versions if str(version) in PYTHON_REQUIRES]
-    for KIND, PARAMS in (('integration', ['--continue-on-error']), ('sanity', ['--junit']), ('units', UNIT_WORKERS), ('integration-fast', FAST_TARGETS)):
+    for KIND, PARAMS in (
+        ('integration', ['--continue-on-error']),
+        ('sanity', ['--junit']),
+        ('units', UNIT_WORKERS),
+        ('integration-fast', FAST_TARGETS),
+    ):
         if PYTHON is None:
             skipped(f'{KIND}-{LINE}', f'no controller Python of ansible-core {LINE} on this machine')
         else:
@@ -203,8 +214,14 @@ for LINE in sorted(LINES + PRERELEASE_LINES, key=lambda line: line != DEFAULT):
         if PYTHON is None or found_python(TARGET) is None:
             skipped(CELL, f'no Python {TARGET if PYTHON else "controller"} for ansible-core {LINE} on this machine')
         else:
-            add_ansible_test(CELL, LINE, PYTHON, ['integration', '--requirements', TARGET_PYTHON_TARGET], target_python=TARGET,
-                             description=f'the modules on a Python {TARGET} target, ansible-core {LINE}')
+            add_ansible_test(
+                CELL,
+                LINE,
+                PYTHON,
+                ['integration', '--requirements', TARGET_PYTHON_TARGET],
+                target_python=TARGET,
+                description=f'the modules on a Python {TARGET} target, ansible-core {LINE}',
+            )
     CELLS = [f'sanity-{LINE}', f'units-{LINE}', f'integration-{LINE}',
              *(f'target-{LINE}-python-{target}' for target in TARGETS)]
     tag(CELLS, 'matrix', f'matrix-{LINE}')
@@ -212,17 +229,36 @@ antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extr
 # make test (plain `nox`): sanity, units and integration of the default line, units and a fast integration on the oldest
 # and newest lines, every other gate. nox -j 2 starts them in this order, longest first (CPU alone: docs/testing.md), so
 # short ones fill the end.
-nox.options.sessions = [f'integration-{DEFAULT}', f'sanity-{DEFAULT}', 'network', *(f'units-{line}' for line in dict.fromkeys((NEWEST, DEFAULT, OLDEST))),
-                        f'integration-fast-{NEWEST}', 'release_check', 'emulator', 'build_import', f'integration-fast-{OLDEST}',
-                        'docs', 'docs-check',
-                        'ansible-lint', 'meta', 'lint', 'license-check', 'extra-checks', 'workflows']
+nox.options.sessions = [
+    f'integration-{DEFAULT}',
+    f'sanity-{DEFAULT}',
+    'network',
+    *(f'units-{line}' for line in dict.fromkeys((NEWEST, DEFAULT, OLDEST))),
+    f'integration-fast-{NEWEST}',
+    'release_check',
+    'emulator',
+    'build_import',
+    f'integration-fast-{OLDEST}',
+    'docs',
+    'docs-check',
+    'ansible-lint',
+    'meta',
+    'lint',
+    'license-check',
+    'extra-checks',
+    'workflows',
+]
 
 # On GitHub's runners: ansible-core's development branch in antsibull-nox's usual container form.
 for KIND, PARAMS in (('sanity', ['--docker', '-v']), ('units', ['--docker', '-v', '--requirements']),
                      ('integration', ['--docker', 'default', '-v', '--requirements'])):
-    antsibull_nox.add_ansible_test_session(name=f'{KIND}-devel', description=f'ansible-test {KIND}, ansible-core '
-                                                                             f'devel, in a container',
-                                           default=False, ansible_test_params=[KIND, *PARAMS], ansible_core_version='devel')
+    antsibull_nox.add_ansible_test_session(
+        name=f'{KIND}-devel',
+        description=f'ansible-test {KIND}, ansible-core ' f'devel, in a container',
+        default=False,
+        ansible_test_params=[KIND, *PARAMS],
+        ansible_core_version='devel',
+    )
 
 
 def collections_dir():
@@ -257,8 +293,19 @@ def pytest_session(session, *paths, env=None):
            'PATH': f"{TESTENV / 'bin'}{os.pathsep}{os.environ['PATH']}", **(env or {})}
     if paths:
         shutil.rmtree(JUNIT / session.name, ignore_errors=True)
-        session.run(str(TESTENV / 'bin' / 'python'), '-m', 'pytest', *paths, '-p', 'no:cacheprovider', '-rs', f'--junitxml={JUNIT / session.name}/pytest.xml',
-                    *session.posargs, env=env, external=True)
+        session.run(
+            str(TESTENV / 'bin' / 'python'),
+            '-m',
+            'pytest',
+            *paths,
+            '-p',
+            'no:cacheprovider',
+            '-rs',
+            f'--junitxml={JUNIT / session.name}/pytest.xml',
+            *session.posargs,
+            env=env,
+            external=True,
+        )
     return env
 
 
@@ -301,8 +348,11 @@ def properties(session):
 @nox.session(**TOOLS)
 def bench(session):
     """Benchmarks against the emulator, one table (benchmarks/results.json); `-- --smoke` for tiny sizes; `-- profile`: the bulk task's profile."""
-    script, args = ('benchmarks/profile_bulk.py',
-                    session.posargs[1:]) if session.posargs[:1] == ['profile'] else ('benchmarks/bench.py', session.posargs)
+    script, args = (
+        ('benchmarks/profile_bulk.py', session.posargs[1:])
+        if session.posargs[:1] == ['profile']
+        else ('benchmarks/bench.py', session.posargs)
+    )
     session.run(str(TESTENV / 'bin' / 'python'), script, *args, env=pytest_session(session), external=True)
 
 
@@ -324,9 +374,19 @@ def demo(session):
     try:
         url = process.stdout.readline().rpartition(' ')[2].strip()
         session.log(f'emulator listening on {url} (pid {process.pid}); running playbooks/demo.yml')
-        session.run('ansible-playbook', '-i', 'localhost,', 'playbooks/demo.yml', env={
-            'ANSIBLE_COLLECTIONS_PATH': str(collections_dir()), 'NODEUM_URL': url, 'NODEUM_USERNAME': 'admin', 'NODEUM_PASSWORD': 'nodeum-demo-password',
-            'ANSIBLE_CALLBACK_RESULT_FORMAT': 'yaml'})  # scripts shown as text, not as JSON strings
+        session.run(
+            'ansible-playbook',
+            '-i',
+            'localhost,',
+            'playbooks/demo.yml',
+            env={
+                'ANSIBLE_COLLECTIONS_PATH': str(collections_dir()),
+                'NODEUM_URL': url,
+                'NODEUM_USERNAME': 'admin',
+                'NODEUM_PASSWORD': 'nodeum-demo-password',
+                'ANSIBLE_CALLBACK_RESULT_FORMAT': 'yaml',
+            },
+        )  # scripts shown as text, not as JSON strings
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
@@ -416,8 +476,12 @@ def broken_reference_fails(session, site):
     canary = site / 'broken-reference'  # beside rst/, so that conf.py finds the offline inventories at ../<name>.inv
     canary.mkdir()
     (canary / 'index.rst').write_text('Canary\n======\n\nSee :ref:`a label no page defines <no_such_label>`.\n')
-    places = {'sphinx-build': str(Path(session.bin) / 'sphinx-build'), 'rst': str(canary), 'build': str(canary / '_build'),
-              '.': str(site)}
+    places = {
+        'sphinx-build': str(Path(session.bin) / 'sphinx-build'),
+        'rst': str(canary),
+        'build': str(canary / '_build'),
+        '.': str(site),
+    }
     args = [places.get(arg, arg) for arg in command]
     result = subprocess.run(args, capture_output=True, text=True, check=False)
     shutil.rmtree(canary)
