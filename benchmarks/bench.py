@@ -98,8 +98,13 @@ def timed_run(argv, env, cwd, timeout=PLAYBOOK_TIMEOUT):
         timer.cancel()
         process.stdout.close()
     process.returncode = os.waitstatus_to_exitcode(status)
-    return dict(wall=time.perf_counter() - start, cpu=usage.ru_utime + usage.ru_stime, peak_mib=usage.ru_maxrss / 1024.0,
-                rc=process.returncode, output=output)
+    return dict(
+        wall=time.perf_counter() - start,
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak_mib=usage.ru_maxrss / 1024.0,
+        rc=process.returncode,
+        output=output,
+    )
 
 
 def _stop_on_signal(signum, _frame):
@@ -121,7 +126,9 @@ class Workspace:
         self.dir = Path(tempfile.mkdtemp(prefix='nodeum-bench-'))
         (self.dir / 'ansible.cfg').write_text('[defaults]\n', encoding='utf-8')
         (self.dir / 'inventory.ini').write_text(
-            '[local]\nlocalhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n', encoding='utf-8')
+            '[local]\nlocalhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n',
+            encoding='utf-8',
+        )
         self.playbook_bin = shutil.which('ansible-playbook', path=str(Path(sys.executable).parent)
                                          ) or shutil.which('ansible-playbook') or 'ansible-playbook'
 
@@ -130,11 +137,20 @@ class Workspace:
         env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('NODEUM_', 'ANSIBLE_')))
         home = self.dir / 'home'
         # set by nox -s bench
-        env.update(ANSIBLE_CONFIG=str(self.dir / 'ansible.cfg'), ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],
-                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false', ANSIBLE_HOME=str(home), ANSIBLE_LOCAL_TEMP=str(home / 'tmp'),
-                   ANSIBLE_REMOTE_TMP=str(home / 'remote_tmp'), ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='false',
-                   NO_PROXY='127.0.0.1,localhost', NODEUM_URL=url or self.url,
-                   NODEUM_USERNAME=USERNAME, NODEUM_PASSWORD=PASSWORD)
+        env.update(
+            ANSIBLE_CONFIG=str(self.dir / 'ansible.cfg'),
+            ANSIBLE_COLLECTIONS_PATH=os.environ['ANSIBLE_COLLECTIONS_PATH'],
+            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+            ANSIBLE_HOME=str(home),
+            ANSIBLE_LOCAL_TEMP=str(home / 'tmp'),
+            ANSIBLE_REMOTE_TMP=str(home / 'remote_tmp'),
+            ANSIBLE_NOCOLOR='1',
+            ANSIBLE_RETRY_FILES_ENABLED='false',
+            NO_PROXY='127.0.0.1,localhost',
+            NODEUM_URL=url or self.url,
+            NODEUM_USERNAME=USERNAME,
+            NODEUM_PASSWORD=PASSWORD,
+        )
         return env
 
     def write_playbook(self, name, plays):
@@ -199,11 +215,17 @@ def tasks(count, first=1):
 
 
 def one_callback_each(task_ids, script, first_id=1):
-    return [dict(id=first_id + index, task_id=task_id, type='filter', script=script) for index, task_id in enumerate(task_ids)]
+    return [
+        dict(id=first_id + index, task_id=task_id, type='filter', script=script)
+        for index, task_id in enumerate(task_ids)
+    ]
 
 
 def many_callbacks(task_id, count, first_id=1):
-    return [dict(id=first_id + index, task_id=task_id, type='filter', script='function run(req) { return %d; }' % index) for index in range(count)]
+    return [
+        dict(id=first_id + index, task_id=task_id, type='filter', script='function run(req) { return %d; }' % index)
+        for index in range(count)
+    ]
 
 
 def play(tasks_, **keywords):
@@ -290,8 +312,16 @@ def part_round_trips(workspace, control):
     control.reset_requests()
     workspace.play(path)
     measured = _slice_log(operations, json.loads(marks_file.read_text(encoding='utf-8')), control.requests())
-    return [dict(operation=operation[0], budget=operation[5], measured=counts['counts'], page_limits=counts['limits'],
-                 within_budget=_within(counts['counts'], operation[5])) for operation, counts in zip(operations, measured)]
+    return [
+        dict(
+            operation=operation[0],
+            budget=operation[5],
+            measured=counts['counts'],
+            page_limits=counts['limits'],
+            within_budget=_within(counts['counts'], operation[5]),
+        )
+        for operation, counts in zip(operations, measured)
+    ]
 
 
 def _slice_log(operations, marks, log):
@@ -306,8 +336,14 @@ def _slice_log(operations, marks, log):
         counts = {}
         for request in requests:
             counts[request['method']] = counts.get(request['method'], 0) + 1
-        limits = sorted(set(part.split('=', 1)[1] for request in requests for part in (request.get('query') or '').split('&')
-                            if part.startswith('limit=')))
+        limits = sorted(
+            set(
+                part.split('=', 1)[1]
+                for request in requests
+                for part in (request.get('query') or '').split('&')
+                if part.startswith('limit=')
+            )
+        )
         sliced.append(dict(counts=counts, limits=limits))
     return sliced
 
@@ -330,12 +366,17 @@ def variant_playbook(workspace, variant, count, script, round_tag):
                 step['vars'] = dict(recipe_task=task_id, recipe_script=script)
                 steps.append(step)
         defaults = {'ansible.builtin.uri': dict(url_username=USERNAME, url_password=PASSWORD, force_basic_auth=True)}
-        return workspace.write_playbook('b-%s-%d' % (round_tag, count), play(steps, module_defaults=defaults, vars=dict(recipe_api=workspace.url + '/api/v2')))
+        return workspace.write_playbook(
+            'b-%s-%d' % (round_tag, count),
+            play(steps, module_defaults=defaults, vars=dict(recipe_api=workspace.url + '/api/v2')),
+        )
     if variant == 'g':
         get = yaml.safe_load((BENCH_DIR / 'uri_recipe.yml').read_text(encoding='utf-8'))[0]
         steps = [dict(copy.deepcopy(get), vars=dict(recipe_task=task_id)) for task_id in range(1, count + 1)]
         defaults = {'ansible.builtin.uri': dict(url_username=USERNAME, url_password=PASSWORD, force_basic_auth=True)}
-        return workspace.write_playbook('g-%d' % count, play(steps, module_defaults=defaults, vars=dict(recipe_api=workspace.url + '/api/v2')))
+        return workspace.write_playbook(
+            'g-%d' % count, play(steps, module_defaults=defaults, vars=dict(recipe_api=workspace.url + '/api/v2'))
+        )
     if variant == 'c':
         steps = [{'name': 'ping %d' % index, 'ansible.builtin.ping': {}} for index in range(count)]
     else:
@@ -402,7 +443,12 @@ def alternative_ratios(summary):
     ratios = []
     for case in BOTH_CASES:
         # a/g: task_callback with nothing to change against one ansible.builtin.uri GET task (at most 1.1).
-        for numerator, denominator, target in (('a', 'd', None), ('a', 'c', None), ('a', 'b', None), ('a', 'g', 1.1 if case == 'nothing to do' else None)):
+        for numerator, denominator, target in (
+            ('a', 'd', None),
+            ('a', 'c', None),
+            ('a', 'b', None),
+            ('a', 'g', 1.1 if case == 'nothing to do' else None),
+        ):
             top, bottom = cost(numerator, case), cost(denominator, case)
             value = top / bottom if top is not None and bottom else None
             ratios.append(dict(ratio='%s/%s' % (numerator, denominator), case=case, value=value, target=target))
@@ -459,8 +505,13 @@ def part_role(workspace, control, sizes):
             control.replace_state(tasks(largest), existing)
             items = [dict(task=task_id, type='filter', script=SCRIPT, state='present')
                      for task_id in range(1, count + 1)]
-            steps = [{'name': 'converge through the role', 'ansible.builtin.include_role': dict(name='nodeum.data_archiving.callbacks_as_code'),
-                      'vars': dict(nodeum_task_callbacks=items)}]
+            steps = [
+                {
+                    'name': 'converge through the role',
+                    'ansible.builtin.include_role': dict(name='nodeum.data_archiving.callbacks_as_code'),
+                    'vars': dict(nodeum_task_callbacks=items),
+                }
+            ]
             path = workspace.write_playbook('role-%d' % count, play(steps))
             run = workspace.play(path, expect_changed=(1 if count and case == 'create' else 0))
             runs.setdefault(case, {}).setdefault(count, []).append(run)
@@ -718,8 +769,15 @@ def table_rows(results):
             continue
         verdict = '' if ratio['target'] is None else (
             'within %g' % ratio['target'] if ratio['value'] <= ratio['target'] else 'ABOVE %g' % ratio['target'])
-        rows.append(('2 ratio', '%s, %s' % (ratio['ratio'], ratio['case']), '%.2f' % ratio['value'], '1/%.1f' % (1 / ratio['value']) if ratio['value'] else '',
-                     verdict))
+        rows.append(
+            (
+                '2 ratio',
+                '%s, %s' % (ratio['ratio'], ratio['case']),
+                '%.2f' % ratio['value'],
+                '1/%.1f' % (1 / ratio['value']) if ratio['value'] else '',
+                verdict,
+            )
+        )
     for entry in results['scale']:
         requests = '/'.join(str(entry['requests'][way]) for way in ('collection', 'playbook', 'plain'))
         peaks = tuple(entry['peak_mib'][way] for way in ('collection', 'playbook', 'plain'))
@@ -728,8 +786,15 @@ def table_rows(results):
                      'plain loop %.3f s; requests %s (budget %d)' % (entry['plain_s'], requests, entry['pages_budget']),
                      'x%.2f of plain; peak MiB %.0f/%.0f/%.0f' % ((entry['collection_over_plain'],) + peaks)))
     for entry in results['role']:
-        rows.append(('4 role', '%s, %d callbacks' % (entry['case'], entry['callbacks']), '%.1f ms/callback' % entry['per_callback_ms'],
-                     'wall %.2f s, empty role %.2f s' % (entry['wall_s'], entry['empty_role_s']), ''))
+        rows.append(
+            (
+                '4 role',
+                '%s, %d callbacks' % (entry['case'], entry['callbacks']),
+                '%.1f ms/callback' % entry['per_callback_ms'],
+                'wall %.2f s, empty role %.2f s' % (entry['wall_s'], entry['empty_role_s']),
+                '',
+            )
+        )
     return rows
 
 
@@ -795,8 +860,12 @@ def main(argv=None):
         stop_emulator(process)
         workspace.remove()
     results['seconds'] = time.time() - started
-    results['machine'] = dict(cpus=os.cpu_count(), load_average_at_start=load_at_start, load_average_at_end=os.getloadavg(),
-                              python=sys.version.split()[0])
+    results['machine'] = dict(
+        cpus=os.cpu_count(),
+        load_average_at_start=load_at_start,
+        load_average_at_end=os.getloadavg(),
+        python=sys.version.split()[0],
+    )
     save(results, options.output)
     rows = table_rows(results)
     if rows:
@@ -805,9 +874,17 @@ def main(argv=None):
         print('\nPart 5: the bulk task against a hand-written requests script (medians of %d rounds)\n'
               % sizes['bulk_rounds'])
         print('\n'.join(bulk_table(results['bulk'])))
-    print('\n%s in %.0f s on %d CPUs (load average %.1f at the start, %.1f at the end); figures in %s'
-          % ('smoke run' if results['smoke'] else 'bench', results['seconds'], os.cpu_count(), load_at_start[0], results['machine']['load_average_at_end'][0],
-             options.output))
+    print(
+        '\n%s in %.0f s on %d CPUs (load average %.1f at the start, %.1f at the end); figures in %s'
+        % (
+            'smoke run' if results['smoke'] else 'bench',
+            results['seconds'],
+            os.cpu_count(),
+            load_at_start[0],
+            results['machine']['load_average_at_end'][0],
+            options.output,
+        )
+    )
     over = [entry['operation'] for entry in results['round_trips'] if not entry['within_budget']]
     over += ['task_callbacks, %d callbacks, %s, %s' % (entry['callbacks'], entry['case'], entry['link'])
              for entry in results['bulk']['entries'] if not entry['within_budget']]
