@@ -97,7 +97,8 @@ class PreparedModuleAction(ActionBase):
             text = data.decode('utf-8')
         except UnicodeDecodeError:
             raise ArgumentsRefused(
-                '%s gives script_file %s, found at %s, which is not UTF-8 text; save it as UTF-8.' % (owner, name, path)) from None
+                '%s gives script_file %s, found at %s, which is not UTF-8 text; save it as UTF-8.' % (owner, name, path)
+            ) from None
         if not name.endswith('.j2'):
             return text
         return self._render(text, path, task_vars, owner, name)
@@ -110,9 +111,11 @@ class PreparedModuleAction(ActionBase):
                 continue
         # Where _find_needle looked: the task's search path (the role's directories first), then the playbook's.
         places = ', '.join(dict.fromkeys(list(self._task.get_search_path()) + [self._loader.get_basedir()]))
-        raise ArgumentsRefused('%s gives script_file %s, which was not found: looked in the templates/ and files/ '
-                               'directories of %s, and '
-                               'at the path as given; check the name, or give a path relative to the playbook.' % (owner, name, places))
+        raise ArgumentsRefused(
+            '%s gives script_file %s, which was not found: looked in the templates/ and files/ '
+            'directories of %s, and '
+            'at the path as given; check the name, or give a path relative to the playbook.' % (owner, name, places)
+        )
 
     def _render(self, text, path, task_vars, owner, name):
         searchpath = [os.path.dirname(path)] + list(task_vars.get('ansible_search_path', []))

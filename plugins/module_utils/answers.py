@@ -49,7 +49,10 @@ def status_error(method, path, where, response):
     status = response.status_code
     messages, details = _error_body(response)
     if status == 401:
-        text = 'The Nodeum API refused the credentials for %s (401); check username and password, api_key or token.' % where
+        text = (
+            'The Nodeum API refused the credentials for %s (401); check username and password, api_key or token.'
+            % where
+        )
     elif status == 403:
         scope = required_scope(method, path) or 'the one this operation needs'
         text = ('The Nodeum API denied %s (403): the credential lacks the scope %s; grant it to the API key or use '

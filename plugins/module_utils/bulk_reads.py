@@ -86,12 +86,16 @@ def _task_callbacks(client, task_id):
 
 def task_references(items, lookups):
     """{task name an item gives: the task id it resolved to, or None}: the name look-ups a plan rests on."""
-    return dict((desired['task'], lookup.task_id) for desired, lookup in zip(items, lookups) if not is_task_id(desired['task']))
+    return dict(
+        (desired['task'], lookup.task_id) for desired, lookup in zip(items, lookups) if not is_task_id(desired['task'])
+    )
 
 
 def readable(server):
     """{task id: its callbacks, or None when its read failed}."""
-    return dict((task_id, None if isinstance(callbacks, NodeumError) else callbacks) for task_id, callbacks in server.items())
+    return dict(
+        (task_id, None if isinstance(callbacks, NodeumError) else callbacks) for task_id, callbacks in server.items()
+    )
 
 
 def names_of_changed_tasks(client, pool, items, lookups, listing_names, jobs, warn):

@@ -33,10 +33,19 @@ def bulk_result(labels, decisions, done, run):
     changes = plan_changes(done, run)
     unchanged, failed_items = item_counts(decisions, done, run.ending)
     failed_removals = removal_failures(done, run)
-    plan = plan_report(run.server, changes, run.task_names, unchanged, failed_items + len(failed_removals), run.fingerprint,
-                       run.ending)
-    result = dict(changed=bool(changes) and run.ending in ('check', 'apply'), results=results, plan=plan, drift=drift_report(plan),
-                  diff=[change_diffs(run.server, change, run.task_names.get(change.task_id)) for change in sorted(changes, key=change_order)])
+    plan = plan_report(
+        run.server, changes, run.task_names, unchanged, failed_items + len(failed_removals), run.fingerprint, run.ending
+    )
+    result = dict(
+        changed=bool(changes) and run.ending in ('check', 'apply'),
+        results=results,
+        plan=plan,
+        drift=drift_report(plan),
+        diff=[
+            change_diffs(run.server, change, run.task_names.get(change.task_id))
+            for change in sorted(changes, key=change_order)
+        ],
+    )
     message = failure_message(labels, results, done, run, plan, failed_removals)
     if message:
         result.update(failed=True, msg=message)
@@ -92,8 +101,19 @@ def job_changes(job, outcome, exclusive_scope):
     plan = job.plan
     if plan.action == 'delete':
         scope = exclusive_scope if job.item is None else None
-        return [Change('remove', job.task_id, callback.get('type'), callback.get('id'), job.item, callback.get('script'), None, scope)
-                for callback in plan.before]
+        return [
+            Change(
+                'remove',
+                job.task_id,
+                callback.get('type'),
+                callback.get('id'),
+                job.item,
+                callback.get('script'),
+                None,
+                scope,
+            )
+            for callback in plan.before
+        ]
     before = plan.before[0] if plan.before else None
     if before is not None:
         callback_id = before.get('id')
@@ -111,7 +131,9 @@ def removal_failures(done, run):
             callback = job.plan.before[0]
             change = Change('remove', job.task_id, callback.get('type'),
                             callback.get('id'), None, None, None, run.exclusive_scope)
-            failures.append(('removing ' + change_address(change, run.task_names.get(job.task_id)), outcome.error.message))
+            failures.append(
+                ('removing ' + change_address(change, run.task_names.get(job.task_id)), outcome.error.message)
+            )
     return failures
 
 

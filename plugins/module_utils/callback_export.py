@@ -99,7 +99,10 @@ def plan_export(callbacks, tasks):
 def _unexportable(callback):
     """Why a callback cannot be exported so that apply.yml applies it, or None."""
     if callback.get('type') not in CALLBACK_TYPES:
-        return 'its type %s is not one the collection manages (%s)' % (_quoted(callback.get('type')), ', '.join(CALLBACK_TYPES))
+        return 'its type %s is not one the collection manages (%s)' % (
+            _quoted(callback.get('type')),
+            ', '.join(CALLBACK_TYPES),
+        )
     script = callback.get('script')
     if not isinstance(script, str) or not script.strip():
         return 'its script is empty, which the role would refuse to apply'
@@ -169,8 +172,12 @@ def _yaml_character(char):
     code = ord(char)
     if char in '"\\':
         return '\\' + char
-    if 0x20 <= code <= 0x7E or (0xA0 <= code <= 0xD7FF and code not in (0x2028, 0x2029)) or (0xE000 <= code <= 0xFFFD and code != 0xFEFF) \
-            or code >= 0x10000:
+    if (
+        0x20 <= code <= 0x7E
+        or (0xA0 <= code <= 0xD7FF and code not in (0x2028, 0x2029))
+        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
+        or code >= 0x10000
+    ):
         return char
     if code <= 0xFF:
         return '\\x%02x' % code

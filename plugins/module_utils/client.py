@@ -88,8 +88,11 @@ class PostNotConfirmed(NodeumError):
         self.resume = resume
         self.attempts = attempts
         self.elapsed = elapsed
-        advice = 'the server may have acted on it, so it was not sent again' if may_have_been_handled else GIVE_UP_ADVICE.get(
-            kind)
+        advice = (
+            'the server may have acted on it, so it was not sent again'
+            if may_have_been_handled
+            else GIVE_UP_ADVICE.get(kind)
+        )
         super().__init__(self.given_up(advice).message, method='POST', path=reason.path)
 
     def given_up(self, advice, waited=0.0):
@@ -232,7 +235,9 @@ class NodeumClient:
         if last:
             raise self._give_up(method, path, failure, budget) from None
         self._sleep(delay)
-        return RetryBudget(budget.started, budget.attempt + 1, maybe_handled, self._retry_note(method, path, failure, budget, delay))
+        return RetryBudget(
+            budget.started, budget.attempt + 1, maybe_handled, self._retry_note(method, path, failure, budget, delay)
+        )
 
     def _post_not_confirmed(self, failure, budget, maybe_handled, delay, last):
         """A POST that may have reached the server is not sent again here: the caller reads first, waiting
@@ -241,8 +246,16 @@ class NodeumClient:
         if failure.maybe_handled:
             # after no answer within the timeout, the server may still be working on it: give it as long again
             check_after = delay + self.timeout if failure.kind == 'no answer' else delay
-        resume = None if last else RetryBudget(budget.started, budget.attempt + 1, maybe_handled,
-                                               self._retry_note('POST', failure.error.path, failure, budget, check_after))
+        resume = (
+            None
+            if last
+            else RetryBudget(
+                budget.started,
+                budget.attempt + 1,
+                maybe_handled,
+                self._retry_note('POST', failure.error.path, failure, budget, check_after),
+            )
+        )
         return PostNotConfirmed(failure.error, failure.kind, maybe_handled, check_after, resume, budget.attempt,
                                 self._clock() - budget.started)
 
@@ -254,8 +267,12 @@ class NodeumClient:
         response = self._send(method, path, params, body)
         if response.status_code in RETRYABLE_STATUSES:
             # 429 says the server did not handle the request; a 502, 503 or 504 may come from a proxy after the server did.
-            raise _TransientFailure(status_error(method, path, self._describe(method, path), response), maybe_handled=response.status_code != 429,
-                                    short='status %s' % response.status_code, retry_after=retry_after(response))
+            raise _TransientFailure(
+                status_error(method, path, self._describe(method, path), response),
+                maybe_handled=response.status_code != 429,
+                short='status %s' % response.status_code,
+                retry_after=retry_after(response),
+            )
         if 300 <= response.status_code < 400:
             sentence = redirect_sentence(self._describe(method, path), self.base_url, response.status_code,
                                          response.headers.get('Location'))
@@ -268,7 +285,9 @@ class NodeumClient:
     def _refuse_plain_http_to_tls(self, method, path):
         """Raise the sentence that says to use https:// when url is http:// and its port speaks TLS; else return."""
         parts = urlsplit(self.base_url)
-        if parts.scheme == 'http' and self._tls_probe(parts.hostname, parts.port or 80, min(self.timeout, TLS_PROBE_SECONDS)):
+        if parts.scheme == 'http' and self._tls_probe(
+            parts.hostname, parts.port or 80, min(self.timeout, TLS_PROBE_SECONDS)
+        ):
             raise NodeumError(plain_http_sentence(
                 self.base_url, self._describe(method, path)), method=method, path=path)
 
@@ -276,17 +295,21 @@ class NodeumClient:
         url = self.base_url + '/' + path
         try:
             # Redirects are never followed: a 3xx fails in _exchange, so nothing goes where url does not point.
-            return self._session.request(method, url, params=params, json=body, timeout=self.timeout, verify=self._verify,
-                                         allow_redirects=False)
+            return self._session.request(
+                method, url, params=params, json=body, timeout=self.timeout, verify=self._verify, allow_redirects=False
+            )
         except requests.exceptions.SSLError as exc:
             raise NodeumError(tls_sentence(exc, self.base_url, self._describe(method, path)),
                               method=method, path=path) from None
         except (requests.exceptions.RequestException, urllib3_errors.HTTPError, HTTPException) as exc:
             kind = transport_failure_kind(exc)
             if kind is None:
-                raise NodeumError('The request %s failed before any answer came (%s); check url and the connection '
-                                  'options.'
-                                  % (self._describe(method, path), type(exc).__name__), method=method, path=path) from None
+                raise NodeumError(
+                    'The request %s failed before any answer came (%s); check url and the connection '
+                    'options.' % (self._describe(method, path), type(exc).__name__),
+                    method=method,
+                    path=path,
+                ) from None
             raise self._transport_failure(method, path, kind) from None
 
     def _transport_failure(self, method, path, kind, detail=''):
@@ -315,7 +338,9 @@ class NodeumClient:
         attempts = budget.attempt
         tried = ' (%d attempts in %s s)' % (attempts, seconds_text(
             self._clock() - budget.started)) if attempts > 1 else ''
-        return NodeumError('%s%s; %s.' % (failure.error.message, tried, GIVE_UP_ADVICE[failure.kind]), method=method, path=path)
+        return NodeumError(
+            '%s%s; %s.' % (failure.error.message, tried, GIVE_UP_ADVICE[failure.kind]), method=method, path=path
+        )
 
     def _decode(self, method, path, response):
         if response.status_code >= 400:

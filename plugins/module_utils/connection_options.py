@@ -163,7 +163,9 @@ def environment_secrets(params, environ=None):
     if any(params.get(name) is not None for name in CREDENTIAL_OPTIONS):
         return set()
     environ = os.environ if environ is None else environ
-    return set(environ[ENVIRONMENT_VARIABLES[name]] for name in SECRET_OPTIONS if environ.get(ENVIRONMENT_VARIABLES[name]))
+    return set(
+        environ[ENVIRONMENT_VARIABLES[name]] for name in SECRET_OPTIONS if environ.get(ENVIRONMENT_VARIABLES[name])
+    )
 
 
 def secrets_to_mask(params, environ):
@@ -249,8 +251,14 @@ def client_from_params(params, credentials, warn):
     validate_certs = params.get('validate_certs', True)
     ca_path = params.get('ca_path')
     timeout = DEFAULTS['timeout'] if params.get('timeout') is None else params['timeout']
-    return NodeumClient(normalize_base_url(params.get('url')), warn, auth=auth, authorization=authorization, timeout=checked_timeout(timeout),
-                        verify=checked_ca_path(ca_path) if (validate_certs and ca_path) else bool(validate_certs))
+    return NodeumClient(
+        normalize_base_url(params.get('url')),
+        warn,
+        auth=auth,
+        authorization=authorization,
+        timeout=checked_timeout(timeout),
+        verify=checked_ca_path(ca_path) if (validate_certs and ca_path) else bool(validate_certs),
+    )
 
 
 # The credentials sent as the Authorization header as they are; the user name and password are encoded as UTF-8 first.

@@ -20,7 +20,12 @@ from collections import namedtuple
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import HAS_REQUESTS
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import (
-    check_setting_variables, client_from_params, connection_warnings, normalize_base_url, resolve_credentials, secrets_to_mask,
+    check_setting_variables,
+    client_from_params,
+    connection_warnings,
+    normalize_base_url,
+    resolve_credentials,
+    secrets_to_mask,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import visible, visible_data
@@ -66,8 +71,13 @@ def failure(error):
     """The failed result of a NodeumError: its sentence, and the facts of the API call when one failed."""
     result = dict(failed=True, changed=False, msg=visible(error.message))
     if error.method is not None:
-        result['api_error'] = dict(status=error.status, method=error.method, path=visible(error.path),
-                                   messages=[visible(message) for message in error.messages], details=visible_data(dict(error.details)))
+        result['api_error'] = dict(
+            status=error.status,
+            method=error.method,
+            path=visible(error.path),
+            messages=[visible(message) for message in error.messages],
+            details=visible_data(dict(error.details)),
+        )
     return result
 
 

@@ -61,8 +61,13 @@ def plan_report(server, changes, task_names, unchanged, failed, fingerprint, end
                    for key, action, _p, _d in COUNTED_ACTIONS)
     summary.update(unchanged=unchanged, failed=failed)
     summary['line'] = summary_line(server, summary, ending)
-    return dict(format_version=FORMAT_VERSION, server=server, summary=summary,
-                changes=[_change_entry(change, task_names.get(change.task_id)) for change in ordered], fingerprint=fingerprint)
+    return dict(
+        format_version=FORMAT_VERSION,
+        server=server,
+        summary=summary,
+        changes=[_change_entry(change, task_names.get(change.task_id)) for change in ordered],
+        fingerprint=fingerprint,
+    )
 
 
 def change_order(change):
@@ -131,8 +136,10 @@ def state_fingerprint(server, task_references, callbacks_by_task):
     for task_id in sorted(callbacks_by_task):
         callbacks = callbacks_by_task[task_id]
         if callbacks is not None:
-            callbacks = sorted(([callback.get('id'), callback.get('type'), callback.get('script')] for callback in callbacks),
-                               key=_canonical)
+            callbacks = sorted(
+                ([callback.get('id'), callback.get('type'), callback.get('script')] for callback in callbacks),
+                key=_canonical,
+            )
         tasks.append([task_id, callbacks])
     state = dict(server=server, names=sorted(task_references.items()), tasks=tasks)
     return 'sha256:' + hashlib.sha256(_canonical(state).encode('ascii')).hexdigest()
@@ -154,7 +161,9 @@ def change_diffs(server, change, task_name):
     'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53' and, for a removal,
     '(removed)'. A note in the header says when the two sides end their lines differently."""
     before_header, after_header = diff_headers(server, change, task_name)
-    return dict(before=change.before or '', after=change.after or '', before_header=before_header, after_header=after_header)
+    return dict(
+        before=change.before or '', after=change.after or '', before_header=before_header, after_header=after_header
+    )
 
 
 def diff_headers(server, change, task_name):
@@ -224,9 +233,11 @@ def failures_sentence(failed_items, item_count, failed_removals, removal_count, 
 def gate_sentence(plan):
     """The failure of fail_on_change when the plan holds changes."""
     addresses = ['%s %s (%s)' % (change['action'], change['address'], change['reason']) for change in plan['changes']]
-    return ('fail_on_change is set and the server differs from the list in %d %s: %s; apply the plan, or change the '
-            'list '
-            'to match the server.' % (len(addresses), 'change' if len(addresses) == 1 else 'changes', sample(addresses)))
+    return (
+        'fail_on_change is set and the server differs from the list in %d %s: %s; apply the plan, or change the '
+        'list '
+        'to match the server.' % (len(addresses), 'change' if len(addresses) == 1 else 'changes', sample(addresses))
+    )
 
 
 def stale_sentence(expected, found):
@@ -238,9 +249,11 @@ def stale_sentence(expected, found):
 
 def fingerprint_refusal(value):
     """The refusal of an expect_fingerprint that no plan can have given, before any request."""
-    return ('expect_fingerprint must be the plan.fingerprint of a check run, sha256: and 64 hexadecimal digits, got '
-            '%s; '
-            'nothing was sent. Pass the fingerprint the check published, or leave the option out.' % shown_text(value, 80))
+    return (
+        'expect_fingerprint must be the plan.fingerprint of a check run, sha256: and 64 hexadecimal digits, got '
+        '%s; '
+        'nothing was sent. Pass the fingerprint the check published, or leave the option out.' % shown_text(value, 80)
+    )
 
 
 def sample(texts):

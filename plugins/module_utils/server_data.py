@@ -60,7 +60,11 @@ def checked_task(value, client, method, path):
 
 def callback_problem(value):
     """What keeps value from being a callback (an object with an id of 1 or more, a text type and script), in words; None if nothing."""
-    return _id_problem('callback', value) or _text_problem('callback', value, 'type') or _text_problem('callback', value, 'script')
+    return (
+        _id_problem('callback', value)
+        or _text_problem('callback', value, 'type')
+        or _text_problem('callback', value, 'script')
+    )
 
 
 UNUSABLE_ADVICE = 'nothing was sent on the strength of that answer: check that url points to a Nodeum server'
@@ -104,7 +108,9 @@ def shown_value(value):
         return '%r (a number)' % value
     if isinstance(value, str):
         # repr() escapes every character that is not printable (C0, C1, DEL, bidirectional controls)
-        return '%r (text)' % value[:QUOTE_LENGTH] if len(value) <= QUOTE_LENGTH else '%r... (text)' % value[:QUOTE_LENGTH]
+        return (
+            '%r (text)' % value[:QUOTE_LENGTH] if len(value) <= QUOTE_LENGTH else '%r... (text)' % value[:QUOTE_LENGTH]
+        )
     if isinstance(value, list):
         return 'a list'
     if isinstance(value, dict):

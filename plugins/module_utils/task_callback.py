@@ -117,9 +117,12 @@ def plan_change(desired, matches, task_id):
     if desired['state'] == 'absent':
         return Plan('delete', list(matches), None) if matches else Plan('none', [], None)
     if not matches and desired['callback_id'] is not None:
-        raise NodeumError('Nodeum task %s has no callback %s; the module never creates a callback with a chosen id: '
-                          'check '
-                          'callback_id, or leave it out to manage the task\'s %s callback.' % (task_id, desired['callback_id'], desired['type']))
+        raise NodeumError(
+            'Nodeum task %s has no callback %s; the module never creates a callback with a chosen id: '
+            'check '
+            'callback_id, or leave it out to manage the task\'s %s callback.'
+            % (task_id, desired['callback_id'], desired['type'])
+        )
     wanted = dict(type=desired['type'], script=desired['script'])
     if not matches:
         return Plan('create', [], dict(id=None, **wanted))
@@ -144,7 +147,11 @@ def _diff(task_id, callback, before, after):
 
 
 def callback_label(task_id, callback):
-    return 'task %s / %s callback %s' % (task_id, callback['type'], callback['id'] if callback['id'] is not None else '(new)')
+    return 'task %s / %s callback %s' % (
+        task_id,
+        callback['type'],
+        callback['id'] if callback['id'] is not None else '(new)',
+    )
 
 
 def ensure_task_callback(client, params, context):

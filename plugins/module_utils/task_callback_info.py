@@ -94,7 +94,9 @@ def read_inventory(client, params, query, tasks=None):
         found.extend(dict(callback_record(item, task['id']), task_name=task.get('name')) for item in callbacks)
     if params.get('callback_id') is not None and not found:
         raise NodeumError(
-            'No Nodeum task has a callback %s; list the callbacks without callback_id to find the right id.' % params['callback_id'])
+            'No Nodeum task has a callback %s; list the callbacks without callback_id to find the right id.'
+            % params['callback_id']
+        )
     return dict(changed=False, task_callbacks=found, count=count)
 
 

@@ -72,7 +72,10 @@ def _bounded(value, depth, budget):
     if not isinstance(value, (dict, list)):
         return _cut(visible(value))
     if depth <= 0:
-        return '(%s nested deeper than %d levels, left out)' % ('an object' if isinstance(value, dict) else 'a list', DETAILS_MAX_DEPTH)
+        return '(%s nested deeper than %d levels, left out)' % (
+            'an object' if isinstance(value, dict) else 'a list',
+            DETAILS_MAX_DEPTH,
+        )
     entries = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
     kept = []
     for key, item in entries[:DETAILS_MAX_ENTRIES]:

@@ -103,11 +103,13 @@ def javascript_parser(owner):
     try:
         esprima.parseScript('a?.b ?? c')
     except Exception:  # any failure: esprima 4 and other forks of one name raise their own errors on ES2020
-        raise CheckSettingError('%s asks for syntax javascript, and the esprima module on the controller (%s) cannot '
-                                'parse '
-                                'ECMAScript 2020 (it is not %s, perhaps esprima 4); replace it (%s -m pip uninstall '
-                                'esprima, then '
-                                '%s).' % (owner, getattr(esprima, '__file__', 'esprima'), JAVASCRIPT_PARSER, sys.executable, install)) from None
+        raise CheckSettingError(
+            '%s asks for syntax javascript, and the esprima module on the controller (%s) cannot '
+            'parse '
+            'ECMAScript 2020 (it is not %s, perhaps esprima 4); replace it (%s -m pip uninstall '
+            'esprima, then '
+            '%s).' % (owner, getattr(esprima, '__file__', 'esprima'), JAVASCRIPT_PARSER, sys.executable, install)
+        ) from None
     return esprima
 
 

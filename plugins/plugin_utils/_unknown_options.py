@@ -41,5 +41,10 @@ def unknown_item_keys_message(list_name, items, known):
     for index, item in enumerate(items):
         unknown = [str(name) for name in item if name not in known] if isinstance(item, dict) else []
         if unknown:
-            return '%s[%d] has no key %s; an item\'s keys are %s.' % (list_name, index, _named(unknown, known), ', '.join(sorted(known)))
+            return '%s[%d] has no key %s; an item\'s keys are %s.' % (
+                list_name,
+                index,
+                _named(unknown, known),
+                ', '.join(sorted(known)),
+            )
     return None
