@@ -35,22 +35,22 @@ BAD_INPUT = {
     'zero_timeout': (
         'task_callback',
         {'task': '1', 'script': SCRIPT, 'timeout': 0},
-        'timeout must be a number of ' 'seconds above 0',
+        'timeout must be a number of seconds above 0',
     ),
     'negative_callback_id': (
         'task_callback',
         {'task': '1', 'script': SCRIPT, 'callback_id': -3},
-        'callback_id must be ' 'a positive number',
+        'callback_id must be a positive number',
     ),
     'ftp_url': (
         'task_callback_info',
         {'task': '1', 'url': 'ftp://127.0.0.1/'},
-        "The Nodeum url 'ftp://127.0.0.1/' is " "not an http",
+        "The Nodeum url 'ftp://127.0.0.1/' is not an http",
     ),
     'unclosed_ipv6_url': (
         'task_callback_info',
         {'task': '1', 'url': 'http://[::1:9/'},
-        "The Nodeum url " "'http://[::1:9/' is not an " "http",
+        "The Nodeum url 'http://[::1:9/' is not an http",
     ),
     'url_with_credentials': (
         'task_callback_info',

@@ -199,17 +199,17 @@ FAILURES = {
     'refused': (
         refused,
         requests.exceptions.ConnectionError,
-        'Cannot reach the Nodeum API for {method} {url}: the ' 'connection was refused',
+        'Cannot reach the Nodeum API for {method} {url}: the connection was refused',
     ),
     'unreachable': (
         unreachable,
         requests.exceptions.ConnectionError,
-        'Cannot reach the Nodeum API for {method} {url}: ' 'no connection could be made',
+        'Cannot reach the Nodeum API for {method} {url}: no connection could be made',
     ),
     'proxy': (
         proxy_failed,
         requests.exceptions.ProxyError,
-        'Cannot reach the Nodeum API for {method} {url} through ' 'the proxy',
+        'Cannot reach the Nodeum API for {method} {url} through the proxy',
     ),
     'name': (
         name_not_resolved,
@@ -229,12 +229,12 @@ FAILURES = {
     'reset before the answer': (
         reset_before_answer,
         requests.exceptions.ConnectionError,
-        'Connected to the Nodeum API, but the connection was closed before the answer to ' '{method} {url} came',
+        'Connected to the Nodeum API, but the connection was closed before the answer to {method} {url} came',
     ),
     'closed without an answer': (
         closed_without_answer,
         requests.exceptions.ConnectionError,
-        'Connected to the Nodeum API, but the connection was closed before the answer to ' '{method} {url} came',
+        'Connected to the Nodeum API, but the connection was closed before the answer to {method} {url} came',
     ),
     'reset in the body': (
         reset_in_body,

@@ -710,7 +710,7 @@ def test_a_check_run_and_the_real_run_give_the_same_plan(nodeum):
         ('update', 1, 'Archive', 10, 1, 'script differs'),
         ('remove', 2, 'Nightly', 12, 2, 'state absent'),
         ('create', 3, 'Archive', None, 0, 'not on the server'),
-        ('remove', 3, 'Archive', 13, None, 'not declared ' '(exclusive, ' 'listed_tasks)'),
+        ('remove', 3, 'Archive', 13, None, 'not declared (exclusive, listed_tasks)'),
     ]
     created = list(nodeum.callbacks(3))
     assert [entry['callback_id'] for entry in applied['plan']['changes']] == [10, 12] + created + [13]
