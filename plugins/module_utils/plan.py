@@ -10,7 +10,8 @@ an address and a reason, and the fingerprint of the server state the plan was co
 action. The sentences of a failed run (failed items, the drift gate, a stale plan) are written here too.
 
 Text from the server (task names) is data in the plan; in a sentence or a diff header it is quoted
-with every control and format character escaped (shown_text), so it cannot act on a terminal.
+(shown_text), and every header and script of a diff has its control characters shown, not obeyed
+(terminal_safe), so that nothing the server holds can act on a terminal.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,8 +20,9 @@ __metaclass__ = type
 import hashlib
 import json
 import re
-import unicodedata
 from collections import namedtuple
+
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import visible, visible_script
 
 # The plan's format. The minor number grows when keys are added (a reader ignores keys it does not know);
 # the major number grows when a key is removed or changes meaning (a reader refuses a major it does not know).
@@ -161,9 +163,8 @@ def change_diffs(server, change, task_name):
     'https://nodeum.example.com task 4 "Migrate cold data" / filter callback 53' and, for a removal,
     '(removed)'. A note in the header says when the two sides end their lines differently."""
     before_header, after_header = diff_headers(server, change, task_name)
-    return dict(
-        before=change.before or '', after=change.after or '', before_header=before_header, after_header=after_header
-    )
+    return dict(before=visible_script(change.before or ''), after=visible_script(change.after or ''),
+                before_header=visible(before_header), after_header=visible(after_header))
 
 
 def diff_headers(server, change, task_name):
@@ -266,20 +267,11 @@ def sample(texts):
 # -- text from the server, shown safely ----------------------------------------------------------------
 
 def shown_text(value, length=SHOWN_NAME_LENGTH):
-    """value as a double-quoted string that a terminal shows as it is: control, format, line and paragraph
-    separator characters escaped, at most `length` characters before '...'."""
+    """value as a double-quoted string that a terminal shows as it is: its quotes and backslashes escaped, its
+    control characters shown (terminal_safe.visible), at most `length` characters before '...'."""
     text = value if isinstance(value, str) else json.dumps(value, default=repr)
     cut = text[:length] + ('...' if len(text) > length else '')
-    return '"%s"' % ''.join(_shown_character(char) for char in cut)
-
-
-def _shown_character(char):
-    if char in '"\\':
-        return '\\' + char
-    if unicodedata.category(char) in ('Cc', 'Cf', 'Cs', 'Co', 'Cn', 'Zl', 'Zp'):
-        code = ord(char)
-        return '\\x%02x' % code if code <= 0xFF else ('\\u%04x' % code if code <= 0xFFFF else '\\U%08x' % code)
-    return char
+    return '"%s"' % visible(cut.replace('\\', '\\\\').replace('"', '\\"'))
 
 
 def _plain(text):

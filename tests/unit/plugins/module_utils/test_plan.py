@@ -237,7 +237,7 @@ def test_a_stale_plan_is_refused_in_one_sentence():
     ('say "hi"\\', '"say \\"hi\\"\\\\"'),
     ('\x1b[31mred\x1b[0m', '"\\x1b[31mred\\x1b[0m"'),
     ('evil\u202eatad', '"evil\\u202eatad"'),
-    ('two\nlines\u2028', '"two\\x0alines\\u2028"'),
+    ('two\nlines\u2028', '"two\\nlines\\u2028"'),
     ('ünïcödé', '"ünïcödé"'),
     ('x' * 70, '"' + 'x' * 60 + '..."'),
 ])
@@ -248,3 +248,8 @@ def test_server_text_is_shown_quoted_and_inert(text, shown):
 def test_a_task_name_from_the_server_cannot_act_on_a_terminal_in_a_header():
     diff = plan.change_diffs(SERVER, change(), 'a\x1b]0;owned\x07b')
     assert '\x1b' not in diff['before_header'] + diff['after_header'] and '\\x1b]0;owned\\x07' in diff['before_header']
+
+
+def test_a_script_in_a_diff_keeps_its_line_breaks_and_shows_its_other_control_characters():
+    diff = plan.change_diffs(SERVER, change(before='a\x1b[2J\r\nb\rc\n', after='a\r\n'), 'Cold')
+    assert (diff['before'], diff['after']) == ('a\\x1b[2J\r\nb\\rc\n', 'a\r\n')
