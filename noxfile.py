@@ -284,7 +284,8 @@ def testenv(session):
 def pytest_session(session, *paths, env=None):
     """Run pytest from the testenv venv with JUnit in build/junit/<session>; return the environment.
 
-    The one way tests import the collection and the emulator: this PYTHONPATH (collections_dir(), tests/emulator, tests/reliability).
+    The one way tests import the collection and the emulator: this PYTHONPATH (collections_dir(), tests/emulator,
+    tests/reliability).
     """
     collections = collections_dir()
     path = os.pathsep.join(str(part)
@@ -323,7 +324,8 @@ def meta(session):
 
 @nox.session(**TOOLS)  # make reliability: a longer run than make test, a job of its own in the public CI
 def reliability(session):
-    """Faults, races, bad input, TLS and secret scans (tests/reliability), on both cores; with --full, also the network lane in full."""
+    """Faults, races, bad input, TLS and secret scans (tests/reliability), on both cores; with --full, also the network
+    lane in full."""
     full = '--full' in session.posargs
     session.posargs[:] = [arg for arg in session.posargs if arg != '--full']
     extra = ('tests/reliability/network_lane.py', 'tests/unit/plugins/module_utils/test_properties.py') if full else ()
@@ -333,7 +335,8 @@ def reliability(session):
 
 @nox.session(**TOOLS)
 def network(session):
-    """The network lane: kernel-made faults in a network namespace (root); NODEUM_NETWORK_LANE=full for the long form."""
+    """The network lane: kernel-made faults in a network namespace (root); NODEUM_NETWORK_LANE=full for the long
+    form."""
     pytest_session(session, 'tests/reliability/network_lane.py',
                    env={'NODEUM_NETWORK_LANE': os.environ.get('NODEUM_NETWORK_LANE', 'short')})
 
@@ -347,7 +350,8 @@ def properties(session):
 
 @nox.session(**TOOLS)
 def bench(session):
-    """Benchmarks against the emulator, one table (benchmarks/results.json); `-- --smoke` for tiny sizes; `-- profile`: the bulk task's profile."""
+    """Benchmarks against the emulator, one table (benchmarks/results.json); `-- --smoke` for tiny sizes; `-- profile`:
+    the bulk task's profile."""
     script, args = (
         ('benchmarks/profile_bulk.py', session.posargs[1:])
         if session.posargs[:1] == ['profile']
@@ -448,7 +452,8 @@ def inventory(labels):
 
 @nox.session(default=False)
 def docs(session):
-    """The HTML docs site (antsibull-docs, Sphinx with warnings as errors) in build/docsite/build/html, from a docs-only venv."""
+    """The HTML docs site (antsibull-docs, Sphinx with warnings as errors) in build/docsite/build/html, from a
+    docs-only venv."""
     session.install('-c', PINS, 'ansible-core', 'antsibull-docs', 'sphinx', 'sphinx-ansible-theme', 'ansible-pygments')
     site = ROOT / 'build' / 'docsite'
     shutil.rmtree(site, ignore_errors=True)
@@ -523,7 +528,8 @@ def release_check(session):
 
 @nox.session(default=False)
 def release(session):
-    """`-- x.y.z [--dry-run]`: changelog, galaxy.yml, release check, commit, tarball and tag (tools/release.sh); nothing is pushed."""
+    """`-- x.y.z [--dry-run]`: changelog, galaxy.yml, release check, commit, tarball and tag (tools/release.sh);
+    nothing is pushed."""
     session.install('-c', PINS, 'ansible-core', 'requests', 'antsibull-changelog')
     session.run('bash', 'tools/release.sh', *session.posargs, external=True)
 

@@ -31,7 +31,11 @@ def peak_kib():
 
 def read_with_collection(api_url, task_id):
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, module_run, task_callback_info
+    from ansible_collections.nodeum.data_archiving.plugins.module_utils import (
+        connection_options as connection,
+        module_run,
+        task_callback_info,
+    )
 
     spec = connection.module_argument_spec(task_callback_info.OPTIONS)
     validator = ArgumentSpecValidator(spec, **connection.module_constraints(task_callback_info.CONSTRAINTS))

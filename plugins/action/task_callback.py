@@ -74,7 +74,8 @@ class PreparedModuleAction(ActionBase):
         return self.read_scripts(args, task_vars)
 
     def read_scripts(self, args, task_vars):
-        """The task's arguments with each script_file replaced by the script it holds (a module without one: as given)."""
+        """The task's arguments with each script_file replaced by the script it holds (a module without one: as
+        given)."""
         return replace_script_file(self, args, task_vars, 'The task')
 
     def read_script_file(self, name, task_vars, owner):

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin of nodeum.data_archiving.task_callback_info: a misspelled option named with the closest valid one, then the module."""
+"""Action plugin of nodeum.data_archiving.task_callback_info: a misspelled option named with the closest valid one,
+then the module."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

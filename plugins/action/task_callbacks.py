@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin of nodeum.data_archiving.task_callbacks: item keys checked, every script_file read and checked on the controller.
+"""Action plugin of nodeum.data_archiving.task_callbacks: item keys checked, every script_file read and checked on the
+controller.
 
 What it does, and why on the controller, is said in the action plugin of task_callback, whose base it shares.
 """

@@ -17,8 +17,8 @@ options:
       - If not set, the value of the E(NODEUM_URL) environment variable is used. One of the two is required.
       - An C(http://) URL works but sends the credentials in clear text, and the module warns about it.
       - A URL with user-info (C(user:password@)) is refused; give O(username) and O(password), O(api_key) or O(token).
-      - Redirects are not followed. A C(3xx) answer fails the task and names where it pointed, so that nothing is sent to
-        another address; set the URL to the server's address instead.
+      - Redirects are not followed. A C(3xx) answer fails the task and names where it pointed, so that nothing is sent
+        to another address; set the URL to the server's address instead.
     type: str
   username:
     description:
@@ -77,8 +77,10 @@ notes:
     blindly. The user guide (see below) says how.
 seealso:
   - name: Connecting and authenticating
-    description: The connection options and their environment variables, the credentials as a group, and C(module_defaults).
-    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#connecting-and-authenticating
+    description: The connection options and their environment variables, the credentials as a group, and
+      C(module_defaults).
+    link:
+      https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#connecting-and-authenticating
   - name: Retries and timeouts
     description: Which requests are sent again, how many times, and how long the modules wait.
     link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#retries-and-timeouts

@@ -87,7 +87,8 @@ PLAN_ACTIONS = dict(create='create', update='update', delete='remove')
 
 
 def plan_changes(done, run):
-    """The plan's Change records: every job of a run that sends nothing, the jobs that changed something after a real run."""
+    """The plan's Change records: every job of a run that sends nothing, the jobs that changed something after a real
+    run."""
     changes = []
     for job, outcome in done:
         if run.ending == 'apply' and not outcome.changed:

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The writes of a task_callbacks run: whether it writes at all, and each job applied with task_callback's apply_plan."""
+"""The writes of a task_callbacks run: whether it writes at all, and each job applied with task_callback's
+apply_plan."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

@@ -23,7 +23,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import API_ROOT, NodeumClient
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.transport_failures import seconds_text, split_userinfo
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.transport_failures import (
+    seconds_text,
+    split_userinfo,
+)
 
 # (option, type, environment variable, default, no_log)
 CONNECTION_OPTIONS = (
@@ -77,7 +80,8 @@ def environment_fallback(env, option_type):
     check_setting_variables() refuses it later in the module's own words: a fallback cannot fail the
     module itself, AnsibleModule would report a traceback, or its own words without the variable.
     """
-    from ansible.module_utils.errors import AnsibleFallbackNotFound  # here: the client's unit tests import this file without ansible
+    # here: the client's unit tests import this file without ansible
+    from ansible.module_utils.errors import AnsibleFallbackNotFound
     text = os.environ.get(env)
     if not text:
         raise AnsibleFallbackNotFound
@@ -108,7 +112,8 @@ def module_constraints(resource_constraints):
 
 def _environment_value(option_type, env, text):
     """The value of a variable as its option's type, as Ansible's own type checks would convert it."""
-    from ansible.module_utils.parsing.convert_bool import boolean  # here: the client's unit tests import this file without ansible
+    # here: the client's unit tests import this file without ansible
+    from ansible.module_utils.parsing.convert_bool import boolean
     try:
         if option_type == 'bool':
             return boolean(text, strict=True)

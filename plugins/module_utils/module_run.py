@@ -41,7 +41,8 @@ RunContext = namedtuple('RunContext', 'check_mode warn wait')
 
 
 def execute(logic, params, environ, check_mode=False, diff_mode=False, wait=time.sleep):
-    """Run logic(client, params, RunContext(check_mode, warn, wait)); return (result, warnings): the client's and the logic's.
+    """Run logic(client, params, RunContext(check_mode, warn, wait)); return (result, warnings): the client's and the
+    logic's.
 
     environ is where the settings' and the credentials' variables come from (the module's own os.environ).
     """
@@ -92,7 +93,8 @@ def mask(module, secrets):
 
 def run(module, logic):
     """The whole main() of a module once AnsibleModule has parsed the arguments."""
-    # Credentials read from NODEUM_*, and a password in the url, are not no_log options, so core cannot know to mask them.
+    # Credentials read from NODEUM_*, and a password in the url, are not no_log options, so core cannot know to mask
+    # them.
     mask(module, secrets_to_mask(module.params, os.environ))
     if not HAS_REQUESTS:
         from ansible.module_utils.basic import missing_required_lib

@@ -110,7 +110,8 @@ def change_address(change, task_name):
 
 
 def summary_line(server, summary, ending):
-    """'Plan for https://nodeum.example.com: 1 to create, 2 to update, 1 to remove, 7 unchanged, 0 failed (check mode: ...).'"""
+    """'Plan for https://nodeum.example.com: 1 to create, 2 to update, 1 to remove, 7 unchanged, 0 failed (check mode:
+    ...).'"""
     planned = ending != 'apply'
     counts = ['%d %s' % (summary[key], plan_word if planned else done_word)
               for key, _a, plan_word, done_word in COUNTED_ACTIONS]
@@ -201,7 +202,8 @@ def _one_line_ending(script):
 
 # -- the sentences of a failed run -------------------------------------------------------------------
 
-# What a failure sentence says of the other changes, by how the run ends (a run that sent nothing says so in its summary line).
+# What a failure sentence says of the other changes, by how the run ends (a run that sent nothing says so in its
+# summary line).
 OTHER_CHANGES = dict(check=', and every other change would be made (check mode)', apply=', and every other change was '
                                                                                         'made',
                      gate='', stale='')

@@ -42,7 +42,8 @@ def resolve_task_id(client, task):
 
 
 def tasks_by_name(client, name):
-    """The tasks the server lists for a name filter (which a server may ignore: task_id_by_name checks the name again)."""
+    """The tasks the server lists for a name filter (which a server may ignore: task_id_by_name checks the name
+    again)."""
     found, _count = list_tasks(client, params={'name': '=' + name})
     return found
 

@@ -43,9 +43,11 @@ def visible_script(text):
 
 
 def shown_diff(before, after, header=None):
-    """An Ansible diff entry of two scripts, both with their control characters visible, headed `header` when one is given.
+    """An Ansible diff entry of two scripts, both with their control characters visible, headed `header` when one is
+    given.
 
-    The one place that builds the diff entries the modules return, so that every header and every script in them is safe.
+    The one place that builds the diff entries the modules return, so that every header and every script in them is
+    safe.
     """
     entry = dict(before=visible_script(before), after=visible_script(after))
     if header is not None:
@@ -54,7 +56,8 @@ def shown_diff(before, after, header=None):
 
 
 def visible_data(value, max_depth=DETAILS_MAX_DEPTH):
-    """A copy of JSON data (api_error.details) that ansible-core can show: every text visible and cut, nesting and size bounded.
+    """A copy of JSON data (api_error.details) that ansible-core can show: every text visible and cut, nesting and size
+    bounded.
 
     Past the depth, an object or a list becomes a text that says how deep it went on; past the number of entries, the
     entries left out are counted in one more entry.

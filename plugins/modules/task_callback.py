@@ -30,7 +30,8 @@ attributes:
     description: In check mode the module sends only GET requests and reports exactly the change a real run would make.
     support: full
   diff_mode:
-    description: Shows a unified diff of the script, headed with the task and the callback, for example C(task 3 / filter callback 12).
+    description: Shows a unified diff of the script, headed with the task and the callback, for example C(task 3 /
+      filter callback 12).
     support: full
   async:
     description: The module runs as an C(async) job on the host; a C(script_file) is read on the controller before
@@ -60,15 +61,19 @@ options:
   script:
     description:
       - The script of the callback, as text; with O(state=present) give it here or in O(script_file).
-        It must not be empty or only white space, and a value that is not text (a dictionary, a list, a number) is refused.
+        It must not be empty or only white space, and a value that is not text (a dictionary, a list, a number) is
+        refused.
       - It is compared and sent byte for byte, without trimming or normalising line endings.
     type: raw
   script_file:
     description:
-      - A file that holds the script, read on the controller as M(ansible.builtin.template) and M(ansible.builtin.copy) read
-        theirs. It is looked for in the C(templates/) and C(files/) directories of the role and of the playbook, then at the path
+      - A file that holds the script, read on the controller as M(ansible.builtin.template) and M(ansible.builtin.copy)
+        read
+        theirs. It is looked for in the C(templates/) and C(files/) directories of the role and of the playbook, then at
+        the path
         as given (relative to the playbook).
-      - A plain file is sent byte for byte, line endings and the last line break included; a C({{) in it is not a template.
+      - A plain file is sent byte for byte, line endings and the last line break included; a C({{) in it is not a
+        template.
       - A file whose name ends in C(.j2) is rendered with the task's variables first.
       - Mutually exclusive with O(script). A file that cannot be found or read fails the task before any request.
     type: str
@@ -83,7 +88,8 @@ options:
     description:
       - Check the script's syntax on the controller before any request, as V(javascript) or V(python). A script that
         does not parse fails the task with the line, the column and the parser's message, and nothing is sent.
-      - Without it, or with V(none), the script is not checked at all, and the server may store a script that cannot run.
+      - Without it, or with V(none), the script is not checked at all, and the server may store a script that cannot
+        run.
       - B(Syntax only.) The script is parsed, never run, so a script that parses may still fail on the server, whose
         engine and language level are not documented.
       - V(javascript) parses the script as an ECMAScript script of the current standard (ES2020's C(?.) and C(??)
@@ -102,12 +108,14 @@ options:
         script, named as O(script_file) (without C(.j2)), else C(script.js) or C(script.py) after O(syntax).
       - It runs after O(syntax)'s check, without a shell, also in check mode. A non-zero exit status fails the task
         with the first line of the command's error output, and nothing is sent; a command that runs longer than
-        60 seconds is stopped and fails the task too. A command that cannot be started fails the task before any request.
+        60 seconds is stopped and fails the task too. A command that cannot be started fails the task before any
+        request.
       - Give a command that only checks, for example V(node --check %s). The collection never runs a script, but a
         command that runs its file would run the filter on the controller.
     type: str
 notes:
-  - "B(What a filter script receives.) The vendor's page \"Hook service (callback)\" documents a Python C(def run(req)) that
+  - "B(What a filter script receives.) The vendor's page \"Hook service (callback)\" documents a Python C(def run(req))
+    that
     reads the file's details with C(utils.get_node_info(req)) (C(info.path), C(info.size), ...) and returns true to let
     the request go on, and says the logic is the same in JavaScript (C(utils.getNodeInfo(req)), C(info?.getPath())).
     The module sends the script as opaque text; the user guide says what is documented, and what is only inferred."
@@ -134,11 +142,14 @@ seealso:
   - module: nodeum.data_archiving.task_callback_info
   - name: What a filter script receives
     description: What the vendor documents about a filter script, what comes from nodeum-proto, and what is inferred.
-    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
+    link:
+      https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
   - name: Managing filter scripts from files
-    description: The P(nodeum.data_archiving.callbacks_as_code#role) role brings the callbacks of many tasks to a state listed in one
+    description: The P(nodeum.data_archiving.callbacks_as_code#role) role brings the callbacks of many tasks to a state
+      listed in one
       variable, with the scripts kept in files beside the playbook; how files are read, and the last line break.
-    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#managing-filter-scripts-from-files
+    link:
+      https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#managing-filter-scripts-from-files
   - name: User guide of nodeum.data_archiving
     description: Authentication and scopes, check and diff mode, AWX and execution environments, troubleshooting.
     link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst
@@ -279,7 +290,8 @@ diff:
   elements: dict
 api_error:
   description:
-    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or
+      C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict

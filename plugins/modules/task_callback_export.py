@@ -54,14 +54,16 @@ notes:
     C(!unsafe) wherever it could hold Jinja, so Ansible never templates it and the names come back exactly."
   - "The export is whole or unchanged: every new file is first written into a staging directory beside its place
     (C(.nodeum-export-*) in O(dest) and in C(files/)), then each file is swapped in by a rename, and any failure undoes
-    every step done so far, so that the previous export is back byte for byte. Only then are the previous files deleted."
+    every step done so far, so that the previous export is back byte for byte. Only then are the previous files
+    deleted."
   - "A callback that C(apply.yml) could not apply (an empty script, a type other than V(filter), or a script that cannot
     be written as UTF-8) is left out, with one warning that names it; every other callback is exported."
   - "API key scopes: C(tasks/index) and C(task_callbacks/index)."
 seealso:
   - module: nodeum.data_archiving.task_callback_info
   - name: The callbacks_as_code role
-    description: Applies the exported directory (its C(apply.yml) does); the role's C(export) entry point calls this module.
+    description: Applies the exported directory (its C(apply.yml) does); the role's C(export) entry point calls this
+      module.
     link: https://github.com/nodeum/data_archiving/blob/main/roles/callbacks_as_code/README.md
 '''
 
@@ -90,7 +92,8 @@ count:
   type: int
   sample: 3
 written:
-  description: The files written (in check mode, that would be written) because they were missing or differed, relative to RV(dest).
+  description: The files written (in check mode, that would be written) because they were missing or differed, relative
+    to RV(dest).
   returned: success
   type: list
   elements: str
@@ -106,10 +109,12 @@ left_out:
   returned: success
   type: list
   elements: str
-  sample: ["Callback 14 of task 5 is left out of the export: its script is empty, which the role would refuse to apply."]
+  sample: ["Callback 14 of task 5 is left out of the export: its script is empty, which the role would refuse to
+    apply."]
 api_error:
   description:
-    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or
+      C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict
@@ -139,7 +144,11 @@ api_error:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import callback_export, connection_options, module_run
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import (
+    callback_export,
+    connection_options,
+    module_run,
+)
 
 
 def main():

@@ -41,7 +41,8 @@ options:
     type: str
   callback_id:
     description:
-      - Return only this callback. The module fails when the task (without O(task), every task) has no callback with this id.
+      - Return only this callback. The module fails when the task (without O(task), every task) has no callback with
+        this id.
     type: int
   id:
     description:
@@ -81,16 +82,20 @@ notes:
     callbacks (at most 8 requests at a time), with the filters and O(sort_by) applied to each task's callbacks. The
     callbacks come by ascending task id. O(limit) and O(offset) page one task's list, so this form refuses them;
     RV(count) is the number of matching callbacks over all tasks."
-  - "API key scopes: C(task_callbacks/index), and C(tasks/index) when O(task) is a name or is left out. A read-only key is enough."
+  - "API key scopes: C(task_callbacks/index), and C(tasks/index) when O(task) is a name or is left out. A read-only key
+    is enough."
 seealso:
   - module: nodeum.data_archiving.task_callback
   - name: What a filter script receives
     description: What the vendor documents about a filter script, what comes from nodeum-proto, and what is inferred.
-    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
+    link:
+      https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#what-a-filter-script-receives
   - name: Managing filter scripts from files
-    description: The P(nodeum.data_archiving.callbacks_as_code#role) role brings the callbacks of many tasks to a state listed in one
+    description: The P(nodeum.data_archiving.callbacks_as_code#role) role brings the callbacks of many tasks to a state
+      listed in one
       variable, with the scripts kept in files beside the playbook; how files are read, and the last line break.
-    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#managing-filter-scripts-from-files
+    link:
+      https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#managing-filter-scripts-from-files
   - name: User guide of nodeum.data_archiving
     description: Authentication and scopes, check and diff mode, AWX and execution environments, troubleshooting.
     link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst
@@ -141,7 +146,8 @@ EXAMPLES = r'''
 
 - name: Which tasks have a filter that mentions .tmp
   ansible.builtin.debug:
-    msg: "{{ inventory.task_callbacks | selectattr('script', 'search', '[.]tmp') | map(attribute='task_name') | unique | list }}"
+    msg: "{{ inventory.task_callbacks | selectattr('script', 'search', '[.]tmp') | map(attribute='task_name') | unique |
+      list }}"
 '''
 
 RETURN = r'''
@@ -183,7 +189,8 @@ count:
   sample: 2
 api_error:
   description:
-    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or
+      C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict
@@ -213,7 +220,11 @@ api_error:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options, module_run, task_callback_info
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import (
+    connection_options,
+    module_run,
+    task_callback_info,
+)
 
 
 def main():

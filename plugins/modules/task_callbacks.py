@@ -14,22 +14,27 @@ description:
   - Creates, updates or removes the callbacks listed in O(callbacks), on any number of Nodeum tasks, in one
     Ansible task, through the Nodeum REST API v2.
   - Each item of O(callbacks) has the keys and the meaning of the options of M(nodeum.data_archiving.task_callback)
-    (O(callbacks[].task), O(callbacks[].type), O(callbacks[].callback_id), O(callbacks[].script), O(callbacks[].script_file),
+    (O(callbacks[].task), O(callbacks[].type), O(callbacks[].callback_id), O(callbacks[].script),
+    O(callbacks[].script_file),
     O(callbacks[].state)), and the module decides each item exactly as M(nodeum.data_archiving.task_callback) would.
   - With O(exclusive=true) it also removes every callback that no item declares, on the tasks the items name, or with
     O(exclusive_scope=all_tasks) on every task of the server, so that the server holds what the list says.
   - "RV(plan) is the run's plan, as a reviewer and a pipeline read it - a summary line such as C(Plan for
-    https://nodeum.example.com: 1 to create, 2 to update, 1 to remove, 7 unchanged, 0 failed (check mode: nothing was sent).),
-    every change with its task (id and name), callback, action and reason, and the fingerprint of the server state it was
+    https://nodeum.example.com: 1 to create, 2 to update, 1 to remove, 7 unchanged, 0 failed (check mode: nothing was
+    sent).),
+    every change with its task (id and name), callback, action and reason, and the fingerprint of the server state it
+    was
     computed from. Show the line with C(ansible.builtin.debug: var=result.plan.summary.line); the role
-    R(nodeum.data_archiving.callbacks_as_code,ansible_collections.nodeum.data_archiving.callbacks_as_code_role) prints it."
+    R(nodeum.data_archiving.callbacks_as_code,ansible_collections.nodeum.data_archiving.callbacks_as_code_role) prints
+    it."
   - C(--check --diff) shows the same changes as one diff per callback, headed with the server, the task and the action.
   - O(fail_on_change=true) makes the task fail, without a write, when the plan holds any change (a gate for pipelines);
     O(expect_fingerprint) makes it refuse, before any write, when the server changed since an approved check run.
 author:
   - Nodeum collection contributors (@nodeum)
 requirements:
-  - esprima2 in the Python that runs Ansible on the controller, only for V(javascript) in O(syntax) or O(callbacks[].syntax)
+  - esprima2 in the Python that runs Ansible on the controller, only for V(javascript) in O(syntax) or
+    O(callbacks[].syntax)
 extends_documentation_fragment:
   - nodeum.data_archiving.connection
   - nodeum.data_archiving.connection.ATTRIBUTES
@@ -39,8 +44,10 @@ attributes:
     support: full
   diff_mode:
     description:
-      - "One unified diff of the script per callback touched, in the order of RV(plan.changes), headed with the server, the task
-        by id and name, the callback and the action, for example C(--- before: https://nodeum.example.com task 4 \"Migrate cold
+      - "One unified diff of the script per callback touched, in the order of RV(plan.changes), headed with the server,
+        the task
+        by id and name, the callback and the action, for example C(--- before: https://nodeum.example.com task 4
+        \"Migrate cold
         data\" / filter callback 53 (remove: state absent)) and C(+++ after: (removed))."
       - When the two scripts end their lines differently (CRLF against LF), the header says so, so that a change of line
         endings alone does not show as two blocks of lines that look the same.
@@ -65,10 +72,12 @@ options:
     suboptions:
       task:
         description:
-          - The task that owns the callback, by numeric id or by name. Every item needs it; an item without it, or with an
+          - The task that owns the callback, by numeric id or by name. Every item needs it; an item without it, or with
+            an
             empty value, fails before any request is sent, with its index.
           - A value of digits only is an id. Anything else is a name; it must match exactly one task (names are
-            case-sensitive and not unique on a Nodeum server), otherwise the item fails and the message lists the ids found.
+            case-sensitive and not unique on a Nodeum server), otherwise the item fails and the message lists the ids
+            found.
         type: str
       callback_id:
         description:
@@ -84,14 +93,17 @@ options:
         default: filter
       script:
         description:
-          - The script of the callback, as text; with O(callbacks[].state=present) give it here or in O(callbacks[].script_file).
+          - The script of the callback, as text; with O(callbacks[].state=present) give it here or in
+            O(callbacks[].script_file).
             It must not be empty or only white space, and a value that is not text is refused.
           - It is compared and sent byte for byte, without trimming or normalising line endings.
         type: raw
       script_file:
         description:
-          - A file that holds the script, found and read on the controller as O(nodeum.data_archiving.task_callback#module:script_file)
-            is (the C(templates/) and C(files/) directories of the role and the playbook, then the path as given), byte for byte,
+          - A file that holds the script, found and read on the controller as
+            O(nodeum.data_archiving.task_callback#module:script_file)
+            is (the C(templates/) and C(files/) directories of the role and the playbook, then the path as given), byte
+            for byte,
             or rendered with the task's variables when its name ends in C(.j2).
           - Mutually exclusive with O(callbacks[].script).
         type: str
@@ -165,21 +177,27 @@ options:
     default: false
   fail_on_change:
     description:
-      - Fail the task when the plan holds any change, with the summary line and the address of every change in the message,
+      - Fail the task when the plan holds any change, with the summary line and the address of every change in the
+        message,
         and succeed when the server matches O(callbacks). Nothing is written, also without C(--check).
-      - The gate a pipeline needs to fail on drift, with ansible-core alone. Run it with C(--check --diff) to see the drift
-        as diffs too (Ansible shows the diff of a task that changed, and of no failed one; the role shows it before it fails).
+      - The gate a pipeline needs to fail on drift, with ansible-core alone. Run it with C(--check --diff) to see the
+        drift
+        as diffs too (Ansible shows the diff of a task that changed, and of no failed one; the role shows it before it
+        fails).
       - See the user guide's section
         R(Fail a pipeline on drift,ansible_collections.nodeum.data_archiving.docsite.user_guide.drift_gate).
     type: bool
     default: false
   expect_fingerprint:
     description:
-      - The RV(plan.fingerprint) of an approved check run. Before any write, the task reads the server and fails, sending
+      - The RV(plan.fingerprint) of an approved check run. Before any write, the task reads the server and fails,
+        sending
         nothing, when the state it reads gives another fingerprint (the server changed since the plan was made).
-      - Give the fingerprint the check published, for example with C(ansible.builtin.set_stats) in an AWX workflow between a
+      - Give the fingerprint the check published, for example with C(ansible.builtin.set_stats) in an AWX workflow
+        between a
         check job and an apply job separated by an approval node (the user guide's section
-        R(An approved plan,ansible_collections.nodeum.data_archiving.docsite.user_guide.approved_plan)); a value of another
+        R(An approved plan,ansible_collections.nodeum.data_archiving.docsite.user_guide.approved_plan)); a value of
+        another
         form is refused before any request.
       - It guards the server's state, not the list; run the apply from the same revision of the list as the check.
     type: str
@@ -196,10 +214,12 @@ notes:
     other items go on, and exclusive mode leaves its task alone, as for any item that fails before its write). A check
     that cannot be made - an unknown language, C(esprima2) missing for V(javascript), a command that cannot be started -
     fails the task before any request."
-  - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP session)."
+  - "B(Concurrency.) The reads and the writes are sent at most 8 at a time, over one connection pool (one HTTP
+    session)."
   - "B(When an item fails.) Items are independent: every item is attempted even when another one fails. A failed item
     carries C(failed) and C(msg) in RV(results), the other items report what they did, and the task fails with a
-    sentence that counts the failed items and names each one (its index, task and sentence, up to 10, then how many more),
+    sentence that counts the failed items and names each one (its index, task and sentence, up to 10, then how many
+    more),
     after the plan's summary line. RV(plan) and RV(results) are still returned, and a check run still plans every other
     item. Ansible shows no diff of a failed task; the role shows the other items' diffs and the summary line, then
     fails. Exclusive mode removes nothing on a task that an item which fails before its write may have meant (every
@@ -216,11 +236,14 @@ notes:
   - "B(Exclusive mode.) An item declares the callback it manages by the rule above. The removals
     count as changes and show in RV(drift) and in the diff, not in RV(results), where they would belong to no item."
   - "B(Task names in the plan.) The plan names each changed task by its name too: the name an item gives, else the one
-    the listing of every task gave, else one C(GET /tasks?id=><...) for the other changed tasks (100 ids a request). A run
-    with nothing to change sends no such request. When it fails (a key without C(tasks/index)), the plan names those tasks
+    the listing of every task gave, else one C(GET /tasks?id=><...) for the other changed tasks (100 ids a request). A
+    run
+    with nothing to change sends no such request. When it fails (a key without C(tasks/index)), the plan names those
+    tasks
     by id alone and the task warns."
   - "API key scopes: C(task_callbacks/index), and C(tasks/index) when an item names a task by name or with
-    O(exclusive_scope=all_tasks), and to name changed tasks in the plan; C(task_callbacks/create), C(task_callbacks/update)
+    O(exclusive_scope=all_tasks), and to name changed tasks in the plan; C(task_callbacks/create),
+    C(task_callbacks/update)
     and C(task_callbacks/destroy) for the changes it makes. Check mode needs only the read scopes."
   - When several runs create the same callback at the same moment, each run reads the task again after its create;
     of the callbacks with that script, as many as the list declares stay (the lowest ids), the others are removed by
@@ -229,11 +252,14 @@ seealso:
   - module: nodeum.data_archiving.task_callback
   - module: nodeum.data_archiving.task_callback_info
   - name: Many callbacks in one task, and exclusive mode
-    description: The user guide on the bulk module, what happens when an item fails, and exclusive mode with its drift report.
-    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#many-callbacks-in-one-task-and-exclusive-mode
+    description: The user guide on the bulk module, what happens when an item fails, and exclusive mode with its drift
+      report.
+    link:
+      https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#many-callbacks-in-one-task-and-exclusive-mode
   - name: Bring an existing server under git
     description: Export a server's callbacks into files with the role, then keep the server in line with them.
-    link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#bring-an-existing-server-under-git
+    link:
+      https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#bring-an-existing-server-under-git
 '''
 
 EXAMPLES = r'''
@@ -264,7 +290,8 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ converged.results | map(attribute='changed') | list }}"
 
-- name: Scripts kept in files beside the playbook (files/ or templates/), sent byte for byte; a .j2 file is rendered first
+- name: Scripts kept in files beside the playbook (files/ or templates/), sent byte for byte; a .j2 file is rendered
+    first
   nodeum.data_archiving.task_callbacks:
     callbacks:
       - task: Nightly backup
@@ -299,7 +326,8 @@ EXAMPLES = r'''
 
 - name: Show every change the plan holds, by task and callback, with its reason
   ansible.builtin.debug:
-    msg: "{{ reviewed.plan.changes | map(attribute='action') | zip(reviewed.plan.changes | map(attribute='address')) | map('join', ' ') }}"
+    msg: "{{ reviewed.plan.changes | map(attribute='action') | zip(reviewed.plan.changes | map(attribute='address')) |
+      map('join', ' ') }}"
 
 - name: Apply that plan only if the server is still as the check read it (else fail, sending nothing)
   nodeum.data_archiving.task_callbacks:
@@ -309,7 +337,8 @@ EXAMPLES = r'''
       - task: 2
         script: "function run(req) { return (utils.getNodeInfo(req)?.getSize() ?? 0) < 1073741824; }"
 
-- name: A pipeline's gate - fail, sending nothing, if task 2 holds anything but this callback (--check --diff shows the drift)
+- name: A pipeline's gate - fail, sending nothing, if task 2 holds anything but this callback (--check --diff shows the
+    drift)
   nodeum.data_archiving.task_callbacks:
     exclusive: true
     fail_on_change: true
@@ -333,7 +362,8 @@ results:
     task_callback:
       description:
         - The item's callback as the server answered after the write, or as it is when nothing changed; in check mode
-          as it would be (C(id) is C(null) for a create). V(null) after a removal, when the item found nothing to remove,
+          as it would be (C(id) is C(null) for a create). V(null) after a removal, when the item found nothing to
+          remove,
           or when the item failed.
       type: dict
       sample: {"id": 12, "task_id": 2, "type": "filter", "script": "function run(req) { return true; }"}
@@ -346,18 +376,22 @@ results:
       description: Why this item failed, one sentence.
       returned: when the item failed
       type: str
-      sample: "No Nodeum task is named 'Nightly bakup'; check the name (it is case-sensitive) or give the task's numeric id."
+      sample: "No Nodeum task is named 'Nightly bakup'; check the name (it is case-sensitive) or give the task's numeric
+        id."
     api_error:
       description: The facts of the item's failed API call, with the keys of RV(api_error).
       returned: when a request of this item to the Nodeum API failed
       type: dict
-      sample: {"status": 422, "method": "PUT", "path": "tasks/3/task_callbacks/12", "messages": ["Script is too long"], "details": {}}
+      sample:
+        {"status": 422, "method": "PUT", "path": "tasks/3/task_callbacks/12", "messages": ["Script is too long"],
+         "details": {}}
 plan:
   description:
     - The plan of the run, computed from what it read before any write. In check mode, and when the run sent nothing
       (O(fail_on_change), O(expect_fingerprint)), what a real run would do; after a real run, what it did.
     - Its form is versioned by RV(plan.format_version).
-    - Also returned when items failed; not when the task failed before it read the callbacks (bad input, a failed connection).
+    - Also returned when items failed; not when the task failed before it read the callbacks (bad input, a failed
+      connection).
   returned: when the callbacks were read
   type: dict
   sample:
@@ -369,19 +403,23 @@ plan:
       removed: 1
       unchanged: 2
       failed: 0
-      line: "Plan for https://nodeum.example.com: 1 to create, 1 to update, 1 to remove, 2 unchanged, 0 failed (check mode: nothing was sent)."
+      line: "Plan for https://nodeum.example.com: 1 to create, 1 to update, 1 to remove, 2 unchanged, 0 failed (check
+        mode: nothing was sent)."
     changes:
-      - {action: update, task_id: 2, task_name: Nightly backup, type: filter, callback_id: 12, item: 1, reason: script differs,
+      - {action: update, task_id: 2, task_name: Nightly backup, type: filter, callback_id: 12, item: 1, reason: script
+        differs,
          address: 'task 2 "Nightly backup" / filter callback 12'}
       - {action: remove, task_id: 2, task_name: Nightly backup, type: filter, callback_id: 14, item: null,
          reason: "not declared (exclusive, listed_tasks)", address: 'task 2 "Nightly backup" / filter callback 14'}
-      - {action: create, task_id: 4, task_name: Migrate cold data, type: filter, callback_id: null, item: 0, reason: not on the server,
+      - {action: create, task_id: 4, task_name: Migrate cold data, type: filter, callback_id: null, item: 0, reason: not
+        on the server,
          address: 'task 4 "Migrate cold data" / filter callback (new)'}
     fingerprint: "sha256:3f0c5e0d2b6a4f4e8b1c9d7a6e5f4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3"
   contains:
     format_version:
       description:
-        - The version of this form, V(1.0) today. Its minor number grows when keys are added (ignore keys you do not know);
+        - The version of this form, V(1.0) today. Its minor number grows when keys are added (ignore keys you do not
+          know);
           its major number grows when a key is removed or changes meaning (refuse a major number you do not know).
       type: str
       sample: "1.0"
@@ -390,7 +428,8 @@ plan:
       type: str
       sample: https://nodeum.example.com/api/v2
     summary:
-      description: How many callbacks the plan creates, updates and removes, how many items need no change and how many failed.
+      description: How many callbacks the plan creates, updates and removes, how many items need no change and how many
+        failed.
       type: dict
       contains:
         created:
@@ -416,13 +455,16 @@ plan:
         line:
           description:
             - The summary as one sentence, for a log or a review. C(Plan for <server>:) with what would be done and why
-              nothing was sent (check mode, O(fail_on_change), a stale plan), or C(Applied to <server>:) with what was done.
+              nothing was sent (check mode, O(fail_on_change), a stale plan), or C(Applied to <server>:) with what was
+              done.
           type: str
           sample: "Applied to https://nodeum.example.com: 1 created, 2 updated, 1 removed, 7 unchanged, 0 failed."
     changes:
       description:
-        - One entry per callback created, updated or removed (in a plan, to be), ordered by task id, type and callback id,
-          creates after the callbacks that exist in the order of their items; a check run and the real run that follows it
+        - One entry per callback created, updated or removed (in a plan, to be), ordered by task id, type and callback
+          id,
+          creates after the callbacks that exist in the order of their items; a check run and the real run that follows
+          it
           list them in the same order.
       type: list
       elements: dict
@@ -445,28 +487,35 @@ plan:
           type: str
           sample: filter
         callback_id:
-          description: The id of the callback; V(null) for a create in a plan (after a real create, the id the server gave).
+          description: The id of the callback; V(null) for a create in a plan (after a real create, the id the server
+            gave).
           type: int
           sample: 53
         item:
-          description: The index in O(callbacks) of the item that declares the change; V(null) for a removal by exclusive mode.
+          description: The index in O(callbacks) of the item that declares the change; V(null) for a removal by
+            exclusive mode.
           type: int
           sample: 0
         reason:
           description:
-            - Why the change is planned - V(not on the server) (create), V(script differs) or V(line endings differ) (update,
+            - Why the change is planned - V(not on the server) (create), V(script differs) or V(line endings differ)
+              (update,
               the second when the scripts differ only in their line endings), V(state absent) (removed by an item),
-              V(not declared (exclusive, listed_tasks)) or V(not declared (exclusive, all_tasks)) (removed by exclusive mode).
+              V(not declared (exclusive, listed_tasks)) or V(not declared (exclusive, all_tasks)) (removed by exclusive
+              mode).
           type: str
           sample: script differs
         address:
-          description: The callback as people find it, its task by id and name and its type and id (C((new)) before a create).
+          description: The callback as people find it, its task by id and name and its type and id (C((new)) before a
+            create).
           type: str
           sample: task 4 "Migrate cold data" / filter callback 53
     fingerprint:
       description:
-        - A digest, C(sha256:) and 64 hexadecimal digits, of the server state the plan was computed from - the server, the
-          task each task name of the items resolved to, and the id, type and script of every callback of the tasks the run
+        - A digest, C(sha256:) and 64 hexadecimal digits, of the server state the plan was computed from - the server,
+          the
+          task each task name of the items resolved to, and the id, type and script of every callback of the tasks the
+          run
           read. It stays the same across runs while that state does not change.
         - Pass it as O(expect_fingerprint) to a later run that must do what this plan says.
       type: str
@@ -476,7 +525,8 @@ drift:
     - Per task touched, in ascending task id, what the run created, updated and removed (in check mode, what it would),
       the changes of RV(plan.changes) grouped by task.
       A task with nothing to change is not listed, so an empty list means the server matches O(callbacks).
-    - Each callback is given as C(id) (C(null) for a create in check mode), C(type) and C(item), the index in O(callbacks)
+    - Each callback is given as C(id) (C(null) for a create in check mode), C(type) and C(item), the index in
+      O(callbacks)
       of the item that declares it (C(null) for a removal by exclusive mode).
   returned: always
   type: list
@@ -501,16 +551,20 @@ drift:
       elements: dict
 diff:
   description:
-    - "With C(--diff), one entry per callback touched, in the order of RV(plan.changes), each a unified diff of the script.
-      Its C(before_header) and C(after_header) name the server, the task by id and name and the callback, and say the action
-      and its reason, for example C(https://nodeum.example.com task 3 \"Nightly backup\" / filter callback 12 (update: script
+    - "With C(--diff), one entry per callback touched, in the order of RV(plan.changes), each a unified diff of the
+      script.
+      Its C(before_header) and C(after_header) name the server, the task by id and name and the callback, and say the
+      action
+      and its reason, for example C(https://nodeum.example.com task 3 \"Nightly backup\" / filter callback 12
+      (update: script
       differs)); a create diffs against C((none)), a removal against C((removed))."
   returned: when diff mode is on
   type: list
   elements: dict
 api_error:
   description:
-    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or
+      C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict
@@ -540,7 +594,11 @@ api_error:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options, module_run, task_callbacks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import (
+    connection_options,
+    module_run,
+    task_callbacks,
+)
 
 
 def main():

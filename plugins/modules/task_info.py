@@ -58,7 +58,8 @@ notes:
 seealso:
   - module: nodeum.data_archiving.task_callback_info
   - name: Which callback is managed
-    description: How a task is named in the other modules (an id, or a name that one task has), and which of its callbacks an item manages.
+    description: How a task is named in the other modules (an id, or a name that one task has), and which of its
+      callbacks an item manages.
     link: https://github.com/nodeum/data_archiving/blob/main/docs/docsite/rst/user_guide.rst#which-callback-is-managed
   - name: User guide of nodeum.data_archiving
     description: Authentication and scopes, check and diff mode, AWX and execution environments, troubleshooting.
@@ -122,7 +123,8 @@ count:
   sample: 2
 api_error:
   description:
-    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or C(rescue)).
+    - On a failed API call, its facts beside C(msg), for a playbook to act on (for example with C(failed_when) or
+      C(rescue)).
     - Not returned when the task failed before any request (a bad option, a missing credential).
   returned: when a request to the Nodeum API failed
   type: dict

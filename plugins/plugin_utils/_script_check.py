@@ -114,7 +114,8 @@ def javascript_parser(owner):
 
 
 def javascript_fault(script):
-    """Where the script does not parse as an ECMAScript script, or None when it parses (javascript_parser found esprima2)."""
+    """Where the script does not parse as an ECMAScript script, or None when it parses (javascript_parser found
+    esprima2)."""
     import esprima
     try:
         esprima.parseScript(script)
@@ -181,7 +182,8 @@ def check_script(check, script, subject, consequence, file_name=None, directory=
 
 
 def copy_name(file_name, syntax):
-    """The name of the script's temporary copy: the script_file's own (less .j2), else script with the language's suffix."""
+    """The name of the script's temporary copy: the script_file's own (less .j2), else script with the language's
+    suffix."""
     if file_name:
         base = os.path.basename(file_name)
         base = base[:-3] if base.endswith('.j2') else base
@@ -213,7 +215,8 @@ def validate_refusal(check, script, subject, consequence, name, directory=None):
 
 
 def run_command(argv, workdir):
-    """(exit status, first line of its error output), status None when it ran too long; CheckSettingError if it cannot start."""
+    """(exit status, first line of its error output), status None when it ran too long; CheckSettingError if it cannot
+    start."""
     with tempfile.TemporaryFile(dir=workdir) as out, tempfile.TemporaryFile(dir=workdir) as err:
         try:
             process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)

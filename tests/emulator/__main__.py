@@ -87,7 +87,8 @@ def server_url(server, scheme):
 
 
 def install_stop_signals():
-    """Return an event that SIGTERM and SIGINT set; installed before the ready line, so no signal can kill the process unhandled."""
+    """Return an event that SIGTERM and SIGINT set; installed before the ready line, so no signal can kill the process
+    unhandled."""
     stop = threading.Event()
 
     def request_stop(_signum, _frame):

@@ -35,7 +35,8 @@ def _parse_fixtures_text(path, text):
 
 def _parse_yaml(path, text):
     try:
-        import yaml  # pylint: disable=import-outside-toplevel  # optional: the emulator runs on the standard library alone
+        # optional: the emulator runs on the standard library alone
+        import yaml  # pylint: disable=import-outside-toplevel
     except ImportError as error:
         raise FixtureError(
             f"The fixtures file {path} is YAML but PyYAML is not installed: install PyYAML or use a JSON fixtures file."

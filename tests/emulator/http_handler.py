@@ -109,7 +109,8 @@ class EmulatorHandler(http.server.BaseHTTPRequestHandler):
             self.route(path, query, body)
         except QUIET_ERRORS:
             raise
-        except Exception:  # pylint: disable=broad-exception-caught  # a bug must answer 500, not kill the connection silently
+        # a bug must answer 500, not kill the connection silently
+        except Exception:  # pylint: disable=broad-exception-caught
             traceback.print_exc()
             self.close_connection = True
             self.write_answer(

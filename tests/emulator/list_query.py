@@ -119,12 +119,14 @@ COMPARISONS = {
 
 
 def parse_filters(query_pairs, filterable, numeric):
-    """Build the filters named in query_pairs; filterable is the set of attributes, numeric those compared as integers."""
+    """Build the filters named in query_pairs; filterable is the set of attributes, numeric those compared as
+    integers."""
     return [Filter(name, value, name in numeric) for name, value in query_pairs if name in filterable]
 
 
 def parse_sort_by(raw_value, sortable):
-    """Return [(attribute, descending)] from `a|b:desc` or `a,b:desc`; raise QueryError on an unknown attribute or direction."""
+    """Return [(attribute, descending)] from `a|b:desc` or `a,b:desc`; raise QueryError on an unknown attribute or
+    direction."""
     keys = []
     for item in SORT_SEPARATORS.split(raw_value):
         item = item.strip()

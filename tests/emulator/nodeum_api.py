@@ -17,7 +17,8 @@ API_PREFIX = "/api/v2"
 
 
 class Answer:
-    """Status, JSON payload (None for no body), extra headers and, for injected faults, a raw body of any content type."""
+    """Status, JSON payload (None for no body), extra headers and, for injected faults, a raw body of any content
+    type."""
 
     def __init__(self, status, payload=None, headers=None, raw_body=None, content_type="application/json"):
         self.status = status

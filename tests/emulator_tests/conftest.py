@@ -13,7 +13,13 @@ import requests
 
 # tests/emulator is on PYTHONPATH (the nox session sets it).
 import demo_data
-from emulator_control import EMULATOR_DIR, EmulatorControl, start_emulator, stop_emulator  # noqa: F401  pylint: disable=unused-import  # EMULATOR_DIR: for the test modules
+# EMULATOR_DIR: for the test modules
+from emulator_control import (  # noqa: F401  pylint: disable=unused-import
+    EMULATOR_DIR,
+    EmulatorControl,
+    start_emulator,
+    stop_emulator,
+)
 
 ADMIN = ("admin", "nodeum-demo-password")
 FULL_KEY = "demo-full-access-key"

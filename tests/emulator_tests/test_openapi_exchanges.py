@@ -23,7 +23,8 @@ def openapi_document():
 
 
 @pytest.fixture(scope="module")
-def openapi(emulator_server, openapi_document):  # pylint: disable=redefined-outer-name  # pytest injects fixtures by name
+# pytest injects fixtures by name
+def openapi(emulator_server, openapi_document):  # pylint: disable=redefined-outer-name
     document = copy.deepcopy(openapi_document)
     # The document's server is "{url}/api/v2"; point it at this emulator so paths resolve.
     document["servers"] = [{"url": emulator_server.api_url}]

@@ -132,7 +132,8 @@ def return_docs(path):
 
 
 def without_samples(doc):
-    """A return value's documentation without its samples, which may differ by module (each shows a request it sends)."""
+    """A return value's documentation without its samples, which may differ by module (each shows a request it
+    sends)."""
     if isinstance(doc, dict):
         return dict((key, without_samples(value)) for key, value in doc.items() if key != 'sample')
     return doc

@@ -22,7 +22,11 @@ from pathlib import Path
 # The emulator's modules and the collection come from PYTHONPATH, which the nox session sets (noxfile.py).
 import demo_data
 from emulator_control import READY_PREFIX, EmulatorControl, emulator_command, stop_emulator
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, task_callback, task_callback_info
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import (
+    connection_options as connection,
+    task_callback,
+    task_callback_info,
+)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

@@ -11,7 +11,16 @@ import re
 
 import pytest
 
-from harness import HTML_PAGE, EmulatorFleet, assert_one_sentence, credentials, duplicates, fixtures, run_playbook, same_callbacks
+from harness import (
+    HTML_PAGE,
+    EmulatorFleet,
+    assert_one_sentence,
+    credentials,
+    duplicates,
+    fixtures,
+    run_playbook,
+    same_callbacks,
+)
 
 OLD = 'function filter(request) {\n  return true;\n}\n'
 NEW = 'function filter(request) {\n  return !request.copy.info.path.endsWith(".tmp");\n}\n'

@@ -79,7 +79,9 @@ BAD_INPUT = {
 }
 
 # Tasks whose names a lookup must take literally; each holds one callback. Decoys follow.
-LITERAL_NAMES = ['> big files', '!=legacy', 'a/b c?d#e%f', '~pattern%', '><1|2', 'Archivé ☃ 東京', '=exact', ' padded ']
+LITERAL_NAMES = [
+    '> big files', '!=legacy', 'a/b c?d#e%f', '~pattern%', '><1|2', 'Archivé ☃ 東京', '=exact', ' padded ',
+]
 DECOYS = ['big files', 'legacy', 'pattern', '1', '2', 'exact', 'padded', 'zzz']
 
 

@@ -1,4 +1,5 @@
-"""Write every playbook of the README, the role README, the user guide and the role's EXAMPLES, as written, one file each.
+"""Write every playbook of the README, the role README, the user guide and the role's EXAMPLES, as written, one file
+each.
 
     PYTHONPATH=../module_examples python docs_playbooks.py COLLECTION_ROOT OUTPUT_DIR
 

@@ -1,4 +1,5 @@
-"""Checks of the hostile_server target: the sentences, the requests sent, and what the terminal showed (verify.py WORK)."""
+"""Checks of the hostile_server target: the sentences, the requests sent, and what the terminal showed (verify.py
+WORK)."""
 
 import json
 import re
@@ -43,7 +44,8 @@ def requests():
 
 
 def terminal_problems(text):
-    """Every character the output holds that a terminal would obey rather than show: all of Unicode's Cc and Cf, but line feeds."""
+    """Every character the output holds that a terminal would obey rather than show: all of Unicode's Cc and Cf, but
+    line feeds."""
     return sorted(set('U+%04X' % ord(char) for char in text if char !=
                   '\n' and unicodedata.category(char) in ('Cc', 'Cf')))
 

@@ -94,7 +94,8 @@ def check_value(path, value, entry, seen, problems):
 
 
 def check_mapping(path, mapping, documented, seen, problems, default_returned=None, ignored=frozenset()):
-    """Check the keys of a result (path '') or of a contained dict (path 'key' or 'key[]') against their documentation."""
+    """Check the keys of a result (path '') or of a contained dict (path 'key' or 'key[]') against their
+    documentation."""
     prefix = path + '.' if path else ''
     for key in sorted(mapping):
         if key.startswith('_ansible') or (key in ignored and key not in documented):

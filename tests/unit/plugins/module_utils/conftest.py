@@ -101,7 +101,8 @@ class Nodeum:
             client.close()
 
     def load(self, tasks=None, callbacks=()):
-        """Replace the server's data: tasks {id: name} (default 1 'Archive', 2 'Nightly', 3 'Archive'), callbacks [{id, task_id, type, script}]."""
+        """Replace the server's data: tasks {id: name} (default 1 'Archive', 2 'Nightly', 3 'Archive'), callbacks [{id,
+        task_id, type, script}]."""
         tasks = {1: 'Archive', 2: 'Nightly', 3: 'Archive'} if tasks is None else tasks
         self.control.replace_state([dict(id=task_id, name=name)
                                    for task_id, name in sorted(tasks.items())], [dict(item) for item in callbacks])
@@ -167,7 +168,8 @@ def client_mock(mocker):
 
 @pytest.fixture
 def new_nodeum(emulator_control):  # pylint: disable=redefined-outer-name  # pytest injects fixtures by name
-    """For property tests (one hypothesis example each): a function that resets the emulator and returns a fresh Nodeum."""
+    """For property tests (one hypothesis example each): a function that resets the emulator and returns a fresh
+    Nodeum."""
     made = []
 
     def fresh():

@@ -77,7 +77,8 @@ Transport = namedtuple('Transport', 'client pool sleeps warnings context')
 
 
 def transport_client(script, timeout=3, seconds_per_attempt=0.0, url='https://nodeum.example.com', **kwargs):
-    """A Transport: a client on a real requests.Session whose adapter talks to a FakePool; every wait advances a fake clock."""
+    """A Transport: a client on a real requests.Session whose adapter talks to a FakePool; every wait advances a fake
+    clock."""
     clock = FakeClock()
     sleeps = []
     warnings = []
@@ -98,7 +99,8 @@ def transport_client(script, timeout=3, seconds_per_attempt=0.0, url='https://no
 
 
 def http_answer(status=200, body=b'{"id": 1}', headers=None, fp=None, reason='OK'):
-    """A urllib3 response as the pool returns it; fp replaces the body stream (to fail while it is read); a header set to None is left out."""
+    """A urllib3 response as the pool returns it; fp replaces the body stream (to fail while it is read); a header set
+    to None is left out."""
     all_headers = {'Content-Type': 'application/json', 'Content-Length': str(len(body))}
     all_headers.update(headers or {})
     all_headers = dict((name, value) for name, value in all_headers.items() if value is not None)

@@ -21,8 +21,12 @@ from hypothesis import HealthCheck, assume, example, given, settings, strategies
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # noqa: E402
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import connection_options as connection, errors  # noqa: E402
-from ansible_collections.nodeum.data_archiving.plugins.module_utils import task_callback, task_callback_info  # noqa: E402
+from ansible_collections.nodeum.data_archiving.plugins.module_utils import (  # noqa: E402
+    connection_options as connection,
+    errors,
+    task_callback,
+    task_callback_info,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError  # noqa: E402
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import (  # noqa: E402
     client_from_params, resolve_credentials, url_secrets,
@@ -30,7 +34,10 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_o
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (  # noqa: E402
     desired_state, ensure_task_callback,
 )
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import list_query, read_task_callbacks  # noqa: E402
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import (  # noqa: E402
+    list_query,
+    read_task_callbacks,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id  # noqa: E402
 
 # How many examples, seeds and health checks come from the profile tests/unit/conftest.py loads.
@@ -175,7 +182,8 @@ def emulator_answer(nodeum, path, params=None):
 
 def emulator_listing(nodeum, task, params):
     """What the emulator holds for a task reference and the user's filters, by its own rules (names and ids in the path,
-    filter operators, sort_by with the official client's ',' separator), read directly; callback_id keeps the callback of that id;
+    filter operators, sort_by with the official client's ',' separator), read directly; callback_id keeps the callback
+    of that id;
     None when the emulator answers 400 or 404."""
     filters = dict((name, params[name]) for name in ('id', 'type', 'script') if params.get(name) is not None)
     if params.get('sort_by'):
@@ -317,7 +325,8 @@ def test_client_from_params_builds_or_says_why(params, environ):
 
 
 def assert_client_honours(built, params, credentials):
-    """The client goes where url says, checks TLS as validate_certs and ca_path say, waits timeout, sends the credential."""
+    """The client goes where url says, checks TLS as validate_certs and ca_path say, waits timeout, sends the
+    credential."""
     assert built.base_url == connection.normalize_base_url(params['url'])
     assert built.timeout == (params.get('timeout') or 30.0)
     validate_certs = params.get('validate_certs', True)

@@ -343,7 +343,8 @@ def test_a_lost_post_that_did_not_land_is_not_confused_with_another_runs_callbac
 
 
 def racing(nodeum, script='new', remove_ours=False):
-    """Make the client's next POST lose a race: another run creates its callback just before, and may remove our duplicate."""
+    """Make the client's next POST lose a race: another run creates its callback just before, and may remove our
+    duplicate."""
     other = nodeum.another_run()
     post = nodeum.client.post
 

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the task_callback_info logic: query building (pure), and reading against the emulator (the `nodeum` fixture)."""
+"""Unit tests of the task_callback_info logic: query building (pure), and reading against the emulator (the `nodeum`
+fixture)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -11,7 +12,10 @@ import threading
 import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS, NodeumError
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import list_query, read_task_callbacks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import (
+    list_query,
+    read_task_callbacks,
+)
 
 
 def params(**overrides):

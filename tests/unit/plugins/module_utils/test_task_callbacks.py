@@ -38,7 +38,8 @@ def item(task, script='new', **keys):
 
 
 def gathering(nodeum, method, parties):
-    """Hold each call of the client's method (but the task listing) until `parties` are in flight at once; return [in flight, most].
+    """Hold each call of the client's method (but the task listing) until `parties` are in flight at once; return [in
+    flight, most].
 
     Without that many workers the barrier breaks after its timeout and the call raises BrokenBarrierError.
     """
@@ -589,7 +590,8 @@ SHARED_NAME_CALLBACKS = [
     ('all_tasks', ['tasks']),                                           # one listing of every task
 ])
 def test_exclusive_spares_every_task_a_name_of_several_tasks_may_mean(nodeum, scope, reads):
-    """'Archive' names tasks 1 and 3: the item fails, and neither task loses a callback, though other items name both by id."""
+    """'Archive' names tasks 1 and 3: the item fails, and neither task loses a callback, though other items name both
+    by id."""
     nodeum.load(callbacks=SHARED_NAME_CALLBACKS)
     items = [item('Archive', 'new'), item('1', 's', callback_id=10),
              item('3', 's', callback_id=11), item('Nightly', 'keep')]

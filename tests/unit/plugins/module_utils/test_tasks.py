@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of finding a task by id or by name (against the emulator, the `nodeum` fixture), and of the sentences that say why not."""
+"""Unit tests of finding a task by id or by name (against the emulator, the `nodeum` fixture), and of the sentences
+that say why not."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -20,7 +21,8 @@ def test_an_empty_task_is_refused_in_one_sentence(task):
 
 
 @pytest.mark.parametrize(
-    'task, is_id', [('12', True), (12, True), ('007', True), ('٣', False), ('1.5', False), ('-1', False), ('x1', False)]
+    'task, is_id',
+    [('12', True), (12, True), ('007', True), ('٣', False), ('1.5', False), ('-1', False), ('x1', False)],
 )
 def test_only_ascii_digits_are_an_id(task, is_id):
     assert tasks.is_task_id(task) is is_id

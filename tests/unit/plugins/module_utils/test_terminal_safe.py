@@ -14,7 +14,12 @@ import json
 import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import terminal_safe
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import shown_diff, visible, visible_data, visible_script
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import (
+    shown_diff,
+    visible,
+    visible_data,
+    visible_script,
+)
 
 CONTROLS = (
     [chr(code) for code in list(range(0x20)) + list(range(0x7F, 0xA0))]

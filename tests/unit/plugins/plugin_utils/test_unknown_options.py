@@ -6,7 +6,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._unknown_options import unknown_item_keys_message, unknown_options_message
+from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._unknown_options import (
+    unknown_item_keys_message,
+    unknown_options_message,
+)
 
 KNOWN = ('task', 'script', 'script_file', 'state')
 
