@@ -176,6 +176,28 @@ def allow_prereleases(name, line):
     func.func = with_prereleases
 
 
+def home_of_its_own(name):
+    """Run a registered session with HOME set to build/<name>-home, emptied first: nothing it runs writes to $HOME.
+
+    antsibull-docs (docs-check) writes its log to ~/antsibull.log, and antsibull-nox passes it no configuration. uv
+    keeps the cache of the real HOME (UV_CACHE_DIR), so the session installs from it as every other session does.
+    """
+    func = nox.registry.get()[name]
+    session_function = func.func
+    uv_cache = subprocess.run([find_uv_bin(), 'cache', 'dir'], check=True, capture_output=True, text=True)
+    uv_cache = uv_cache.stdout.strip()
+
+    @functools.wraps(session_function)
+    def in_own_home(session):
+        home = ROOT / 'build' / f'{name}-home'
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        session.env.setdefault('UV_CACHE_DIR', os.environ.get('UV_CACHE_DIR', uv_cache))
+        session.env['HOME'] = str(home)
+        session_function(session)
+    func.func = in_own_home
+
+
 def tag(names, *tags):
     """Add nox tags to registered sessions, also those antsibull-nox registers (make matrix: nox -t matrix)."""
     registry = nox.registry.get()
@@ -226,6 +248,7 @@ for LINE in sorted(LINES + PRERELEASE_LINES, key=lambda line: line != DEFAULT):
              *(f'target-{LINE}-python-{target}' for target in TARGETS)]
     tag(CELLS, 'matrix', f'matrix-{LINE}')
 antsibull_nox.load_antsibull_nox_toml()  # lint, docs-check, license-check, extra-checks, ansible-lint
+home_of_its_own('docs-check')
 # make test (plain `nox`): sanity, units and integration of the default line, units and a fast integration on the oldest
 # and newest lines, every other gate. nox -j 2 starts them in this order, longest first (CPU alone: docs/testing.md), so
 # short ones fill the end.
