@@ -15,7 +15,7 @@ from collections import namedtuple
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
-    is_task_id, task_id_by_name, task_names, task_not_found, tasks_by_name, tasks_named,
+    is_task_id, task_id_by_name, task_name_differs, task_names, task_not_found, tasks_by_name, tasks_named,
 )
 
 # Up to this many distinct task names, one GET /tasks?name= each; above it one listing of every
@@ -33,17 +33,18 @@ def resolve_tasks(client, pool, items, all_tasks):
     listing of every task when one was made)."""
     names = sorted(set(desired['task'] for desired in items if not is_task_id(desired['task'])))
     listing = None
-    if all_tasks or len(names) > NAME_LOOKUP_LIMIT:
+    # An item with task_name needs the name of its task, and the tasks of that name should the two differ.
+    if all_tasks or len(names) > NAME_LOOKUP_LIMIT or any(desired['task_name'] is not None for desired in items):
         listing, _count = list_tasks(client)
         by_name = dict((name, lookup_in(name, listing)) for name in names)
     else:
         by_name = dict(zip(names, pool.map(lambda name: _look_up(client, name), names)))
-    listed = set(task['id'] for task in listing) if listing is not None else None
-    lookups = [by_name[desired['task']] if desired['task'] in by_name else _known_id(int(desired['task']), listed)
+    names = dict((task['id'], task['name']) for task in listing) if listing is not None else None
+    lookups = [by_name[desired['task']] if desired['task'] in by_name
+               else _known_id(client.base_url, int(desired['task']), desired['task_name'], names)
                for desired in items]
-    names = dict((task['id'], task['name']) for task in listing or ())
     # A listing made only to resolve names does not widen the reach of exclusive mode.
-    return lookups, (sorted(listed) if all_tasks else None), names
+    return lookups, (sorted(names) if all_tasks else None), names or {}
 
 
 def _look_up(client, name):
@@ -64,11 +65,18 @@ def lookup_in(name, tasks):
         return TaskLookup(None, error, meant)
 
 
-def _known_id(task_id, listed):
-    """An id is used as it is (a missing task answers 404 to its read); against a listing it is checked at once."""
-    if listed is not None and task_id not in listed:
-        return TaskLookup(None, task_not_found(task_id), frozenset())
-    return TaskLookup(task_id, None, frozenset([task_id]))
+def _known_id(server, task_id, task_name, names):
+    """An id is used as it is (a missing task answers 404 to its read). Against the listing's {task id: name} it is
+    checked at once, and so is its task_name (the listing is made for every item with one): a task missing or of
+    another name fails the item, which may then have meant that task or any task of its task_name."""
+    if names is None:
+        return TaskLookup(task_id, None, frozenset([task_id]))
+    if task_id in names and task_name in (None, names[task_id]):
+        return TaskLookup(task_id, None, frozenset([task_id]))
+    meant = set(other for other, name in names.items() if task_name is not None and name == task_name)
+    if task_id not in names:
+        return TaskLookup(None, task_not_found(task_id), frozenset(meant))
+    return TaskLookup(None, task_name_differs(server, task_id, names[task_id], task_name), frozenset(meant | {task_id}))
 
 
 def read_callbacks(client, pool, task_ids):

@@ -4,8 +4,10 @@
 """The export of a server's callbacks: which files hold what, as a pure function of what the server holds.
 
 plan_export() turns every callback and every task of the server into the export directory's
-files: files/task<task id>-<type>-<callback id>.js (each script byte for byte), callbacks.yml (the
-role's nodeum_task_callbacks) and apply.yml. read_export() reads the server for it.
+files: files/<task>-<type>-<n>.js (each script byte for byte), callbacks.yml (the role's
+nodeum_task_callbacks) and apply.yml. read_export() reads the server for it. No name depends on
+the ids the server gave its callbacks: <task> comes from the task's name (task-<id> for a task
+named by id), <n> is the callback's place among its task's callbacks of its type by script.
 
 Everything taken from the server is data, never code: callbacks.yml writes each string the server
 gave as a YAML double-quoted string, tagged !unsafe wherever it could hold Jinja, so Ansible never
@@ -15,22 +17,44 @@ templates it when apply.yml loads the file, and it reaches the modules exactly a
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import hashlib
 import json
 import re
+import unicodedata
+from collections import Counter, namedtuple
 
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import server_root
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import CALLBACK_TYPES
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback_info import read_inventory
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import is_task_id
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import visible
 
 # The documents of an export directory, beside files/.
 DOCUMENTS = ('callbacks.yml', 'apply.yml')
 
-# Every name the export gives a file of files/ (<task>-<type>-<position>.js); the writer refuses any
-# other, and removes as stale only the files so named. <task> is a name made file-safe (ASCII letters,
-# digits and _, at most 40), with --<8 hex digits> where that alone would not tell tasks apart, or task-<id>.
+# The longest file-safe form of a task name in a file name, and how many hex digits of the SHA-256 of the
+# name follow it where that form alone would not tell tasks apart.
+STEM_LENGTH = 40
+DIGEST_LENGTH = 8
+
+# Every name the export gives a file of files/ (<task>-<type>-<n>.js); the writer refuses any other, and
+# removes as stale only the files so named (those of earlier exports, task<id>-<type>-<callback id>.js, too).
 EXPORTED_NAME = re.compile(
-    r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_]{0,38}[A-Za-z0-9])?(?:--[0-9a-f]{8})?|task-[0-9]+)-[A-Za-z0-9_]+-[0-9]+\.js$')
+    r'^(?:[A-Za-z0-9](?:[A-Za-z0-9_]{0,%d}[A-Za-z0-9])?(?:--[0-9a-f]{%d})?|task-[0-9]+)-[A-Za-z0-9_]+-[0-9]+\.js$'
+    % (STEM_LENGTH - 2, DIGEST_LENGTH))
+
+# How an item of callbacks.yml names its script: below the export directory, where apply.yml sets
+# nodeum_export_dir, so that no templates/ or files/ of a playbook beside it can stand in for it.
+SCRIPT_PATH = '{{ nodeum_export_dir }}/files/%s'
+
+# How callbacks.yml names a task. task: its name, or its id as text; task_name: with an id, the name the task
+# has (None when it has none that can be written); file_name_from: the name its file names come from, None
+# for a task named by id.
+TaskReference = namedtuple('TaskReference', 'task task_name file_name_from')
+
+# One file of files/: its callback's task and type, its name, its script, and its place in callbacks.yml.
+ExportedFile = namedtuple('ExportedFile', 'task_id callback_type file_name script order')
 
 OPTIONS = dict(dest=dict(type='path', required=True))
 
@@ -54,6 +78,9 @@ APPLY_PLAYBOOK = '''---
   vars_files:
     - callbacks.yml
   vars:
+    # callbacks.yml names each script below this directory, so that no templates/ or files/ beside it
+    # holds a file of the same name in its place.
+    nodeum_export_dir: "{{ playbook_dir }}"
     # The modules run on this machine, with the Python that runs Ansible (it needs requests).
     ansible_python_interpreter: "{{ ansible_playbook_python }}"
     # callbacks.yml holds every callback the server had: with exclusive mode on, a callback that it
@@ -74,12 +101,17 @@ def read_export(client, params, context):  # pylint: disable=unused-argument  # 
     """Read the server once (every task, every callback) and return the planned export."""
     tasks, _count = list_tasks(client)
     inventory = read_inventory(client, params, dict(params={}), tasks=tasks)
-    files, documents, left_out = plan_export(inventory['task_callbacks'], tasks)
+    files, documents, left_out = plan_export(inventory['task_callbacks'], tasks, server_root(client.base_url))
     return dict(changed=False, export=dict(files=files, documents=documents, left_out=left_out), count=len(files))
 
 
-def plan_export(callbacks, tasks):
-    """(files {name: script}, documents {name: text}, left out [sentence]) for the callbacks and tasks of a server."""
+def plan_export(callbacks, tasks, server):
+    """(files {name: script}, documents {name: text}, left out [sentence]) for the callbacks and tasks of a server.
+
+    Nothing in it depends on the ids the server gave its callbacks, and the ids of its tasks show only
+    for the tasks named by id: two servers holding the same callbacks on tasks of the same names give
+    the same files and the same callbacks.yml, but for its first comment line, which names the server.
+    """
     usable = []
     left_out = []
     for callback in sorted(callbacks, key=lambda item: (item['task_id'], item['id'])):
@@ -89,10 +121,13 @@ def plan_export(callbacks, tasks):
                             (callback['id'], callback['task_id'], problem))
         else:
             usable.append(callback)
-    names = unique_task_names(tasks)
-    files = dict((exported_file(callback), callback['script']) for callback in usable)
-    items = [_item(callback, names, usable) for callback in usable]
-    documents = {'callbacks.yml': callbacks_document(items), 'apply.yml': APPLY_PLAYBOOK}
+    references = task_references(tasks)
+    stems = task_file_stems(dict((task_id, references[task_id].file_name_from)
+                                 for task_id in set(callback['task_id'] for callback in usable)))
+    exported = exported_files(usable, stems)
+    files = dict((entry.file_name, entry.script) for entry in exported)
+    items = [_item(references[entry.task_id], entry) for entry in exported]
+    documents = {'callbacks.yml': callbacks_document(items, server), 'apply.yml': APPLY_PLAYBOOK}
     return files, documents, left_out
 
 
@@ -111,6 +146,8 @@ def _unexportable(callback):
     return None
 
 
+# -- how callbacks.yml names each task ----------------------------------------------------------
+
 def unique_task_names(tasks):
     """{task id: name} for the tasks whose name finds exactly that task (the rule the modules apply to a name)."""
     ids_by_name = {}
@@ -121,27 +158,90 @@ def unique_task_names(tasks):
     return dict((ids[0], name) for name, ids in ids_by_name.items() if len(ids) == 1)
 
 
-def exported_file(callback):
-    return 'task%d-%s-%d.js' % (callback['task_id'], re.sub('[^A-Za-z0-9_]', '_', callback['type']), callback['id'])
+def task_references(tasks):
+    """{task id: its TaskReference}: by name where the name finds exactly that task, else by id and its name."""
+    unique = unique_task_names(tasks)
+    references = {}
+    for task in tasks:
+        name = task.get('name')
+        if task['id'] in unique:
+            references[task['id']] = TaskReference(name, None, name)
+        else:
+            kept = name if isinstance(name, str) and _encodable(name) else None
+            references[task['id']] = TaskReference(str(task['id']), kept, None)
+    return references
 
 
-def _item(callback, names, usable):
-    item = [('task', names.get(callback['task_id'], str(callback['task_id']))), ('type', callback['type'])]
-    # An id is needed, and kept, only where the task holds several callbacks of the type.
-    if sum(1 for other in usable if (other['task_id'], other['type']) == (callback['task_id'], callback['type'])) > 1:
-        item.append(('callback_id', callback['id']))
-    item.append(('script_file', exported_file(callback)))
+# -- the file names of files/ -------------------------------------------------------------------
+
+def file_safe_name(name):
+    """A task name made file-safe: accents dropped (NFKD), every other run of characters but ASCII letters and
+    digits one _, no _ at either end, at most STEM_LENGTH characters; empty when nothing is left."""
+    letters = unicodedata.normalize('NFKD', name).encode('ascii', 'ignore').decode('ascii')
+    return re.sub('[^A-Za-z0-9]+', '_', letters).strip('_')[:STEM_LENGTH].rstrip('_')
+
+
+def task_file_stems(names):
+    """{task id: the <task> part of its files' names}, from {task id: its name, or None for a task named by id}.
+
+    A name gives its file-safe form (file_safe_name); where that is empty or equal, ignoring case, to
+    another task's, it is followed by --<the first digits of the SHA-256 of the whole name>. A task
+    named by id gives task-<id>. The three forms cannot meet: a file-safe name holds no -. No two
+    stems are equal ignoring case; should two digests' first digits ever meet, those tasks give task-<id>.
+    """
+    safe = dict((task_id, file_safe_name(name)) for task_id, name in names.items() if name is not None)
+    seen = Counter(stem.lower() for stem in safe.values())
+    stems = {}
+    for task_id, name in names.items():
+        if name is None:
+            stems[task_id] = 'task-%d' % task_id
+        elif safe[task_id] and seen[safe[task_id].lower()] == 1:
+            stems[task_id] = safe[task_id]
+        else:
+            digest = hashlib.sha256(name.encode('utf-8')).hexdigest()[:DIGEST_LENGTH]
+            stems[task_id] = '%s--%s' % (safe[task_id] or 'task', digest)
+    taken = Counter(stem.lower() for stem in stems.values())
+    return dict((task_id, stem if taken[stem.lower()] == 1 else 'task-%d' % task_id) for task_id, stem in stems.items())
+
+
+def exported_files(callbacks, stems):
+    """An ExportedFile per callback, in the order of callbacks.yml: <stem>-<type>-<n>.js, where n is the callback's
+    place among its task's callbacks of its type by the bytes of their scripts (1 for the first)."""
+    groups = {}
+    for callback in callbacks:
+        groups.setdefault((callback['task_id'], callback['type']), []).append(callback['script'])
+    exported = []
+    for (task_id, callback_type), scripts in groups.items():
+        ordered = sorted(scripts, key=lambda script: script.encode('utf-8'))
+        exported += [ExportedFile(task_id, callback_type, '%s-%s-%d.js' % (stems[task_id], _word(callback_type), place),
+                                  script, (stems[task_id].lower(), stems[task_id], callback_type, place))
+                     for place, script in enumerate(ordered, 1)]
+    return sorted(exported, key=lambda entry: entry.order)
+
+
+def _word(callback_type):
+    return re.sub('[^A-Za-z0-9_]', '_', callback_type)
+
+
+# -- callbacks.yml --------------------------------------------------------------------------------
+
+def _item(reference, entry):
+    item = [('task', reference.task)]
+    if reference.task_name is not None:
+        item.append(('task_name', reference.task_name))
+    item += [('type', entry.callback_type), ('script_file', SCRIPT_PATH % entry.file_name)]
     return item
 
 
-def callbacks_document(items):
-    """callbacks.yml: every string from the server quoted (and !unsafe where it holds a '{'); the file names are the export's own."""
+def callbacks_document(items, server):
+    """callbacks.yml: every string from the server quoted (and !unsafe where it holds a '{'); the file names are the
+    export's own. Its first comment line names the server, and is the one line that differs between the exports
+    of two servers that hold the same callbacks on tasks of the same names."""
     lines = ['---',
-             '# Every callback of the server at the time of the export (%d), written by the export entry point of' % len(
-                 items),
-             '# the role nodeum.data_archiving.callbacks_as_code; each script is in files/, byte for byte. Names are '
-             'the',
-             '# server\'s, and Ansible never templates them (!unsafe). apply.yml applies this file with the role.',
+             '# The callbacks of %s, exported by the role nodeum.data_archiving.callbacks_as_code.' % visible(server),
+             '# Each script is in files/, byte for byte. Task names are the server\'s, never templated (!unsafe);',
+             '# a task named by id carries task_name, the name it must have where this file is applied.',
+             '# apply.yml applies this file with the role.',
              'nodeum_task_callbacks:' + ('' if items else ' []')]
     for item in items:
         for position, (key, value) in enumerate(item):
@@ -150,10 +250,8 @@ def callbacks_document(items):
 
 
 def _yaml_value(key, value):
-    if isinstance(value, int):
-        return str(value)
     if key == 'script_file':
-        return value  # a name the export made: task<digits>-<word>-<digits>.js
+        return '"%s"' % value  # a path the export made, of ASCII letters, digits, _, -, ., / and its {{ }}
     # Jinja needs a '{'. A value with one is tagged !unsafe; one without cannot be a template, and stays
     # untagged because ansible-core 2.19 reads an !unsafe '"true"' or '"12"' as a boolean or a number.
     return ('!unsafe ' if '{' in value else '') + yaml_quoted(value)

@@ -20,7 +20,7 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data 
     answer_sentence, callback_problem, callbacks_path, checked_callback, list_callbacks,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
-    resolve_task_id, task_not_found, validate_task_reference,
+    check_task_name, is_task_id, resolve_task_id, task_not_found, validate_task_reference,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import shown_diff
 
@@ -31,6 +31,7 @@ SCRIPT_SYNTAXES = ('javascript', 'python', 'none')
 
 OPTIONS = dict(
     task=dict(type='str', required=True),
+    task_name=dict(type='str'),
     callback_id=dict(type='int'),
     type=dict(type='str', default='filter', choices=list(CALLBACK_TYPES)),
     # raw, so that a dict or a list is refused (desired_state) rather than sent as its Python text
@@ -63,6 +64,10 @@ CreateCheck = namedtuple('CreateCheck', 'copies known_ids')
 def desired_state(params):
     """The validated desired state, or NodeumError before any request is sent."""
     validate_task_reference(params.get('task'))
+    task_name = params.get('task_name')
+    if task_name is not None and not is_task_id(params['task']):
+        raise NodeumError('task_name is the name that the task given by its id must have, but task %r is a name '
+                          'already; leave task_name out, or give the task\'s id in task.' % str(params['task']))
     callback_type = params.get('type') or 'filter'
     if callback_type not in CALLBACK_TYPES:
         raise NodeumError('type must be one of %s, got %r.' % (', '.join(CALLBACK_TYPES), callback_type))
@@ -74,7 +79,8 @@ def desired_state(params):
     script = params.get('script')
     if state == 'present':
         _validate_script(script)
-    return dict(task=str(params['task']), callback_id=callback_id, type=callback_type, script=script, state=state)
+    return dict(task=str(params['task']), task_name=task_name if task_name is None else str(task_name),
+                callback_id=callback_id, type=callback_type, script=script, state=state)
 
 
 def refuse_controller_options(params):
@@ -161,6 +167,8 @@ def ensure_task_callback(client, params, context):
     """
     desired = desired_state(params)
     task_id = resolve_task_id(client, desired['task'])
+    if desired['task_name'] is not None:
+        check_task_name(client, task_id, desired['task_name'])
     of_identity = find_matches(client, task_id, desired)
     plan = plan_change(desired, managed_callbacks(desired, of_identity), task_id)
     diff = plan_diff(plan, task_id)

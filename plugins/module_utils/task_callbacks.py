@@ -46,6 +46,7 @@ EXCLUSIVE_SCOPES = ('listed_tasks', 'all_tasks')
 
 ITEM_OPTIONS = dict(
     task=dict(type='str'),
+    task_name=dict(type='str'),
     callback_id=dict(type='int'),
     type=dict(type='str', default='filter', choices=list(CALLBACK_TYPES)),
     script=dict(type='raw'),

@@ -7,10 +7,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import server_root
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_tasks
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.terminal_safe import visible
 
 # How many ids a failure lists before it says "and N more".
 ID_SAMPLE_SIZE = 10
+
+# How many characters of a task name a failure shows.
+NAME_SHOWN_LENGTH = 80
 
 # How many task ids one GET /tasks?id=><... asks the names of (a URL stays far below common limits).
 NAMES_PER_REQUEST = 100
@@ -87,6 +92,28 @@ def id_sample(ids):
     shown = ', '.join(str(item) for item in ids[:ID_SAMPLE_SIZE])
     rest = len(ids) - ID_SAMPLE_SIZE
     return shown + (' and %d more' % rest if rest > 0 else '')
+
+
+def check_task_name(client, task_id, expected):
+    """NodeumError unless the task task_id of the server is named exactly `expected` (one GET /tasks?id=><id)."""
+    names = task_names(client, [task_id])
+    if task_id not in names:
+        raise task_not_found(task_id)
+    if names[task_id] != expected:
+        raise task_name_differs(client.base_url, task_id, names[task_id], expected)
+
+
+def task_name_differs(server, task_id, actual, expected):
+    """The failure of an item whose task, given by id with task_name, has another name on this server."""
+    return NodeumError('task %s on %s is %s, the export expected %s (task_name); edit callbacks.yml to name the task '
+                       'on this server, by its id (task_info lists the tasks) or by a name that finds only it.'
+                       % (task_id, server_root(server), quoted_name(actual), quoted_name(expected)))
+
+
+def quoted_name(name):
+    """A task name in a sentence: in single quotes, its control characters shown and at most 80 characters."""
+    shown = visible(name[:NAME_SHOWN_LENGTH]) + ('...' if len(name) > NAME_SHOWN_LENGTH else '')
+    return "'%s'" % shown
 
 
 def task_not_found(task_id):

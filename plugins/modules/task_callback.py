@@ -46,6 +46,16 @@ options:
         module fails and lists the ids it found.
     type: str
     required: true
+  task_name:
+    description:
+      - The name that the task given by id in O(task) must have on this server. The module reads the task's name first
+        and, when it is another one, fails before any write in one sentence that names both, such as C(task 3 on
+        https://b.example.com is 'Restore requests', the export expected 'Archive projects' (task_name); ...).
+      - It makes an id safe to carry to another server, where ids differ. The export of
+        P(nodeum.data_archiving.callbacks_as_code#role) writes it for every task it names by id (a task whose name
+        several tasks share, or a name of digits only, which would read as an id).
+      - Compared exactly, case included. Only with an id in O(task); beside a name it is refused before any request.
+    type: str
   callback_id:
     description:
       - The id of one existing callback of O(task) to manage, as the server gave it, on that server.
@@ -226,6 +236,15 @@ EXAMPLES = r'''
       function run(req) {
         const info = utils.getNodeInfo(req);
         return !/\.(tmp|swp)$/.test(info?.getPath() ?? '');
+      }
+
+- name: Task 3 shares its name with task 1, so it is given by id, with the name it must have on this server
+  nodeum.data_archiving.task_callback:
+    task: 3
+    task_name: Archive projects   # on a server where task 3 has another name, the task fails and names both
+    script: |
+      function run(req) {
+        return (utils.getNodeInfo(req)?.getSize() ?? 0) > 0;
       }
 
 - name: Remove one callback by id (nothing happens if it is already gone)

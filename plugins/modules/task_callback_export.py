@@ -13,11 +13,21 @@ version_added: '0.1.0'
 description:
   - Reads every callback of every task of a Nodeum server and writes, on the controller, a directory to keep in git
     and to apply again with the P(nodeum.data_archiving.callbacks_as_code#role) role.
-  - C(files/) holds one file per callback, named C(task<task id>-<type>-<callback id>.js), with the script exactly as
-    the server holds it, byte for byte.
+  - C(files/) holds one file per callback, with the script exactly as the server holds it, byte for byte, named
+    C(<task>-<type>-<n>.js). No part of the name depends on the ids the server gave its callbacks, so two servers
+    that hold the same callbacks on tasks of the same names give the same files, and a re-export renames nothing.
+  - C(<task>) is the task's name made file-safe (ASCII letters, digits and C(_), accents dropped, at most 40
+    characters), followed by C(--) and 8 hex digits of the SHA-256 of the whole name where nothing is left of it or
+    where it equals another exported task's ignoring case; it is C(task-<id>) for a task that C(callbacks.yml) names
+    by id. C(<n>) is the callback's place among its task's callbacks of its type in the byte order of their scripts,
+    from 1. No name holds a C(/), and no two names differ only in case.
   - C(callbacks.yml) holds the role's C(nodeum_task_callbacks), one item per callback with its C(task), C(type) and
-    C(script_file). A task is named by its name where that name finds exactly one task of the server, else by its id.
-    An item keeps its C(callback_id) only where its task holds several callbacks of the type.
+    C(script_file), and no callback id (the items of one task are matched to its callbacks by script). A task is
+    named by its name where that name finds exactly one task of the server. Otherwise (a name that several tasks
+    share, or of digits only, which would read as an id) it is named by its id B(and) its name as C(task_name), so
+    that applying the file to a server where that id is another task fails before any write and names both tasks.
+  - The first comment line of C(callbacks.yml) names the server exported; it is the one line in which the exports of
+    two such servers differ.
   - C(apply.yml) is a playbook that applies C(callbacks.yml) with the role, taking the connection from the
     E(NODEUM_URL), E(NODEUM_USERNAME), ... environment variables. Right after the export it reports no change.
   - Only reads are sent to the server.
@@ -59,6 +69,8 @@ notes:
   - "A callback that C(apply.yml) could not apply (an empty script, a type other than V(filter), or a script that cannot
     be written as UTF-8) is left out, with one warning that names it; every other callback is exported."
   - "API key scopes: C(tasks/index) and C(task_callbacks/index)."
+  - "C(apply.yml) reads each script at C({{ nodeum_export_dir }}/files/...), the directory it is in, so that a
+    C(templates/) or C(files/) beside it holding a file of the same name never stands in for the exported script."
 seealso:
   - module: nodeum.data_archiving.task_callback_info
   - name: The callbacks_as_code role
@@ -97,13 +109,13 @@ written:
   returned: success
   type: list
   elements: str
-  sample: ["files/task1-filter-10.js", "callbacks.yml"]
+  sample: ["files/Archive_projects-filter-1.js", "callbacks.yml"]
 removed:
   description: The exported files of an earlier export that no callback needs now, removed (in check mode, to remove).
   returned: success
   type: list
   elements: str
-  sample: ["files/task2-filter-12.js"]
+  sample: ["files/Nightly_backup-filter-2.js"]
 left_out:
   description: One sentence per callback that was left out of the export, each also shown as a warning.
   returned: success

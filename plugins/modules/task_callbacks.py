@@ -79,6 +79,16 @@ options:
             case-sensitive and not unique on a Nodeum server), otherwise the item fails and the message lists the ids
             found.
         type: str
+      task_name:
+        description:
+          - The name that the task given by id in O(callbacks[].task) must have on this server, as
+            O(nodeum.data_archiving.task_callback#module:task_name). The names are read with the other reads, before
+            any write; an item whose task has another name fails in one sentence that names both, and nothing is sent
+            for it.
+          - With O(exclusive=true), that item's task and every task named O(callbacks[].task_name) are spared, since
+            which of them the item meant is unknown.
+          - Only with an id in O(callbacks[].task); beside a name the item is refused before any request.
+        type: str
       callback_id:
         description:
           - The id of one existing callback of O(callbacks[].task) to manage, as the server gave it, on that server.
@@ -266,7 +276,7 @@ EXAMPLES = r'''
 # Connection settings come from the NODEUM_* environment variables here; they can also be given
 # as options or once for all modules with module_defaults (group/nodeum.data_archiving.nodeum).
 
-- name: Converge the filters of three tasks in one task
+- name: Converge the filters of four tasks in one task
   nodeum.data_archiving.task_callbacks:
     callbacks:
       - task: Migrate cold data
@@ -280,6 +290,9 @@ EXAMPLES = r'''
       - task: 1
         callback_id: 11
         state: absent
+      - task: 3                   # "Archive projects" is also the name of task 1
+        task_name: Archive projects   # so the item fails, and sends nothing, where task 3 is another task
+        script: "function run(req) { return true; }"
   register: converged
 
 - name: Show the plan's summary line, which counts what was created, updated, removed, left unchanged and failed

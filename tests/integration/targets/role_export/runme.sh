@@ -157,14 +157,35 @@ echo "== a re-export after a callback is gone removes its file"
 urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/api/v2/tasks/12/task_callbacks/112", method="DELETE",
                        headers={"Authorization": "Basic " + base64.b64encode(b"admin:nodeum-demo-password").decode()}))' "${full_url}"
 ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini" ansible-playbook export.yml -e "export_dir=${work}/export" "$@"
-[[ ! -e "${work}/export/files/task12-filter-112.js" ]] || { echo "role_export: the file of a removed callback stayed" >&2; exit 1; }
-if grep -q 'task12-' "${work}/export/callbacks.yml"; then echo "role_export: callbacks.yml still names the removed callback" >&2; exit 1; fi
+[[ ! -e "${work}/export/files/Restore_requests-filter-1.js" ]] \
+    || { echo "role_export: the file of a removed callback stayed" >&2; exit 1; }
+if grep -q 'Restore_requests-' "${work}/export/callbacks.yml"; then
+    echo "role_export: callbacks.yml still names the removed callback" >&2; exit 1
+fi
 
-echo "== the demo data (two callbacks on task 1): the export keeps their ids, and applies with no write"
+echo "== an export of the earlier file names (task<id>-<type>-<callback id>.js) moves to the new names in one export"
+cp "${work}/export/files/Nightly_backup-filter-1.js" "${work}/export/files/task2-filter-102.js"
+echo "kept" > "${work}/export/files/notes.js.txt"
+ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini" ansible-playbook export.yml -e "export_dir=${work}/export" "$@"
+[[ ! -e "${work}/export/files/task2-filter-102.js" && -e "${work}/export/files/notes.js.txt" ]] \
+    || { echo "role_export: the file of the earlier name stayed, or a file of the user's went" >&2; exit 1; }
+
+echo "== a templates/ beside apply.yml holding a file of an exported name does not stand in for the script"
+mkdir -p "${work}/export/templates"
+echo "function filter(request) { return 'not the export'; }" > "${work}/export/templates/Nightly_backup-filter-1.js"
+reset_log "${full_url}"
+ansible-playbook "${work}/export/apply.yml" -e nodeum_task_callbacks_exclusive=true "$@"
+"${PYTHON}" verify.py writes "${full_url}"
+rm -r "${work}/export/templates"
+
+echo "== the demo data (callbacks on tasks 1 and 3, which share a name): by id and task_name, no callback id; no write"
 start_emulator
 export NODEUM_URL="${EMULATOR_URL}"
 ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini" ansible-playbook export.yml -e "export_dir=${work}/demo" "$@"
-grep -q 'callback_id: 10' "${work}/demo/callbacks.yml" && grep -q 'callback_id: 11' "${work}/demo/callbacks.yml"
+[[ "$(grep -c -F -x '    task_name: "Archive projects"' "${work}/demo/callbacks.yml")" == 3 ]] \
+    && ! grep -q 'callback_id' "${work}/demo/callbacks.yml" \
+    && [[ -f "${work}/demo/files/task-1-filter-1.js" && -f "${work}/demo/files/task-1-filter-2.js" ]] \
+    || { cat "${work}/demo/callbacks.yml"; echo "role_export: the demo export is wrong" >&2; exit 1; }
 reset_log "${NODEUM_URL}"
 ansible-playbook "${work}/demo/apply.yml" "$@"
 "${PYTHON}" verify.py writes "${NODEUM_URL}"

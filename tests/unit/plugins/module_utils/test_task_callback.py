@@ -523,3 +523,46 @@ def test_a_create_the_reread_does_not_show_yet_is_kept(client_mock):
     assert result['changed'] is True and result['task_callback'] == {
         'id': 555, 'task_id': 3, 'type': 'filter', 'script': 'new'}
     assert not client_mock.delete.called and client_mock.paginate.call_count == 2
+
+
+# ---- task_name: the name the task given by id must have ---------------------------------------
+
+def test_a_task_given_by_id_with_its_name_is_managed(nodeum):
+    nodeum.load(callbacks=on_task_3(dict(id=7, type='filter', script='old')))
+    result = ensure_task_callback(nodeum.client, params(task_name='Archive'), nodeum.context())
+    assert result['changed'] and nodeum.callbacks(3) == {7: 'new'}
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_task_of_another_name_fails_naming_both_and_nothing_is_written(nodeum, check_mode):
+    held = on_task_3(dict(id=7, type='filter', script='old'))
+    nodeum.load(tasks={3: 'Restore requests', 4: 'Archive projects'}, callbacks=held)
+    with pytest.raises(NodeumError) as caught:
+        ensure_task_callback(nodeum.client, params(task_name='Archive projects'), nodeum.context(check_mode))
+    assert caught.value.message == (
+        "task 3 on %s is 'Restore requests', the export expected 'Archive projects' (task_name); edit callbacks.yml "
+        "to name the task on this server, by its id (task_info lists the tasks) or by a name that finds only it."
+        % nodeum.control.url)
+    assert nodeum.writes() == [] and nodeum.reads() == ['tasks']
+
+
+def test_task_name_of_a_missing_task_says_the_task_does_not_exist(nodeum):
+    nodeum.load()
+    with pytest.raises(NodeumError, match='^Nodeum task 9 does not exist'):
+        ensure_task_callback(nodeum.client, params(task='9', task_name='Archive'), nodeum.context())
+    assert nodeum.writes() == []
+
+
+def test_a_name_shown_in_the_failure_is_cut_and_its_control_characters_shown(nodeum):
+    nodeum.load(tasks={3: '\x1b[2J' + 'n' * 100})
+    with pytest.raises(NodeumError) as caught:
+        ensure_task_callback(nodeum.client, params(task_name='Archive'), nodeum.context())
+    assert caught.value.message.startswith("task 3 on %s is '\\x1b[2J%s...', the export expected 'Archive'"
+                                           % (nodeum.control.url, 'n' * 76))
+
+
+def test_task_name_beside_a_task_name_is_refused_before_any_request():
+    with pytest.raises(NodeumError) as caught:
+        desired(task='Archive', task_name='Archive')
+    assert caught.value.message == ("task_name is the name that the task given by its id must have, but task "
+                                    "'Archive' is a name already; leave task_name out, or give the task's id in task.")

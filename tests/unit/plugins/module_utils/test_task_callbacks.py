@@ -820,3 +820,42 @@ def test_names_are_looked_up_a_bounded_number_of_ids_at_a_time(nodeum, monkeypat
     assert lookups == ['><1|2|3', '><4|5|6', '><7']
     assert [entry['task_name'] for entry in result['plan']['changes']] == [
         'task %d' % task_id for task_id in range(1, 8)]
+
+
+# ---- task_name: an id whose task must have that name on this server ------------------------------
+
+def test_an_id_whose_task_has_its_task_name_is_applied(nodeum):
+    nodeum.load(callbacks=[cb(10, 3, 'old')])
+    result = run(nodeum, [item('3', task_name='Archive')])
+    assert result['changed'] and nodeum.callbacks(3) == {10: 'new'}
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_an_id_whose_task_has_another_name_fails_before_any_write_and_exclusive_spares_both_tasks(nodeum, check_mode):
+    nodeum.load(tasks={1: 'Restore requests', 2: 'Archive projects', 3: 'Other', 4: 'Archive projects'},
+                callbacks=[cb(10, 1, 'r'), cb(20, 2, 'a'), cb(30, 3, 'o'), cb(40, 4, 'b')])
+    result = run(nodeum, [item('1', 'x', task_name='Archive projects'), item('Other', 'o2')], check_mode,
+                 exclusive=True, exclusive_scope='all_tasks')
+    failed = result['results'][0]
+    assert failed['failed'] and failed['msg'] == (
+        "task 1 on %s is 'Restore requests', the export expected 'Archive projects' (task_name); edit callbacks.yml "
+        "to name the task on this server, by its id (task_info lists the tasks) or by a name that finds only it."
+        % nodeum.control.url)
+    assert [(change['action'], change['task_id']) for change in result['plan']['changes']] == [('update', 3)]
+    assert nodeum.callbacks() == {10: 'r', 20: 'a', 30: 'o' if check_mode else 'o2', 40: 'b'}
+    methods = [method for method, _path, _query in nodeum.requests()]
+    assert methods == ['GET'] * (len(methods) - (0 if check_mode else 1)) + ([] if check_mode else ['PUT'])
+
+
+def test_an_id_with_task_name_that_this_server_lacks_fails_and_spares_the_tasks_of_that_name(nodeum):
+    nodeum.load(tasks={1: 'Archive', 2: 'Nightly'}, callbacks=[cb(10, 1, 'a'), cb(20, 2, 'n')])
+    result = run(nodeum, [item('9', task_name='Archive'), item('Nightly', 'n')], exclusive=True)
+    assert result['results'][0]['msg'].startswith('Nodeum task 9 does not exist')
+    assert nodeum.callbacks() == {10: 'a', 20: 'n'} and nodeum.writes() == []
+
+
+def test_task_name_is_an_item_key_refused_beside_a_task_name_before_any_request(nodeum):
+    nodeum.load()
+    with pytest.raises(NodeumError, match=r"^callbacks\[0\] \(task 'Nightly'\): task_name is the name that the task "):
+        run(nodeum, [item('Nightly', task_name='Nightly')])
+    assert nodeum.requests() == []

@@ -105,6 +105,17 @@ def test_a_second_export_writes_only_what_differs_and_removes_only_stale_exporte
     assert (dest / 'files' / 'Added-filter-1.js').read_bytes() == 'été 🎉'.encode('utf-8')
 
 
+def test_an_export_of_the_earlier_names_moves_to_the_new_names_in_one_export(tmp_path):
+    dest = tmp_path / 'export'
+    (dest / 'files').mkdir(parents=True)
+    for name in ('task2-filter-12.js', 'task17-filter-105.js', 'notes.txt', 'helper.js'):
+        (dest / 'files' / name).write_text('old')
+    done = write_export(str(dest), {'Archive-filter-1.js': 'old', 'task-17-filter-1.js': 'old'}, DOCUMENTS, False)
+    assert done.removed == ['files/task17-filter-105.js', 'files/task2-filter-12.js']
+    kept = ['Archive-filter-1.js', 'helper.js', 'notes.txt', 'task-17-filter-1.js']
+    assert sorted(os.listdir(str(dest / 'files'))) == kept
+
+
 def test_check_mode_tells_and_writes_nothing(tmp_path):
     dest = previous_export(tmp_path)
     before = tree(tmp_path)
