@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reading one answer of the Nodeum API: its JSON, its status error, its list page, its Retry-After.
+"""Reading one answer of the Nodeum API: its status error, its body as a sentence quotes it, its Retry-After.
 
 Functions of a requests Response and of the request it answers (where: 'METHOD url', as the
 sentences name it); the HTTP core (client.py) calls them for every answer.
@@ -69,27 +69,23 @@ def status_error(method, path, where, response):
     return error_type(text, status=status, method=method, path=path, messages=messages, details=details)
 
 
-def list_page(answer, items_key, where):
-    """(the page's items, the server's count of matches) of a list answer, or NodeumError for one without the array."""
-    if not isinstance(answer, dict) or not isinstance(answer.get(items_key), list):
-        raise NodeumError('The Nodeum API answered %s with a list that has no %r array; check that url points to a '
-                          'Nodeum server.'
-                          % (where, items_key))
-    count = answer.get('count')
-    page = answer[items_key]
-    return page, count if isinstance(count, int) else len(page)
-
-
 def _error_body(response):
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: no messages
         return [], {}
     if not isinstance(body, dict):
         return [], {}
     messages = [str(message) for message in body.get('messages') or [] if message]
     details = body.get('details') if isinstance(body.get('details'), dict) else {}
     return messages, details
+
+
+def too_deep_error(method, path, where, response):
+    """The failure of a JSON body nested too deeply for Python's parser to read."""
+    return NodeumError('The Nodeum API answered %s with JSON nested too deeply to read (%s); check that url points to '
+                       'the Nodeum server.' % (where, response.status_code),
+                       status=response.status_code, method=method, path=path)
 
 
 def is_json(response):

@@ -6,15 +6,17 @@
 The server is not trusted (docs/security.md). A callback's id and a task's id become request paths,
 a callback's type and script are compared with what the playbook declares: so each callback is a
 JSON object whose id is a whole number of 1 or more (not a boolean) and whose type and script are
-text, and each task one whose id is such a number and whose name is text. Anything else fails in
-one sentence that names the request and what was wrong, before anything is sent on the strength of
-the answer. The modules read the server through list_callbacks() and list_tasks() alone.
+text, and each task one whose id is such a number and whose name is text; a list answer holds its
+array, and its count, when it has one, is a whole number of 0 or more. Anything else fails in one
+sentence that names the request and what was wrong, before anything is sent on the strength of the
+answer. The modules read the server through list_callbacks() and list_tasks() alone; each page is
+checked here as it arrives, and the client's pager bounds the listing (client.paginate).
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import ListPage, api_path
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 
 # How much of a text value the server sent a sentence quotes.
@@ -31,15 +33,37 @@ def callbacks_path(task_id, callback_id=None):
 def list_callbacks(client, task_id, params=None, limit=None, offset=0):
     """(the task's callbacks, each checked, the server's count), read page by page with the client's pager."""
     path = callbacks_path(task_id)
-    found, count = client.paginate(path, 'task_callbacks', params=params, limit=limit, offset=offset)
-    return [checked_callback(item, client, 'GET', path) for item in found], count
+    return client.paginate(path, page_reader(client, path, 'task_callbacks', checked_callback), params=params,
+                           limit=limit, offset=offset)
 
 
 def list_tasks(client, params=None):
     """(the tasks, each checked, the server's count): every task, or those the filters in params match."""
     path = api_path('tasks')
-    found, count = client.paginate(path, 'tasks', params=params)
-    return [checked_task(item, client, 'GET', path) for item in found], count
+    return client.paginate(path, page_reader(client, path, 'tasks', checked_task), params=params)
+
+
+def page_reader(client, path, items_key, checked):
+    """The read_page of client.paginate for a listing of path: a list answer as a ListPage, its items each
+    checked(item, client, 'GET', path), its count None when it has none; else NodeumError."""
+
+    def read_page(answer):
+        problem = list_problem(answer, items_key)
+        if problem:
+            raise NodeumError(answer_sentence(client, 'GET', path, problem), method='GET', path=path)
+        return ListPage([checked(item, client, 'GET', path) for item in answer[items_key]], answer.get('count'))
+
+    return read_page
+
+
+def list_problem(answer, items_key):
+    """What keeps answer from being a page of a listing (an object with the items_key array and a count of 0 or more,
+    if any), in words; None if nothing."""
+    if not isinstance(answer, dict) or not isinstance(answer.get(items_key), list):
+        return 'a list that has no %r array' % items_key
+    if 'count' in answer and not is_count(answer['count']):
+        return 'a count that is %s instead of a whole number of 0 or more' % shown_value(answer['count'])
+    return None
 
 
 def checked_callback(value, client, method, path):
@@ -91,6 +115,11 @@ def _text_problem(kind, value, key):
     if not isinstance(value[key], str):
         return '%s %s whose %s is %s instead of text' % (kind, value['id'], key, shown_value(value[key]))
     return None
+
+
+def is_count(value):
+    """Whether value can be a count of items: an int of 0 or more, and not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def is_server_id(value):

@@ -132,10 +132,27 @@ def _errno_in(chain, number):
     return any(isinstance(cause, OSError) and cause.errno == number for cause in chain)
 
 
+# OpenSSL's verification results (X509_V_ERR_*) that another CA bundle would not fix, and what they mean: {name} is
+# the host name (or address) url asks for.
+CERTIFICATE_FAULTS = {
+    9: 'the server certificate is not valid yet; check that the clock of this host is right',
+    10: 'the server certificate has expired; renew the certificate of the server (and check that the clock of this host '
+        'is right)',
+    62: 'the server certificate is not valid for the name {name} that url asks for; write in url a name that the '
+        'certificate holds, or give the server a certificate for {name}',
+    64: 'the server certificate is not valid for the address {name} that url asks for; write in url a name that the '
+        'certificate holds, or give the server a certificate for {name}',
+}
+
+
 def tls_sentence(exc, base_url, where):
     """The failure of a TLS handshake (exc: the SSLError of requests) for the request described as where."""
     tls = next((cause for cause in _causes(exc) if isinstance(cause, ssl.SSLError)), None)
     if isinstance(tls, ssl.SSLCertVerificationError):
+        fault = CERTIFICATE_FAULTS.get(getattr(tls, 'verify_code', None))
+        if fault:
+            return 'TLS certificate verification failed for %s: %s.' % (
+                where, fault.format(name=urlsplit(base_url).hostname))
         reason = tls.verify_message or _ssl_reason(tls)
         return ('TLS certificate verification failed for %s (%s); set ca_path to the CA bundle that signed the server '
                 'certificate, or validate_certs to false to skip the check (unsafe).' % (where, reason))
@@ -192,7 +209,12 @@ def redirect_sentence(where, base_url, status, location):
 
 
 def shown_location(location):
-    """A Location as a message may quote it: without any user-info, and cut when long (the server chose it)."""
+    """A Location as a message may quote it: as UTF-8 text, without any user-info, and cut when long (the server chose
+    it). http.client reads header bytes as Latin-1; bytes that are not UTF-8 show as U+FFFD."""
+    try:
+        location = location.encode('latin-1').decode('utf-8', 'replace')
+    except UnicodeEncodeError:  # not as http.client read it: shown as it is
+        pass
     _userinfo, bare = split_userinfo(location)
     return bare if len(bare) <= LOCATION_QUOTE_LENGTH else bare[:LOCATION_QUOTE_LENGTH] + '...'
 

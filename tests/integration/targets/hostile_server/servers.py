@@ -7,6 +7,12 @@ The first path segment of url picks the case (the modules append /api/v2/...); e
 - script: task 3 holds callback 5, whose script holds escape sequences (a removal in --check --diff shows it).
 - warnid: no callback yet; a create is answered 201 with an id of escape sequences, and the task then shows callback 9.
 - dotid: task 3 lists a callback whose id is '..'.
+- repeats: task 3's listing announces 100000 callbacks and answers every offset with the same first 50.
+- endless: task 3's listing never ends: each page holds the callbacks asked for, and its count 2 pages more.
+- count: task 3's listing has a count that is text.
+- gone: task 3 holds callback 5; its removal is answered 200 with a body of text.
+- deep: task 3's listing is JSON nested 100000 deep.
+- location: every request is answered 302 with a Location whose bytes are not UTF-8.
 When ready it prints one JSON line: {"port": port}.
 """
 
@@ -16,6 +22,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
 
 ESCAPES = '\x1b[2J\x1b]0;owned\x07\x9b31m'
 SCRIPT = 'function run(req) {\n  return true;\n}\n'
@@ -77,10 +84,39 @@ class Handler(BaseHTTPRequestHandler):
     def case_dotid(self, _body):
         return self.send_json(200, listing({'id': '..', 'type': 'filter', 'script': 'old'}))
 
+    def query(self):
+        return dict(parse_qsl(urlsplit(self.path).query))
+
+    def case_repeats(self, _body):
+        page = [{'id': number, 'type': 'filter', 'script': 'old'} for number in range(1, 51)]
+        return self.send_json(200, {'count': 100000, 'task_callbacks': page})
+
+    def case_endless(self, _body):
+        offset, limit = int(self.query().get('offset', 0)), int(self.query().get('limit', 50))
+        page = [{'id': number, 'type': 'filter', 'script': 'old'} for number in range(offset + 1, offset + limit + 1)]
+        return self.send_json(200, {'count': offset + 3 * limit, 'task_callbacks': page})
+
+    def case_count(self, _body):
+        return self.send_json(200, {'count': '120', 'task_callbacks': [{'id': 5, 'type': 'filter', 'script': 'old'}]})
+
+    def case_gone(self, _body):
+        if self.command == 'DELETE':
+            return self.send_raw(200, b'the callback is gone', 'text/plain')
+        return self.send_json(200, listing({'id': 5, 'type': 'filter', 'script': 'old'}))
+
+    def case_deep(self, _body):
+        return self.send_raw(200, b'[' * 100000 + b']' * 100000, 'application/json')
+
+    def case_location(self, _body):
+        self.send_response_only(302)
+        self.wfile.write(b'Location: http://127.0.0.1:9/\xff\xfe\x1b[2J\r\nContent-Length: 0\r\n\r\n')
+
     def send_json(self, status, payload, reason=None):
-        data = json.dumps(payload).encode('utf-8')
+        self.send_raw(status, json.dumps(payload).encode('utf-8'), 'application/json', reason)
+
+    def send_raw(self, status, data, content_type, reason=None):
         self.send_response_only(status, reason)
-        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Type', content_type)
         self.send_header('Content-Length', str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -50,6 +50,24 @@ def terminal_problems(text):
                   '\n' and unicodedata.category(char) in ('Cc', 'Cf')))
 
 
+def check_listings():
+    """Each listing that would not end, or cannot be read, fails in its sentence (the unit tests hold them whole)."""
+    starts = {
+        'repeats': 'The Nodeum API answered GET %s (offset 50) with a page that holds only items it listed already, '
+                   % url('repeats'),
+        'endless': 'The Nodeum API announced 101000 items for GET %s, more than the 100000 ' % url('endless'),
+        'count': "The Nodeum API answered GET %s with a count that is '120' (text) instead of a whole number"
+                 % url('count'),
+        'deep': 'The Nodeum API answered GET %s with JSON nested too deeply to read (200); ' % url('deep'),
+        'location': "The Nodeum API answered GET %s with a redirect (302) to 'http://127.0.0.1:9/\ufffd\ufffd\\x1b[2J'; "
+                    % url('location', 'tasks/3/task_callbacks'),
+    }
+    for case, start in starts.items():
+        listed = result(case)
+        check(listed.get('failed') is True and listed.get('msg', '').startswith(start), 'the sentence of %s' % case,
+              listed.get('msg'))
+
+
 def main():
     refused = result('ansi422')
     check(
@@ -92,7 +110,16 @@ def main():
               'dotid'), 'the id sentence',
           dotid['msg'])
 
+    check_listings()
+    gone = result('gone')
+    check(gone.get('changed') is True and not gone.get('failed'), 'a removal answered 200 with text is done', gone)
+
     sent = requests()
+    check(len(sent.get('repeats', [])) == 2, 'the repeated page stops the listing at its second page', sent.get('repeats'))
+    # pages of 1000 at offsets 0, 1000, ..., 98000, whose count reaches 101000 at the 99th page
+    check(len(sent.get('endless', [])) == 99, 'the endless listing stops at the cap of items', len(sent.get('endless', [])))
+    check(sent.get('gone') == [('GET', '/api/v2/tasks/3/task_callbacks'), ('DELETE', '/api/v2/tasks/3/task_callbacks/5')],
+          'the requests of the removal', sent.get('gone'))
     check(sent.get('dotid') == [('GET', '/api/v2/tasks/3/task_callbacks')],
           'the requests after an id ..', sent.get('dotid'))
     strays = [(case, method, path) for case, entries in sent.items()

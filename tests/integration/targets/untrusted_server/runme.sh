@@ -6,7 +6,8 @@
 # - a url with user-info, a timeout out of range and a ca_path that cannot be used fail before any
 #   request;
 # - http:// to an HTTPS port says to use https://, and validate_certs false gives one Ansible
-#   warning and nothing from urllib3 on standard error.
+#   warning and nothing from urllib3 on standard error; a certificate that expired, or that names
+#   another host, says so (not to set ca_path).
 # - a server that quotes the credential it was sent (from NODEUM_API_KEY) in its error answer.
 # No secret of these runs shows in their output, even at -vvv.
 set -euo pipefail
@@ -26,6 +27,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
     -addext subjectAltName=IP:127.0.0.1 -keyout "${work}/key.pem" -out "${work}/cert.pem" 2>/dev/null
 start_emulator --tls-cert "${work}/cert.pem" --tls-key "${work}/key.pem"
 TLS_EMULATOR_URL="${EMULATOR_URL}"
+"${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" expired_certificate.py "${work}/expired.pem" "${work}/expired-key.pem"
+start_emulator --tls-cert "${work}/expired.pem" --tls-key "${work}/expired-key.pem"
+EXPIRED_EMULATOR_URL="${EMULATOR_URL}"
 "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" servers.py --work "${work}" --tls-cert "${work}/cert.pem" --tls-key "${work}/key.pem" \
     --lifetime "${EMULATOR_LIFETIME}" > "${work}/ports.json" &
 servers_pid=$!
@@ -44,6 +48,7 @@ secrets=(untrusted-server-password echoed-environment-key leak-user leak-pass pa
 run() {
     local name="$1"; shift
     if ! ansible-playbook "$@" -vvv -e "work=${work}" -e "@${work}/ports.json" -e "tls_emulator_url=${TLS_EMULATOR_URL}" \
+            -e "expired_emulator_url=${EXPIRED_EMULATOR_URL}" \
             > "${work}/${name}.log" 2>&1; then
         cat "${work}/${name}.log"
         echo "untrusted_server: ${name} failed" >&2

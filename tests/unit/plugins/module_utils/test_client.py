@@ -29,7 +29,9 @@ from urllib3 import exceptions as u3
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import client as client_module
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import transport_failures
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.answers import required_scope
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import NodeumClient, PostNotConfirmed, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import (
+    ListPage, NodeumClient, PostNotConfirmed, api_path,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import normalize_base_url
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.tests.unit.plugins.module_utils.fake_transport import (
@@ -117,10 +119,25 @@ def json_fault(nodeum, status, body, **fault):
     return nodeum.fault(status=status, body=json.dumps(body), content_type='application/json', **fault)
 
 
+def callback_page(answer):
+    """The read_page of these tests: the page as the answer holds it (server_data checks items; see its tests)."""
+    return ListPage(answer['task_callbacks'], answer.get('count'))
+
+
+def page_of(count, first, size):
+    return {'count': count, 'task_callbacks': [{'id': number} for number in range(first, first + size)]}
+
+
+def listing_error(nodeum, **kwargs):
+    with pytest.raises(NodeumError) as caught:
+        nodeum.client.paginate('tasks/1/task_callbacks', callback_page, **kwargs)
+    return caught.value
+
+
 def test_pager_follows_capped_pages_until_count(nodeum):
     nodeum.load(callbacks=[dict(id=number, task_id=1, type='filter', script='s') for number in range(1000, 1120)]
                 + [dict(id=2000, task_id=1, type='hook', script='s')])
-    items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks', params={'type': '=filter'})
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', callback_page, params={'type': '=filter'})
     assert count == 120 and [item['id'] for item in items] == list(range(1000, 1120))
     # the emulator serves at most 50 a page, whatever limit asks for
     assert queries(nodeum) == [dict(type='=filter', limit='1000', offset=str(offset)) for offset in (0, 50, 100)]
@@ -128,7 +145,7 @@ def test_pager_follows_capped_pages_until_count(nodeum):
 
 def test_pager_honours_limit_and_offset_across_capped_pages(nodeum):
     nodeum.load(callbacks=[dict(id=number, task_id=1, type='filter', script='s') for number in range(1000, 1120)])
-    items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks', limit=60, offset=5)
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', callback_page, limit=60, offset=5)
     assert count == 120 and [item['id'] for item in items] == list(range(1005, 1065))
     assert [(query['limit'], query['offset']) for query in queries(nodeum)] == [('60', '5'), ('10', '55')]
 
@@ -136,34 +153,80 @@ def test_pager_honours_limit_and_offset_across_capped_pages(nodeum):
 def test_pager_goes_on_from_where_each_short_page_ended(nodeum):
     """Pages shorter than asked, of changing sizes, in the middle of a listing: the next page starts after the last item held."""
     for first, size in ((0, 10), (10, 5), (15, 10)):
-        json_fault(nodeum, 200, {'count': 25, 'task_callbacks': [
-                   {'id': number} for number in range(first, first + size)]})
-    items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks')
+        json_fault(nodeum, 200, page_of(25, first, size))
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', callback_page)
     assert count == 25 and [item['id'] for item in items] == list(range(25))
     assert [query['offset'] for query in queries(nodeum)] == ['0', '10', '15']
 
 
+def test_pager_holds_an_item_that_a_page_repeats_once(nodeum):
+    """A listing that moved between two pages (an item listed again): each item is held once, and paging goes on."""
+    json_fault(nodeum, 200, page_of(20, 0, 10))
+    json_fault(nodeum, 200, page_of(21, 9, 11))  # one item more, before offset 10: the 10th is listed again
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', callback_page)
+    assert count == 21 and [item['id'] for item in items] == list(range(20))
+    assert [query['offset'] for query in queries(nodeum)] == ['0', '10']
+
+
 def test_pager_stops_on_an_empty_page_even_if_count_says_more(nodeum):
-    json_fault(nodeum, 200, {'count': 30, 'task_callbacks': [{'id': number} for number in range(10)]})
-    json_fault(nodeum, 200, {'count': 30, 'task_callbacks': []})
-    items, count = nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks')
+    json_fault(nodeum, 200, page_of(30, 0, 10))
+    json_fault(nodeum, 200, page_of(30, 0, 0))
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', callback_page)
     assert len(items) == 10 and count == 30 and len(nodeum.requests()) == 2
 
 
 def test_pager_takes_a_page_without_count_as_all_there_is(nodeum):
     json_fault(nodeum, 200, {'task_callbacks': [{'id': 1}, {'id': 2}]})
-    assert nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks') == ([{'id': 1}, {'id': 2}], 2)
+    assert nodeum.client.paginate('tasks/1/task_callbacks', callback_page) == ([{'id': 1}, {'id': 2}], 2)
     assert len(nodeum.requests()) == 1
 
 
-@pytest.mark.parametrize('body', [{'unexpected': True}, {'task_callbacks': {'id': 1}}, [{'id': 1}]])
-def test_pager_refuses_an_answer_that_is_not_a_list(nodeum, body):
-    json_fault(nodeum, 200, body)
-    with pytest.raises(NodeumError) as caught:
-        nodeum.client.paginate('tasks/1/task_callbacks', 'task_callbacks')
-    assert caught.value.message == ("The Nodeum API answered GET %s/tasks/1/task_callbacks with a list that has no "
-                                    "'task_callbacks' array; "
-                                    "check that url points to a Nodeum server." % nodeum.client.base_url)
+def test_pager_stops_at_a_page_that_adds_no_new_item(nodeum):
+    """A server that answers every offset with the same page, as if the listing went on for ever."""
+    json_fault(nodeum, 200, page_of(client_module.MAX_LISTED_ITEMS, 0, 50), times=5)
+    error = listing_error(nodeum)
+    assert error.message == ('The Nodeum API answered GET %s/tasks/1/task_callbacks (offset 50) with a page that '
+                             'holds only items it listed already, so reading the listing was stopped; run the task '
+                             'again, and if it happens again check that url points to a Nodeum server.'
+                             % nodeum.client.base_url)
+    assert fields(error) == error_fields(path='tasks/1/task_callbacks')
+    assert [query['offset'] for query in queries(nodeum)] == ['0', '50']
+
+
+def test_pager_stops_where_the_pages_outrun_the_count(nodeum):
+    for first in (0, 50, 100):
+        json_fault(nodeum, 200, page_of(120, first, 50))
+    assert listing_error(nodeum).message == (
+        'The Nodeum API listed more items for GET %s/tasks/1/task_callbacks than the 120 its count announced, so '
+        'reading the listing was stopped; check that url points to a Nodeum server.' % nodeum.client.base_url)
+    assert len(nodeum.requests()) == 3
+
+
+@pytest.mark.parametrize('offset', [0, 5])
+def test_pager_refuses_a_listing_past_the_cap_of_items_at_its_first_page(nodeum, offset):
+    announced = client_module.MAX_LISTED_ITEMS + offset + 1
+    json_fault(nodeum, 200, page_of(announced, offset, 50))
+    assert listing_error(nodeum, offset=offset).message == (
+        'The Nodeum API announced %d items for GET %s/tasks/1/task_callbacks, more than the 100000 this collection '
+        'reads of one listing; check that url points to a Nodeum server.' % (announced, nodeum.client.base_url))
+    assert client_module.MAX_LISTED_ITEMS == 100000 and len(nodeum.requests()) == 1
+
+
+def test_pager_with_a_limit_reads_a_listing_that_announces_more_than_the_cap(nodeum):
+    json_fault(nodeum, 200, page_of(10 ** 9, 0, 1))
+    items, count = nodeum.client.paginate('tasks/1/task_callbacks', callback_page, limit=1)
+    assert (len(items), count) == (1, 10 ** 9)
+
+
+def test_pager_stops_a_count_that_grows_with_every_page_at_the_cap(nodeum):
+    """A server whose every page announces a little more than was read: the cap on the whole listing ends it."""
+    size = 1000
+    pages = client_module.MAX_LISTED_ITEMS // size
+    for number in range(pages + 1):
+        json_fault(nodeum, 200, page_of((number + 2) * size, number * size, size))
+    error = listing_error(nodeum)
+    assert error.message.startswith('The Nodeum API announced %d items for GET ' % ((pages + 1) * size))
+    assert len(nodeum.requests()) == pages
 
 
 def test_each_method_reaches_the_emulator_and_decodes_its_answer(nodeum):
@@ -492,21 +555,28 @@ def test_each_failure_is_placed_by_the_exceptions_it_holds(failure, kind):
     assert transport_failures.transport_failure_kind(caught.value) == kind
 
 
+# What each method returns for the answer {"id": 7}: a removal's body is never read.
+ANSWERED = {'GET': {'id': 7}, 'PUT': {'id': 7}, 'POST': {'id': 7}, 'DELETE': None}
+# A garbled JSON body fails the methods whose answers are read.
+READ_FAILURES = [(kind, method) for kind in FAILURES for method in ('GET', 'PUT', 'DELETE', 'POST')
+                 if (kind, method) != ('garbled JSON', 'DELETE')]
+
+
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
 @pytest.mark.parametrize('kind', NOTHING_SENT)
 def test_nothing_sent_is_retried_for_every_method(kind, method):
     client, pool, sleeps, warnings, _context = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
-    assert call(client, method) == {'id': 7}
+    assert call(client, method) == ANSWERED[method]
     assert len(pool.calls) == 2 and sleeps == [0.5]
     assert warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' %
                         (method, URL + PATHS[method], SHORT[kind])]
 
 
-@pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
-@pytest.mark.parametrize('kind', ANSWER_LOST)
+@pytest.mark.parametrize('kind, method', [(kind, method) for kind, method in READ_FAILURES
+                                          if kind in ANSWER_LOST and method != 'POST'])
 def test_lost_answer_of_a_repeatable_request_is_retried(kind, method):
     client, pool, sleeps, warnings, _context = transport_client([FAILURES[kind][0](), http_answer(body=b'{"id": 7}')])
-    assert call(client, method) == {'id': 7}
+    assert call(client, method) == ANSWERED[method]
     assert len(pool.calls) == 2 and sleeps == [0.5]
     assert warnings == ['Retried %s %s after %s (attempt 2 of 4, waited 0.5 s).' %
                         (method, URL + PATHS[method], SHORT[kind])]
@@ -551,8 +621,7 @@ def post_until_given_up(client):
             resume = lost.resume
 
 
-@pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE', 'POST'])
-@pytest.mark.parametrize('kind', FAILURES)
+@pytest.mark.parametrize('kind, method', READ_FAILURES)
 def test_a_failure_that_lasts_is_one_true_sentence(kind, method):
     client, pool, _sleeps, _warnings, _context = transport_client(
         [FAILURES[kind][0]() for _attempt in range(client_module.MAX_ATTEMPTS)])
@@ -922,3 +991,84 @@ def test_validate_certs_true_leaves_urllib3_warnings_alone():
         NodeumClient('https://checked.example.com/api/v2', NO_WARNINGS)
         unverified_warning('checked.example.com')
     assert len(shown) == 1
+
+
+# -- answers no Nodeum server sends: a removal's body, JSON nested too deeply, a Location that is not UTF-8 --------
+
+@pytest.mark.parametrize('status, body, content_type', [
+    (200, 'the callback is gone', 'text/plain'),
+    (204, 'gone', 'text/html'),
+    (200, '{"id": ', 'application/json'),
+])
+def test_a_removal_that_succeeded_is_done_whatever_its_body(nodeum, status, body, content_type):
+    nodeum.fault(method='DELETE', status=status, body=body, content_type=content_type)
+    assert nodeum.client.delete('tasks/1/task_callbacks/2') is None
+    assert [method for method, _path, _query in nodeum.requests()] == ['DELETE']
+
+
+DEEP_JSON = '[' * 100000 + ']' * 100000
+
+
+def test_json_nested_too_deeply_is_one_sentence(nodeum):
+    nodeum.fault(status=200, body=DEEP_JSON, content_type='application/json')
+    with pytest.raises(NodeumError) as caught:
+        nodeum.client.get('tasks')
+    assert caught.value.message == ('The Nodeum API answered GET %s/tasks with JSON nested too deeply to read (200); '
+                                    'check that url points to the Nodeum server.' % nodeum.client.base_url)
+    assert fields(caught.value) == error_fields(200, path='tasks')
+    assert len(nodeum.requests()) == 1
+
+
+def test_an_error_answer_nested_too_deeply_gives_its_reason(nodeum):
+    nodeum.fault(status=422, body=DEEP_JSON, content_type='application/json')
+    with pytest.raises(NodeumError) as caught:
+        nodeum.client.get('tasks')
+    assert caught.value.message == 'The Nodeum API refused GET %s/tasks (422): Unprocessable Entity' % (
+        nodeum.client.base_url)
+
+
+@pytest.mark.parametrize('location, shown', [
+    ('https://other.example.com/\xff\xfe', "'https://other.example.com/\ufffd\ufffd'"),  # bytes that are not UTF-8
+    ('https://other.example.com/caf\xc3\xa9', "'https://other.example.com/caf\u00e9'"),  # UTF-8, read as Latin-1
+])
+def test_a_redirect_whose_location_is_not_utf8_is_one_sentence(location, shown):
+    """http.client reads a header's bytes as Latin-1: requests' own reading of such a Location as UTF-8 raised."""
+    client, pool, _sleeps, _warnings, _context = transport_client(
+        [http_answer(302, b'', headers={'Location': location})])
+    with pytest.raises(NodeumError) as caught:
+        call(client, 'GET')
+    assert caught.value.message == ("The Nodeum API answered GET %stasks/1/task_callbacks with a redirect (302) to %s; "
+                                    "redirects are not followed, so fix url to name the server's address directly."
+                                    % (URL, shown))
+    assert len(pool.calls) == 1
+
+
+def verification_error(verify_code, verify_message):
+    error = certificate_error()
+    error.verify_code = verify_code
+    error.verify_message = verify_message
+    return error
+
+
+@pytest.mark.parametrize('url, verify_code, verify_message, said', [
+    ('https://nodeum.example.com', 10, 'certificate has expired',
+     'the server certificate has expired; renew the certificate of the server (and check that the clock of this '
+     'host is right)'),
+    ('https://nodeum.example.com', 9, 'certificate is not yet valid',
+     'the server certificate is not valid yet; check that the clock of this host is right'),
+    ('https://nodeum.example.com', 62, "Hostname mismatch, certificate is not valid for 'nodeum.example.com'.",
+     'the server certificate is not valid for the name nodeum.example.com that url asks for; write in url a name '
+     'that the certificate holds, or give the server a certificate for nodeum.example.com'),
+    ('https://192.0.2.7:8443', 64, "IP address mismatch, certificate is not valid for '192.0.2.7'.",
+     'the server certificate is not valid for the address 192.0.2.7 that url asks for; write in url a name that '
+     'the certificate holds, or give the server a certificate for 192.0.2.7'),
+])
+def test_a_certificate_that_expired_or_names_another_host_says_so_and_not_ca_path(
+        url, verify_code, verify_message, said):
+    client, pool, _sleeps, _warnings, _context = transport_client(
+        [tls_failure(verification_error(verify_code, verify_message))], url=url)
+    with pytest.raises(NodeumError) as caught:
+        call(client, 'GET')
+    assert caught.value.message == 'TLS certificate verification failed for GET %s/api/v2/tasks/1/task_callbacks: %s.' % (
+        url, said)
+    assert len(pool.calls) == 1

@@ -131,6 +131,34 @@ def test_each_fault_of_a_listed_callback_is_one_sentence(nodeum, listed, problem
     assert nodeum.writes() == []
 
 
+@pytest.mark.parametrize('body, problem', [
+    ({'unexpected': True}, "a list that has no 'task_callbacks' array"),
+    ({'task_callbacks': {'id': 1}}, "a list that has no 'task_callbacks' array"),
+    ([{'id': 1}], "a list that has no 'task_callbacks' array"),
+    ({'count': '120', 'task_callbacks': []}, "a count that is '120' (text) instead of a whole number of 0 or more"),
+    ({'count': 120.0, 'task_callbacks': []}, 'a count that is 120.0 (a number) instead of a whole number of 0 or more'),
+    ({'count': True, 'task_callbacks': []}, 'a count that is true (a boolean) instead of a whole number of 0 or more'),
+    ({'count': -1, 'task_callbacks': []}, 'a count that is -1 (a number) instead of a whole number of 0 or more'),
+    ({'count': None, 'task_callbacks': []}, 'a count that is null instead of a whole number of 0 or more'),
+])
+def test_a_listing_without_its_array_or_with_a_count_that_is_no_whole_number_is_one_sentence(nodeum, body, problem):
+    """A count that is not a whole number fails the listing at its first page (it would stop paging early, or never)."""
+    nodeum.load(callbacks=[dict(id=number, task_id=3, type='filter', script='s') for number in range(1, 121)])
+    answer(nodeum, 'GET', 'tasks/3/task_callbacks', json.dumps(body))
+    error = failure_of(read_task_callbacks, nodeum.client, dict(task='3'), nodeum.context())
+    assert error.message == refusal(nodeum, 'GET', 'tasks/3/task_callbacks', problem)
+    assert [path for _method, path, _query in nodeum.requests()] == ['tasks/3/task_callbacks']
+
+
+def test_a_listed_callback_is_checked_on_its_page_before_the_next_page_is_asked_for(nodeum):
+    page = [dict(id=number, type='filter', script='s') for number in range(1, 50)] + [dict(id='..')]
+    answer(nodeum, 'GET', 'tasks/3/task_callbacks', json.dumps({'count': 120, 'task_callbacks': page}))
+    error = failure_of(read_task_callbacks, nodeum.client, dict(task='3'), nodeum.context())
+    assert error.message == refusal(nodeum, 'GET', 'tasks/3/task_callbacks',
+                                    "a callback whose id is '..' (text) instead of a whole number of 1 or more")
+    assert len(nodeum.requests()) == 1
+
+
 # ---- a listing of tasks ---------------------------------------------------------------------
 
 @pytest.mark.parametrize('task, problem', [
