@@ -813,7 +813,8 @@ def save(results, output):
     Path(output).write_text(json.dumps(results, indent=2, sort_keys=True) + '\n', encoding='utf-8')
 
 
-def main(argv=None):
+def parse_options(argv):
+    """The options of the command line, and the sizes they choose."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--smoke', action='store_true',
                         help='tiny sizes and one round, to check that the benchmark still runs')
@@ -828,7 +829,52 @@ def main(argv=None):
     if options.bulk_counts:
         sizes['bulk'] = tuple(case for case in sizes['bulk'] if str(case[0]) in options.bulk_counts.split(','))
     sizes['bulk_rounds'] = options.bulk_rounds or sizes['bulk_rounds']
-    parts = set(options.parts.split(','))
+    return options, smoke, sizes
+
+
+def run_parts(parts, workspace, control, sizes, results, output):
+    """Run the chosen parts in order, writing the figures after each."""
+    if '1' in parts:
+        results['round_trips'] = part_round_trips(workspace, control)
+        save(results, output)
+    if '2' in parts:
+        results['alternatives'] = part_alternatives(workspace, control, sizes)
+        results['ratios'] = alternative_ratios(results['alternatives'])
+        save(results, output)
+    if '3' in parts:
+        results['scale'] = part_scale(workspace, control, sizes)
+        save(results, output)
+    if '4' in parts:
+        results['role'] = part_role(workspace, control, sizes)
+        save(results, output)
+    if '5' in parts:
+        results['bulk'] = part_bulk(workspace, control, sizes)
+
+
+def report(results, sizes, output):
+    """Print the tables and the run's line; 1 when a part sent more requests than its budget, else 0."""
+    rows = table_rows(results)
+    if rows:
+        print_table(rows)
+    if results['bulk']['entries']:
+        print('\nPart 5: the bulk task against a hand-written requests script (medians of %d rounds)\n'
+              % sizes['bulk_rounds'])
+        print('\n'.join(bulk_table(results['bulk'])))
+    machine = results['machine']
+    print('\n%s in %.0f s on %d CPUs (load average %.1f at the start, %.1f at the end); figures in %s'
+          % ('smoke run' if results['smoke'] else 'bench', results['seconds'], machine['cpus'],
+             machine['load_average_at_start'][0], machine['load_average_at_end'][0], output))
+    over = [entry['operation'] for entry in results['round_trips'] if not entry['within_budget']]
+    over += ['task_callbacks, %d callbacks, %s, %s' % (entry['callbacks'], entry['case'], entry['link'])
+             for entry in results['bulk']['entries'] if not entry['within_budget']]
+    if over:
+        print('bench: round trips over budget: %s' % ', '.join(over), file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv=None):
+    options, smoke, sizes = parse_options(argv)
     load_at_start = os.getloadavg()
     signal.signal(signal.SIGTERM, _stop_on_signal)  # so that the emulator and the workspace are cleaned up
     started = time.time()
@@ -837,22 +883,7 @@ def main(argv=None):
     results = dict(smoke=smoke, sizes=sizes, page_cap=PAGE_CAP, round_trips=[], alternatives=[], ratios=[],
                    scale=[], role=[], bulk=dict(link=None, entries=[]))
     try:
-        control = EmulatorControl(url)
-        if '1' in parts:
-            results['round_trips'] = part_round_trips(workspace, control)
-            save(results, options.output)
-        if '2' in parts:
-            results['alternatives'] = part_alternatives(workspace, control, sizes)
-            results['ratios'] = alternative_ratios(results['alternatives'])
-            save(results, options.output)
-        if '3' in parts:
-            results['scale'] = part_scale(workspace, control, sizes)
-            save(results, options.output)
-        if '4' in parts:
-            results['role'] = part_role(workspace, control, sizes)
-            save(results, options.output)
-        if '5' in parts:
-            results['bulk'] = part_bulk(workspace, control, sizes)
+        run_parts(set(options.parts.split(',')), workspace, EmulatorControl(url), sizes, results, options.output)
     except BenchError as error:
         print('bench: %s' % error, file=sys.stderr)
         return 1
@@ -867,31 +898,7 @@ def main(argv=None):
         python=sys.version.split()[0],
     )
     save(results, options.output)
-    rows = table_rows(results)
-    if rows:
-        print_table(rows)
-    if results['bulk']['entries']:
-        print('\nPart 5: the bulk task against a hand-written requests script (medians of %d rounds)\n'
-              % sizes['bulk_rounds'])
-        print('\n'.join(bulk_table(results['bulk'])))
-    print(
-        '\n%s in %.0f s on %d CPUs (load average %.1f at the start, %.1f at the end); figures in %s'
-        % (
-            'smoke run' if results['smoke'] else 'bench',
-            results['seconds'],
-            os.cpu_count(),
-            load_at_start[0],
-            results['machine']['load_average_at_end'][0],
-            options.output,
-        )
-    )
-    over = [entry['operation'] for entry in results['round_trips'] if not entry['within_budget']]
-    over += ['task_callbacks, %d callbacks, %s, %s' % (entry['callbacks'], entry['case'], entry['link'])
-             for entry in results['bulk']['entries'] if not entry['within_budget']]
-    if over:
-        print('bench: round trips over budget: %s' % ', '.join(over), file=sys.stderr)
-        return 1
-    return 0
+    return report(results, sizes, options.output)
 
 
 if __name__ == '__main__':

@@ -40,21 +40,26 @@ async def delayed_pipe(reader, writer, delay):
 
     receiving = asyncio.ensure_future(receive())
     try:
-        while True:
-            due, data = await queue.get()
-            wait = due - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if not data:
-                if writer.can_write_eof():
-                    writer.write_eof()
-                return
-            writer.write(data)
-            await writer.drain()
+        await write_when_due(queue, writer, loop)
     except (ConnectionError, OSError):
         return
     finally:
         receiving.cancel()
+
+
+async def write_when_due(queue, writer, loop):
+    """Write each (due, data) of queue at its due time; at the empty chunk, the reader's end, end the writer's side."""
+    while True:
+        due, data = await queue.get()
+        wait = due - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        if not data:
+            if writer.can_write_eof():
+                writer.write_eof()
+            return
+        writer.write(data)
+        await writer.drain()
 
 
 async def forward(client_reader, client_writer, upstream_port, delay):

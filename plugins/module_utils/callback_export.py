@@ -85,7 +85,8 @@ APPLY_PLAYBOOK = '''---
     ansible_python_interpreter: "{{ ansible_playbook_python }}"
     # callbacks.yml holds every callback the server had: with exclusive mode on, a callback that it
     # does not declare is drift on any task, also on a task that had none.
-    nodeum_task_callbacks_exclusive_scope: "{{ 'all_tasks' if nodeum_task_callbacks_exclusive | default(false) | bool else 'listed_tasks' }}"
+    nodeum_task_callbacks_exclusive_scope: >-
+      {{ 'all_tasks' if nodeum_task_callbacks_exclusive | default(false) | bool else 'listed_tasks' }}
   roles:
     - role: nodeum.data_archiving.callbacks_as_code
   post_tasks:

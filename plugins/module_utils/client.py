@@ -306,7 +306,8 @@ class NodeumClient:
     def _exchange(self, method, path, params, body):
         response = self._send(method, path, params, body)
         if response.status_code in RETRYABLE_STATUSES:
-            # 429 says the server did not handle the request; a 502, 503 or 504 may come from a proxy after the server did.
+            # 429 says the server did not handle the request; a 502, 503 or 504 may come from a proxy after the server
+            # did.
             raise _TransientFailure(
                 status_error(method, path, self._describe(method, path), response),
                 maybe_handled=response.status_code != 429,

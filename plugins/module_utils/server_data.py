@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the server returns, checked where it enters: every listing of tasks or callbacks, and every callback a write answers.
+"""What the server returns, checked where it enters: every listing of tasks or callbacks, and every callback a write
+answers.
 
 The server is not trusted (docs/security.md). A callback's id and a task's id become request paths,
 a callback's type and script are compared with what the playbook declares: so each callback is a
@@ -83,7 +84,8 @@ def checked_task(value, client, method, path):
 
 
 def callback_problem(value):
-    """What keeps value from being a callback (an object with an id of 1 or more, a text type and script), in words; None if nothing."""
+    """What keeps value from being a callback (an object with an id of 1 or more, a text type and script), in words;
+    None if nothing."""
     return (
         _id_problem('callback', value)
         or _text_problem('callback', value, 'type')
@@ -95,7 +97,8 @@ UNUSABLE_ADVICE = 'nothing was sent on the strength of that answer: check that u
 
 
 def answer_sentence(client, method, path, problem, advice=UNUSABLE_ADVICE):
-    """The one sentence of an answer that holds a value the collection cannot use: the request, the fault, what it means."""
+    """The one sentence of an answer that holds a value the collection cannot use: the request, the fault, what it
+    means."""
     return 'The Nodeum API answered %s %s/%s with %s; %s.' % (method, client.base_url, path, problem, advice)
 
 
@@ -123,7 +126,8 @@ def is_count(value):
 
 
 def is_server_id(value):
-    """Whether value can be an id in a request path: an int of 1 or more, and not a bool (which Python counts as an int)."""
+    """Whether value can be an id in a request path: an int of 1 or more, and not a bool (which Python counts as an
+    int)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 

@@ -294,7 +294,8 @@ def _post_without_duplicate(client, task_id, desired, check, body, context):
 
 
 def _created_despite(client, task_id, desired, check, lost, wait):
-    """After a lost POST answer, and a wait for the server to finish: the callback the lost request created, if it did (else None)."""
+    """After a lost POST answer, and a wait for the server to finish: the callback the lost request created, if it did
+    (else None)."""
     wait(lost.check_after)
     try:
         return _callback_with_the_script(client, task_id, desired, check)

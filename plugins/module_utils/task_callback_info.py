@@ -17,7 +17,11 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.client impor
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.server_data import list_callbacks, list_tasks
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import callback_record
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import resolve_task_id, task_not_found, validate_task_reference
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.tasks import (
+    resolve_task_id,
+    task_not_found,
+    validate_task_reference,
+)
 
 SORTABLE_ATTRIBUTES = ('id', 'type', 'script')
 FILTER_OPTIONS = ('id', 'type', 'script')
@@ -59,7 +63,8 @@ def list_query(params):
     return dict(params=filters, limit=limit, offset=offset)
 
 
-def read_task_callbacks(client, params, context):  # pylint: disable=unused-argument  # it changes nothing and never waits
+# pylint: disable-next=unused-argument  # it changes nothing and never waits
+def read_task_callbacks(client, params, context):
     """List a task's callbacks, every page of them unless limit says otherwise; without task, every task's."""
     query = list_query(params)
     if params.get('task') is None:

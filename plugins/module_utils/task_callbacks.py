@@ -33,10 +33,20 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.bulk_reads i
     names_of_changed_tasks, read_callbacks, readable, resolve_tasks, task_references,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.bulk_result import RunFacts, bulk_result
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.bulk_writes import Job, apply_jobs, held, planned, run_ending
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.bulk_writes import (
+    Job,
+    apply_jobs,
+    held,
+    planned,
+    run_ending,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import MAX_CONCURRENT_REQUESTS
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import fingerprint_refusal, state_fingerprint, valid_fingerprint
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.plan import (
+    fingerprint_refusal,
+    state_fingerprint,
+    valid_fingerprint,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.task_callback import (
     CALLBACK_TYPES, SCRIPT_SYNTAXES, CreateCheck, Plan, desired_state, match_by_script, matching_callbacks, plan_change,
     refuse_controller_options,
@@ -295,7 +305,8 @@ def create_check(items, decisions, server, index):
 
 
 def exclusive_removals(decisions, server, task_ids):
-    """A Job deleting each callback no item declares, on the given tasks but those spared_tasks() spares; none when it spares all."""
+    """A Job deleting each callback no item declares, on the given tasks but those spared_tasks() spares; none when it
+    spares all."""
     spared = spared_tasks(decisions)
     if spared is None:
         return []
@@ -315,7 +326,8 @@ def exclusive_removals(decisions, server, task_ids):
 
 def spared_tasks(decisions):
     """The tasks on which exclusive mode removes nothing: every task a failed item may have meant (what it meant to keep
-    there is unknown). None when a failed item's tasks are unknown (its name's look-up failed): then it removes nothing at all."""
+    there is unknown). None when a failed item's tasks are unknown (its name's look-up failed): then it removes nothing
+    at all."""
     spared = set()
     for decision in decisions:
         if decision.error is None:

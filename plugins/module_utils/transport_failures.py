@@ -85,7 +85,8 @@ def transport_failure_kind(exc):
 
     if isinstance(exc, requests.exceptions.ProxyError):
         return 'proxy'
-    if has(socket.gaierror):  # urllib3 2 raises its NameResolutionError from it, urllib3 1 a NewConnectionError while handling it
+    # urllib3 2 raises its NameResolutionError from it, urllib3 1 a NewConnectionError while handling it
+    if has(socket.gaierror):
         return 'name'
     if has(urllib3_errors.NewConnectionError):
         return 'refused' if has(ConnectionRefusedError) or _errno_in(chain, errno.ECONNREFUSED) else 'unreachable'
@@ -136,8 +137,8 @@ def _errno_in(chain, number):
 # the host name (or address) url asks for.
 CERTIFICATE_FAULTS = {
     9: 'the server certificate is not valid yet; check that the clock of this host is right',
-    10: 'the server certificate has expired; renew the certificate of the server (and check that the clock of this host '
-        'is right)',
+    10: 'the server certificate has expired; renew the certificate of the server (and check that the clock of this '
+        'host is right)',
     62: 'the server certificate is not valid for the name {name} that url asks for; write in url a name that the '
         'certificate holds, or give the server a certificate for {name}',
     64: 'the server certificate is not valid for the address {name} that url asks for; write in url a name that the '
@@ -164,7 +165,8 @@ def tls_sentence(exc, base_url, where):
 
 
 def _ssl_reason(tls):
-    """OpenSSL's reason code of a TLS error in words ('TLSV1_ALERT_PROTOCOL_VERSION' -> 'tlsv1 alert protocol version')."""
+    """OpenSSL's reason code of a TLS error in words ('TLSV1_ALERT_PROTOCOL_VERSION' -> 'tlsv1 alert protocol
+    version')."""
     if isinstance(tls, (ssl.SSLEOFError, ssl.SSLZeroReturnError)):
         return 'the server closed the connection during the handshake'
     reason = getattr(tls, 'reason', None)

@@ -59,8 +59,8 @@ def check_listings():
         'count': "The Nodeum API answered GET %s with a count that is '120' (text) instead of a whole number"
                  % url('count'),
         'deep': 'The Nodeum API answered GET %s with JSON nested too deeply to read (200); ' % url('deep'),
-        'location': "The Nodeum API answered GET %s with a redirect (302) to 'http://127.0.0.1:9/\ufffd\ufffd\\x1b[2J'; "
-                    % url('location', 'tasks/3/task_callbacks'),
+        'location': ("The Nodeum API answered GET %s with a redirect (302) to "
+                     "'http://127.0.0.1:9/\ufffd\ufffd\\x1b[2J'; " % url('location', 'tasks/3/task_callbacks')),
     }
     for case, start in starts.items():
         listed = result(case)
@@ -115,10 +115,13 @@ def main():
     check(gone.get('changed') is True and not gone.get('failed'), 'a removal answered 200 with text is done', gone)
 
     sent = requests()
-    check(len(sent.get('repeats', [])) == 2, 'the repeated page stops the listing at its second page', sent.get('repeats'))
+    check(len(sent.get('repeats', [])) == 2, 'the repeated page stops the listing at its second page',
+          sent.get('repeats'))
     # pages of 1000 at offsets 0, 1000, ..., 98000, whose count reaches 101000 at the 99th page
-    check(len(sent.get('endless', [])) == 99, 'the endless listing stops at the cap of items', len(sent.get('endless', [])))
-    check(sent.get('gone') == [('GET', '/api/v2/tasks/3/task_callbacks'), ('DELETE', '/api/v2/tasks/3/task_callbacks/5')],
+    check(len(sent.get('endless', [])) == 99, 'the endless listing stops at the cap of items',
+          len(sent.get('endless', [])))
+    check(sent.get('gone') == [('GET', '/api/v2/tasks/3/task_callbacks'),
+                               ('DELETE', '/api/v2/tasks/3/task_callbacks/5')],
           'the requests of the removal', sent.get('gone'))
     check(sent.get('dotid') == [('GET', '/api/v2/tasks/3/task_callbacks')],
           'the requests after an id ..', sent.get('dotid'))

@@ -1,4 +1,5 @@
-"""Writes a self-signed certificate for 127.0.0.1 that expired two days ago, and its key: expired_certificate.py CERT KEY.
+"""Writes a self-signed certificate for 127.0.0.1 that expired two days ago, and its key:
+expired_certificate.py CERT KEY.
 
 openssl req cannot date a certificate in the past; cryptography comes with ansible-core.
 """

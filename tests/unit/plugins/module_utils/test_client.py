@@ -151,7 +151,8 @@ def test_pager_honours_limit_and_offset_across_capped_pages(nodeum):
 
 
 def test_pager_goes_on_from_where_each_short_page_ended(nodeum):
-    """Pages shorter than asked, of changing sizes, in the middle of a listing: the next page starts after the last item held."""
+    """Pages shorter than asked, of changing sizes, in the middle of a listing: the next page starts after the last
+    item held."""
     for first, size in ((0, 10), (10, 5), (15, 10)):
         json_fault(nodeum, 200, page_of(25, first, size))
     items, count = nodeum.client.paginate('tasks/1/task_callbacks', callback_page)
@@ -512,7 +513,8 @@ def test_requests_wraps_each_failure_as_expected(kind):
 
 
 class SocketWrapperError(OSError):
-    """An OSError subclass of a socket wrapper: it keeps the errno, but Python does not make it a ConnectionRefusedError."""
+    """An OSError subclass of a socket wrapper: it keeps the errno, but Python does not make it a
+    ConnectionRefusedError."""
 
 
 def name_not_resolved_urllib3_1():
@@ -521,8 +523,8 @@ def name_not_resolved_urllib3_1():
         raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
     except socket.gaierror:
         try:
-            raise u3.NewConnectionError(
-                None, 'Failed to establish a new connection: Name or service not known')  # pylint: disable=raise-missing-from
+            # pylint: disable-next=raise-missing-from
+            raise u3.NewConnectionError(None, 'Failed to establish a new connection: Name or service not known')
         except u3.NewConnectionError as error:
             return u3.MaxRetryError(None, '/', error)
 
@@ -1069,6 +1071,6 @@ def test_a_certificate_that_expired_or_names_another_host_says_so_and_not_ca_pat
         [tls_failure(verification_error(verify_code, verify_message))], url=url)
     with pytest.raises(NodeumError) as caught:
         call(client, 'GET')
-    assert caught.value.message == 'TLS certificate verification failed for GET %s/api/v2/tasks/1/task_callbacks: %s.' % (
-        url, said)
+    assert caught.value.message == (
+        'TLS certificate verification failed for GET %s/api/v2/tasks/1/task_callbacks: %s.' % (url, said))
     assert len(pool.calls) == 1

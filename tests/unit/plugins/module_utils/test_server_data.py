@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the nodeum.data_archiving collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the server returns is checked where it enters (server_data): against the emulator answering as a hostile server would.
+"""What the server returns is checked where it enters (server_data): against the emulator answering as a hostile
+server would.
 
 Each hostile value comes as the emulator's answer to one request (a status fault with its raw body); what the modules
 send next is read from the emulator's request log. No request may leave tasks/<int>/task_callbacks[/<int>].
@@ -190,7 +191,8 @@ def test_a_listed_task_that_cannot_be_used_fails_the_look_up_in_one_sentence(nod
     ('', 'an empty body instead of the callback it created'),
 ])
 def test_a_create_answered_without_a_usable_id_adopts_the_callback_the_task_shows(nodeum, body, problem):
-    """The create landed (the emulator holds callback 50) but its answer names no usable id: the read after it finds the callback."""
+    """The create landed (the emulator holds callback 50) but its answer names no usable id: the read after it finds
+    the callback."""
     nodeum.load(callbacks=[dict(id=50, task_id=3, type='filter', script='new')])
     answer(nodeum, 'GET', 'tasks/3/task_callbacks', listing())  # as the task was before the create
     answer(nodeum, 'POST', 'tasks/3/task_callbacks', body, status=201)
