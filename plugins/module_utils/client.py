@@ -7,7 +7,8 @@ It knows HTTP and the API's conventions (paths, paging, errors, scopes), nothing
 resource's protocol: plain arguments in, plain data out, and NodeumError, one sentence a user can
 act on. It resends only what is safe to resend: a POST whose answer may be lost raises
 PostNotConfirmed, and the caller, which knows what the POST makes, decides. Its settings come checked
-(connection_options.py); transport_failures.py words the failures of an exchange.
+(connection_options.py); transport_failures.py words the failures of an exchange; listing.py reads the pages of a
+listing.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,6 +27,7 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.answers impo
     body_start, is_json, not_json_error, retry_after, status_error, too_deep_error,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.listing import read_listing
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.transport_failures import (
     FAILURE_HEADS, FAILURE_SHORT, GIVE_UP_ADVICE, NOT_SENT_KINDS, TLS_PROBE_SECONDS, plain_http_sentence,
     redirect_sentence, seconds_text, speaks_tls, tls_sentence, transport_failure_kind,
@@ -42,14 +44,6 @@ except ImportError as import_error:  # the modules turn this into missing_requir
     REQUESTS_IMPORT_ERROR = import_error
 
 API_ROOT = '/api/v2'
-
-# How many items one list request asks for. Servers may serve fewer (a page cap); the pager then
-# goes on from where the page ended, so this only has to be at least as large as the server's cap.
-PAGE_REQUEST_SIZE = 1000
-
-# The most items one listing may hold (after its offset, within its limit): a listing that announces more, or
-# whose pages go on past it, fails rather than filling the memory of the host.
-MAX_LISTED_ITEMS = 100000
 
 # The retry budget of one request: at most 4 attempts, waiting 0.5 s, 1 s, then 2 s (or what the
 # server asks in Retry-After, up to the cap), and no new attempt once RETRY_DEADLINE_SECONDS have
@@ -71,10 +65,6 @@ MAX_CONCURRENT_REQUESTS = 8
 # attempt: the number of the attempt to make next; maybe_handled: whether an earlier attempt may
 # have reached the server; note: the retry warning to give when the next attempt is made.
 RetryBudget = namedtuple('RetryBudget', 'started attempt maybe_handled note')
-
-# One page of a listing, as the read_page given to paginate() returns it: its items (each a mapping with an id that
-# can be compared, checked by read_page), and the server's count of matches, None when the answer has none.
-ListPage = namedtuple('ListPage', 'items count')
 
 
 class PostNotConfirmed(NodeumError):
@@ -111,16 +101,6 @@ class PostNotConfirmed(NodeumError):
         tried = ' (%d attempts in %s s)' % (self.attempts, seconds_text(
             self.elapsed + waited)) if self.attempts > 1 else ''
         return NodeumError('%s%s; %s.' % (self.reason.message, tried, advice), method='POST', path=self.reason.path)
-
-
-def _fresh_items(page_items, held):
-    """The items of a page whose ids are not in held, in order (each once), added to held."""
-    fresh = []
-    for item in page_items:
-        if item['id'] not in held:
-            held.add(item['id'])
-            fresh.append(item)
-    return fresh
 
 
 def api_path(*segments):
@@ -203,47 +183,9 @@ class NodeumClient:
         return self.request('DELETE', path)
 
     def paginate(self, path, read_page, params=None, limit=None, offset=0):
-        """Fetch list pages until `count` items (or `limit`) are held; only an empty page ends early.
-
-        read_page(answer) turns each answer into a ListPage, checking it (server_data.page_reader). A short page does
-        not mean the end: servers may cap page sizes below what was asked. An item already held is not held twice.
-        The listing fails in one sentence when it announces more than MAX_LISTED_ITEMS, when a page holds no item
-        not held already, and when the pages go on past what `count` announced: so it always ends.
-        Returns (items, count) where count is the server's number of matches before paging.
-        """
-        params = dict(params or {})
-        items, held = [], set()
-        read = 0  # the positions read, repeated items included: where the next page starts, after offset
-        while limit is None or len(items) < limit:
-            wanted = PAGE_REQUEST_SIZE if limit is None else min(PAGE_REQUEST_SIZE, limit - len(items))
-            page = read_page(self.get(path, dict(params, limit=wanted, offset=offset + read)))
-            # without a count, the page is all there is
-            count = offset + read + len(page.items) if page.count is None else page.count
-            self._check_listing(path, count, offset, limit, offset + read + len(page.items) if page.items else 0)
-            fresh = _fresh_items(page.items, held)
-            if page.items and not fresh:
-                raise NodeumError('The Nodeum API answered %s (offset %d) with a page that holds only items it '
-                                  'listed already, so reading the listing was stopped; run the task again, and if it '
-                                  'happens again check that url points to a Nodeum server.'
-                                  % (self._describe('GET', path), offset + read), method='GET', path=path)
-            items.extend(fresh)
-            read += len(page.items)
-            if not page.items or offset + read >= count:
-                break
-        return items, count
-
-    def _check_listing(self, path, count, offset, limit, reached):
-        """Raise the sentence of a listing too long to read (past MAX_LISTED_ITEMS after offset, within limit) or whose
-        pages go on past its count; reached: the position after the last item of the page just read, 0 for no item."""
-        to_hold = count - offset if limit is None else min(limit, count - offset)
-        if to_hold > MAX_LISTED_ITEMS:
-            raise NodeumError('The Nodeum API announced %d items for %s, more than the %d this collection reads of one '
-                              'listing; check that url points to a Nodeum server.'
-                              % (count, self._describe('GET', path), MAX_LISTED_ITEMS), method='GET', path=path)
-        if reached > count:
-            raise NodeumError('The Nodeum API listed more items for %s than the %d its count announced, so reading the '
-                              'listing was stopped; check that url points to a Nodeum server.'
-                              % (self._describe('GET', path), count), method='GET', path=path)
+        """Every page of the listing of path, bounded: listing.read_listing over this session's GETs."""
+        return read_listing(self.get, self._describe('GET', path), path, read_page, params=params, limit=limit,
+                            offset=offset)
 
     # -- the HTTP exchange ----------------------------------------------------------------------
 

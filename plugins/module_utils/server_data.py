@@ -11,13 +11,14 @@ text, and each task one whose id is such a number and whose name is text; a list
 array, and its count, when it has one, is a whole number of 0 or more. Anything else fails in one
 sentence that names the request and what was wrong, before anything is sent on the strength of the
 answer. The modules read the server through list_callbacks() and list_tasks() alone; each page is
-checked here as it arrives, and the client's pager bounds the listing (client.paginate).
+checked here as it arrives, and the client's pager bounds the listing (listing.py).
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import ListPage, api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import api_path
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.listing import ListPage
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 
 # How much of a text value the server sent a sentence quotes.

@@ -30,10 +30,11 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils import clien
 from ansible_collections.nodeum.data_archiving.plugins.module_utils import transport_failures
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.answers import required_scope
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.client import (
-    ListPage, NodeumClient, PostNotConfirmed, api_path,
+    NodeumClient, PostNotConfirmed, api_path,
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.connection_options import normalize_base_url
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError, NodeumNotFound
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.listing import MAX_LISTED_ITEMS, ListPage
 from ansible_collections.nodeum.data_archiving.tests.unit.plugins.module_utils.fake_transport import (
     ANSWER_LOST, FAILURES, FakePool, FakePoolAdapter, NOTHING_SENT, PATHS, SHORT, URL, bad_status_line, call, caused,
     closed_without_answer, expected_sentence, http_answer, read_timeout, refused, reset_before_answer,
@@ -184,7 +185,7 @@ def test_pager_takes_a_page_without_count_as_all_there_is(nodeum):
 
 def test_pager_stops_at_a_page_that_adds_no_new_item(nodeum):
     """A server that answers every offset with the same page, as if the listing went on for ever."""
-    json_fault(nodeum, 200, page_of(client_module.MAX_LISTED_ITEMS, 0, 50), times=5)
+    json_fault(nodeum, 200, page_of(MAX_LISTED_ITEMS, 0, 50), times=5)
     error = listing_error(nodeum)
     assert error.message == ('The Nodeum API answered GET %s/tasks/1/task_callbacks (offset 50) with a page that '
                              'holds only items it listed already, so reading the listing was stopped; run the task '
@@ -205,12 +206,12 @@ def test_pager_stops_where_the_pages_outrun_the_count(nodeum):
 
 @pytest.mark.parametrize('offset', [0, 5])
 def test_pager_refuses_a_listing_past_the_cap_of_items_at_its_first_page(nodeum, offset):
-    announced = client_module.MAX_LISTED_ITEMS + offset + 1
+    announced = MAX_LISTED_ITEMS + offset + 1
     json_fault(nodeum, 200, page_of(announced, offset, 50))
     assert listing_error(nodeum, offset=offset).message == (
         'The Nodeum API announced %d items for GET %s/tasks/1/task_callbacks, more than the 100000 this collection '
         'reads of one listing; check that url points to a Nodeum server.' % (announced, nodeum.client.base_url))
-    assert client_module.MAX_LISTED_ITEMS == 100000 and len(nodeum.requests()) == 1
+    assert MAX_LISTED_ITEMS == 100000 and len(nodeum.requests()) == 1
 
 
 def test_pager_with_a_limit_reads_a_listing_that_announces_more_than_the_cap(nodeum):
@@ -222,7 +223,7 @@ def test_pager_with_a_limit_reads_a_listing_that_announces_more_than_the_cap(nod
 def test_pager_stops_a_count_that_grows_with_every_page_at_the_cap(nodeum):
     """A server whose every page announces a little more than was read: the cap on the whole listing ends it."""
     size = 1000
-    pages = client_module.MAX_LISTED_ITEMS // size
+    pages = MAX_LISTED_ITEMS // size
     for number in range(pages + 1):
         json_fault(nodeum, 200, page_of((number + 2) * size, number * size, size))
     error = listing_error(nodeum)
