@@ -9,11 +9,6 @@ work="$(mktemp -d)"
 cleanup() { rm -rf "${work}"; }  # run by the EXIT trap of setup_emulator
 "${PYTHON}" fixtures.py "${work}"
 
-reset_log() {
-    "${PYTHON}" -c 'import sys, urllib.request
-urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/requests", method="DELETE"))' "$1"
-}
-
 add_callback_by_hand() {
     "${PYTHON}" -c 'import base64, json, sys, urllib.request
 request = urllib.request.Request(sys.argv[1] + "/api/v2/tasks/" + sys.argv[2] + "/task_callbacks", method="POST",
@@ -50,7 +45,7 @@ after="$(cd "${work}/export" && find . -type f -exec sha256sum {} + | sort)"
 # apply.yml runs as a user would run it: from anywhere, no inventory, the connection from NODEUM_*.
 unset ANSIBLE_INVENTORY
 echo "== apply.yml against the same server: no change, no write"
-reset_log "${full_url}"
+reset_request_log "${full_url}"
 ansible-playbook "${work}/export/apply.yml" "$@"
 "${PYTHON}" verify.py writes "${full_url}"
 ansible-playbook "${work}/export/apply.yml" --check --diff -e nodeum_task_callbacks_exclusive=true "$@"
@@ -59,18 +54,11 @@ ansible-playbook "${work}/export/apply.yml" --check --diff -e nodeum_task_callba
 nothing_evaluated
 
 expect_run() {  # expect_run ok|failed TEXT ARGS...: apply.yml ARGS ends as expected and its output holds TEXT (an ERE)
-    local expected="$1" text="$2" status=0
-    shift 2
-    ansible-playbook "${work}/export/apply.yml" "$@" > "${work}/apply.log" 2>&1 || status=$?
-    if [[ "${expected}" == ok && "${status}" != 0 || "${expected}" == failed && "${status}" == 0 ]] || ! grep -qE -- "${text}" "${work}/apply.log"; then
-        cat "${work}/apply.log"
-        echo "role_export: apply.yml $* ended with status ${status} (expected ${expected}), or its output does not show: ${text}" >&2
-        return 1
-    fi
+    expect_playbook "$1" "$2" "${work}/apply.log" "${work}/export/apply.yml" "${@:3}"
 }
 
 echo "== apply.yml shows the plan's summary line; its gate passes when the server matches"
-reset_log "${full_url}"
+reset_request_log "${full_url}"
 expect_run ok "Applied to ${full_url}: 0 created, 0 updated, 0 removed, [0-9]+ unchanged, 0 failed[.]"
 expect_run ok "Plan for ${full_url}: 0 to create, 0 to update, 0 to remove, [0-9]+ unchanged, 0 failed [(]check mode: nothing was sent[)][.]" \
     --check
@@ -81,7 +69,7 @@ echo "== apply.yml against a server with the same tasks and no callbacks: every 
 NODEUM_URL="${empty_url}" ansible-playbook "${work}/export/apply.yml" "$@"
 "${PYTHON}" verify.py same-scripts "${empty_url}" "${work}/full.json"
 nothing_evaluated
-reset_log "${empty_url}"
+reset_request_log "${empty_url}"
 NODEUM_URL="${empty_url}" ansible-playbook "${work}/export/apply.yml" "$@"
 "${PYTHON}" verify.py writes "${empty_url}"
 
@@ -110,7 +98,7 @@ PLAYBOOK
 
 echo "== exclusive mode: a callback added by hand (on task 11, which had none) is the drift, then removed"
 added="$(add_callback_by_hand "${full_url}" 11)"
-reset_log "${full_url}"
+reset_request_log "${full_url}"
 ansible-playbook "${work}/export/drift.yml" --check --diff -e nodeum_task_callbacks_exclusive=true \
     -e "expected_removed=[${added}]" "$@"
 "${PYTHON}" verify.py writes "${full_url}"
@@ -124,7 +112,7 @@ ansible-playbook "${work}/export/drift.yml" -e nodeum_task_callbacks_exclusive=t
 
 echo "== exclusive mode: a second filter added by hand to task 2 (which holds one) is the drift, then removed in one run"
 added="$(add_callback_by_hand "${full_url}" 2)"
-reset_log "${full_url}"
+reset_request_log "${full_url}"
 ansible-playbook "${work}/export/drift.yml" --check --diff -e nodeum_task_callbacks_exclusive=true \
     -e "expected_removed=[${added}]" "$@"
 "${PYTHON}" verify.py writes "${full_url}"
@@ -138,7 +126,7 @@ export ANSIBLE_SHOW_CUSTOM_STATS=true
 expect_run ok 'nodeum_task_callbacks_expect_fingerprint.: .sha256:[0-9a-f]{64}' --check -e nodeum_task_callbacks_exclusive=true
 approved="$(grep -oE 'sha256:[0-9a-f]{64}' "${work}/apply.log" | head -n 1)"
 added="$(add_callback_by_hand "${full_url}" 11)"
-reset_log "${full_url}"
+reset_request_log "${full_url}"
 expect_run failed "fail_on_change is set and the server differs from the list in 1 change: remove task 11 .* / filter callback ${added}" \
     --check -e nodeum_task_callbacks_exclusive=true -e nodeum_task_callbacks_fail_on_change=true
 expect_run failed "The server changed since the plan was made: .* not ${approved} as expected; nothing was sent[.]" \
@@ -173,7 +161,7 @@ ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini" ansible-playbook export.
 echo "== a templates/ beside apply.yml holding a file of an exported name does not stand in for the script"
 mkdir -p "${work}/export/templates"
 echo "function filter(request) { return 'not the export'; }" > "${work}/export/templates/Nightly_backup-filter-1.js"
-reset_log "${full_url}"
+reset_request_log "${full_url}"
 ansible-playbook "${work}/export/apply.yml" -e nodeum_task_callbacks_exclusive=true "$@"
 "${PYTHON}" verify.py writes "${full_url}"
 rm -r "${work}/export/templates"
@@ -186,7 +174,7 @@ ANSIBLE_INVENTORY="${SETUP_EMULATOR_DIR}/inventory.ini" ansible-playbook export.
     && ! grep -q 'callback_id' "${work}/demo/callbacks.yml" \
     && [[ -f "${work}/demo/files/task-1-filter-1.js" && -f "${work}/demo/files/task-1-filter-2.js" ]] \
     || { cat "${work}/demo/callbacks.yml"; echo "role_export: the demo export is wrong" >&2; exit 1; }
-reset_log "${NODEUM_URL}"
+reset_request_log "${NODEUM_URL}"
 ansible-playbook "${work}/demo/apply.yml" "$@"
 "${PYTHON}" verify.py writes "${NODEUM_URL}"
 

@@ -10,10 +10,12 @@ Each prints one line and exits 0, or prints what differs and exits 1.
 import json
 import re
 import sys
-import urllib.request
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "setup_emulator"))
+from emulator_checks import check_writes, read, report  # noqa: E402  pylint: disable=wrong-import-position
 
 # callbacks.yml marks with !unsafe the names Ansible must not template; here they are plain strings.
 yaml.SafeLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
@@ -78,11 +80,6 @@ def check_export(directory, fixtures_path):
     return problems, "export: %d files byte for byte, %d items" % (len(files), len(exported))
 
 
-def read(url):
-    with urllib.request.urlopen(url) as answer:
-        return json.loads(answer.read().decode("utf-8"))
-
-
 def scripts_by_task(callbacks):
     found = {}
     for callback in sorted(callbacks, key=lambda callback: callback["id"]):
@@ -99,16 +96,6 @@ def check_same_scripts(url, fixtures_path):
     return problems, "server: the scripts of %d tasks, byte for byte" % len(expected)
 
 
-def check_writes(url, methods):
-    writes = [entry["method"] + " " + entry["path"]
-              for entry in read(url + "/_emulator/requests")["requests"] if entry["method"] != "GET"]
-    problems = [] if [
-        write.split(" ")[0] for write in writes] == methods else [
-        "writes %s, expected %s" %
-        (writes, methods)]
-    return problems, "writes: %s" % (writes or "none")
-
-
 def main(argv):
     command, target, rest = argv[1], argv[2], argv[3:]
     if command == "export":
@@ -117,10 +104,7 @@ def main(argv):
         problems, summary = check_same_scripts(target, rest[0])
     else:
         problems, summary = check_writes(target, rest)
-    for problem in problems:
-        print("role_export: " + problem, file=sys.stderr)
-    print(summary if not problems else "role_export: %s check failed" % command)
-    return 1 if problems else 0
+    return report("role_export", command, problems, summary)
 
 
 if __name__ == "__main__":

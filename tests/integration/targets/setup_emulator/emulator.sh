@@ -62,6 +62,27 @@ reset_emulator() {
     "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/reset", method="POST"))' "${EMULATOR_URL}"
 }
 
+# reset_request_log URL: an empty request log for the emulator at URL, its state unchanged.
+reset_request_log() {
+    "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/requests", method="DELETE"))' "$1"
+}
+
+# expect_playbook ok|failed TEXT LOG PLAYBOOK ARGS...: ansible-playbook PLAYBOOK ARGS ends as expected and its
+# output, kept in LOG, holds TEXT (an extended regular expression); otherwise it shows the output and returns 1.
+expect_playbook() {
+    local expected="$1" text="$2" log="$3" status=0
+    shift 3
+    ansible-playbook "$@" > "${log}" 2>&1 || status=$?
+    if [[ "${expected}" == ok && "${status}" != 0 || "${expected}" == failed && "${status}" == 0 ]] \
+        || ! grep -qE -- "${text}" "${log}"; then
+        cat "${log}"
+        echo "ansible-playbook $* ended with status ${status} (expected ${expected})," \
+            "or its output does not show: ${text}" >&2
+        return 1
+    fi
+}
+
 # Demo credentials of the emulator (see tests/emulator/README.md).
 use_demo_admin() {
     export NODEUM_USERNAME=admin NODEUM_PASSWORD=nodeum-demo-password
