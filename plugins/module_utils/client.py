@@ -28,6 +28,9 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils.answers impo
 )
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.errors import NodeumError
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.listing import read_listing
+from ansible_collections.nodeum.data_archiving.plugins.module_utils.request_bounds import (
+    MAX_ANSWER_BYTES, Watchdog, WatchedAdapter, bounded_body, bytes_text,
+)
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.transport_failures import (
     FAILURE_HEADS, FAILURE_SHORT, GIVE_UP_ADVICE, NOT_SENT_KINDS, TLS_PROBE_SECONDS, plain_http_sentence,
     redirect_sentence, seconds_text, speaks_tls, tls_sentence, transport_failure_kind,
@@ -47,9 +50,9 @@ API_ROOT = '/api/v2'
 
 # The retry budget of one request: at most 4 attempts, waiting 0.5 s, 1 s, then 2 s (or what the
 # server asks in Retry-After, up to the cap), and no new attempt once RETRY_DEADLINE_SECONDS have
-# passed since the first began. An attempt is never cut short, so a request gives up at the latest
-# RETRY_DEADLINE_SECONDS plus one timeout after it began; a refused connection fails after 3.5 s of
-# waits. See docs/reliability.md for what each kind of failure guarantees.
+# passed since the first began. An attempt still under way RETRY_DEADLINE_SECONDS plus one timeout after the first
+# began is cut off (request_bounds.Watchdog), so a request gives up at the latest then; a refused connection fails
+# after 3.5 s of waits. See docs/reliability.md for what each kind of failure guarantees.
 MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 RETRY_DEADLINE_SECONDS = 30.0
@@ -134,23 +137,28 @@ class NodeumClient:
     """One session to one Nodeum server: authentication, retries, paging and error mapping."""
 
     def __init__(self, base_url, warn, auth=None, authorization=None, verify=True, timeout=30.0, sleep=time.sleep,
-                 clock=time.monotonic, pool_maxsize=MAX_CONCURRENT_REQUESTS, tls_probe=speaks_tls):
+                 clock=time.monotonic, pool_maxsize=MAX_CONCURRENT_REQUESTS, tls_probe=speaks_tls,
+                 retry_deadline=RETRY_DEADLINE_SECONDS, answer_limit=MAX_ANSWER_BYTES):
         """base_url ('.../api/v2'), verify (True, False or a CA bundle) and timeout: as client_from_params checks them.
 
         warn(sentence) is given each retry warning; auth is a (username, password) pair for Basic;
         authorization a ready Authorization header value;
         pool_maxsize the connections the session keeps open; sleep and clock the waits and the time of the
-        retry budget; tls_probe(host, port, timeout) whether a port speaks TLS (tests pass their own).
+        retry budget; tls_probe(host, port, timeout) whether a port speaks TLS; retry_deadline and answer_limit:
+        RETRY_DEADLINE_SECONDS and MAX_ANSWER_BYTES (tests pass their own).
         """
         self.base_url = base_url
         self.timeout = timeout
+        self._retry_deadline = retry_deadline
+        self._answer_limit = answer_limit
+        self._watchdog = Watchdog()
         self._warn = warn
         self._sleep = sleep
         self._clock = clock
         self._tls_probe = tls_probe
         self._session = _RedirectsRefusedSession()
         for prefix in ('https://', 'http://'):
-            self._session.mount(prefix, requests.adapters.HTTPAdapter(pool_maxsize=pool_maxsize))
+            self._session.mount(prefix, WatchedAdapter(self._watchdog, pool_maxsize=pool_maxsize))
         self._session.headers.update({'Accept': 'application/json'})
         if auth:
             self._session.auth = auth
@@ -201,7 +209,7 @@ class NodeumClient:
             if budget.note:
                 self._warn(budget.note)
             try:
-                return self._exchange(method, path, params, body)
+                return self._exchange(method, path, params, body, budget.started)
             except _TransientFailure as failure:
                 budget = self._after_failure(method, path, failure, budget)
 
@@ -211,7 +219,7 @@ class NodeumClient:
             self._refuse_plain_http_to_tls(method, path)
         maybe_handled = budget.maybe_handled or failure.maybe_handled
         delay = self._retry_delay(method, path, failure, budget.attempt)
-        last = budget.attempt >= MAX_ATTEMPTS or self._clock() - budget.started + delay > RETRY_DEADLINE_SECONDS
+        last = budget.attempt >= MAX_ATTEMPTS or self._clock() - budget.started + delay > self._retry_deadline
         if method == 'POST' and (failure.maybe_handled or (last and failure.kind)):
             raise self._post_not_confirmed(failure, budget, maybe_handled, delay, last) from None
         if last:
@@ -245,8 +253,8 @@ class NodeumClient:
         return ('Retried %s after %s (attempt %d of %d, waited %s s).'
                 % (self._describe(method, path), failure.short, budget.attempt + 1, MAX_ATTEMPTS, seconds_text(waited)))
 
-    def _exchange(self, method, path, params, body):
-        response = self._send(method, path, params, body)
+    def _exchange(self, method, path, params, body, started):
+        response = self._send(method, path, params, body, started)
         if response.status_code in RETRYABLE_STATUSES:
             # 429 says the server did not handle the request; a 502, 503 or 504 may come from a proxy after the server
             # did.
@@ -274,30 +282,49 @@ class NodeumClient:
             raise NodeumError(plain_http_sentence(
                 self.base_url, self._describe(method, path)), method=method, path=path)
 
-    def _send(self, method, path, params, body):
-        url = self.base_url + '/' + path
+    def _send(self, method, path, params, body, started):
+        """One attempt: the answer with its body read, cut off when the request has taken retry_deadline plus one
+        timeout since it began (started); redirects are never followed: a 3xx fails in _exchange, so nothing goes
+        where url does not point."""
+        watch = self._watchdog.begin(self._retry_deadline + self.timeout - (self._clock() - started))
         try:
-            # Redirects are never followed: a 3xx fails in _exchange, so nothing goes where url does not point.
-            return self._session.request(
-                method, url, params=params, json=body, timeout=self.timeout, verify=self._verify, allow_redirects=False
-            )
-        except requests.exceptions.SSLError as exc:
-            raise NodeumError(tls_sentence(exc, self.base_url, self._describe(method, path)),
-                              method=method, path=path) from None
-        except (requests.exceptions.RequestException, urllib3_errors.HTTPError, HTTPException) as exc:
-            kind = transport_failure_kind(exc)
-            if kind is None:
-                raise NodeumError(
-                    'The request %s failed before any answer came (%s); check url and the connection '
-                    'options.' % (self._describe(method, path), type(exc).__name__),
-                    method=method,
-                    path=path,
-                ) from None
-            raise self._transport_failure(method, path, kind) from None
+            response = self._session.request(method, self.base_url + '/' + path, params=params, json=body,
+                                             timeout=self.timeout, verify=self._verify, allow_redirects=False,
+                                             stream=True)
+            content = bounded_body(response, self._answer_limit)
+        except (requests.exceptions.RequestException, urllib3_errors.HTTPError, HTTPException, OSError) as exc:
+            raise self._failure_of_attempt(method, path, exc, watch.cut) from None
+        finally:
+            self._watchdog.end(watch)
+        response.close()  # read whole or not at all: the connection goes back to the pool, or is dropped
+        if watch.cut:  # what came before the cut may look whole: headers that ended, a body read to its end
+            raise self._transport_failure(method, path, 'deadline')
+        if content is None:
+            raise NodeumError('The Nodeum API answered %s with more than %s, more than this collection reads of '
+                              'one answer; check that url points to the Nodeum server.'
+                              % (self._describe(method, path), bytes_text(self._answer_limit)),
+                              status=response.status_code, method=method, path=path)
+        response._content = content  # pylint: disable=protected-access  # requests' own: .json() and .text read it
+        return response
+
+    def _failure_of_attempt(self, method, path, exc, cut):
+        """The error of an attempt that raised exc; cut: whether the deadline of the request cut it off."""
+        if cut:
+            return self._transport_failure(method, path, 'deadline')
+        if isinstance(exc, requests.exceptions.SSLError):
+            return NodeumError(tls_sentence(exc, self.base_url, self._describe(method, path)), method=method, path=path)
+        kind = transport_failure_kind(exc)
+        if kind is None:
+            return NodeumError('The request %s failed before any answer came (%s); check url and the connection '
+                               'options.' % (self._describe(method, path), type(exc).__name__),
+                               method=method, path=path)
+        return self._transport_failure(method, path, kind)
 
     def _transport_failure(self, method, path, kind, detail=''):
         head = FAILURE_HEADS[kind].format(where=self._describe(method, path), timeout=seconds_text(self.timeout),
-                                          host=urlsplit(self.base_url).hostname, detail=detail)
+                                          host=urlsplit(self.base_url).hostname, detail=detail,
+                                          deadline=seconds_text(self._retry_deadline + self.timeout),
+                                          retries=seconds_text(self._retry_deadline))
         return _TransientFailure(NodeumError(head, method=method, path=path), maybe_handled=kind not in NOT_SENT_KINDS,
                                  short=FAILURE_SHORT[kind].format(timeout=seconds_text(self.timeout)), kind=kind)
 

@@ -46,6 +46,9 @@ FAILURE_HEADS = {
     'garbled': 'The answer of the Nodeum API to {where} arrived garbled (not readable as HTTP)',
     'garbled json': 'The answer of the Nodeum API to {where} arrived garbled (a JSON body that does not parse: '
                     '{detail!r})',
+    'deadline': 'The Nodeum API had not finished answering {where} when the request reached {deadline} seconds, the '
+                'most one request may take ({retries} seconds of retries plus the timeout of {timeout} seconds), so it '
+                'was cut off',
 }
 # What went wrong in a few words, for the retry warning.
 FAILURE_SHORT = {
@@ -59,13 +62,16 @@ FAILURE_SHORT = {
     'cut off': 'a lost connection: the answer was cut off',
     'garbled': 'a garbled answer',
     'garbled json': 'a garbled answer',
+    'deadline': 'an answer cut off at the deadline of the request',
 }
 NOT_SENT_KINDS = ('refused', 'name', 'unreachable', 'connect timeout', 'proxy')
 _NETWORK_ADVICE = 'check the network and any proxy between here and the server, then run the task again'
 # What to do once the retry budget is spent, by kind.
 GIVE_UP_ADVICE = dict([(kind, 'check url, the network and that the server is up') for kind in NOT_SENT_KINDS],
                       **{'no answer': 'raise the timeout option or check the server', 'closed': _NETWORK_ADVICE,
-                         'cut off': _NETWORK_ADVICE, 'garbled': _NETWORK_ADVICE, 'garbled json': _NETWORK_ADVICE})
+                         'cut off': _NETWORK_ADVICE, 'garbled': _NETWORK_ADVICE, 'garbled json': _NETWORK_ADVICE,
+                         'deadline': 'the server answers too slowly: check the server and the network, or raise the '
+                                     'timeout option, which the deadline includes'})
 # OpenSSL's reasons for a handshake answered by something that is not TLS (a plain-HTTP port).
 NOT_TLS_REASONS = ('WRONG_VERSION_NUMBER', 'UNKNOWN_PROTOCOL', 'HTTP_REQUEST', 'PACKET_LENGTH_TOO_LONG',
                    'RECORD_LAYER_FAILURE', 'UNEXPECTED_RECORD', 'WRONG_SSL_VERSION')

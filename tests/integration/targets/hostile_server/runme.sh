@@ -3,7 +3,9 @@
 # - escape sequences in a 422's messages, its reason phrase, an id quoted in a warning and a script
 #   shown by --diff reach the terminal escaped: the output holds no control character but line breaks;
 # - a 422 whose details nest 300 deep is displayed, its details bounded;
-# - an id '..' in a listing sends no request but the listing.
+# - an id '..' in a listing sends no request but the listing;
+# - headers that drip a byte within every timeout end at the deadline of the request, an answer that never ends at
+#   64 MiB.
 # verify.py checks each sentence, each request sent and the whole output.
 set -euo pipefail
 source ../setup_emulator/emulator.sh

@@ -13,6 +13,9 @@ The first path segment of url picks the case (the modules append /api/v2/...); e
 - gone: task 3 holds callback 5; its removal is answered 200 with a body of text.
 - deep: task 3's listing is JSON nested 100000 deep.
 - location: every request is answered 302 with a Location whose bytes are not UTF-8.
+- drip: every request is answered with headers that never end, one byte every DRIP_SECONDS.
+- huge: every request is answered 200 with a JSON body of HUGE_BYTES and no Content-Length; the bytes the server
+  could send before the client hung up are logged as {case, sent_bytes}.
 When ready it prints one JSON line: {"port": port}.
 """
 
@@ -25,6 +28,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 ESCAPES = '\x1b[2J\x1b]0;owned\x07\x9b31m'
+DRIP_SECONDS = 0.5
+DRIP_BYTES = 200  # 100 seconds of headers
+HUGE_BYTES = 256 * 1024 * 1024
+MIB = 1024 * 1024
 SCRIPT = 'function run(req) {\n  return true;\n}\n'
 
 
@@ -49,8 +56,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         body = json.loads(self.rfile.read(length) or b'null') if length else None
         case, _separator, rest = self.path.lstrip('/').partition('/')
-        with self.lock, open(self.log_path, 'a', encoding='utf-8') as log:
-            log.write(json.dumps({'case': case, 'method': self.command, 'path': '/' + rest.split('?')[0]}) + '\n')
+        self.log({'case': case, 'method': self.command, 'path': '/' + rest.split('?')[0]})
         getattr(self, 'case_' + case, self.case_unknown)(body)
 
     do_GET = do_POST = do_PUT = do_DELETE = handle_one
@@ -110,6 +116,34 @@ class Handler(BaseHTTPRequestHandler):
     def case_location(self, _body):
         self.send_response_only(302)
         self.wfile.write(b'Location: http://127.0.0.1:9/\xff\xfe\x1b[2J\r\nContent-Length: 0\r\n\r\n')
+
+    def case_drip(self, _body):
+        self.send_response_only(200)
+        try:
+            self.wfile.write(b'X-Slow: ')
+            for _byte in range(DRIP_BYTES):
+                self.wfile.write(b'a')
+                self.wfile.flush()
+                time.sleep(DRIP_SECONDS)
+        except OSError:
+            self.close_connection = True  # the client hung up, as it should
+
+    def case_huge(self, _body):
+        self.send_response_only(200)
+        self.wfile.write(b'Content-Type: application/json\r\nConnection: close\r\n\r\n')
+        sent = 0
+        try:
+            while sent < HUGE_BYTES:
+                self.wfile.write(b'[' * MIB)
+                sent += MIB
+        except OSError:
+            pass  # the client hung up, as it should
+        self.log({'case': 'huge', 'sent_bytes': sent})
+        self.close_connection = True
+
+    def log(self, entry):
+        with self.lock, open(self.log_path, 'a', encoding='utf-8') as log:
+            log.write(json.dumps(entry) + '\n')
 
     def send_json(self, status, payload, reason=None):
         self.send_raw(status, json.dumps(payload).encode('utf-8'), 'application/json', reason)

@@ -37,10 +37,33 @@ def depth(value):
 
 def requests():
     sent = {}
-    for line in (WORK / 'requests.log').read_text(encoding='utf-8').splitlines():
-        entry = json.loads(line)
-        sent.setdefault(entry['case'], []).append((entry['method'], entry['path']))
+    for entry in log_entries():
+        if 'method' in entry:
+            sent.setdefault(entry['case'], []).append((entry['method'], entry['path']))
     return sent
+
+
+def log_entries():
+    return [json.loads(line) for line in (WORK / 'requests.log').read_text(encoding='utf-8').splitlines()]
+
+
+def check_bounds():
+    """A dripping answer ends at the deadline of its request (30 s of retries plus the timeout of 1 s), and an answer
+    that never ends at 64 MiB: the server could send little more before the module hung up."""
+    drip = result('drip')
+    check(drip.get('msg') == ('The Nodeum API had not finished answering GET %s when the request reached 31 seconds, '
+                              'the most one request may take (30 seconds of retries plus the timeout of 1 seconds), so '
+                              'it was cut off; the server answers too slowly: check the server and the network, or '
+                              'raise the timeout option, which the deadline includes.' % url('drip')),
+          'the sentence of a dripping answer', drip.get('msg'))
+    check(31 <= drip['seconds'] < 41, 'the dripping answer cut off at its deadline', drip['seconds'])
+    huge = result('huge')
+    check(huge.get('msg') == ('The Nodeum API answered GET %s with more than 64 MiB, more than this collection reads '
+                              'of one answer; check that url points to the Nodeum server.' % url('huge')),
+          'the sentence of an answer that never ends', huge.get('msg'))
+    sent_bytes = [entry['sent_bytes'] for entry in log_entries() if 'sent_bytes' in entry]
+    check(len(sent_bytes) == 1 and sent_bytes[0] < 96 * 1024 * 1024, 'the module read no further than 64 MiB',
+          sent_bytes)
 
 
 def terminal_problems(text):
@@ -111,6 +134,7 @@ def main():
           dotid['msg'])
 
     check_listings()
+    check_bounds()
     gone = result('gone')
     check(gone.get('changed') is True and not gone.get('failed'), 'a removal answered 200 with text is done', gone)
 

@@ -176,7 +176,8 @@ def test_client_from_params_verifies_tls_as_validate_certs_and_ca_path_say(tls, 
     client = connection.client_from_params(
         dict({'url': 'https://h.example.com', 'timeout': 7.5}, **tls), {'token': 't'}, NO_WARNINGS)
     # What reaches requests is what counts: the verify argument of every request.
-    sent = mocker.patch.object(client._session, 'request', return_value=mocker.Mock(status_code=204, content=b''))
+    answer = mocker.Mock(status_code=204, content=b'', headers={}, **{'iter_content.return_value': iter(())})
+    sent = mocker.patch.object(client._session, 'request', return_value=answer)
     client.get('tasks')
     assert sent.call_args.kwargs['verify'] == verify
     assert sent.call_args.kwargs['timeout'] == 7.5
