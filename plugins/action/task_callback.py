@@ -26,10 +26,12 @@ from ansible_collections.nodeum.data_archiving.plugins.module_utils import conne
 from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._unknown_options import unknown_options_message
 from ansible_collections.nodeum.data_archiving.plugins.plugin_utils import _script_check
 
-try:  # ansible-core 2.19 and later template only text that is marked as trusted
+try:  # ansible-core 2.19 and later template only text that is marked as trusted, and convert none of it
     from ansible.template import trust_as_template
-except ImportError:
-    trust_as_template = None
+    TEMPLATE_OPTIONS = dict(escape_backslashes=False)
+except ImportError:  # before 2.19 every text is templated, and convert_data=False keeps a rendered "[1]" text
+    trust_as_template = str
+    TEMPLATE_OPTIONS = dict(escape_backslashes=False, convert_data=False)
 
 
 class ArgumentsRefused(Exception):
@@ -47,22 +49,21 @@ class PreparedModuleAction(ActionBase):
     MODULE_OPTIONS = ()  # the module's own options, beside the connection options
 
     def run(self, tmp=None, task_vars=None):
-        result = super(PreparedModuleAction, self).run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
+        super(PreparedModuleAction, self).run()  # refuses async or check mode where the plugin does not support them
         task_vars = task_vars or {}
         module_name = self._task.resolved_action or self._task.action
         try:
             args = self.module_arguments(module_name, dict(self._task.args), task_vars)
         except ArgumentsRefused as error:
-            return dict(result, failed=True, changed=False, msg=str(error))
+            return dict(failed=True, changed=False, msg=str(error))
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
         try:
-            result.update(self._execute_module(module_name=module_name,
-                          module_args=args, task_vars=task_vars, wrap_async=wrap_async))
+            return self._execute_module(module_name=module_name, module_args=args, task_vars=task_vars,
+                                        wrap_async=wrap_async)
         finally:
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
-        return result
 
     def module_arguments(self, module_name, args, task_vars):
         """The arguments to hand the module, or ArgumentsRefused: option names checked, then read_scripts."""
@@ -84,18 +85,19 @@ class PreparedModuleAction(ActionBase):
             raise ArgumentsRefused(
                 '%s gives script_file %r, which is not a file name; give the path of the script file.' % (owner, name))
         path = self._find_script(name, owner)
-        real = self._loader.get_real_file(path, decrypt=True)
         try:
-            with open(real, 'rb') as handle:
-                data = handle.read()
-        except (IOError, OSError) as error:
+            real = self._loader.get_real_file(path)  # a vault-encrypted file: a decrypted copy, removed once read
+            try:
+                with open(real, 'rb') as handle:
+                    data = handle.read()
+            finally:
+                self._loader.cleanup_tmp_file(real)
+        except (AnsibleError, OSError) as error:
             raise ArgumentsRefused('%s gives script_file %s, found at %s, which cannot be read (%s); check its '
-                                   'permissions.'
-                                   % (owner, name, path, error.strerror or error)) from None
-        finally:
-            self._loader.cleanup_tmp_file(real)
+                                   'permissions, and its vault password if it is encrypted.'
+                                   % (owner, name, path, error)) from None
         try:
-            text = data.decode('utf-8')
+            text = data.decode()  # UTF-8
         except UnicodeDecodeError:
             raise ArgumentsRefused(
                 '%s gives script_file %s, found at %s, which is not UTF-8 text; save it as UTF-8.' % (owner, name, path)
@@ -122,11 +124,7 @@ class PreparedModuleAction(ActionBase):
         searchpath = [os.path.dirname(path)] + list(task_vars.get('ansible_search_path', []))
         templar = self._templar.copy_with_new_env(searchpath=searchpath, available_variables=task_vars)
         try:
-            if trust_as_template is not None:
-                rendered = templar.template(trust_as_template(text), escape_backslashes=False)
-            else:
-                rendered = templar.template(text, preserve_trailing_newlines=True,
-                                            escape_backslashes=False, convert_data=False)
+            rendered = templar.template(trust_as_template(text), **TEMPLATE_OPTIONS)
         except AnsibleError as error:
             raise ArgumentsRefused('%s gives script_file %s, a template that cannot be rendered: %s' %
                                    (owner, name, error.message)) from None

@@ -27,13 +27,14 @@ class ActionModule(PreparedModuleAction):
     _supports_async = False  # the directory is written here, from the answer that an async job keeps to itself
 
     def run(self, tmp=None, task_vars=None):
+        del tmp  # tmp no longer has any effect
         if self._task.async_val:
             return dict(failed=True, changed=False, msg=ASYNC_REFUSAL)
         try:
             dest = destination(self._task.args.get('dest'))
         except ExportError as error:
             return dict(failed=True, changed=False, msg=str(error))
-        result = super(ActionModule, self).run(tmp, task_vars)
+        result = super(ActionModule, self).run(task_vars=task_vars)
         export = result.pop('export', None)
         if result.get('failed') or export is None:
             return result

@@ -30,25 +30,27 @@ class ActionModule(PreparedModuleAction):
         refusal = unknown_item_keys_message('callbacks', items, task_callbacks.PLAYBOOK_ITEM_KEYS)
         if refusal:
             raise ArgumentsRefused(refusal)
-        defaults = (args.pop('syntax', None), args.pop('validate', None))
         try:
-            _script_check.script_check(defaults[0], defaults[1], 'The task')
+            task_check = _script_check.script_check(args.pop('syntax', None), args.pop('validate', None), 'The task')
             if not isinstance(items, list):
                 return args  # the module says what callbacks must be
-            read = [self.checked_item(index, item, defaults, task_vars) if isinstance(item, dict) else item
+            read = [self.checked_item(index, item, task_check, task_vars) if isinstance(item, dict) else item
                     for index, item in enumerate(items)]
         except _script_check.CheckSettingError as error:
             raise ArgumentsRefused(str(error)) from None
         return dict(args, callbacks=read)
 
-    def checked_item(self, index, item, defaults, task_vars):
-        """The item with its script read, and checked as its syntax and validate ask (else the task's);
-        an item whose script fails the check carries the sentence as refusal, and the module fails that item alone."""
+    def checked_item(self, index, item, task_check, task_vars):
+        """The item with its script read, and checked as its syntax and validate ask (else as the task's check,
+        whose settings were checked once); an item whose script fails the check carries the sentence as refusal, and
+        the module fails that item alone."""
         label = task_callbacks.item_label(index, item)
         item = dict(item)
         syntax, validate = item.pop('syntax', None), item.pop('validate', None)
-        check = _script_check.script_check(
-            defaults[0] if syntax is None else syntax, defaults[1] if validate is None else validate, label)
+        check = task_check
+        if syntax is not None or validate is not None:
+            check = _script_check.script_check(task_check.syntax if syntax is None else syntax,
+                                               task_check.validate if validate is None else validate, label)
         script_file = item.get('script_file')
         item = replace_script_file(self, item, task_vars, label)
         if wants_check(check, item):
