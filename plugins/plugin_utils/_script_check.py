@@ -39,6 +39,10 @@ JAVASCRIPT_PARSER = 'esprima2'  # the distribution; its import name is esprima
 VALIDATE_TIMEOUT = 60  # seconds a validate command may run before it is stopped
 OUTPUT_LIMIT = 65536  # bytes of a validate command's output that are read
 DETAIL_LIMIT = 200  # characters of a parser's or a command's message that a sentence quotes
+ES2020_PROBE = 'a?.b ?? c'  # optional chaining and nullish coalescing, which esprima 4 cannot parse
+COMPILED_NAME = '<script>'  # the file name compile() gives in its own errors, which no sentence quotes
+NULL_BYTE = 'source code string cannot contain null bytes'  # Python's words, for which compile() gives no place
+TOO_DEEP = 'nested deeper than the parser can follow'
 
 # What to check a script with: syntax one of LANGUAGES or None, validate a command line with %s or None.
 ScriptCheck = namedtuple('ScriptCheck', 'syntax validate')
@@ -101,7 +105,7 @@ def javascript_parser(owner):
                                 'Python (%s) has none; install it there (%s), or leave syntax out.'
                                 % (owner, JAVASCRIPT_PARSER, sys.executable, install)) from None
     try:
-        esprima.parseScript('a?.b ?? c')
+        esprima.parseScript(ES2020_PROBE)
     except Exception:  # any failure: esprima 4 and other forks of one name raise their own errors on ES2020
         raise CheckSettingError(
             '%s asks for syntax javascript, and the esprima module on the controller (%s) cannot '
@@ -120,46 +124,46 @@ def javascript_fault(script):
     try:
         esprima.parseScript(script)
     except RecursionError:
-        return SyntaxFault(None, None, 'nested deeper than the parser can follow')
+        return SyntaxFault(None, None, TOO_DEEP)
     except esprima.Error as error:
-        detail = re.sub(r'^Line \d+: ', '', str(error))
-        return SyntaxFault(getattr(error, 'lineNumber', None), getattr(error, 'column', None), detail)
+        return SyntaxFault(error.lineNumber, error.column, re.sub(r'^Line \d+: ', '', str(error)))
     return None
 
 
-def python_fault(script, filename):
+def python_fault(script):
     """Where the script does not compile as Python on the controller, or None; nothing is run."""
+    if '\0' in script:
+        return _null_byte_fault(script)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')  # SyntaxWarning and DeprecationWarning are not failures
-            compile(script, filename, 'exec', dont_inherit=True)
+            compile(script, COMPILED_NAME, 'exec')
     except SyntaxError as error:  # IndentationError and TabError too
-        if error.lineno is None:
-            return _null_byte_fault(script, error.msg)
         return SyntaxFault(error.lineno, error.offset, error.msg)
-    except ValueError as error:  # Python 3.10 and 3.11: a null byte in the source
-        return _null_byte_fault(script, str(error))
     except (RecursionError, MemoryError):
-        return SyntaxFault(None, None, 'nested deeper than the parser can follow')
+        return SyntaxFault(None, None, TOO_DEEP)
     return None
 
 
-def _null_byte_fault(script, detail):
-    index = script.find('\0')
-    if index < 0:
-        return SyntaxFault(None, None, detail)
-    line_start = script.rfind('\n', 0, index) + 1
-    return SyntaxFault(script.count('\n', 0, index) + 1, index - line_start + 1, detail)
+def _null_byte_fault(script):
+    """Where the first null byte of the script is."""
+    before = script[:script.index('\0')]
+    return SyntaxFault(before.count('\n') + 1, len(before) - before.rfind('\n'), NULL_BYTE)
 
 
 def syntax_refusal(subject, language, fault, consequence):
     """The sentence for a script that does not parse."""
-    place = 'at line %s, column %s' % (
-        fault.line, fault.column) if fault.line is not None else 'at a place the parser did not give'
-    if fault.line is not None and fault.column is None:
-        place = 'at line %s' % fault.line
     return ('%s is not valid %s %s (%s); %s: fix it, or leave syntax out to send it unchecked.'
-            % (subject, LANGUAGES[language], place, quoted(fault.detail), consequence))
+            % (subject, LANGUAGES[language], fault_place(fault), quoted(fault.detail), consequence))
+
+
+def fault_place(fault):
+    """Where a SyntaxFault is, in the words of a sentence."""
+    if fault.line is None:
+        return 'at a place the parser did not give'
+    if fault.column is None:
+        return 'at line %s' % fault.line
+    return 'at line %s, column %s' % (fault.line, fault.column)
 
 
 def check_script(check, script, subject, consequence, file_name=None, directory=None):
@@ -172,7 +176,7 @@ def check_script(check, script, subject, consequence, file_name=None, directory=
         if check.syntax == 'javascript':
             fault = javascript_fault(script)
         else:
-            fault = python_fault(script, file_name or '<script>')
+            fault = python_fault(script)
         if fault is not None:
             raise ScriptRefused(syntax_refusal(subject, check.syntax, fault, consequence))
     if check.validate is not None:
@@ -194,13 +198,13 @@ def copy_name(file_name, syntax):
 
 def validate_refusal(check, script, subject, consequence, name, directory=None):
     """Run the validate command on a temporary copy of the script: None when it exits 0, else the sentence."""
-    arguments = command_line(check.validate, 'The task')
+    arguments = shlex.split(check.validate)  # script_check made sure it splits
     workdir = tempfile.mkdtemp(prefix='nodeum-validate-', dir=directory)
     try:
         path = os.path.join(workdir, name)
-        with open(path, 'w', encoding='utf-8', newline='') as handle:
-            handle.write(script)
-        status, first_line = run_command([argument.replace('%s', path) for argument in arguments], workdir)
+        with open(path, 'wb') as handle:
+            handle.write(script.encode())
+        status, first_line = run_command([argument.replace('%s', path) for argument in arguments])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if status == 0:
@@ -214,10 +218,10 @@ def validate_refusal(check, script, subject, consequence, name, directory=None):
             % (subject, check.validate, status, said, consequence))
 
 
-def run_command(argv, workdir):
+def run_command(argv):
     """(exit status, first line of its error output), status None when it ran too long; CheckSettingError if it cannot
     start."""
-    with tempfile.TemporaryFile(dir=workdir) as out, tempfile.TemporaryFile(dir=workdir) as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         try:
             process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
         except OSError as error:
@@ -234,9 +238,9 @@ def run_command(argv, workdir):
 
 
 def first_output_line(stream):
+    """The first line of the stream's first OUTPUT_LIMIT bytes that is not blank, stripped; '' when there is none."""
     stream.seek(0)
-    text = stream.read(OUTPUT_LIMIT).decode('utf-8', errors='replace')
-    return next((line.strip() for line in text.splitlines() if line.strip()), '')
+    return stream.read(OUTPUT_LIMIT).decode(errors='replace').strip().partition('\n')[0].strip()
 
 
 def quoted(text):

@@ -6,6 +6,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import shlex
 import sys
 import time
@@ -15,7 +16,7 @@ import pytest
 
 from ansible_collections.nodeum.data_archiving.plugins.plugin_utils import _script_check
 from ansible_collections.nodeum.data_archiving.plugins.plugin_utils._script_check import (
-    CheckSettingError, ScriptCheck, ScriptRefused, check_script, script_check,
+    CheckSettingError, ScriptCheck, ScriptRefused, SyntaxFault, check_script, script_check, syntax_refusal,
 )
 
 SUBJECT = "The script of task 'Nightly'"
@@ -76,20 +77,23 @@ def test_javascript_without_esprima2_says_what_to_install(monkeypatch):
         '(%s) has none; install it there (%s -m pip install esprima2), or leave syntax out.' % (PYTHON, PYTHON))
 
 
-def test_an_esprima_that_cannot_parse_es2020_is_named(monkeypatch):
+@pytest.mark.parametrize('location, named', [
+    ('/site-packages/esprima/__init__.py', '/site-packages/esprima/__init__.py'), (None, 'esprima'),
+], ids=['a file', 'a namespace package'])
+def test_an_esprima_that_cannot_parse_es2020_is_named(monkeypatch, location, named):
     old = types.ModuleType('esprima')
-    old.__file__ = '/site-packages/esprima/__init__.py'
+    if location:
+        old.__file__ = location
 
     def parse_script(code):
         raise ValueError('Line 1: Unexpected token ?')
     old.parseScript = parse_script
     monkeypatch.setitem(sys.modules, 'esprima', old)
     assert setting_error('javascript', None) == (
-        'The task asks for syntax javascript, and the esprima module on the controller '
-        '(/site-packages/esprima/__init__.py) '
+        'The task asks for syntax javascript, and the esprima module on the controller (%s) '
         'cannot parse ECMAScript 2020 (it is not esprima2, perhaps esprima 4); replace it (%s -m pip uninstall '
         'esprima, '
-        'then %s -m pip install esprima2).' % (PYTHON, PYTHON))
+        'then %s -m pip install esprima2).' % (named, PYTHON, PYTHON))
 
 
 # -- syntax: javascript --------------------------------------------------------------------------
@@ -153,9 +157,18 @@ def test_javascript_given_as_python_is_refused():
     assert 'is not valid Python at line 1' in refusal(PYTHON_CHECK, VENDOR_JS)
 
 
-def test_a_null_byte_is_refused_where_it_is():
-    assert 'is not valid Python at line 2, column 4 ("source code string cannot contain null bytes")' in refusal(
-        PYTHON_CHECK, 'x = 1\ny =\0 2\n')
+@pytest.mark.parametrize('script, place', [('x = 1\ny =\0 2\n', 'line 2, column 4'),
+                                           ('\n\nz = 3\n# \0\n\0', 'line 4, column 3'),
+                                           ('\0', 'line 1, column 1'), ('\n\0', 'line 2, column 1')])
+def test_a_null_byte_is_refused_where_it_first_is(script, place):
+    assert 'is not valid Python at %s ("source code string cannot contain null bytes")' % place in refusal(
+        PYTHON_CHECK, script)
+
+
+def test_a_fault_with_a_line_and_no_column_names_the_line():
+    assert syntax_refusal(SUBJECT, 'python', SyntaxFault(3, None, 'bad'), SENT) == (
+        "The script of task 'Nightly' is not valid Python at line 3 (\"bad\"); nothing was sent: fix it, or leave "
+        "syntax out to send it unchecked.")
 
 
 def test_python_nested_too_deeply_is_refused():
@@ -210,8 +223,15 @@ def test_the_command_gets_the_script_byte_for_byte():
         'import sys; sys.exit(open(sys.argv[1], "rb").read() != %r)' % expected)), script, SUBJECT, SENT)
 
 
+def test_a_script_without_a_file_is_copied_under_its_language_s_suffix():
+    assert '(exit status 1: "script.js")' in refusal(
+        ScriptCheck('javascript', command('import os, sys; print(os.path.basename(sys.argv[1])); sys.exit(1)')),
+        'var a = 1;')
+
+
 def test_the_copy_is_named_after_the_script_file_or_the_language():
     assert _script_check.copy_name('templates/size_limit.js.j2', 'javascript') == 'size_limit.js'
+    assert _script_check.copy_name('files/Size_Limit.js', 'javascript') == 'Size_Limit.js'
     assert _script_check.copy_name(None, 'python') == 'script.py'
     assert _script_check.copy_name(None, None) == 'script'
     assert _script_check.copy_name('odd name; rm.js', 'javascript') == 'script.js'
@@ -257,7 +277,40 @@ def test_syntax_is_checked_before_the_command_runs(tmp_path):
 
 def test_quoted_text_is_safe_on_a_terminal():
     assert _script_check.quoted('bad\x1b[31m\ttab') == '"bad\\x1b[31m\\ttab"'
+    assert _script_check.quoted('C:\\scripts été "x"') == '"C:\\scripts été "x""'
     assert _script_check.quoted('x' * 300) == '"%s..."' % ('x' * 200)
+    assert _script_check.quoted('x' * 200) == '"%s"' % ('x' * 200)
+
+
+def test_output_that_is_not_utf8_is_quoted_with_replacement_characters():
+    assert '(exit status 1: "caf\ufffd")' in refusal(
+        ScriptCheck(None, command('import os; os.write(2, b"caf\\xe9"); raise SystemExit(1)')), 'x')
+
+
+def test_only_the_first_64_kib_of_the_output_are_read():
+    assert '(exit status 1: no output)' in refusal(
+        ScriptCheck(None, command('import sys; sys.stderr.write("\\n" * 65536 + "late"); raise SystemExit(1)')), 'x')
+
+
+def test_the_command_does_not_read_the_controller_s_input():
+    """Its standard input is /dev/null, not the terminal of ansible-playbook (here: a pipe in its place)."""
+    reader, writer = os.pipe()
+    saved = os.dup(0)
+    try:
+        os.dup2(reader, 0)
+        check_script(ScriptCheck(None, command(
+            'import os, sys; sys.exit(not os.path.samestat(os.fstat(0), os.stat(os.devnull)))')), 'x', SUBJECT, SENT)
+    finally:
+        os.dup2(saved, 0)
+        for descriptor in (saved, reader, writer):
+            os.close(descriptor)
+
+
+def test_a_command_that_removes_its_own_directory_still_gets_its_sentence():
+    validate = command('import shutil, os, sys; shutil.rmtree(os.path.dirname(sys.argv[1])); sys.exit(2)')
+    assert refusal(ScriptCheck(None, validate), 'x') == (
+        "The script of task 'Nightly' fails its validate command %s (exit status 2: no output); nothing was sent: fix "
+        "it, or correct validate." % validate)
 
 
 def test_the_documented_timeout_is_the_one_in_force():
