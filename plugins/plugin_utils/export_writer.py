@@ -22,14 +22,15 @@ of files/ that are not regular files are never removed.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import binascii
 import os
 import stat
+import tempfile
 from collections import namedtuple
 
 from ansible_collections.nodeum.data_archiving.plugins.module_utils.callback_export import DOCUMENTS, EXPORTED_NAME
 
 STAGING_PREFIX = '.nodeum-export-'
+NEW_PREFIX, OLD_PREFIX = 'new-', 'old-'  # in a staging directory: a new file, and a previous one kept until the end
 FILE_MODE = 0o644
 READ_FLAGS = os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0)
 CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0)
@@ -73,8 +74,8 @@ def write_export(dest, files, documents, check_mode):
     if unexpected:
         raise ExportError('The export holds file names it does not make (%s); nothing was written.'
                           % ', '.join(unexpected[:3]))
-    wanted = dict(('files/' + name, text.encode('utf-8')) for name, text in files.items())
-    wanted.update((name, documents[name].encode('utf-8')) for name in DOCUMENTS)
+    wanted = dict(('files/' + name, text.encode()) for name, text in files.items())
+    wanted.update((name, documents[name].encode()) for name in DOCUMENTS)
     written = [name for name in sorted(wanted) if _current_bytes(os.path.join(path, name)) != wanted[name]]
     removed = _stale_files(path, files)
     if check_mode or not (written or removed):
@@ -96,17 +97,11 @@ def _current_bytes(path):
         handle = os.open(path, READ_FLAGS)  # no link followed, and no wait on a FIFO put there since the check
     except OSError:
         return None  # unreadable: it differs, and the swap replaces it
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        chunks = []
-        chunk = os.read(handle, 1 << 20)
-        while chunk:
-            chunks.append(chunk)
-            chunk = os.read(handle, 1 << 20)
-        return b''.join(chunks)
-    finally:
+    if not stat.S_ISREG(os.fstat(handle).st_mode):  # something else put there since the check: it differs
         os.close(handle)
+        return None
+    with os.fdopen(handle, 'rb') as stream:
+        return stream.read()
 
 
 def _stale_files(path, files):
@@ -115,8 +110,12 @@ def _stale_files(path, files):
     if _lstat_mode(directory) is None:
         return []
     return ['files/' + name for name in sorted(os.listdir(directory))
-            if EXPORTED_NAME.match(name) and name not in files
-            and stat.S_ISREG(_lstat_mode(os.path.join(directory, name)) or 0)]
+            if EXPORTED_NAME.match(name) and name not in files and _is_regular_file(os.path.join(directory, name))]
+
+
+def _is_regular_file(path):
+    mode = _lstat_mode(path)
+    return mode is not None and stat.S_ISREG(mode)
 
 
 def _lstat_mode(path):
@@ -164,7 +163,7 @@ class _Swap:
                 os.rmdir(directory)
         except OSError as error:
             warnings.append('The export is written, but its staging directory could not be removed (%s); remove %s '
-                            'by hand.' % (error.strerror or error, ' and '.join(sorted(self.staging.values()))))
+                            'by hand.' % (_reason(error), ' and '.join(sorted(self.staging.values()))))
         return warnings
 
     def _full(self, name):
@@ -188,15 +187,15 @@ class _Swap:
 
     def _staging_for(self, directory):
         if directory not in self.staging:
-            staging = os.path.join(directory, STAGING_PREFIX + binascii.hexlify(os.urandom(6)).decode('ascii'))
-            self._do((os.rmdir, staging), os.mkdir, staging, 0o700)  # rmdir: never removes a kept file
+            staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=directory)  # mode 0o700, a name of its own
+            self.undo.append((os.rmdir, staging))  # rmdir: never removes a kept file
             self.staging[directory] = staging
         return self.staging[directory]
 
     def _stage(self, name, data):
         full = self._full(name)
-        staged = os.path.join(self._staging_for(os.path.dirname(full)), 'new-' + os.path.basename(full))
-        handle = os.open(staged, CREATE_FLAGS, FILE_MODE)
+        staged = os.path.join(self._staging_for(os.path.dirname(full)), NEW_PREFIX + os.path.basename(full))
+        handle = os.open(staged, CREATE_FLAGS)
         self.undo.append((os.unlink, staged))
         try:
             os.fchmod(handle, FILE_MODE)  # whatever the umask, as the files of a git checkout
@@ -212,22 +211,26 @@ class _Swap:
         full = self._full(name)
         if not os.path.lexists(full):
             return
-        kept = os.path.join(self._staging_for(os.path.dirname(full)), 'old-' + os.path.basename(full))
+        kept = os.path.join(self._staging_for(os.path.dirname(full)), OLD_PREFIX + os.path.basename(full))
         self._do((os.rename, kept, full), os.rename, full, kept)
         self.previous.append(kept)
 
     def _roll_back(self, error):
-        failures = []
+        first_failure = None
         for function, *arguments in reversed(self.undo):
             try:
                 function(*arguments)
             except OSError as undo_error:
-                failures.append(undo_error)
-        reason = error.strerror or str(error)
-        if not failures:
+                first_failure = first_failure or undo_error
+        if first_failure is None:
             raise ExportError('Cannot write the export into %s (%s); the directory is as it was before the export.'
-                              % (self.path, reason))
+                              % (self.path, _reason(error)))
         raise ExportError('Cannot write the export into %s (%s), and putting the previous export back failed too (%s); '
                           'the files not back in place are in %s: move them back by hand.'
-                          % (self.path, reason, failures[0].strerror or failures[0],
+                          % (self.path, _reason(error), _reason(first_failure),
                              ' and '.join(sorted(self.staging.values()))))
+
+
+def _reason(error):
+    """What an OSError says: its strerror, else all of it."""
+    return error.strerror or error
