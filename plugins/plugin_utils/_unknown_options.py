@@ -21,7 +21,7 @@ import difflib
 def _named(unknown, known):
     parts = []
     for name in sorted(unknown):
-        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, sorted(known))  # the closest first, if any is close enough
         parts.append('%s (did you mean %s?)' % (name, close[0]) if close else name)
     return ', '.join(parts)
 
