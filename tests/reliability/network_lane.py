@@ -44,7 +44,9 @@ SCENARIOS = {
     'loss 20 % both ways': dict(
         rules=('{IN}numgen random mod 100 < 20 drop', '{OUT}numgen random mod 100 < 20 drop'), met=False
     ),
-    'client packets reset 10 %': dict(rules=('{IN}numgen random mod 100 < 10 reject with tcp reset',), allowed=0.01),
+    # A request fails when its 4 attempts all meet a reset, which happens to a few task runs in a hundred: the runs
+    # and the reason are in "Real networks" of docs/reliability.md.
+    'client packets reset 10 %': dict(rules=('{IN}numgen random mod 100 < 10 reject with tcp reset',), allowed=0.08),
     'answer bodies reset 10 %': dict(
         rules=('{OUT}@ih,0,8 %s numgen random mod 100 < 10 tcp flags set rst' % OPENING_BRACE,), allowed=0.01
     ),
