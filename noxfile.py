@@ -52,8 +52,8 @@ nox.needs_version = '>=2026.8.10'  # Python version ranges (antsibull-nox picks 
 # sessions install its newest pre-release, allow_prereleases(), and make test leaves it out). When that line's x.y.0 is
 # final on PyPI, promote it: MAX_CORE becomes that line, and PRERELEASE_CORE the next line with candidates, or None
 # (docs/support_matrix.md).
-MAX_CORE = Version(2, 21)
-PRERELEASE_CORE = Version(2, 22)
+MAX_CORE = Version(2, 22)
+PRERELEASE_CORE = None
 LINES = [str(line) for line in get_supported_core_versions(max_version=MAX_CORE)]
 PRERELEASE_LINES = [str(line) for line in get_supported_core_versions(max_version=PRERELEASE_CORE or MAX_CORE)
                     if line not in (Version.parse(final) for final in LINES)]
